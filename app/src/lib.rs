@@ -1,0 +1,11 @@
+//! Pilothouse's user interface.
+//!
+//! Compiled twice: with `ssr` the server renders every page to HTML, with `hydrate` the browser
+//! takes the same components over. Server-only dependencies stay behind `ssr`, so the wasm
+//! bundle carries only what the browser runs.
+
+pub mod components;
+pub mod pages;
+mod shell;
+
+pub use shell::{App, shell};

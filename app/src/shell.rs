@@ -1,0 +1,76 @@
+//! The HTML document and the frame every page sits in: header, navigation, main, footer.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
+use crate::pages::{NotFoundPage, PlansPage};
+
+/// The whole document, rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                // Applies the saved theme before the first paint, so a dark page never flashes white.
+                <script inner_html=THEME_BOOT_SCRIPT></script>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: the frame and the routed page inside it.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: mark the page as interactive (tests and
+    // styles can rely on it).
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        <Title formatter=|page: String| format!("{page} · Pilothouse") />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="site-header">
+                // The start page is a server redirect, so leave it to the browser.
+                <a class="brand" href="/" rel="external">
+                    <span class="brand-mark" aria-hidden="true">"⎈"</span>
+                    "Pilothouse"
+                </a>
+                // Filled by the project switcher and the user menu once sign-in exists.
+                <div class="header-slot" id="header-slot"></div>
+                <ThemeSwitcher />
+            </header>
+            <nav class="site-nav" aria-label="Main">
+                <ul>
+                    <li>
+                        <A href="/plans">"Plans"</A>
+                    </li>
+                </ul>
+            </nav>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/plans") view=PlansPage />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Pilothouse — a console for managed Kubernetes."</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,59 @@
+// Browser tests against a running Pilothouse, in Debian's Chromium (no browser is downloaded).
+//
+// With PILOTHOUSE_BIN set (scripts/test does it), Playwright starts that server binary on a free
+// port with an empty data directory and stops it afterwards; otherwise the tests expect a console
+// at PILOTHOUSE_E2E_URL (default http://127.0.0.1:3000), e.g. one started by `cargo leptos end-to-end`.
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = process.env.PILOTHOUSE_BIN;
+const port = process.env.PILOTHOUSE_E2E_PORT ?? '3917';
+const baseURL = bin ? `http://127.0.0.1:${port}` : (process.env.PILOTHOUSE_E2E_URL ?? 'http://127.0.0.1:3000');
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: './test-results',
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: bin
+    ? {
+        command: bin,
+        url: `${baseURL}/readyz`,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        stdout: 'pipe',
+        stderr: 'pipe',
+        env: {
+          PILOTHOUSE_LISTEN: `127.0.0.1:${port}`,
+          PILOTHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'pilothouse-e2e-')),
+          PILOTHOUSE_SITE_ROOT: process.env.PILOTHOUSE_SITE_ROOT ?? '../target/site',
+          PILOTHOUSE_LOG: 'warn',
+        },
+      }
+    : undefined,
+});

@@ -1,0 +1,19 @@
+//! The managed Kubernetes service's rules, typed once.
+//!
+//! Everything here is pure: no I/O, no HTTP, no SQL, no UI. The crate compiles to
+//! `wasm32-unknown-unknown` for the browser and natively for the server and the emulator, so a
+//! rule checked on a keystroke is the same function the server enforces. Each rule cites its
+//! source: the provider's architecture guide (`seed`), `domain.md` or `provider-api.md`.
+
+pub mod availability;
+pub mod cidr;
+pub mod component;
+pub mod plan;
+pub mod plan_fit;
+pub mod size;
+
+pub use availability::{Availability, Downtime};
+pub use cidr::Ipv4Cidr;
+pub use plan::Plan;
+pub use plan_fit::{PlanFit, PlanNeeds};
+pub use size::ByteSize;

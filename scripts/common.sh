@@ -1,0 +1,21 @@
+# Shared by the scripts in this directory: where things are built and which tools come first.
+# Sourced, not run.
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+
+# Build outside the checkout by default, so a fresh clone on a machine that built before (CI)
+# compiles incrementally instead of from scratch.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pilothouse/target}"
+# npm's binaryen (wasm-opt) must come before any other: Debian's older one breaks hydration.
+export PATH="$repo_root/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# Runs a named phase and prints how long it took.
+phase() {
+  local name=$1
+  shift
+  local start=$SECONDS
+  printf '\n=== %s\n' "$name"
+  "$@"
+  printf '=== %s: %ds\n' "$name" $((SECONDS - start))
+}

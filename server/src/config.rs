@@ -1,0 +1,242 @@
+//! Settings: command-line flags, `PILOTHOUSE_*` environment variables and an optional TOML file.
+//!
+//! Precedence: a flag, then its environment variable, then the file, then the default shown by
+//! `pilothouse --help`. Secrets (the database URL, which may hold a password) are never taken
+//! from the command line, where other users of the machine could read them: only from the
+//! environment, a `*_FILE` environment variable naming a file, or the TOML file.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+/// Every setting of the server.
+#[derive(Clone, Debug, Parser, Serialize, Deserialize)]
+#[command(
+    name = "pilothouse",
+    version,
+    about = "Pilothouse: a web console for managed Kubernetes.",
+    after_help = SECRET_HELP
+)]
+pub struct Settings {
+    /// TOML file with settings (keys as the long flag names, with `_` for `-`).
+    #[arg(long, env = "PILOTHOUSE_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "PILOTHOUSE_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Directory for local state (the SQLite database among it); created if missing.
+    #[arg(long, env = "PILOTHOUSE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Most database connections held open at once.
+    #[arg(long, env = "PILOTHOUSE_DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+
+    /// Directory of the built site: the wasm, JavaScript and CSS bundle and the public files.
+    #[arg(long, env = "PILOTHOUSE_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Log format.
+    #[arg(long, env = "PILOTHOUSE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+
+    /// Which log lines to keep, as tracing filter directives (e.g. `info`, `server=debug,info`).
+    #[arg(long, env = "PILOTHOUSE_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Seconds open requests may take to finish after SIGINT or SIGTERM.
+    #[arg(long, env = "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    pub shutdown_grace_seconds: u64,
+
+    /// Database URL; see below. Never read from the command line.
+    #[arg(skip)]
+    pub database_url: Option<Secret>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The part of `--help` for settings that have no flag.
+const SECRET_HELP: &str = "\
+Settings read only from the environment or the TOML file (secrets):
+  PILOTHOUSE_DATABASE_URL       postgres://user:password@host/db, or sqlite://path
+                                [default: SQLite file pilothouse.db in the data directory]
+  PILOTHOUSE_DATABASE_URL_FILE  a file holding the database URL (for container secrets)";
+
+/// A value that must not appear in logs or error messages.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Secret settings: (TOML key, environment variable).
+const SECRETS: [(&str, &str); 1] = [("database_url", "PILOTHOUSE_DATABASE_URL")];
+
+impl Settings {
+    /// Settings from this process's command line, environment and (if named) TOML file.
+    pub fn load() -> anyhow::Result<Self> {
+        Self::load_from(std::env::args_os(), |name| std::env::var(name).ok())
+    }
+
+    /// Settings from `args` and the environment seen through `env`; separate from [`Self::load`]
+    /// so tests need not change the process environment.
+    pub fn load_from<I, T>(args: I, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::command().get_matches_from(args);
+        let mut settings = Self::from_arg_matches(&matches)?;
+        if let Some(path) = settings.config.clone() {
+            settings = settings.overlay_file(&path, &matches)?;
+        }
+        for (key, variable) in SECRETS {
+            let from_env = match (env(variable), env(&format!("{variable}_FILE"))) {
+                (Some(value), _) => Some(value),
+                (None, Some(file)) => Some(
+                    std::fs::read_to_string(&file)
+                        .with_context(|| format!("reading {variable}_FILE ({file})"))?
+                        .trim()
+                        .to_string(),
+                ),
+                (None, None) => None,
+            };
+            if let Some(value) = from_env.filter(|v| !v.is_empty()) {
+                match key {
+                    "database_url" => settings.database_url = Some(Secret(value)),
+                    _ => unreachable!("every secret is assigned above"),
+                }
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Applies the TOML file's values to every setting still at its default.
+    fn overlay_file(self, path: &Path, matches: &ArgMatches) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let file: toml::Table =
+            text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let config = self.config.clone();
+        let mut merged = toml::Table::try_from(&self)?;
+        for (key, value) in file {
+            let is_secret = SECRETS.iter().any(|(k, _)| *k == key);
+            let is_flag = key != "config" && matches.ids().any(|id| id.as_str() == key);
+            if !is_secret && !is_flag {
+                bail!("{}: unknown setting `{key}` (see pilothouse --help)", path.display());
+            }
+            if is_secret || matches.value_source(&key) == Some(ValueSource::DefaultValue) {
+                merged.insert(key, value);
+            }
+        }
+        let mut settings: Settings =
+            merged.try_into().with_context(|| format!("{}: a setting has the wrong type", path.display()))?;
+        settings.config = config;
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn file_with(contents: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(contents.as_bytes()).unwrap();
+        file
+    }
+
+    #[test]
+    fn defaults_match_the_documented_ones() {
+        let s = Settings::load_from(["pilothouse"], no_env).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(s.data_dir, PathBuf::from("data"));
+        assert_eq!(s.log_format, LogFormat::Human);
+        assert!(s.database_url.is_none());
+    }
+
+    #[test]
+    fn file_fills_defaults_but_flags_win() {
+        let file = file_with(
+            "listen = \"0.0.0.0:8080\"\ndata_dir = \"/var/lib/pilothouse\"\nlog_format = \"json\"\n",
+        );
+        let path = file.path().to_str().unwrap();
+        let s = Settings::load_from(["pilothouse", "--config", path, "--data-dir", "here"], no_env).unwrap();
+        assert_eq!(s.listen, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(s.data_dir, PathBuf::from("here"));
+        assert_eq!(s.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_named() {
+        let file = file_with("lisen = \"0.0.0.0:8080\"\n");
+        let path = file.path().to_str().unwrap();
+        let err = Settings::load_from(["pilothouse", "--config", path], no_env).unwrap_err();
+        assert!(err.to_string().contains("unknown setting `lisen`"), "{err}");
+    }
+
+    #[test]
+    fn database_url_comes_from_env_or_file_and_is_redacted() {
+        let file = file_with("database_url = \"postgres://u:from-file@h/db\"\n");
+        let path = file.path().to_str().unwrap();
+        let from_file = Settings::load_from(["pilothouse", "--config", path], no_env).unwrap();
+        assert_eq!(from_file.database_url.as_ref().unwrap().expose(), "postgres://u:from-file@h/db");
+
+        let env = |name: &str| {
+            (name == "PILOTHOUSE_DATABASE_URL").then(|| "postgres://u:from-env@h/db".to_string())
+        };
+        let from_env = Settings::load_from(["pilothouse", "--config", path], env).unwrap();
+        assert_eq!(from_env.database_url.as_ref().unwrap().expose(), "postgres://u:from-env@h/db");
+        assert!(!format!("{from_env:?}").contains("from-env"));
+    }
+
+    #[test]
+    fn help_lists_every_setting_with_its_default() {
+        let help = Settings::command().render_long_help().to_string();
+        for variable in [
+            "PILOTHOUSE_CONFIG",
+            "PILOTHOUSE_LISTEN",
+            "PILOTHOUSE_DATA_DIR",
+            "PILOTHOUSE_DATABASE_URL",
+            "PILOTHOUSE_DATABASE_MAX_CONNECTIONS",
+            "PILOTHOUSE_SITE_ROOT",
+            "PILOTHOUSE_LOG_FORMAT",
+            "PILOTHOUSE_LOG",
+            "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS",
+        ] {
+            assert!(help.contains(variable), "--help lacks {variable}");
+        }
+        assert!(help.contains("[default: 127.0.0.1:3000]"));
+    }
+}

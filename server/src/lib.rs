@@ -1,0 +1,62 @@
+//! The Pilothouse server: settings, database, HTTP routes, and the Leptos app rendered on the
+//! server. `main.rs` only parses settings and calls [`run`].
+
+pub mod config;
+pub mod db;
+pub mod error_page;
+pub mod router;
+pub mod routes;
+pub mod shutdown;
+pub mod state;
+pub mod telemetry;
+
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::state::AppState;
+
+/// Opens the database, applies migrations, and serves the console until SIGINT or SIGTERM.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+    let url = settings.database_url.as_ref().map(|s| s.expose());
+    let db = Db::connect(url, &settings.data_dir, settings.database_max_connections).await?;
+    db.migrate().await?;
+    tracing::info!(backend = db.backend(), "database ready");
+
+    let state = AppState::new(&settings, db.clone());
+    if !settings.site_root.join("pkg").is_dir() {
+        tracing::warn!(
+            site_root = %settings.site_root.display(),
+            "no built site here: pages will have no styles or scripts (build with `cargo leptos build`)"
+        );
+    }
+    let listener = TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "Pilothouse is serving on http://{address}");
+
+    // Without TCP_NODELAY, streamed pages stall on Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    let grace = Duration::from_secs(settings.shutdown_grace_seconds);
+    let app = router::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let (signal, deadline) = shutdown::on_signal(grace);
+    tokio::select! {
+        result = axum::serve(listener, app).with_graceful_shutdown(signal).into_future() => result?,
+        () = deadline => {}
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

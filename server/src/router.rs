@@ -1,0 +1,75 @@
+//! The HTTP routes of the console, built in one function so tests can drive them without a socket.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response, header};
+use axum::middleware::{self, Next};
+use axum::response::Redirect;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::routes::health;
+use crate::state::AppState;
+use crate::{error_page, telemetry};
+
+/// Bundle files named by content hash never change: cache them for a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Where `/` leads.
+const START_PAGE: &str = "/plans";
+/// Everything else is revalidated on each use.
+const REVALIDATE: &str = "no-cache";
+
+/// The console's router over `state`.
+pub fn app(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let pkg_route = options.site_pkg_dir_route_base();
+    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir));
+    let pkg = match state.hashed_assets {
+        true => pkg.layer(middleware::from_fn(cache_forever_when_found)),
+        false => pkg,
+    };
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let db = state.db.clone();
+                move || provide_context(db.clone())
+            },
+            {
+                let options = options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .nest_service(pkg_route.trim_end_matches('/'), pkg)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(REVALIDATE),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(error_page::from_panic))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span::<Body>))
+        .with_state(state)
+}
+
+/// Marks found bundle files as immutable; a 404 stays uncached.
+async fn cache_forever_when_found(request: Request<Body>, next: Next) -> Response<Body> {
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    }
+    response
+}

@@ -1,0 +1,3 @@
+//! HTTP endpoints that are not Leptos pages.
+
+pub mod health;

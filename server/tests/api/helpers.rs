@@ -1,0 +1,91 @@
+//! `TestApp`: the console's router over a fresh database, driven without a socket.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response};
+use server::config::Settings;
+use server::db::Db;
+use server::router;
+use server::state::AppState;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// A console with its own empty database and site directory.
+pub struct TestApp {
+    pub db: Db,
+    pub site: TempDir,
+    data: TempDir,
+}
+
+/// A response with its body read.
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// A console over a fresh, migrated database.
+    pub async fn spawn() -> Self {
+        let app = Self::unmigrated().await;
+        app.db.migrate().await.expect("migrations apply");
+        app
+    }
+
+    /// A console over a fresh database with no schema yet.
+    pub async fn unmigrated() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let db = match std::env::var("TEST_DATABASE_URL") {
+            Ok(server_url) => fresh_postgres_database(&server_url).await,
+            Err(_) => Db::connect(None, data.path(), 4).await.expect("sqlite opens"),
+        };
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        Self { db, site, data }
+    }
+
+    /// The router, serving this app's site directory; `hashed` as if cargo-leptos hashed names.
+    pub fn router(&self, hashed: bool) -> Router {
+        let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
+        let _ = &self.data;
+        router::app(AppState::with_site(&settings, self.db.clone(), self.site.path(), hashed))
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Request::get(path).body(Body::empty()).unwrap(), false).await
+    }
+
+    pub async fn request(&self, request: Request<Body>, hashed: bool) -> TestResponse {
+        let response: Response<Body> = self.router(hashed).oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+        TestResponse { status, headers, body }
+    }
+}
+
+/// Creates a database with a unique name on the server at `server_url` and connects to it.
+async fn fresh_postgres_database(server_url: &str) -> Db {
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(server_url).await.expect("TEST_DATABASE_URL answers");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&admin).await.unwrap();
+    admin.close().await;
+    let (base, _) = server_url.rsplit_once('/').expect("TEST_DATABASE_URL names a database");
+    Db::connect(Some(&format!("{base}/{name}")), std::path::Path::new("."), 4)
+        .await
+        .expect("fresh database opens")
+}

@@ -1,0 +1,91 @@
+use axum::body::Body;
+use axum::http::Request;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn plans_page_is_rendered_on_the_server_with_every_row() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/plans").await;
+    assert_eq!(response.status, 200);
+    assert!(response.header("content-type").unwrap().starts_with("text/html"));
+    let html = response.text();
+    for expected in [
+        // The seed's table, row by row.
+        "Control plane",
+        "Availability",
+        "etcd storage",
+        "Nodes per cluster",
+        "Regions",
+        "Network plugin (CNI)",
+        // Figures computed from it.
+        "99.5 % SLO",
+        "99.99 % SLA",
+        "3 h 36 min",
+        "4 min 19 s",
+        "43 min 12 s",
+        "400 MB, shared",
+        "8 GB, dedicated",
+        "up to 100",
+        "up to 500",
+        // Upgrades, auto-healing, ranges, components.
+        "In place, strictly one node at a time",
+        "Rolling: a new node is added first",
+        "After 10 minutes NotReady, the node is reinstalled in place",
+        "After 10 minutes NotReady, the node is deleted and a new one is created",
+        "10.2.0.0/16",
+        "10.240.0.0/13",
+        "172.17.0.0/16",
+        "containerd 2.1.4",
+        "Canal (Calico v3.30.1 + Flannel v0.24.4)",
+        // The helper's first answer, before any script runs.
+        "Free fits.",
+    ] {
+        assert!(html.contains(expected), "/plans lacks {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_address_is_a_404_page_that_reveals_nothing() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status, 404);
+    let html = response.text();
+    assert!(html.contains("Page not found"));
+    assert!(!html.contains("src/") && !html.contains("panicked"));
+}
+
+#[tokio::test]
+async fn start_page_leads_to_the_plans() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/").await;
+    assert!((300..400).contains(&response.status), "status {}", response.status);
+    assert_eq!(response.header("location"), Some("/plans"));
+}
+
+#[tokio::test]
+async fn pages_are_compressed_and_revalidated() {
+    let app = TestApp::spawn().await;
+    for (accepted, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let request = Request::get("/plans").header("accept-encoding", accepted).body(Body::empty()).unwrap();
+        let response = app.request(request, false).await;
+        assert_eq!(response.header("content-encoding"), Some(expected));
+        assert_eq!(response.header("cache-control"), Some("no-cache"));
+    }
+}
+
+#[tokio::test]
+async fn hashed_bundle_files_are_cached_for_good_but_misses_are_not() {
+    let app = TestApp::spawn().await;
+    std::fs::write(app.site.path().join("pkg/pilothouse.0123abcd.wasm"), vec![0u8; 4096]).unwrap();
+    let hit =
+        app.request(Request::get("/pkg/pilothouse.0123abcd.wasm").body(Body::empty()).unwrap(), true).await;
+    assert_eq!(hit.status, 200);
+    assert_eq!(hit.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    let miss = app.request(Request::get("/pkg/missing.wasm").body(Body::empty()).unwrap(), true).await;
+    assert_eq!(miss.status, 404);
+    assert_eq!(miss.header("cache-control"), Some("no-cache"));
+    let unhashed =
+        app.request(Request::get("/pkg/pilothouse.0123abcd.wasm").body(Body::empty()).unwrap(), false).await;
+    assert_eq!(unhashed.header("cache-control"), Some("no-cache"));
+}
