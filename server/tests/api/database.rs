@@ -86,3 +86,13 @@ async fn unknown_states_and_outcomes_are_refused() {
         "INSERT INTO audit_events (occurred_at, actor, action, outcome) VALUES ($1, 'a', 'x', $2)";
     assert!(execute(&app.db, bad_outcome, &["maybe"]).await.is_err());
 }
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let app = TestApp::spawn().await;
+    let Db::Sqlite(pool) = &app.db else { return }; // PostgreSQL has neither setting.
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
+    assert_eq!(mode, "wal");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
+    assert_eq!(foreign_keys, 1);
+}
