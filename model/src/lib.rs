@@ -8,12 +8,23 @@
 pub mod availability;
 pub mod cidr;
 pub mod component;
+pub mod metadata;
+pub mod name;
+pub mod node_pool;
+mod open_enum;
 pub mod plan;
 pub mod plan_fit;
+pub mod resources;
 pub mod size;
+pub mod status;
+pub mod validation;
+pub mod version;
 
 pub use availability::{Availability, Downtime};
 pub use cidr::Ipv4Cidr;
+pub use node_pool::NodePoolSpec;
 pub use plan::Plan;
 pub use plan_fit::{PlanFit, PlanNeeds};
 pub use size::ByteSize;
+pub use validation::{FieldError, FieldErrors};
+pub use version::KubeVersion;
