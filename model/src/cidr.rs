@@ -81,12 +81,30 @@ impl Ipv4Cidr {
         u32::from(address) & mask(self.prefix) == self.base
     }
 
+    /// Whether every address of `other` lies in this range.
+    pub fn contains_range(&self, other: &Ipv4Cidr) -> bool {
+        self.prefix <= other.prefix && self.contains(other.network())
+    }
+
+    /// Whether the whole range is private address space (RFC 1918: 10.0.0.0/8, 172.16.0.0/12,
+    /// 192.168.0.0/16).
+    pub fn is_private(&self) -> bool {
+        PRIVATE_RANGES.iter().any(|private| private.contains_range(self))
+    }
+
     /// Whether the two ranges share at least one address.
     pub fn overlaps(&self, other: &Ipv4Cidr) -> bool {
         let shorter = self.prefix.min(other.prefix);
         self.base & mask(shorter) == other.base & mask(shorter)
     }
 }
+
+/// RFC 1918 private address space.
+const PRIVATE_RANGES: [Ipv4Cidr; 3] = [
+    Ipv4Cidr { base: 10 << 24, prefix: 8 },
+    Ipv4Cidr { base: (172 << 24) | (16 << 16), prefix: 12 },
+    Ipv4Cidr { base: (192 << 24) | (168 << 16), prefix: 16 },
+];
 
 /// The netmask of a prefix length, as an integer.
 const fn mask(prefix: u8) -> u32 {
@@ -163,6 +181,18 @@ mod tests {
         assert!(!cidr("10.240.0.0/13").overlaps(&cidr("10.3.0.0/16")));
         assert!(cidr("10.2.0.0/16").contains("10.2.255.1".parse().unwrap()));
         assert!(!cidr("10.2.0.0/16").contains("10.3.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn private_ranges_are_rfc_1918() {
+        assert!(cidr("10.240.0.0/13").is_private());
+        assert!(cidr("172.31.0.0/16").is_private());
+        assert!(cidr("192.168.10.0/24").is_private());
+        assert!(!cidr("172.32.0.0/16").is_private());
+        assert!(!cidr("8.0.0.0/8").is_private());
+        assert!(!cidr("0.0.0.0/0").is_private(), "a range larger than any private block");
+        assert!(cidr("10.0.0.0/8").contains_range(&cidr("10.3.0.0/16")));
+        assert!(!cidr("10.3.0.0/16").contains_range(&cidr("10.0.0.0/8")));
     }
 
     #[test]

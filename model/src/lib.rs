@@ -8,9 +8,12 @@
 pub mod availability;
 pub mod cidr;
 pub mod component;
+pub mod ip_restriction;
 pub mod metadata;
 pub mod name;
+pub mod network;
 pub mod node_pool;
+pub mod oidc;
 mod open_enum;
 pub mod plan;
 pub mod plan_fit;
