@@ -7,7 +7,9 @@
 
 pub mod availability;
 pub mod cidr;
+pub mod cluster_spec;
 pub mod component;
+pub mod id;
 pub mod ip_restriction;
 pub mod metadata;
 pub mod name;
@@ -15,8 +17,10 @@ pub mod network;
 pub mod node_pool;
 pub mod oidc;
 mod open_enum;
+pub mod operation;
 pub mod plan;
 pub mod plan_fit;
+pub mod region;
 pub mod resources;
 pub mod size;
 pub mod status;

@@ -40,6 +40,11 @@ impl FieldErrors {
         }
     }
 
+    /// Adds `other`'s errors as they are.
+    pub fn append(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
     /// Adds `other`'s errors with their paths placed under `prefix` (`nodePools.0`).
     pub fn extend_under(&mut self, prefix: &str, other: FieldErrors) {
         for error in other.0 {
