@@ -6,9 +6,11 @@
 //! source: the provider's architecture guide (`seed`), `domain.md` or `provider-api.md`.
 
 pub mod availability;
+pub mod capacity;
 pub mod cidr;
 pub mod cluster_spec;
 pub mod component;
+pub mod cost;
 pub mod id;
 pub mod ip_restriction;
 pub mod metadata;
