@@ -11,6 +11,7 @@ pub mod cidr;
 pub mod cluster_spec;
 pub mod component;
 pub mod cost;
+pub mod flavor;
 pub mod id;
 pub mod ip_restriction;
 pub mod metadata;

@@ -162,6 +162,8 @@ pub enum UpgradeError {
     SkipsMinors { current: KubeVersion, target: KubeVersion },
     /// The provider does not offer the target.
     NotOffered { target: KubeVersion },
+    /// A patch upgrade was asked for, but the cluster already runs the latest patch.
+    AlreadyLatestPatch { current: KubeVersion },
 }
 
 impl fmt::Display for UpgradeError {
@@ -184,6 +186,13 @@ impl fmt::Display for UpgradeError {
             ),
             UpgradeError::NotOffered { target } => {
                 write!(f, "Kubernetes {target} is not offered by the provider.")
+            }
+            UpgradeError::AlreadyLatestPatch { current } => {
+                write!(
+                    f,
+                    "The cluster already runs the latest patch of Kubernetes {}.",
+                    current.minor_version()
+                )
             }
         }
     }
@@ -212,6 +221,12 @@ pub fn check_minor_upgrade(
         return Err(UpgradeError::NotOffered { target: to });
     }
     Ok(())
+}
+
+/// Checks a patch upgrade (`LATEST_PATCH`): worth starting only while the provider reports the
+/// cluster as not up to date (`isUpToDate`, provider-api.md §6).
+pub fn check_patch_upgrade(current: KubeVersion, is_up_to_date: bool) -> Result<(), UpgradeError> {
+    if is_up_to_date { Err(UpgradeError::AlreadyLatestPatch { current }) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -275,6 +290,13 @@ mod tests {
             check_minor_upgrade(v("1.32.5"), v("1.33"), &[]),
             Err(UpgradeError::NotOffered { .. })
         ));
+    }
+
+    #[test]
+    fn patch_upgrades_need_a_pending_patch() {
+        assert_eq!(check_patch_upgrade(v("1.34.2-1"), false), Ok(()));
+        let err = check_patch_upgrade(v("1.34.5"), true).unwrap_err();
+        assert_eq!(err.to_string(), "The cluster already runs the latest patch of Kubernetes 1.34.");
     }
 
     #[test]
