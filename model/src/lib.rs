@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod capacity;
+pub mod catalogue;
 pub mod cidr;
 pub mod cluster_spec;
 pub mod component;
