@@ -9,7 +9,8 @@
 use crate::open_enum::open_enum;
 
 open_enum! {
-    /// A cluster's, node pool's or node's `status`.
+    /// A cluster's, node pool's or node's `status`; `UNKNOWN` when absent.
+    #[derive(Default)]
     pub enum Status {
         Installing = "INSTALLING",
         Ready = "READY",
@@ -27,6 +28,7 @@ open_enum! {
         Suspended = "SUSPENDED",
         Maintenance = "MAINTENANCE",
         Error = "ERROR",
+        #[default]
         Unknown = "UNKNOWN",
         UserError = "USER_ERROR",
         UserQuotaError = "USER_QUOTA_ERROR",
@@ -48,7 +50,9 @@ pub type NodeStatus = Status;
 
 open_enum! {
     /// A node pool's current size against its desired size (`sizeStatus`).
+    #[derive(Default)]
     pub enum SizeStatus {
+        #[default]
         CapacityOk = "CAPACITY_OK",
         OverCapacity = "OVER_CAPACITY",
         UnderCapacity = "UNDER_CAPACITY",

@@ -134,8 +134,11 @@ open_enum! {
 }
 
 open_enum! {
-    /// How kube-proxy routes service traffic (`cloud.kube.KubeProxyModeEnum`).
+    /// How kube-proxy routes service traffic (`cloud.kube.KubeProxyModeEnum`); `iptables` by
+    /// default (provider-api.md §4.1, Terraform's documented default).
+    #[derive(Default)]
     pub enum KubeProxyMode {
+        #[default]
         Iptables = "iptables",
         Ipvs = "ipvs",
     }

@@ -1,6 +1,7 @@
 //! The provider's API as Pilothouse speaks it.
 //!
-//! `signature` holds the provider's `$1$` request signature (provider-api.md §1.3), which both the
-//! client and the emulator use: one implementation, so the two cannot disagree.
+//! `api` holds the wire format and `signature` the `$1$` request signature (provider-api.md §1.3);
+//! the client and the emulator share both, so they cannot disagree.
 
+pub mod api;
 pub mod signature;
