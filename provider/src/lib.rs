@@ -4,4 +4,5 @@
 //! the client and the emulator share both, so they cannot disagree.
 
 pub mod api;
+pub mod emulator;
 pub mod signature;

@@ -1,0 +1,243 @@
+//! Clusters: create, list (ids, or objects with `X-Pagination-Mode: CachedObjectList-Pages`), get,
+//! rename or change the update policy, delete. Status follows the virtual clock: `INSTALLING`
+//! until installed, then `READY`; `DELETING` after a delete, then 404.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use model::catalogue;
+use model::name::check_name;
+use model::plan::Plan;
+use model::status::Status;
+use model::version::{self, KubeProxyMode, KubeVersion, UpdatePolicy};
+use serde::{Deserialize, Serialize};
+
+use super::error::EmulatorError;
+use super::{Emulator, LATEST_PATCH};
+use crate::api::{Cluster, ClusterCreation, ClusterUpdate, Customization};
+
+/// How long a control plane takes to install at speed 1.0.
+pub const INSTALL: Duration = Duration::from_secs(6 * 60);
+/// How long a cluster stays `DELETING` at speed 1.0.
+pub const DELETE: Duration = Duration::from_secs(60);
+
+/// A cluster as the emulator keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClusterRecord {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub plan: Plan,
+    pub version: String,
+    pub update_policy: UpdatePolicy,
+    pub kube_proxy_mode: KubeProxyMode,
+    pub customization: Option<Customization>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// `INSTALLING` until this time.
+    pub ready_at: DateTime<Utc>,
+    /// Set by a delete: `DELETING` until this time, gone after.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl ClusterRecord {
+    fn status(&self, now: DateTime<Utc>) -> Status {
+        match self.deleted_at {
+            Some(_) => Status::Deleting,
+            None if now < self.ready_at => Status::Installing,
+            None => Status::Ready,
+        }
+    }
+
+    fn is_gone(&self, now: DateTime<Utc>) -> bool {
+        self.deleted_at.is_some_and(|at| now >= at)
+    }
+
+    fn to_wire(&self, now: DateTime<Utc>) -> Cluster {
+        let minor: Option<KubeVersion> = self.version.parse().ok().map(KubeVersion::minor_version);
+        let next = minor.map(KubeVersion::next_minor).filter(|v| version::is_offered(*v));
+        let short = &self.id[..8];
+        let region = self.region.to_lowercase();
+        Cluster {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            region: self.region.clone(),
+            plan: self.plan.api_value().to_string(),
+            version: self.version.clone(),
+            next_upgrade_versions: Some(next.map(|v| v.to_string()).into_iter().collect()),
+            status: self.status(now),
+            update_policy: self.update_policy.clone(),
+            is_up_to_date: true,
+            control_plane_is_up_to_date: true,
+            url: format!("{short}.c1.{region}.k8s.emulator.invalid"),
+            nodes_url: format!("{short}.nodes.c1.{region}.k8s.emulator.invalid"),
+            kube_proxy_mode: self.kube_proxy_mode.clone(),
+            customization: self.customization.clone(),
+            created_at: self.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            updated_at: self.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ..Cluster::default()
+        }
+    }
+}
+
+pub fn routes() -> Router<Arc<Emulator>> {
+    Router::new()
+        .route("/cloud/project/{service_name}/kube", get(list).post(create))
+        .route("/cloud/project/{service_name}/kube/{kube_id}", get(read).put(update).delete(delete))
+}
+
+/// 404 unless `service_name` is the emulator's project.
+pub fn check_project(emulator: &Emulator, service_name: &str) -> Result<(), EmulatorError> {
+    if service_name == emulator.config.project {
+        Ok(())
+    } else {
+        Err(EmulatorError::not_found(format!("This service does not exist: {service_name}")))
+    }
+}
+
+fn scaled(emulator: &Emulator, duration: Duration) -> chrono::Duration {
+    let speed = if emulator.config.speed > 0.0 { emulator.config.speed } else { 1.0 };
+    chrono::Duration::from_std(duration.div_f64(speed)).unwrap_or(chrono::Duration::MAX)
+}
+
+async fn list(
+    State(emulator): State<Arc<Emulator>>,
+    Path(service_name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, EmulatorError> {
+    check_project(&emulator, &service_name)?;
+    let now = emulator.clock.now();
+    let world = emulator.world();
+    let alive = world.clusters.values().filter(|c| !c.is_gone(now));
+    let expanded = headers.get("X-Pagination-Mode").is_some_and(|v| v == "CachedObjectList-Pages");
+    Ok(if expanded {
+        Json(alive.map(|c| c.to_wire(now)).collect::<Vec<_>>()).into_response()
+    } else {
+        Json(alive.map(|c| c.id.clone()).collect::<Vec<_>>()).into_response()
+    })
+}
+
+async fn create(
+    State(emulator): State<Arc<Emulator>>,
+    Path(service_name): Path<String>,
+    Json(body): Json<ClusterCreation>,
+) -> Result<Json<Cluster>, EmulatorError> {
+    check_project(&emulator, &service_name)?;
+    let region = catalogue::regions()
+        .into_iter()
+        .find(|r| r.name == body.region)
+        .ok_or_else(|| EmulatorError::bad_request(format!("Invalid region {}", body.region)))?;
+    let plan = match body.plan.as_deref() {
+        None | Some("free") => Plan::Free,
+        Some("standard") => Plan::Standard,
+        Some(other) => return Err(EmulatorError::bad_request(format!("Invalid plan {other}"))),
+    };
+    if let Some(reason) = region.refuses(plan) {
+        return Err(EmulatorError::bad_request(reason));
+    }
+    let minor = match body.version.as_deref() {
+        None => version::DEFAULT_MINOR,
+        Some(text) => text
+            .parse::<KubeVersion>()
+            .ok()
+            .filter(|v| version::is_offered(*v) && v.patch().is_none())
+            .ok_or_else(|| EmulatorError::bad_request(format!("Version {text} is not available")))?,
+    };
+    if body.nodepools.is_some() || body.nodepool.is_some() {
+        return Err(EmulatorError::bad_request("Node pools are not supported by this emulator yet"));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let name = body.name.unwrap_or_else(|| format!("kube-{}", &id[..8]));
+    check_name(&name).map_err(|e| EmulatorError::bad_request(format!("Invalid name: {e}")))?;
+    let now = emulator.clock.now();
+    let record = ClusterRecord {
+        id: id.clone(),
+        name,
+        region: region.name,
+        plan,
+        version: format!("{minor}.{LATEST_PATCH}-1"),
+        update_policy: body.update_policy.unwrap_or_default(),
+        kube_proxy_mode: body.kube_proxy_mode.unwrap_or_default(),
+        customization: body.customization,
+        created_at: now,
+        updated_at: now,
+        ready_at: now + scaled(&emulator, INSTALL),
+        deleted_at: None,
+    };
+    let wire = record.to_wire(now);
+    emulator.world().clusters.insert(id, record);
+    Ok(Json(wire))
+}
+
+/// Runs `f` on the cluster if it exists (and is not deleted).
+fn with_cluster<T>(
+    emulator: &Emulator,
+    service_name: &str,
+    kube_id: &str,
+    f: impl FnOnce(&mut ClusterRecord, DateTime<Utc>) -> Result<T, EmulatorError>,
+) -> Result<T, EmulatorError> {
+    check_project(emulator, service_name)?;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    match world.clusters.get_mut(kube_id) {
+        Some(cluster) if !cluster.is_gone(now) => f(cluster, now),
+        _ => Err(EmulatorError::not_found(format!("This cluster does not exist: {kube_id}"))),
+    }
+}
+
+fn require_ready(cluster: &ClusterRecord, now: DateTime<Utc>) -> Result<(), EmulatorError> {
+    match cluster.status(now) {
+        Status::Ready => Ok(()),
+        status => Err(EmulatorError::conflict(format!(
+            "Cluster is not in state READY (it is {})",
+            status.as_wire()
+        ))),
+    }
+}
+
+async fn read(
+    State(emulator): State<Arc<Emulator>>,
+    Path((service_name, kube_id)): Path<(String, String)>,
+) -> Result<Json<Cluster>, EmulatorError> {
+    with_cluster(&emulator, &service_name, &kube_id, |cluster, now| Ok(Json(cluster.to_wire(now))))
+}
+
+async fn update(
+    State(emulator): State<Arc<Emulator>>,
+    Path((service_name, kube_id)): Path<(String, String)>,
+    Json(body): Json<ClusterUpdate>,
+) -> Result<Json<()>, EmulatorError> {
+    with_cluster(&emulator, &service_name, &kube_id, |cluster, now| {
+        require_ready(cluster, now)?;
+        if let Some(name) = body.name {
+            check_name(&name).map_err(|e| EmulatorError::bad_request(format!("Invalid name: {e}")))?;
+            cluster.name = name;
+        }
+        if let Some(policy) = body.update_policy {
+            cluster.update_policy = policy;
+        }
+        cluster.updated_at = now;
+        Ok(Json(()))
+    })
+}
+
+async fn delete(
+    State(emulator): State<Arc<Emulator>>,
+    Path((service_name, kube_id)): Path<(String, String)>,
+) -> Result<Json<()>, EmulatorError> {
+    let until = scaled(&emulator, DELETE);
+    with_cluster(&emulator, &service_name, &kube_id, |cluster, now| {
+        if cluster.deleted_at.is_none() {
+            require_ready(cluster, now)?;
+            cluster.deleted_at = Some(now + until);
+            cluster.updated_at = now;
+        }
+        Ok(Json(()))
+    })
+}

@@ -1,0 +1,157 @@
+//! The emulator: a local copy of the provider's managed-Kubernetes API, served over HTTP.
+//!
+//! This is the first part of it: authentication exactly as the provider does it, request ids,
+//! the capabilities, and clusters (create, list, get, rename, delete) with their install and
+//! delete lifecycle on a virtual clock. Node pools, nodes, upgrades, auto-healing, kubeconfigs,
+//! fault injection and persistence are not built yet, so nothing in the console uses it yet.
+//!
+//! Choices where provider-api.md marks a point UNCONFIRMED:
+//! - void answers are `null` with `Content-Type: application/json` (§1.2);
+//! - a mutation of a cluster that is not `READY` is 409 `Client::Conflict` (§6);
+//! - a new cluster's full version is `<minor>.<patch>-1` with the patch of [`LATEST_PATCH`] (§5.1);
+//! - a cluster created without a name is called `kube-<first 8 characters of its id>`;
+//! - `X-Ovh-QueryId` is `EMU.<counter>.<random hex>`.
+
+mod admin;
+pub mod auth;
+mod capabilities;
+mod clock;
+mod cluster;
+mod error;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+pub use clock::VirtualClock;
+pub use error::EmulatorError;
+
+use auth::Credential;
+use cluster::ClusterRecord;
+
+/// Patch number given to new clusters of any minor.
+pub const LATEST_PATCH: u16 = 2;
+
+/// How the emulator is set up.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    pub application_key: String,
+    pub application_secret: String,
+    /// A consumer key valid from the start.
+    pub consumer_key: String,
+    /// The project id (`serviceName`): 32 hex characters.
+    pub project: String,
+    /// The URL clients are configured with (scheme and host, no path), used to rebuild the signed
+    /// URL; the request's `Host` header when `None`.
+    pub public_url: Option<String>,
+    /// Largest accepted difference between a request's timestamp and the server's clock.
+    pub timestamp_window: Duration,
+    /// Whether consumer keys from `POST /auth/credential` work at once.
+    pub auto_validate_credentials: bool,
+    /// How much faster than the seed's real durations the lifecycle runs (0 stops the clock).
+    pub speed: f64,
+}
+
+/// Everything the emulator holds.
+#[derive(Debug, Default)]
+pub struct World {
+    credentials: HashMap<String, Credential>,
+    clusters: BTreeMap<String, ClusterRecord>,
+}
+
+/// The emulator's shared state.
+#[derive(Debug)]
+pub struct Emulator {
+    pub config: EmulatorConfig,
+    pub clock: VirtualClock,
+    world: Mutex<World>,
+    queries: AtomicU64,
+}
+
+impl Emulator {
+    /// A fresh emulator with no clusters.
+    pub fn new(config: EmulatorConfig) -> Arc<Self> {
+        let mut world = World::default();
+        world.credentials.insert(
+            config.consumer_key.clone(),
+            Credential { application_key: config.application_key.clone(), validated: true },
+        );
+        Arc::new(Self {
+            clock: VirtualClock::new(config.speed),
+            config,
+            world: Mutex::new(world),
+            queries: AtomicU64::new(0),
+        })
+    }
+
+    fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn credential_is_valid(&self, consumer_key: &str) -> bool {
+        self.world()
+            .credentials
+            .get(consumer_key)
+            .is_some_and(|c| c.validated && c.application_key == self.config.application_key)
+    }
+
+    fn add_credential(&self, consumer_key: &str, credential: Credential) {
+        self.world().credentials.insert(consumer_key.to_string(), credential);
+    }
+
+    /// Marks a consumer key as validated by its owner; false when unknown.
+    pub fn validate_credential(&self, consumer_key: &str) -> bool {
+        match self.world().credentials.get_mut(consumer_key) {
+            Some(credential) => {
+                credential.validated = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn next_query_id(&self) -> String {
+        let n = self.queries.fetch_add(1, Ordering::Relaxed);
+        format!("EMU.{n}.{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+    }
+}
+
+/// The emulator's HTTP routes: the API under `/1.0` and `/v1`, the admin API under `/emulator`.
+pub fn router(emulator: Arc<Emulator>) -> Router {
+    let api = Router::new()
+        .route("/auth/time", get(auth::time))
+        .route("/auth/credential", post(auth::issue_credential))
+        .merge(capabilities::routes())
+        .merge(cluster::routes());
+    Router::new()
+        .nest("/1.0", api.clone())
+        .nest("/v1", api)
+        .nest("/emulator", admin::routes())
+        .layer(middleware::from_fn_with_state(emulator.clone(), auth::verify))
+        .layer(middleware::from_fn_with_state(emulator.clone(), add_query_id))
+        .with_state(emulator)
+}
+
+/// Puts a fresh `X-Ovh-QueryId` on every response.
+async fn add_query_id(
+    axum::extract::State(emulator): axum::extract::State<Arc<Emulator>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&emulator.next_query_id()) {
+        response.headers_mut().insert(crate::api::QUERY_ID_HEADER, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests;

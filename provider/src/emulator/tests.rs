@@ -1,0 +1,235 @@
+//! The emulator through its router, with requests signed as the provider's clients sign them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::*;
+use crate::signature::SignedRequest;
+
+const BASE: &str = "http://emulator.test";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+fn emulator() -> Arc<Emulator> {
+    Emulator::new(EmulatorConfig {
+        application_key: "ak".into(),
+        application_secret: "as".into(),
+        consumer_key: "ck".into(),
+        project: PROJECT.into(),
+        public_url: Some(BASE.into()),
+        timestamp_window: Duration::from_secs(180),
+        auto_validate_credentials: false,
+        // Stopped: only the tests move the clock.
+        speed: 0.0,
+    })
+}
+
+struct Answer {
+    status: StatusCode,
+    query_id: Option<String>,
+    body: Value,
+}
+
+async fn send(emulator: &Arc<Emulator>, request: Request<Body>) -> Answer {
+    let response = router(emulator.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let query_id = response.headers().get("x-ovh-queryid").map(|v| v.to_str().unwrap().to_string());
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
+    Answer { status, query_id, body }
+}
+
+/// A request signed with `consumer_key`, at `timestamp`.
+fn signed_as(method: &str, path: &str, body: &str, consumer_key: &str, timestamp: i64) -> Request<Body> {
+    let url = format!("{BASE}{path}");
+    let signature = SignedRequest {
+        application_secret: "as",
+        consumer_key,
+        method,
+        url: &url,
+        body: body.as_bytes(),
+        timestamp,
+    }
+    .signature();
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header("X-Ovh-Application", "ak")
+        .header("X-Ovh-Consumer", consumer_key)
+        .header("X-Ovh-Timestamp", timestamp.to_string())
+        .header("X-Ovh-Signature", signature)
+        .header("Content-Type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn signed(method: &str, path: &str, body: &str) -> Request<Body> {
+    signed_as(method, path, body, "ck", chrono::Utc::now().timestamp())
+}
+
+async fn advance(emulator: &Arc<Emulator>, seconds: u64) {
+    let body = json!({ "seconds": seconds }).to_string();
+    let request = Request::post("/emulator/clock/advance").header("Content-Type", "application/json");
+    assert_eq!(send(emulator, request.body(Body::from(body)).unwrap()).await.status, StatusCode::OK);
+}
+
+fn kube(path: &str) -> String {
+    format!("/1.0/cloud/project/{PROJECT}/kube{path}")
+}
+
+#[tokio::test]
+async fn time_is_unsigned_and_every_answer_has_a_query_id() {
+    let emulator = emulator();
+    let answer = send(&emulator, Request::get("/1.0/auth/time").body(Body::empty()).unwrap()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!((answer.body.as_i64().unwrap() - chrono::Utc::now().timestamp()).abs() < 5);
+    assert!(answer.query_id.unwrap().starts_with("EMU."));
+}
+
+#[tokio::test]
+async fn bad_credentials_and_signatures_are_refused_as_the_provider_refuses_them() {
+    let emulator = emulator();
+    let unsigned = send(&emulator, Request::get(kube("")).body(Body::empty()).unwrap()).await;
+    assert_eq!(unsigned.status, StatusCode::FORBIDDEN);
+    assert_eq!(unsigned.body["errorCode"], "INVALID_KEY");
+
+    let mut tampered = signed("GET", &kube(""), "");
+    tampered.headers_mut().insert("X-Ovh-Signature", "$1$0000".parse().unwrap());
+    let answer = send(&emulator, tampered).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        answer.body,
+        json!({ "errorCode": "INVALID_SIGNATURE", "httpCode": "400 Bad Request", "message": "Invalid signature" })
+    );
+    assert!(answer.query_id.is_some());
+
+    let stale = signed_as("GET", &kube(""), "", "ck", chrono::Utc::now().timestamp() - 3600);
+    assert_eq!(send(&emulator, stale).await.body["errorCode"], "INVALID_SIGNATURE");
+
+    let unknown = signed_as("GET", &kube(""), "", "nobody", chrono::Utc::now().timestamp());
+    assert_eq!(send(&emulator, unknown).await.body["errorCode"], "INVALID_CREDENTIAL");
+
+    // The signature covers the raw body: the same JSON with other spacing is refused.
+    let body = r#"{"region":"GRA11"}"#;
+    let mut reformatted = signed("POST", &kube(""), body);
+    *reformatted.body_mut() = Body::from(r#"{"region": "GRA11"}"#);
+    assert_eq!(send(&emulator, reformatted).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_cluster_installs_then_is_deleted_on_the_virtual_clock() {
+    let emulator = emulator();
+    let created =
+        send(&emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11","version":"1.34"}"#))
+            .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    assert_eq!(created.body["status"], "INSTALLING");
+    assert_eq!(created.body["version"], "1.34.2-1");
+    assert_eq!(created.body["nextUpgradeVersions"], json!(["1.35"]));
+    let id = created.body["id"].as_str().unwrap().to_string();
+
+    let ids = send(&emulator, signed("GET", &kube(""), "")).await;
+    assert_eq!(ids.body, json!([id]));
+    let mut expanded = signed("GET", &kube(""), "");
+    expanded.headers_mut().insert("X-Pagination-Mode", "CachedObjectList-Pages".parse().unwrap());
+    assert_eq!(send(&emulator, expanded).await.body[0]["name"], "demo");
+
+    let busy = send(&emulator, signed("PUT", &kube(&format!("/{id}")), r#"{"name":"renamed"}"#)).await;
+    assert_eq!(busy.status, StatusCode::CONFLICT);
+    assert_eq!(busy.body["class"], "Client::Conflict");
+
+    advance(&emulator, 6 * 60).await;
+    assert_eq!(send(&emulator, signed("GET", &kube(&format!("/{id}")), "")).await.body["status"], "READY");
+    let renamed = send(&emulator, signed("PUT", &kube(&format!("/{id}")), r#"{"name":"renamed"}"#)).await;
+    assert_eq!(renamed.status, StatusCode::OK);
+    assert_eq!(renamed.body, Value::Null);
+
+    send(&emulator, signed("DELETE", &kube(&format!("/{id}")), "")).await;
+    let deleting = send(&emulator, signed("GET", &kube(&format!("/{id}")), "")).await;
+    assert_eq!(
+        (deleting.body["status"].as_str(), deleting.body["name"].as_str()),
+        (Some("DELETING"), Some("renamed"))
+    );
+    advance(&emulator, 60).await;
+    let gone = send(&emulator, signed("GET", &kube(&format!("/{id}")), "")).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(gone.body["class"], "Client::NotFound");
+    assert_eq!(send(&emulator, signed("GET", &kube(""), "")).await.body, json!([]));
+}
+
+#[tokio::test]
+async fn creation_rules_come_from_the_model() {
+    let emulator = emulator();
+    for (body, message) in [
+        (
+            r#"{"region":"EU-WEST-PAR"}"#,
+            "EU-WEST-PAR is a 3-AZ region; the Free plan runs only in single-zone regions.",
+        ),
+        (r#"{"region":"GRA11","version":"1.29"}"#, "Version 1.29 is not available"),
+        (r#"{"region":"XYZ1"}"#, "Invalid region XYZ1"),
+        (r#"{"region":"GRA11","plan":"premium"}"#, "Invalid plan premium"),
+        (
+            r#"{"region":"GRA11","name":"Bad_Name"}"#,
+            "Invalid name: Use lowercase letters: \"B\" is upper case.",
+        ),
+    ] {
+        let answer = send(&emulator, signed("POST", &kube(""), body)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(answer.body, json!({ "class": "Client::BadRequest", "message": message }));
+    }
+    let standard =
+        send(&emulator, signed("POST", &kube(""), r#"{"region":"EU-WEST-PAR","plan":"standard"}"#)).await;
+    assert_eq!(standard.body["plan"], "standard");
+}
+
+#[tokio::test]
+async fn the_v1_prefix_is_an_alias() {
+    let emulator = emulator();
+    let path = format!("/v1/cloud/project/{PROJECT}/kube");
+    assert_eq!(send(&emulator, signed("GET", &path, "")).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn issued_consumer_keys_work_once_validated() {
+    let emulator = emulator();
+    let request = Request::post("/1.0/auth/credential")
+        .header("X-Ovh-Application", "ak")
+        .header("Content-Type", "application/json")
+        .body(Body::from(r#"{"accessRules":[{"method":"GET","path":"/*"}]}"#))
+        .unwrap();
+    let issued = send(&emulator, request).await;
+    assert_eq!(issued.body["state"], "pendingValidation");
+    let ck = issued.body["consumerKey"].as_str().unwrap().to_string();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        send(&emulator, signed_as("GET", &kube(""), "", &ck, now)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let validate = Request::post(format!("/emulator/credentials/{ck}/validate")).body(Body::empty()).unwrap();
+    assert_eq!(send(&emulator, validate).await.status, StatusCode::OK);
+    assert_eq!(send(&emulator, signed_as("GET", &kube(""), "", &ck, now)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn capabilities_answer_in_the_providers_fields() {
+    let emulator = emulator();
+    let path = format!("/1.0/cloud/project/{PROJECT}/capabilities/kube/flavors?region=GRA11");
+    let flavors = send(&emulator, signed("GET", &path, "")).await.body;
+    let b3_16 = flavors.as_array().unwrap().iter().find(|f| f["name"] == "b3-16").unwrap();
+    assert_eq!(
+        b3_16,
+        &json!({ "name": "b3-16", "category": "b", "state": "available", "vCPUs": 4, "ram": 16, "gpus": 0 })
+    );
+    let regions = send(
+        &emulator,
+        signed("GET", &format!("/1.0/cloud/project/{PROJECT}/capabilities/kube/regions"), ""),
+    )
+    .await;
+    assert!(regions.body.as_array().unwrap().contains(&json!("EU-WEST-PAR")));
+    let other_project = send(&emulator, signed("GET", "/1.0/cloud/project/ffff/kube", "")).await;
+    assert_eq!(other_project.status, StatusCode::NOT_FOUND);
+}
