@@ -1,0 +1,72 @@
+//! The provider's official Python client (PyPI `ovh`), unchanged, against the emulator: it signs
+//! requests its own way, so this proves the emulator verifies them as the provider does.
+
+use std::time::Duration;
+
+use provider::emulator::{Emulator, EmulatorConfig, router};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+/// Points python-ovh at the emulator through its endpoint table, as testing-tools.md describes.
+const SCRIPT: &str = r#"
+import json, os, ovh
+ovh.client.ENDPOINTS["pilothouse-emulator"] = os.environ["EMULATOR_URL"] + "/1.0"
+client = ovh.Client(endpoint="pilothouse-emulator", application_key="ak",
+                    application_secret="as", consumer_key="ck")
+project = os.environ["PROJECT"]
+created = client.post(f"/cloud/project/{project}/kube", name="from-python", region="GRA11", version="1.34")
+listed = client.get(f"/cloud/project/{project}/kube")
+fetched = client.get(f"/cloud/project/{project}/kube/{created['id']}")
+flavors = client.get(f"/cloud/project/{project}/capabilities/kube/flavors", region="GRA11")
+try:
+    client.get(f"/cloud/project/{project}/kube/no-such-cluster")
+    missing = None
+except ovh.exceptions.ResourceNotFoundError as error:
+    missing = str(error)
+bad = ovh.Client(endpoint="pilothouse-emulator", application_key="ak",
+                 application_secret="wrong", consumer_key="ck")
+try:
+    bad.get(f"/cloud/project/{project}/kube")
+    refused = None
+except ovh.exceptions.APIError as error:
+    refused = type(error).__name__
+print(json.dumps({"created": created, "listed": listed, "fetched": fetched,
+                  "flavors": [f["name"] for f in flavors], "missing": missing, "refused": refused}))
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn python_ovh_creates_lists_and_reads_clusters() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let emulator = Emulator::new(EmulatorConfig {
+        application_key: "ak".into(),
+        application_secret: "as".into(),
+        consumer_key: "ck".into(),
+        project: PROJECT.into(),
+        public_url: Some(url.clone()),
+        timestamp_window: Duration::from_secs(180),
+        auto_validate_credentials: true,
+        speed: 0.0,
+    });
+    tokio::spawn(async move { axum::serve(listener, router(emulator)).await });
+
+    let output = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(SCRIPT)
+        .env("EMULATOR_URL", &url)
+        .env("PROJECT", PROJECT)
+        .output()
+        .await
+        .expect("python3 runs (scripts/install-tools installs PyPI ovh)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "python-ovh failed:\n{stderr}");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    let id = result["created"]["id"].as_str().unwrap();
+    assert_eq!(result["created"]["status"], "INSTALLING");
+    assert_eq!(result["listed"], serde_json::json!([id]));
+    assert_eq!(result["fetched"]["name"], "from-python");
+    assert!(result["flavors"].as_array().unwrap().contains(&serde_json::json!("b3-16")));
+    assert!(result["missing"].as_str().unwrap().contains("This cluster does not exist"));
+    assert_eq!(result["refused"], "BadParametersError", "a wrong secret gives INVALID_SIGNATURE (400)");
+}
