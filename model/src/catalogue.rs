@@ -114,6 +114,11 @@ fn runs_in(flavor: &str, region: &str) -> bool {
         .is_some_and(|(_, regions)| regions.is_none_or(|list| list.contains(&region)))
 }
 
+/// The flavor called `name`, wherever it runs.
+pub fn flavor(name: &str) -> Option<Flavor> {
+    regions().iter().flat_map(|r| flavors_in(&r.name)).find(|f| f.name == name)
+}
+
 /// Every region of the catalogue.
 pub fn regions() -> Vec<Region> {
     REGIONS

@@ -7,6 +7,7 @@
 //! types, so they cannot drift apart; conversion to `model` types happens at the border.
 
 mod cluster;
+mod convert;
 mod customization;
 mod error;
 mod node;

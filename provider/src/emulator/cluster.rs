@@ -19,7 +19,8 @@ use model::version::{self, KubeProxyMode, KubeVersion, UpdatePolicy};
 use serde::{Deserialize, Serialize};
 
 use super::error::EmulatorError;
-use super::{Emulator, LATEST_PATCH};
+use super::node_pool::create_pool;
+use super::{Emulator, LATEST_PATCH, World};
 use crate::api::{Cluster, ClusterCreation, ClusterUpdate, Customization};
 
 /// How long a control plane takes to install at speed 1.0.
@@ -101,7 +102,8 @@ pub fn check_project(emulator: &Emulator, service_name: &str) -> Result<(), Emul
     }
 }
 
-fn scaled(emulator: &Emulator, duration: Duration) -> chrono::Duration {
+/// `duration` (stated at speed 1.0) on the emulator's clock.
+pub fn scaled(emulator: &Emulator, duration: Duration) -> chrono::Duration {
     let speed = if emulator.config.speed > 0.0 { emulator.config.speed } else { 1.0 };
     chrono::Duration::from_std(duration.div_f64(speed)).unwrap_or(chrono::Duration::MAX)
 }
@@ -149,9 +151,6 @@ async fn create(
             .filter(|v| version::is_offered(*v) && v.patch().is_none())
             .ok_or_else(|| EmulatorError::bad_request(format!("Version {text} is not available")))?,
     };
-    if body.nodepools.is_some() || body.nodepool.is_some() {
-        return Err(EmulatorError::bad_request("Node pools are not supported by this emulator yet"));
-    }
     let id = uuid::Uuid::new_v4().to_string();
     let name = body.name.unwrap_or_else(|| format!("kube-{}", &id[..8]));
     check_name(&name).map_err(|e| EmulatorError::bad_request(format!("Invalid name: {e}")))?;
@@ -171,8 +170,28 @@ async fn create(
         deleted_at: None,
     };
     let wire = record.to_wire(now);
-    emulator.world().clusters.insert(id, record);
+    // Pools are checked one by one against those before them; any refusal creates nothing.
+    let mut world = emulator.world();
+    let mut draft = world.clone();
+    draft.clusters.insert(id, record.clone());
+    for pool in body.nodepools.iter().flatten().chain(body.nodepool.as_ref()) {
+        create_pool(&emulator, &mut draft, &record, pool, record.ready_at)?;
+    }
+    *world = draft;
     Ok(Json(wire))
+}
+
+/// The cluster `kube_id`, unless it does not exist or is deleted.
+pub fn live_cluster<'a>(
+    world: &'a World,
+    kube_id: &str,
+    now: DateTime<Utc>,
+) -> Result<&'a ClusterRecord, EmulatorError> {
+    world
+        .clusters
+        .get(kube_id)
+        .filter(|c| !c.is_gone(now))
+        .ok_or_else(|| EmulatorError::not_found(format!("This cluster does not exist: {kube_id}")))
 }
 
 /// Runs `f` on the cluster if it exists (and is not deleted).
@@ -185,13 +204,15 @@ fn with_cluster<T>(
     check_project(emulator, service_name)?;
     let now = emulator.clock.now();
     let mut world = emulator.world();
+    live_cluster(&world, kube_id, now)?;
     match world.clusters.get_mut(kube_id) {
-        Some(cluster) if !cluster.is_gone(now) => f(cluster, now),
-        _ => Err(EmulatorError::not_found(format!("This cluster does not exist: {kube_id}"))),
+        Some(cluster) => f(cluster, now),
+        None => Err(EmulatorError::not_found(format!("This cluster does not exist: {kube_id}"))),
     }
 }
 
-fn require_ready(cluster: &ClusterRecord, now: DateTime<Utc>) -> Result<(), EmulatorError> {
+/// 409 unless the cluster is `READY`.
+pub fn require_ready(cluster: &ClusterRecord, now: DateTime<Utc>) -> Result<(), EmulatorError> {
     match cluster.status(now) {
         Status::Ready => Ok(()),
         status => Err(EmulatorError::conflict(format!(

@@ -1,9 +1,10 @@
 //! The emulator: a local copy of the provider's managed-Kubernetes API, served over HTTP.
 //!
 //! This is the first part of it: authentication exactly as the provider does it, request ids,
-//! the capabilities, and clusters (create, list, get, rename, delete) with their install and
-//! delete lifecycle on a virtual clock. Node pools, nodes, upgrades, auto-healing, kubeconfigs,
-//! fault injection and persistence are not built yet, so nothing in the console uses it yet.
+//! the capabilities, clusters (create with or without pools, list, get, rename, delete) and node
+//! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
+//! clock. Upgrades, auto-healing, autoscaling, kubeconfigs, fault injection, pagination and
+//! persistence are not built yet, so nothing in the console uses it yet.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -18,6 +19,8 @@ mod capabilities;
 mod clock;
 mod cluster;
 mod error;
+mod node;
+mod node_pool;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +39,8 @@ pub use error::EmulatorError;
 
 use auth::Credential;
 use cluster::ClusterRecord;
+use node::NodeRecord;
+use node_pool::PoolRecord;
 
 /// Patch number given to new clusters of any minor.
 pub const LATEST_PATCH: u16 = 2;
@@ -61,10 +66,12 @@ pub struct EmulatorConfig {
 }
 
 /// Everything the emulator holds.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct World {
     credentials: HashMap<String, Credential>,
     clusters: BTreeMap<String, ClusterRecord>,
+    pools: BTreeMap<String, PoolRecord>,
+    nodes: BTreeMap<String, NodeRecord>,
 }
 
 /// The emulator's shared state.
@@ -130,7 +137,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/auth/time", get(auth::time))
         .route("/auth/credential", post(auth::issue_credential))
         .merge(capabilities::routes())
-        .merge(cluster::routes());
+        .merge(cluster::routes())
+        .merge(node_pool::routes());
     Router::new()
         .nest("/1.0", api.clone())
         .nest("/v1", api)

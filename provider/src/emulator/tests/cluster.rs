@@ -1,85 +1,10 @@
-//! The emulator through its router, with requests signed as the provider's clients sign them.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! Authentication, request ids, capabilities and the cluster lifecycle.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::*;
-use crate::signature::SignedRequest;
-
-const BASE: &str = "http://emulator.test";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-fn emulator() -> Arc<Emulator> {
-    Emulator::new(EmulatorConfig {
-        application_key: "ak".into(),
-        application_secret: "as".into(),
-        consumer_key: "ck".into(),
-        project: PROJECT.into(),
-        public_url: Some(BASE.into()),
-        timestamp_window: Duration::from_secs(180),
-        auto_validate_credentials: false,
-        // Stopped: only the tests move the clock.
-        speed: 0.0,
-    })
-}
-
-struct Answer {
-    status: StatusCode,
-    query_id: Option<String>,
-    body: Value,
-}
-
-async fn send(emulator: &Arc<Emulator>, request: Request<Body>) -> Answer {
-    let response = router(emulator.clone()).oneshot(request).await.unwrap();
-    let status = response.status();
-    let query_id = response.headers().get("x-ovh-queryid").map(|v| v.to_str().unwrap().to_string());
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-    Answer { status, query_id, body }
-}
-
-/// A request signed with `consumer_key`, at `timestamp`.
-fn signed_as(method: &str, path: &str, body: &str, consumer_key: &str, timestamp: i64) -> Request<Body> {
-    let url = format!("{BASE}{path}");
-    let signature = SignedRequest {
-        application_secret: "as",
-        consumer_key,
-        method,
-        url: &url,
-        body: body.as_bytes(),
-        timestamp,
-    }
-    .signature();
-    Request::builder()
-        .method(method)
-        .uri(path)
-        .header("X-Ovh-Application", "ak")
-        .header("X-Ovh-Consumer", consumer_key)
-        .header("X-Ovh-Timestamp", timestamp.to_string())
-        .header("X-Ovh-Signature", signature)
-        .header("Content-Type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
-
-fn signed(method: &str, path: &str, body: &str) -> Request<Body> {
-    signed_as(method, path, body, "ck", chrono::Utc::now().timestamp())
-}
-
-async fn advance(emulator: &Arc<Emulator>, seconds: u64) {
-    let body = json!({ "seconds": seconds }).to_string();
-    let request = Request::post("/emulator/clock/advance").header("Content-Type", "application/json");
-    assert_eq!(send(emulator, request.body(Body::from(body)).unwrap()).await.status, StatusCode::OK);
-}
-
-fn kube(path: &str) -> String {
-    format!("/1.0/cloud/project/{PROJECT}/kube{path}")
-}
 
 #[tokio::test]
 async fn time_is_unsigned_and_every_answer_has_a_query_id() {
