@@ -2,10 +2,33 @@
 //! place, so the client, the server and the emulator read the provider's bodies the same way.
 
 use model::node_pool::{AutoscalingTuning, NodePoolSpec, NodeTemplate};
+use model::oidc::{OidcConfig, SigningAlgorithm};
 
 use super::node_pool::{
     AutoscalingSettings, NodePoolCreation, NodePoolTemplate, TemplateMetadata, TemplateSpec,
 };
+use super::small::OpenIdConnect;
+
+impl From<&OpenIdConnect> for OidcConfig {
+    fn from(o: &OpenIdConnect) -> Self {
+        Self {
+            client_id: o.client_id.clone(),
+            issuer_url: o.issuer_url.clone(),
+            username_claim: o.username_claim.clone(),
+            username_prefix: o.username_prefix.clone(),
+            groups_claim: o.groups_claim.clone().unwrap_or_default(),
+            groups_prefix: o.groups_prefix.clone(),
+            required_claim: o.required_claim.clone().unwrap_or_default(),
+            signing_algorithms: o
+                .signing_algorithms
+                .iter()
+                .flatten()
+                .map(|a| SigningAlgorithm::from_wire(a))
+                .collect(),
+            ca_content: o.ca_content.clone(),
+        }
+    }
+}
 
 impl From<AutoscalingSettings> for AutoscalingTuning {
     fn from(s: AutoscalingSettings) -> Self {

@@ -45,15 +45,31 @@ pub struct ClusterRecord {
     pub ready_at: DateTime<Utc>,
     /// Set by a delete: `DELETING` until this time, gone after.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// A status the cluster passes through after a change (`REDEPLOYING`, `UPDATING`), and until when.
+    #[serde(default)]
+    pub busy: Option<(Status, DateTime<Utc>)>,
+    /// The API server allow-list; empty means open.
+    #[serde(default)]
+    pub ip_restrictions: Vec<String>,
+    /// The cluster's OIDC configuration, if any.
+    #[serde(default)]
+    pub oidc: Option<crate::api::OpenIdConnect>,
 }
 
 impl ClusterRecord {
-    fn status(&self, now: DateTime<Utc>) -> Status {
-        match self.deleted_at {
-            Some(_) => Status::Deleting,
-            None if now < self.ready_at => Status::Installing,
-            None => Status::Ready,
+    pub fn status(&self, now: DateTime<Utc>) -> Status {
+        match (&self.deleted_at, &self.busy) {
+            (Some(_), _) => Status::Deleting,
+            _ if now < self.ready_at => Status::Installing,
+            (None, Some((status, until))) if now < *until => status.clone(),
+            _ => Status::Ready,
         }
+    }
+
+    /// Shows `status` for `duration` (already scaled), as the provider does after a change.
+    pub fn pass_through(&mut self, status: Status, now: DateTime<Utc>, duration: chrono::Duration) {
+        self.busy = Some((status, now + duration));
+        self.updated_at = now;
     }
 
     fn is_gone(&self, now: DateTime<Utc>) -> bool {
@@ -168,6 +184,9 @@ async fn create(
         updated_at: now,
         ready_at: now + scaled(&emulator, INSTALL),
         deleted_at: None,
+        busy: None,
+        ip_restrictions: Vec::new(),
+        oidc: None,
     };
     let wire = record.to_wire(now);
     // Pools are checked one by one against those before them; any refusal creates nothing.
@@ -195,7 +214,7 @@ pub fn live_cluster<'a>(
 }
 
 /// Runs `f` on the cluster if it exists (and is not deleted).
-fn with_cluster<T>(
+pub fn with_cluster<T>(
     emulator: &Emulator,
     service_name: &str,
     kube_id: &str,

@@ -18,6 +18,7 @@ pub mod auth;
 mod capabilities;
 mod clock;
 mod cluster;
+mod cluster_settings;
 mod error;
 mod node;
 mod node_pool;
@@ -138,6 +139,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/auth/credential", post(auth::issue_credential))
         .merge(capabilities::routes())
         .merge(cluster::routes())
+        .merge(cluster_settings::routes())
         .merge(node_pool::routes());
     Router::new()
         .nest("/1.0", api.clone())
