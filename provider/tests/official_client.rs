@@ -9,7 +9,7 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Points python-ovh at the emulator through its endpoint table, as testing-tools.md describes.
 const SCRIPT: &str = r#"
-import json, os, ovh
+import json, os, urllib.request, ovh
 ovh.client.ENDPOINTS["pilothouse-emulator"] = os.environ["EMULATOR_URL"] + "/1.0"
 client = ovh.Client(endpoint="pilothouse-emulator", application_key="ak",
                     application_secret="as", consumer_key="ck")
@@ -18,6 +18,13 @@ created = client.post(f"/cloud/project/{project}/kube", name="from-python", regi
 listed = client.get(f"/cloud/project/{project}/kube")
 fetched = client.get(f"/cloud/project/{project}/kube/{created['id']}")
 flavors = client.get(f"/cloud/project/{project}/capabilities/kube/flavors", region="GRA11")
+# Let the control plane finish installing (the emulator's admin API moves its clock).
+urllib.request.urlopen(urllib.request.Request(os.environ["EMULATOR_URL"] + "/emulator/clock/advance",
+    data=b'{"seconds": 600}', headers={"Content-Type": "application/json"}, method="POST"))
+pool = client.post(f"/cloud/project/{project}/kube/{created['id']}/nodepool",
+                   name="workers", flavorName="b3-16", desiredNodes=2, minNodes=1, maxNodes=4, autoscale=True)
+pools = client.get(f"/cloud/project/{project}/kube/{created['id']}/nodepool")
+kubeconfig = client.post(f"/cloud/project/{project}/kube/{created['id']}/kubeconfig")
 try:
     client.get(f"/cloud/project/{project}/kube/no-such-cluster")
     missing = None
@@ -31,11 +38,12 @@ try:
 except ovh.exceptions.APIError as error:
     refused = type(error).__name__
 print(json.dumps({"created": created, "listed": listed, "fetched": fetched,
-                  "flavors": [f["name"] for f in flavors], "missing": missing, "refused": refused}))
+                  "flavors": [f["name"] for f in flavors], "pool": pool, "pools": pools,
+                  "kubeconfig": kubeconfig["content"], "missing": missing, "refused": refused}))
 "#;
 
 #[tokio::test(flavor = "multi_thread")]
-async fn python_ovh_creates_lists_and_reads_clusters() {
+async fn python_ovh_creates_clusters_and_pools_and_fetches_a_kubeconfig() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let emulator = Emulator::new(EmulatorConfig {
@@ -67,6 +75,10 @@ async fn python_ovh_creates_lists_and_reads_clusters() {
     assert_eq!(result["listed"], serde_json::json!([id]));
     assert_eq!(result["fetched"]["name"], "from-python");
     assert!(result["flavors"].as_array().unwrap().contains(&serde_json::json!("b3-16")));
+    assert_eq!(result["pool"]["status"], "INSTALLING");
+    assert_eq!(result["pools"][0]["name"], "workers");
+    assert_eq!(result["pools"][0]["maxNodes"], 4);
+    assert!(result["kubeconfig"].as_str().unwrap().contains("client-certificate-data: "));
     assert!(result["missing"].as_str().unwrap().contains("This cluster does not exist"));
     assert_eq!(result["refused"], "BadParametersError", "a wrong secret gives INVALID_SIGNATURE (400)");
 }

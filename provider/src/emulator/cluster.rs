@@ -54,6 +54,9 @@ pub struct ClusterRecord {
     /// The cluster's OIDC configuration, if any.
     #[serde(default)]
     pub oidc: Option<crate::api::OpenIdConnect>,
+    /// Certificate authority and admin certificate, issued with the first kubeconfig.
+    #[serde(default)]
+    pub credentials: Option<super::kubeconfig::ClusterCredentials>,
 }
 
 impl ClusterRecord {
@@ -76,6 +79,11 @@ impl ClusterRecord {
         self.deleted_at.is_some_and(|at| now >= at)
     }
 
+    /// The API server's host name (`url` in the provider's answers).
+    pub fn api_host(&self) -> String {
+        format!("{}.c1.{}.k8s.emulator.invalid", &self.id[..8], self.region.to_lowercase())
+    }
+
     fn to_wire(&self, now: DateTime<Utc>) -> Cluster {
         let minor: Option<KubeVersion> = self.version.parse().ok().map(KubeVersion::minor_version);
         let next = minor.map(KubeVersion::next_minor).filter(|v| version::is_offered(*v));
@@ -92,7 +100,7 @@ impl ClusterRecord {
             update_policy: self.update_policy.clone(),
             is_up_to_date: true,
             control_plane_is_up_to_date: true,
-            url: format!("{short}.c1.{region}.k8s.emulator.invalid"),
+            url: self.api_host(),
             nodes_url: format!("{short}.nodes.c1.{region}.k8s.emulator.invalid"),
             kube_proxy_mode: self.kube_proxy_mode.clone(),
             customization: self.customization.clone(),
@@ -187,6 +195,7 @@ async fn create(
         busy: None,
         ip_restrictions: Vec::new(),
         oidc: None,
+        credentials: None,
     };
     let wire = record.to_wire(now);
     // Pools are checked one by one against those before them; any refusal creates nothing.

@@ -39,6 +39,14 @@ impl EmulatorError {
         }
     }
 
+    /// 500 `Server::InternalServerError`.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: Box::new(ApiErrorBody::class("Server::InternalServerError", message)),
+        }
+    }
+
     /// An auth-layer error with its `errorCode`.
     pub fn auth(status: StatusCode, error_code: &str, message: &str) -> Self {
         let http_code = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or_default());

@@ -20,6 +20,7 @@ mod clock;
 mod cluster;
 mod cluster_settings;
 mod error;
+mod kubeconfig;
 mod node;
 mod node_pool;
 
@@ -140,6 +141,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(capabilities::routes())
         .merge(cluster::routes())
         .merge(cluster_settings::routes())
+        .merge(kubeconfig::routes())
         .merge(node_pool::routes());
     Router::new()
         .nest("/1.0", api.clone())

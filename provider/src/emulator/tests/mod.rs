@@ -2,6 +2,7 @@
 
 mod cluster;
 mod cluster_settings;
+mod kubeconfig;
 mod node_pool;
 
 use std::sync::Arc;
