@@ -55,6 +55,7 @@ async fn python_ovh_creates_clusters_and_pools_and_fetches_a_kubeconfig() {
         timestamp_window: Duration::from_secs(180),
         auto_validate_credentials: true,
         speed: 0.0,
+        state_file: None,
     });
     tokio::spawn(async move { axum::serve(listener, router(emulator)).await });
 

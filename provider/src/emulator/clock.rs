@@ -35,6 +35,11 @@ impl VirtualClock {
         self.start_virtual + elapsed + jumped
     }
 
+    /// A clock resuming at `virtual_now` (a saved time), running `speed` times faster than real time.
+    pub fn starting_at(virtual_now: DateTime<Utc>, speed: f64) -> Self {
+        Self { start_virtual: virtual_now, ..Self::new(speed) }
+    }
+
     /// Moves the clock forward by `by`.
     pub fn advance(&self, by: Duration) {
         *self.jumped.lock().unwrap_or_else(|e| e.into_inner()) += by;

@@ -23,6 +23,7 @@ mod error;
 mod kubeconfig;
 mod node;
 mod node_pool;
+mod persistence;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +34,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use clock::VirtualClock;
@@ -65,10 +66,12 @@ pub struct EmulatorConfig {
     pub auto_validate_credentials: bool,
     /// How much faster than the seed's real durations the lifecycle runs (0 stops the clock).
     pub speed: f64,
+    /// Where the state is kept between runs; in memory only when `None`.
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 /// Everything the emulator holds.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct World {
     credentials: HashMap<String, Credential>,
     clusters: BTreeMap<String, ClusterRecord>,
@@ -86,19 +89,33 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// A fresh emulator with no clusters.
-    pub fn new(config: EmulatorConfig) -> Arc<Self> {
-        let mut world = World::default();
+    /// An emulator with the state saved in `config.state_file`, or none.
+    pub fn open(config: EmulatorConfig) -> std::io::Result<Arc<Self>> {
+        let saved = match &config.state_file {
+            Some(path) => persistence::load(path)?,
+            None => None,
+        };
+        let (mut world, clock) = match saved {
+            Some(snapshot) => (snapshot.world, VirtualClock::starting_at(snapshot.virtual_now, config.speed)),
+            None => (World::default(), VirtualClock::new(config.speed)),
+        };
         world.credentials.insert(
             config.consumer_key.clone(),
             Credential { application_key: config.application_key.clone(), validated: true },
         );
-        Arc::new(Self {
-            clock: VirtualClock::new(config.speed),
-            config,
-            world: Mutex::new(world),
-            queries: AtomicU64::new(0),
-        })
+        Ok(Arc::new(Self { clock, config, world: Mutex::new(world), queries: AtomicU64::new(0) }))
+    }
+
+    /// A fresh emulator kept in memory only.
+    pub fn new(config: EmulatorConfig) -> Arc<Self> {
+        Self::open(EmulatorConfig { state_file: None, ..config }).expect("nothing to read")
+    }
+
+    /// Writes the state to the state file, if there is one.
+    fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.config.state_file else { return Ok(()) };
+        let snapshot = persistence::Snapshot { virtual_now: self.clock.now(), world: self.world().clone() };
+        persistence::save(path, &snapshot)
     }
 
     fn world(&self) -> MutexGuard<'_, World> {
@@ -147,9 +164,26 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .nest("/1.0", api.clone())
         .nest("/v1", api)
         .nest("/emulator", admin::routes())
+        .layer(middleware::from_fn_with_state(emulator.clone(), save_after_change))
         .layer(middleware::from_fn_with_state(emulator.clone(), auth::verify))
         .layer(middleware::from_fn_with_state(emulator.clone(), add_query_id))
         .with_state(emulator)
+}
+
+/// Saves the state after every request that may have changed it; a failed save is a 500, so a
+/// client never believes a change was kept when it was not.
+async fn save_after_change(
+    axum::extract::State(emulator): axum::extract::State<Arc<Emulator>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let changes = request.method() != axum::http::Method::GET;
+    let response = next.run(request).await;
+    if changes && let Err(error) = emulator.save() {
+        return EmulatorError::internal(format!("the emulator could not save its state: {error}"))
+            .into_response();
+    }
+    response
 }
 
 /// Puts a fresh `X-Ovh-QueryId` on every response.

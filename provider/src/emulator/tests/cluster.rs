@@ -158,3 +158,21 @@ async fn capabilities_answer_in_the_providers_fields() {
     let other_project = send(&emulator, signed("GET", "/1.0/cloud/project/ffff/kube", "")).await;
     assert_eq!(other_project.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let config =
+        EmulatorConfig { state_file: Some(dir.path().join("emulator.json")), ..emulator().config.clone() };
+    let first = Emulator::open(config.clone()).unwrap();
+    let created = send(&first, signed("POST", &kube(""), r#"{"name":"kept","region":"GRA11"}"#)).await;
+    advance(&first, 6 * 60).await;
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let before = send(&first, signed("GET", &kube(&format!("/{id}")), "")).await.body;
+    drop(first);
+
+    let second = Emulator::open(config).unwrap();
+    let after = send(&second, signed("GET", &kube(&format!("/{id}")), "")).await.body;
+    assert_eq!(after, before, "same cluster, same status, same times");
+    assert_eq!(after["status"], "READY");
+}

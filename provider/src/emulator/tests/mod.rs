@@ -30,6 +30,7 @@ pub fn emulator() -> Arc<Emulator> {
         auto_validate_credentials: false,
         // Stopped: only the tests move the clock.
         speed: 0.0,
+        state_file: None,
     })
 }
 
