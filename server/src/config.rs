@@ -11,17 +11,37 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 
-/// Every setting of the server.
-#[derive(Clone, Debug, Parser, Serialize, Deserialize)]
+/// The command line: an optional subcommand and every setting.
+#[derive(Debug, Parser)]
 #[command(
     name = "pilothouse",
     version,
     about = "Pilothouse: a web console for managed Kubernetes.",
     after_help = SECRET_HELP
 )]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// What to run instead of the console.
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Run only the provider emulator (with the PILOTHOUSE_EMULATOR_* settings), without the console.
+    Emulator {
+        /// Address and port to serve the emulator on.
+        #[arg(long, default_value = "127.0.0.1:3100")]
+        listen: SocketAddr,
+    },
+}
+
+/// Every setting of the server.
+#[derive(Clone, Debug, Args, Serialize, Deserialize)]
 pub struct Settings {
     /// TOML file with settings (keys as the long flag names, with `_` for `-`).
     #[arg(long, env = "PILOTHOUSE_CONFIG")]
@@ -56,9 +76,37 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,
 
+    /// Run the provider emulator inside the console, on a loopback port.
+    #[arg(long, env = "PILOTHOUSE_EMULATOR", default_value_t = true, action = ArgAction::Set)]
+    pub emulator: bool,
+
+    /// Address of the embedded emulator; port 0 picks a free port (logged at start-up).
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_LISTEN", default_value = "127.0.0.1:0")]
+    pub emulator_listen: SocketAddr,
+
+    /// Application key the emulator accepts.
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_APPLICATION_KEY", default_value = "pilothouse-emulator")]
+    pub emulator_application_key: String,
+
+    /// Consumer key the emulator accepts from the start.
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_CONSUMER_KEY", default_value = "pilothouse-emulator-consumer")]
+    pub emulator_consumer_key: String,
+
+    /// The emulator's project id (32 hexadecimal characters).
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_PROJECT", default_value = "0123456789abcdef0123456789abcdef")]
+    pub emulator_project: String,
+
+    /// How much faster than the provider's real durations the emulator runs (1 = real time).
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_SPEED", default_value_t = 60.0)]
+    pub emulator_speed: f64,
+
     /// Database URL; see below. Never read from the command line.
     #[arg(skip)]
     pub database_url: Option<Secret>,
+
+    /// The emulator's application secret; see below. Never read from the command line.
+    #[arg(skip)]
+    pub emulator_application_secret: Option<Secret>,
 }
 
 /// How log lines are written.
@@ -76,7 +124,12 @@ const SECRET_HELP: &str = "\
 Settings read only from the environment or the TOML file (secrets):
   PILOTHOUSE_DATABASE_URL       postgres://user:password@host/db, or sqlite://path
                                 [default: SQLite file pilothouse.db in the data directory]
-  PILOTHOUSE_DATABASE_URL_FILE  a file holding the database URL (for container secrets)";
+  PILOTHOUSE_DATABASE_URL_FILE  a file holding the database URL (for container secrets)
+  PILOTHOUSE_EMULATOR_APPLICATION_SECRET
+                                the application secret the emulator accepts
+                                [default: pilothouse-emulator-secret]
+  PILOTHOUSE_EMULATOR_APPLICATION_SECRET_FILE
+                                a file holding it";
 
 /// A value that must not appear in logs or error messages.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,23 +150,41 @@ impl fmt::Debug for Secret {
 }
 
 /// Secret settings: (TOML key, environment variable).
-const SECRETS: [(&str, &str); 1] = [("database_url", "PILOTHOUSE_DATABASE_URL")];
+const SECRETS: [(&str, &str); 2] = [
+    ("database_url", "PILOTHOUSE_DATABASE_URL"),
+    ("emulator_application_secret", "PILOTHOUSE_EMULATOR_APPLICATION_SECRET"),
+];
 
 impl Settings {
-    /// Settings from this process's command line, environment and (if named) TOML file.
+    /// Settings from `args` and the environment seen through `env` (the subcommand ignored);
+    /// separate from [`Cli::load`] so tests need not change the process environment.
+    pub fn load_from<I, T>(args: I, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        Cli::load_from(args, env).map(|cli| cli.settings)
+    }
+}
+
+impl Cli {
+    /// The command line, environment and (if named) TOML file of this process.
     pub fn load() -> anyhow::Result<Self> {
         Self::load_from(std::env::args_os(), |name| std::env::var(name).ok())
     }
 
-    /// Settings from `args` and the environment seen through `env`; separate from [`Self::load`]
-    /// so tests need not change the process environment.
+    /// The command and settings from `args` and the environment seen through `env`.
     pub fn load_from<I, T>(args: I, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self>
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
         let matches = Self::command().get_matches_from(args);
-        let mut settings = Self::from_arg_matches(&matches)?;
+        let command = match matches.subcommand() {
+            Some(_) => Some(Command::from_arg_matches(&matches)?),
+            None => None,
+        };
+        let mut settings = Settings::from_arg_matches(&matches)?;
         if let Some(path) = settings.config.clone() {
             settings = settings.overlay_file(&path, &matches)?;
         }
@@ -131,13 +202,18 @@ impl Settings {
             if let Some(value) = from_env.filter(|v| !v.is_empty()) {
                 match key {
                     "database_url" => settings.database_url = Some(Secret(value)),
+                    "emulator_application_secret" => {
+                        settings.emulator_application_secret = Some(Secret(value))
+                    }
                     _ => unreachable!("every secret is assigned above"),
                 }
             }
         }
-        Ok(settings)
+        Ok(Self { command, settings })
     }
+}
 
+impl Settings {
     /// Applies the TOML file's values to every setting still at its default.
     fn overlay_file(self, path: &Path, matches: &ArgMatches) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -222,8 +298,17 @@ mod tests {
     }
 
     #[test]
+    fn the_emulator_runs_alone_as_a_subcommand() {
+        let cli = Cli::load_from(["pilothouse", "emulator", "--listen", "127.0.0.1:4000"], no_env).unwrap();
+        assert!(matches!(cli.command, Some(Command::Emulator { listen }) if listen.port() == 4000));
+        assert!(Cli::load_from(["pilothouse"], no_env).unwrap().command.is_none());
+        let off = Settings::load_from(["pilothouse", "--emulator", "false"], no_env).unwrap();
+        assert!(!off.emulator);
+    }
+
+    #[test]
     fn help_lists_every_setting_with_its_default() {
-        let help = Settings::command().render_long_help().to_string();
+        let help = Cli::command().render_long_help().to_string();
         for variable in [
             "PILOTHOUSE_CONFIG",
             "PILOTHOUSE_LISTEN",
@@ -234,6 +319,13 @@ mod tests {
             "PILOTHOUSE_LOG_FORMAT",
             "PILOTHOUSE_LOG",
             "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS",
+            "PILOTHOUSE_EMULATOR",
+            "PILOTHOUSE_EMULATOR_LISTEN",
+            "PILOTHOUSE_EMULATOR_APPLICATION_KEY",
+            "PILOTHOUSE_EMULATOR_APPLICATION_SECRET",
+            "PILOTHOUSE_EMULATOR_CONSUMER_KEY",
+            "PILOTHOUSE_EMULATOR_PROJECT",
+            "PILOTHOUSE_EMULATOR_SPEED",
         ] {
             assert!(help.contains(variable), "--help lacks {variable}");
         }

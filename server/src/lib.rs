@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod db;
+pub mod emulator;
 pub mod error_page;
 pub mod router;
 pub mod routes;
@@ -21,6 +22,18 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::state::AppState;
 
+/// Serves the emulator alone on `listen` until SIGINT or SIGTERM (`pilothouse emulator`).
+pub async fn run_emulator(settings: Settings, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+    let running = emulator::spawn(&settings, listen).await?;
+    let (signal, _) = shutdown::on_signal(Duration::ZERO);
+    signal.await;
+    running.task.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
 /// Opens the database, applies migrations, and serves the console until SIGINT or SIGTERM.
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     std::fs::create_dir_all(&settings.data_dir)
@@ -30,6 +43,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     db.migrate().await?;
     tracing::info!(backend = db.backend(), "database ready");
 
+    // The emulator is the default provider; nothing of the console calls it yet.
+    let _emulator = match settings.emulator {
+        true => Some(emulator::spawn(&settings, settings.emulator_listen).await?),
+        false => None,
+    };
     let state = AppState::new(&settings, db.clone());
     if !settings.site_root.join("pkg").is_dir() {
         tracing::warn!(
