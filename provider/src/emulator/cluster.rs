@@ -84,7 +84,8 @@ impl ClusterRecord {
         format!("{}.c1.{}.k8s.emulator.invalid", &self.id[..8], self.region.to_lowercase())
     }
 
-    fn to_wire(&self, now: DateTime<Utc>) -> Cluster {
+    /// The provider's view of the record alone; see `World::cluster_to_wire` for `isUpToDate`.
+    pub fn to_wire(&self, now: DateTime<Utc>) -> Cluster {
         let minor: Option<KubeVersion> = self.version.parse().ok().map(KubeVersion::minor_version);
         let next = minor.map(KubeVersion::next_minor).filter(|v| version::is_offered(*v));
         let short = &self.id[..8];
@@ -143,7 +144,7 @@ async fn list(
     let alive = world.clusters.values().filter(|c| !c.is_gone(now));
     let expanded = headers.get("X-Pagination-Mode").is_some_and(|v| v == "CachedObjectList-Pages");
     Ok(if expanded {
-        Json(alive.map(|c| c.to_wire(now)).collect::<Vec<_>>()).into_response()
+        Json(alive.map(|c| world.cluster_to_wire(c, now)).collect::<Vec<_>>()).into_response()
     } else {
         Json(alive.map(|c| c.id.clone()).collect::<Vec<_>>()).into_response()
     })
@@ -254,7 +255,10 @@ async fn read(
     State(emulator): State<Arc<Emulator>>,
     Path((service_name, kube_id)): Path<(String, String)>,
 ) -> Result<Json<Cluster>, EmulatorError> {
-    with_cluster(&emulator, &service_name, &kube_id, |cluster, now| Ok(Json(cluster.to_wire(now))))
+    check_project(&emulator, &service_name)?;
+    let now = emulator.clock.now();
+    let world = emulator.world();
+    Ok(Json(world.cluster_to_wire(live_cluster(&world, &kube_id, now)?, now)))
 }
 
 async fn update(

@@ -3,8 +3,9 @@
 //! This is the first part of it: authentication exactly as the provider does it, request ids,
 //! the capabilities, clusters (create with or without pools, list, get, rename, delete) and node
 //! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
-//! clock. Upgrades, auto-healing, autoscaling, kubeconfigs, fault injection, pagination and
-//! persistence are not built yet, so nothing in the console uses it yet.
+//! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs and upgrades (in place on
+//! Free, rolling on Standard). Reset, restart, customization, auto-healing, autoscaling, fault
+//! injection and node pagination are not built yet, and nothing in the console calls it yet.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -24,6 +25,7 @@ mod kubeconfig;
 mod node;
 mod node_pool;
 mod persistence;
+mod upgrade;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -159,7 +161,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(cluster::routes())
         .merge(cluster_settings::routes())
         .merge(kubeconfig::routes())
-        .merge(node_pool::routes());
+        .merge(node_pool::routes())
+        .merge(upgrade::routes());
     Router::new()
         .nest("/1.0", api.clone())
         .nest("/v1", api)

@@ -28,22 +28,59 @@ pub struct NodeRecord {
     pub created_at: DateTime<Utc>,
     /// `INSTALLING` until this time.
     pub ready_at: DateTime<Utc>,
-    /// Set when the node is removed: `DELETING` until this time, gone after.
+    /// When the node starts draining (`DELETING`) before it is removed.
+    #[serde(default)]
+    pub drain_from: Option<DateTime<Utc>>,
+    /// When a removed node is gone.
     pub gone_at: Option<DateTime<Utc>>,
+    /// An in-place upgrade: `REDEPLOYING` in this window, then the new version.
+    #[serde(default)]
+    pub redeploy: Option<Redeploy>,
+    /// A node added by a rolling upgrade does not exist before this time.
+    #[serde(default)]
+    pub visible_from: Option<DateTime<Utc>>,
+}
+
+/// A node's in-place upgrade window.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Redeploy {
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub version: String,
 }
 
 impl NodeRecord {
     pub fn status(&self, now: DateTime<Utc>) -> Status {
-        match self.gone_at {
-            Some(at) if now >= at => Status::Deleted,
-            Some(_) => Status::Deleting,
-            None if now < self.ready_at => Status::Installing,
-            None => Status::Ready,
+        let reached = |at: Option<DateTime<Utc>>| at.is_some_and(|at| now >= at);
+        if reached(self.gone_at) {
+            Status::Deleted
+        } else if reached(self.drain_from) {
+            Status::Deleting
+        } else if now < self.ready_at {
+            Status::Installing
+        } else if self.redeploy.as_ref().is_some_and(|r| now >= r.from && now < r.until) {
+            Status::Redeploying
+        } else {
+            Status::Ready
         }
     }
 
+    /// Gone, or not yet created.
     pub fn is_gone(&self, now: DateTime<Utc>) -> bool {
-        self.gone_at.is_some_and(|at| now >= at)
+        self.gone_at.is_some_and(|at| now >= at) || self.visible_from.is_some_and(|at| now < at)
+    }
+
+    /// Whether the node is being removed or is scheduled to be.
+    pub fn is_leaving(&self) -> bool {
+        self.gone_at.is_some()
+    }
+
+    /// The Kubernetes version the node runs at `now`.
+    pub fn version_at(&self, now: DateTime<Utc>) -> &str {
+        match &self.redeploy {
+            Some(r) if now >= r.until => &r.version,
+            _ => &self.version,
+        }
     }
 
     /// Whether `reference` names this node: its id, name, instance id, or provider id
@@ -53,7 +90,7 @@ impl NodeRecord {
         reference == self.id || reference == self.name || instance == self.instance_id
     }
 
-    pub fn to_wire(&self, project: &str, now: DateTime<Utc>) -> Node {
+    pub fn to_wire(&self, project: &str, cluster_version: &str, now: DateTime<Utc>) -> Node {
         let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let status = self.status(now);
         Node {
@@ -62,12 +99,12 @@ impl NodeRecord {
             node_pool_id: self.pool_id.clone(),
             name: self.name.clone(),
             flavor: self.flavor.clone(),
-            version: self.version.clone(),
-            is_up_to_date: true,
+            version: self.version_at(now).to_string(),
+            is_up_to_date: self.version_at(now) == cluster_version,
             instance_id: Some(self.instance_id.clone()),
             created_at: time(self.created_at),
             updated_at: time(self.gone_at.unwrap_or(self.created_at).min(now)),
-            deployed_at: (status == Status::Ready || status == Status::Deleting).then(|| time(self.ready_at)),
+            deployed_at: (now >= self.ready_at).then(|| time(self.ready_at)),
             deleted_at: self.gone_at.filter(|at| now >= *at).map(time),
             status,
         }

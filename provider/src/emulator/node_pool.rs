@@ -48,7 +48,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
 }
 
 impl World {
-    fn pool_nodes(&self, pool_id: &str, now: DateTime<Utc>) -> impl Iterator<Item = &NodeRecord> {
+    pub(super) fn pool_nodes(&self, pool_id: &str, now: DateTime<Utc>) -> impl Iterator<Item = &NodeRecord> {
         self.nodes.values().filter(move |n| n.pool_id == pool_id && !n.is_gone(now))
     }
 
@@ -56,8 +56,19 @@ impl World {
         pool.deleting && self.pool_nodes(&pool.id, now).next().is_none()
     }
 
-    fn live_pools(&self, cluster_id: &str, now: DateTime<Utc>) -> Vec<&PoolRecord> {
+    pub(super) fn live_pools(&self, cluster_id: &str, now: DateTime<Utc>) -> Vec<&PoolRecord> {
         self.pools.values().filter(|p| p.cluster_id == cluster_id && !self.pool_is_gone(p, now)).collect()
+    }
+
+    /// The cluster as the provider shows it, with `isUpToDate` from its nodes' versions.
+    pub fn cluster_to_wire(&self, cluster: &ClusterRecord, now: DateTime<Utc>) -> crate::api::Cluster {
+        let mut wire = cluster.to_wire(now);
+        wire.is_up_to_date = self
+            .live_pools(&cluster.id, now)
+            .into_iter()
+            .flat_map(|p| self.pool_nodes(&p.id, now))
+            .all(|n| n.version_at(now) == cluster.version);
+        wire
     }
 
     fn pool_to_wire(&self, pool: &PoolRecord, project: &str, now: DateTime<Utc>) -> NodePool {
@@ -65,10 +76,15 @@ impl World {
         let count = |status: Status| nodes.iter().filter(|n| n.status(now) == status).count() as u32;
         let (installing, ready, deleting) =
             (count(Status::Installing), count(Status::Ready), count(Status::Deleting));
+        let cluster = self.clusters.get(&pool.cluster_id);
+        let cluster_version = cluster.map_or("", |c| c.version.as_str());
+        let upgrading = cluster.is_some_and(|c| c.status(now) == Status::Updating);
         let status = if pool.deleting {
             Status::Deleting
         } else if now < pool.ready_at {
             Status::Installing
+        } else if upgrading || count(Status::Redeploying) > 0 {
+            Status::Redeploying
         } else if installing > 0 {
             Status::Upscaling
         } else if deleting > 0 {
@@ -101,7 +117,7 @@ impl World {
             max_nodes: spec.max_nodes,
             current_nodes: current,
             available_nodes: ready,
-            up_to_date_nodes: current,
+            up_to_date_nodes: nodes.iter().filter(|n| n.version_at(now) == cluster_version).count() as u32,
             availability_zones: (!spec.availability_zones.is_empty())
                 .then(|| spec.availability_zones.clone()),
             attach_floating_ips: Some(FloatingIps { enabled: spec.attach_floating_ips }),
@@ -134,7 +150,10 @@ impl World {
                 version: version.to_string(),
                 created_at: start,
                 ready_at: start + install,
+                drain_from: None,
                 gone_at: None,
+                redeploy: None,
+                visible_from: None,
             };
             self.nodes.insert(id, node);
         }
@@ -150,12 +169,13 @@ impl World {
         now: DateTime<Utc>,
     ) {
         let mut candidates: Vec<&NodeRecord> =
-            self.pool_nodes(pool_id, now).filter(|n| n.gone_at.is_none()).collect();
+            self.pool_nodes(pool_id, now).filter(|n| !n.is_leaving()).collect();
         candidates.sort_by_key(|n| (!named.iter().any(|r| n.answers_to(r)), std::cmp::Reverse(n.created_at)));
         let chosen: Vec<String> = candidates.into_iter().take(count).map(|n| n.id.clone()).collect();
         let gone_at = now + scaled(emulator, node::DRAIN);
         for id in chosen {
             if let Some(node) = self.nodes.get_mut(&id) {
+                node.drain_from = Some(now);
                 node.gone_at = Some(gone_at);
             }
         }
@@ -356,7 +376,8 @@ async fn pool_nodes(
     let world = emulator.world();
     live_pool(&world, &kube_id, &pool_id, now)?;
     let project = &emulator.config.project;
-    Ok(Json(world.pool_nodes(&pool_id, now).map(|n| n.to_wire(project, now)).collect()))
+    let version = &live_cluster(&world, &kube_id, now)?.version;
+    Ok(Json(world.pool_nodes(&pool_id, now).map(|n| n.to_wire(project, version, now)).collect()))
 }
 
 async fn cluster_nodes(
@@ -366,13 +387,13 @@ async fn cluster_nodes(
     check_project(&emulator, &service_name)?;
     let now = emulator.clock.now();
     let world = emulator.world();
-    live_cluster(&world, &kube_id, now)?;
+    let version = &live_cluster(&world, &kube_id, now)?.version;
     let project = &emulator.config.project;
     let nodes = world
         .live_pools(&kube_id, now)
         .into_iter()
         .flat_map(|p| world.pool_nodes(&p.id, now))
-        .map(|n| n.to_wire(project, now))
+        .map(|n| n.to_wire(project, version, now))
         .collect();
     Ok(Json(nodes))
 }

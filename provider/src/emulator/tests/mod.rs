@@ -4,6 +4,7 @@ mod cluster;
 mod cluster_settings;
 mod kubeconfig;
 mod node_pool;
+mod upgrade;
 
 use std::sync::Arc;
 use std::time::Duration;
