@@ -201,6 +201,13 @@ async fn create(
     let wire = record.to_wire(now);
     // Pools are checked one by one against those before them; any refusal creates nothing.
     let mut world = emulator.world();
+    let free_clusters = world.clusters.values().filter(|c| c.plan == Plan::Free && !c.is_gone(now)).count();
+    if plan == Plan::Free && free_clusters >= world.free_cluster_quota as usize {
+        return Err(EmulatorError::forbidden(format!(
+            "Quota exceeded: this project may have at most {} Free clusters",
+            world.free_cluster_quota
+        )));
+    }
     let mut draft = world.clone();
     draft.clusters.insert(id, record.clone());
     for pool in body.nodepools.iter().flatten().chain(body.nodepool.as_ref()) {

@@ -30,6 +30,14 @@ impl EmulatorError {
         }
     }
 
+    /// 403 `Client::Forbidden` (the class for an exceeded quota is UNCONFIRMED).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            body: Box::new(ApiErrorBody::class("Client::Forbidden", message)),
+        }
+    }
+
     /// 409 `Client::Conflict` (the class for a busy cluster is UNCONFIRMED; provider-api.md §6
     /// suggests this one).
     pub fn conflict(message: impl Into<String>) -> Self {

@@ -3,9 +3,10 @@
 //! This is the first part of it: authentication exactly as the provider does it, request ids,
 //! the capabilities, clusters (create with or without pools, list, get, rename, delete) and node
 //! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
-//! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs and upgrades (in place on
-//! Free, rolling on Standard). Reset, restart, customization, auto-healing, autoscaling, fault
-//! injection and node pagination are not built yet, and nothing in the console calls it yet.
+//! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs, upgrades (in place on
+//! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
+//! UNCONFIRMED) and fault injection. Reset, restart, customization, auto-healing, autoscaling
+//! and node pagination are not built yet, and nothing in the console calls it yet.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -21,6 +22,7 @@ mod clock;
 mod cluster;
 mod cluster_settings;
 mod error;
+pub mod fault;
 mod kubeconfig;
 mod node;
 mod node_pool;
@@ -72,13 +74,32 @@ pub struct EmulatorConfig {
     pub state_file: Option<std::path::PathBuf>,
 }
 
+fn default_free_quota() -> u32 {
+    model::plan::Plan::Free.default_cluster_quota().unwrap_or(u32::MAX)
+}
+
 /// Everything the emulator holds.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct World {
     credentials: HashMap<String, Credential>,
     clusters: BTreeMap<String, ClusterRecord>,
+    /// Most Free clusters the project may have (domain.md: 20 by default).
+    #[serde(default = "default_free_quota")]
+    free_cluster_quota: u32,
     pools: BTreeMap<String, PoolRecord>,
     nodes: BTreeMap<String, NodeRecord>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self {
+            credentials: HashMap::new(),
+            clusters: BTreeMap::new(),
+            free_cluster_quota: default_free_quota(),
+            pools: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+        }
+    }
 }
 
 /// The emulator's shared state.
@@ -87,6 +108,7 @@ pub struct Emulator {
     pub config: EmulatorConfig,
     pub clock: VirtualClock,
     world: Mutex<World>,
+    faults: Mutex<Vec<fault::Fault>>,
     queries: AtomicU64,
 }
 
@@ -105,7 +127,13 @@ impl Emulator {
             config.consumer_key.clone(),
             Credential { application_key: config.application_key.clone(), validated: true },
         );
-        Ok(Arc::new(Self { clock, config, world: Mutex::new(world), queries: AtomicU64::new(0) }))
+        Ok(Arc::new(Self {
+            clock,
+            config,
+            world: Mutex::new(world),
+            faults: Mutex::new(Vec::new()),
+            queries: AtomicU64::new(0),
+        }))
     }
 
     /// A fresh emulator kept in memory only.
@@ -118,6 +146,16 @@ impl Emulator {
         let Some(path) = &self.config.state_file else { return Ok(()) };
         let snapshot = persistence::Snapshot { virtual_now: self.clock.now(), world: self.world().clone() };
         persistence::save(path, &snapshot)
+    }
+
+    /// The fault rules in force.
+    pub fn faults(&self) -> Vec<fault::Fault> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Replaces the fault rules.
+    pub fn set_faults(&self, faults: Vec<fault::Fault>) {
+        *self.faults.lock().unwrap_or_else(|e| e.into_inner()) = faults;
     }
 
     fn world(&self) -> MutexGuard<'_, World> {
@@ -168,6 +206,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .nest("/v1", api)
         .nest("/emulator", admin::routes())
         .layer(middleware::from_fn_with_state(emulator.clone(), save_after_change))
+        .layer(middleware::from_fn_with_state(emulator.clone(), fault::inject))
         .layer(middleware::from_fn_with_state(emulator.clone(), auth::verify))
         .layer(middleware::from_fn_with_state(emulator.clone(), add_query_id))
         .with_state(emulator)

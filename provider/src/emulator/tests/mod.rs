@@ -2,6 +2,7 @@
 
 mod cluster;
 mod cluster_settings;
+mod fault;
 mod kubeconfig;
 mod node_pool;
 mod upgrade;
