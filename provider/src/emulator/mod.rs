@@ -5,8 +5,8 @@
 //! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
 //! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs, upgrades (in place on
 //! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
-//! UNCONFIRMED) and fault injection. Reset, restart, customization, auto-healing, autoscaling
-//! and node pagination are not built yet, and nothing in the console calls it yet.
+//! UNCONFIRMED) and fault injection. Reset, restart, customization, auto-healing and autoscaling
+//! are not built yet, and nothing in the console calls it yet. Node lists page with a cursor.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -200,6 +200,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(cluster_settings::routes())
         .merge(kubeconfig::routes())
         .merge(node_pool::routes())
+        .merge(node::list::routes())
         .merge(upgrade::routes());
     Router::new()
         .nest("/1.0", api.clone())

@@ -110,3 +110,112 @@ impl NodeRecord {
         }
     }
 }
+
+/// The node lists: per pool and per cluster, with the provider's cursor pagination
+/// (`X-Pagination-Size` and `X-Pagination-Cursor` in, `X-Pagination-Cursor-Next` out while more
+/// remain) and `?history=true` to include deleted nodes. The cursor is opaque to clients.
+pub mod list {
+    use std::sync::Arc;
+
+    use axum::Json;
+    use axum::extract::{Path, Query, State};
+    use axum::http::{HeaderMap, HeaderValue};
+    use axum::response::{IntoResponse, Response};
+    use axum::routing::{Router, get};
+    use chrono::{DateTime, Utc};
+    use serde::Deserialize;
+
+    use super::NodeRecord;
+    use crate::api::Node;
+    use crate::emulator::cluster::{check_project, live_cluster};
+    use crate::emulator::error::EmulatorError;
+    use crate::emulator::node_pool::live_pool;
+    use crate::emulator::{Emulator, World};
+
+    pub fn routes() -> Router<Arc<Emulator>> {
+        Router::new()
+            .route("/cloud/project/{service_name}/kube/{kube_id}/nodepool/{pool_id}/nodes", get(pool_nodes))
+            .route("/cloud/project/{service_name}/kube/{kube_id}/node", get(cluster_nodes))
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    pub struct History {
+        #[serde(default)]
+        history: bool,
+    }
+
+    /// The nodes of `pool_id` to list: live ones, and deleted ones too with `history`.
+    fn of_pool<'a>(
+        world: &'a World,
+        pool_id: &'a str,
+        history: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<&'a NodeRecord> {
+        let mut nodes: Vec<&NodeRecord> = world
+            .nodes
+            .values()
+            .filter(|n| n.pool_id == pool_id && n.visible_from.is_none_or(|at| now >= at))
+            .filter(|n| history || !n.is_gone(now))
+            .collect();
+        nodes.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        nodes
+    }
+
+    /// One page of `nodes` as the request's pagination headers ask.
+    fn page(headers: &HeaderMap, nodes: Vec<Node>) -> Result<Response, EmulatorError> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let start = match header("X-Pagination-Cursor").filter(|c| !c.is_empty()) {
+            Some(cursor) => cursor
+                .strip_prefix("n")
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| *n <= nodes.len())
+                .ok_or_else(|| EmulatorError::bad_request("invalid cursor"))?,
+            None => 0,
+        };
+        let size = header("X-Pagination-Size").and_then(|s| s.parse::<usize>().ok()).filter(|s| *s > 0);
+        let end = size.map_or(nodes.len(), |s| (start + s).min(nodes.len()));
+        let more = end < nodes.len();
+        let mut response = Json(nodes[start..end].to_vec()).into_response();
+        if more && let Ok(next) = HeaderValue::from_str(&format!("n{end}")) {
+            response.headers_mut().insert("X-Pagination-Cursor-Next", next);
+        }
+        Ok(response)
+    }
+
+    async fn pool_nodes(
+        State(emulator): State<Arc<Emulator>>,
+        Path((service_name, kube_id, pool_id)): Path<(String, String, String)>,
+        Query(query): Query<History>,
+        headers: HeaderMap,
+    ) -> Result<Response, EmulatorError> {
+        check_project(&emulator, &service_name)?;
+        let now = emulator.clock.now();
+        let world = emulator.world();
+        live_pool(&world, &kube_id, &pool_id, now)?;
+        let version = &live_cluster(&world, &kube_id, now)?.version;
+        let project = &emulator.config.project;
+        let nodes = of_pool(&world, &pool_id, query.history, now)
+            .into_iter()
+            .map(|n| n.to_wire(project, version, now));
+        page(&headers, nodes.collect())
+    }
+
+    async fn cluster_nodes(
+        State(emulator): State<Arc<Emulator>>,
+        Path((service_name, kube_id)): Path<(String, String)>,
+        Query(query): Query<History>,
+        headers: HeaderMap,
+    ) -> Result<Response, EmulatorError> {
+        check_project(&emulator, &service_name)?;
+        let now = emulator.clock.now();
+        let world = emulator.world();
+        let version = &live_cluster(&world, &kube_id, now)?.version;
+        let project = &emulator.config.project;
+        let nodes = world
+            .live_pools(&kube_id, now)
+            .into_iter()
+            .flat_map(|p| of_pool(&world, &p.id, query.history, now))
+            .map(|n| n.to_wire(project, version, now));
+        page(&headers, nodes.collect())
+    }
+}

@@ -21,7 +21,7 @@ use super::cluster::{ClusterRecord, check_project, live_cluster, require_ready, 
 use super::error::EmulatorError;
 use super::node::{self, NodeRecord};
 use super::{Emulator, World};
-use crate::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolUpdate};
+use crate::api::{FloatingIps, NodePool, NodePoolCreation, NodePoolUpdate};
 
 /// A node pool as the emulator keeps it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -43,8 +43,6 @@ pub fn routes() -> Router<Arc<Emulator>> {
             "/cloud/project/{service_name}/kube/{kube_id}/nodepool/{pool_id}",
             get(read).put(update).delete(delete),
         )
-        .route("/cloud/project/{service_name}/kube/{kube_id}/nodepool/{pool_id}/nodes", get(pool_nodes))
-        .route("/cloud/project/{service_name}/kube/{kube_id}/node", get(cluster_nodes))
 }
 
 impl World {
@@ -277,7 +275,7 @@ async fn create(
 }
 
 /// The live pool `pool_id` of live cluster `kube_id`.
-fn live_pool<'a>(
+pub(super) fn live_pool<'a>(
     world: &'a World,
     kube_id: &str,
     pool_id: &str,
@@ -365,35 +363,4 @@ async fn delete(
         }
     }
     Ok(Json(()))
-}
-
-async fn pool_nodes(
-    State(emulator): State<Arc<Emulator>>,
-    Path((service_name, kube_id, pool_id)): Path<(String, String, String)>,
-) -> Result<Json<Vec<Node>>, EmulatorError> {
-    check_project(&emulator, &service_name)?;
-    let now = emulator.clock.now();
-    let world = emulator.world();
-    live_pool(&world, &kube_id, &pool_id, now)?;
-    let project = &emulator.config.project;
-    let version = &live_cluster(&world, &kube_id, now)?.version;
-    Ok(Json(world.pool_nodes(&pool_id, now).map(|n| n.to_wire(project, version, now)).collect()))
-}
-
-async fn cluster_nodes(
-    State(emulator): State<Arc<Emulator>>,
-    Path((service_name, kube_id)): Path<(String, String)>,
-) -> Result<Json<Vec<Node>>, EmulatorError> {
-    check_project(&emulator, &service_name)?;
-    let now = emulator.clock.now();
-    let world = emulator.world();
-    let version = &live_cluster(&world, &kube_id, now)?.version;
-    let project = &emulator.config.project;
-    let nodes = world
-        .live_pools(&kube_id, now)
-        .into_iter()
-        .flat_map(|p| world.pool_nodes(&p.id, now))
-        .map(|n| n.to_wire(project, version, now))
-        .collect();
-    Ok(Json(nodes))
 }

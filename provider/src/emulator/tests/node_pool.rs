@@ -2,6 +2,7 @@
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 use super::*;
 
@@ -208,4 +209,55 @@ async fn a_deleted_pool_drains_then_disappears() {
     advance(&emulator, 2 * 60).await;
     assert_eq!(send(&emulator, signed("GET", &pool, "")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(&emulator, &pools(&cluster)).await, json!([]));
+}
+
+#[tokio::test]
+async fn node_lists_page_with_a_cursor_and_show_history_on_request() {
+    let emulator = emulator();
+    let cluster = ready_cluster(&emulator, "GRA11", "free").await;
+    let created = create_pool(
+        &emulator,
+        &cluster,
+        json!({ "name": "workers", "flavorName": "b3-8", "desiredNodes": 5 }),
+    )
+    .await;
+    let pool = format!("{}/{}", pools(&cluster), created.body["id"].as_str().unwrap());
+    advance(&emulator, 4 * 60).await;
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut request = signed("GET", &format!("{pool}/nodes"), "");
+        request.headers_mut().insert("X-Pagination-Size", "2".parse().unwrap());
+        if let Some(cursor) = &cursor {
+            request.headers_mut().insert("X-Pagination-Cursor", cursor.parse().unwrap());
+        }
+        let response = router(emulator.clone()).oneshot(request).await.unwrap();
+        cursor = response.headers().get("X-Pagination-Cursor-Next").map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let page: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
+        assert!(page.len() <= 2);
+        seen.extend(page.into_iter().map(|n| n["id"].clone()));
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "no node twice");
+
+    let mut bad = signed("GET", &format!("{pool}/nodes"), "");
+    bad.headers_mut().insert("X-Pagination-Cursor", "garbage".parse().unwrap());
+    let refused = send(&emulator, bad).await;
+    assert_eq!(
+        (refused.status, refused.body["message"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid cursor"))
+    );
+
+    send(&emulator, signed("PUT", &pool, r#"{"desiredNodes":4}"#)).await;
+    advance(&emulator, 2 * 60).await;
+    assert_eq!(get(&emulator, &format!("{pool}/nodes")).await.as_array().unwrap().len(), 4);
+    let history = get(&emulator, &format!("{pool}/nodes?history=true")).await;
+    assert_eq!(history.as_array().unwrap().len(), 5);
+    assert_eq!(history.as_array().unwrap().iter().filter(|n| n["status"] == "DELETED").count(), 1);
 }
