@@ -25,6 +25,15 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/credentials/{consumer_key}/validate", post(validate))
         .route("/faults", get(faults).put(set_faults).delete(clear_faults))
         .route("/quota", put(set_quota))
+        .route("/nodes/{node_id}/break", post(break_node))
+}
+
+/// Makes a node NotReady, to watch auto-healing.
+async fn break_node(
+    State(emulator): State<Arc<Emulator>>,
+    Path(node_id): Path<String>,
+) -> Result<Json<()>, EmulatorError> {
+    super::healing::break_node(&emulator, &node_id).map(Json)
 }
 
 async fn faults(State(emulator): State<Arc<Emulator>>) -> Json<Vec<Fault>> {

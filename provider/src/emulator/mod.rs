@@ -5,7 +5,7 @@
 //! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
 //! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs, upgrades (in place on
 //! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
-//! UNCONFIRMED) and fault injection. Reset, restart, customization, auto-healing and autoscaling
+//! UNCONFIRMED), fault injection and auto-healing. Reset, restart, customization and autoscaling
 //! are not built yet, and nothing in the console calls it yet. Node lists page with a cursor.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
@@ -23,6 +23,7 @@ mod cluster;
 mod cluster_settings;
 mod error;
 pub mod fault;
+mod healing;
 mod kubeconfig;
 mod node;
 mod node_pool;

@@ -39,6 +39,9 @@ pub struct NodeRecord {
     /// A node added by a rolling upgrade does not exist before this time.
     #[serde(default)]
     pub visible_from: Option<DateTime<Utc>>,
+    /// NotReady from the first time until auto-healing starts at the second.
+    #[serde(default)]
+    pub broken: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// A node's in-place upgrade window.
@@ -58,6 +61,8 @@ impl NodeRecord {
             Status::Deleting
         } else if now < self.ready_at {
             Status::Installing
+        } else if self.broken.is_some_and(|(from, heal)| now >= from && now < heal) {
+            Status::Unknown
         } else if self.redeploy.as_ref().is_some_and(|r| now >= r.from && now < r.until) {
             Status::Redeploying
         } else {

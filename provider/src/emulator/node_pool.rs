@@ -152,6 +152,7 @@ impl World {
                 gone_at: None,
                 redeploy: None,
                 visible_from: None,
+                broken: None,
             };
             self.nodes.insert(id, node);
         }

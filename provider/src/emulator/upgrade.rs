@@ -117,5 +117,6 @@ fn replacement(old: &NodeRecord, version: &str, created: DateTime<Utc>, ready: D
         gone_at: None,
         redeploy: None,
         visible_from: Some(created),
+        broken: None,
     }
 }

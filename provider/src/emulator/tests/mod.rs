@@ -3,6 +3,7 @@
 mod cluster;
 mod cluster_settings;
 mod fault;
+mod healing;
 mod kubeconfig;
 mod node_pool;
 mod upgrade;
