@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use model::catalogue;
 use model::name::check_name;
 use model::plan::Plan;
+use model::region::RegionKind;
 use model::status::Status;
 use model::version::{self, KubeProxyMode, KubeVersion, UpdatePolicy};
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,9 @@ use serde::{Deserialize, Serialize};
 use super::error::EmulatorError;
 use super::node_pool::create_pool;
 use super::{Emulator, LATEST_PATCH, World};
-use crate::api::{Cluster, ClusterCreation, ClusterUpdate, Customization};
+use crate::api::{
+    Cluster, ClusterCreation, ClusterUpdate, Customization, IpAllocationPolicy, PrivateNetworkConfiguration,
+};
 
 /// How long a control plane takes to install at speed 1.0.
 pub const INSTALL: Duration = Duration::from_secs(6 * 60);
@@ -39,6 +42,16 @@ pub struct ClusterRecord {
     pub update_policy: UpdatePolicy,
     pub kube_proxy_mode: KubeProxyMode,
     pub customization: Option<Customization>,
+    #[serde(default)]
+    pub ip_allocation_policy: Option<IpAllocationPolicy>,
+    #[serde(default)]
+    pub private_network_id: Option<String>,
+    #[serde(default)]
+    pub nodes_subnet_id: Option<String>,
+    #[serde(default)]
+    pub load_balancers_subnet_id: Option<String>,
+    #[serde(default)]
+    pub private_network_configuration: Option<PrivateNetworkConfiguration>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// `INSTALLING` until this time.
@@ -105,6 +118,11 @@ impl ClusterRecord {
             nodes_url: format!("{short}.nodes.c1.{region}.k8s.emulator.invalid"),
             kube_proxy_mode: self.kube_proxy_mode.clone(),
             customization: self.customization.clone(),
+            ip_allocation_policy: self.ip_allocation_policy.clone(),
+            private_network_id: self.private_network_id.clone(),
+            nodes_subnet_id: self.nodes_subnet_id.clone(),
+            load_balancers_subnet_id: self.load_balancers_subnet_id.clone(),
+            private_network_configuration: self.private_network_configuration.clone(),
             created_at: self.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             updated_at: self.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             ..Cluster::default()
@@ -176,6 +194,7 @@ async fn create(
             .filter(|v| version::is_offered(*v) && v.patch().is_none())
             .ok_or_else(|| EmulatorError::bad_request(format!("Version {text} is not available")))?,
     };
+    check_network(&body, plan, region.kind())?;
     let id = uuid::Uuid::new_v4().to_string();
     let name = body.name.unwrap_or_else(|| format!("kube-{}", &id[..8]));
     check_name(&name).map_err(|e| EmulatorError::bad_request(format!("Invalid name: {e}")))?;
@@ -189,6 +208,11 @@ async fn create(
         update_policy: body.update_policy.unwrap_or_default(),
         kube_proxy_mode: body.kube_proxy_mode.unwrap_or_default(),
         customization: body.customization,
+        ip_allocation_policy: body.ip_allocation_policy,
+        private_network_id: body.private_network_id,
+        nodes_subnet_id: body.nodes_subnet_id,
+        load_balancers_subnet_id: body.load_balancers_subnet_id,
+        private_network_configuration: body.private_network_configuration,
         created_at: now,
         updated_at: now,
         ready_at: now + scaled(&emulator, INSTALL),
@@ -215,6 +239,42 @@ async fn create(
     }
     *world = draft;
     Ok(Json(wire))
+}
+
+/// The network rules of a creation (provider-api.md §4.1, §4.5, §7): subnets need the private
+/// network, the load-balancer subnet needs the nodes subnet, 3-AZ regions need a private network
+/// and subnet (whose gateway the emulator cannot see), and custom pod/service ranges follow the
+/// model's rules.
+fn check_network(body: &ClusterCreation, plan: Plan, kind: RegionKind) -> Result<(), EmulatorError> {
+    if body.nodes_subnet_id.is_some() && body.private_network_id.is_none() {
+        return Err(EmulatorError::bad_request("nodesSubnetId needs privateNetworkId"));
+    }
+    if body.load_balancers_subnet_id.is_some() && body.nodes_subnet_id.is_none() {
+        return Err(EmulatorError::bad_request(
+            "loadBalancersSubnetId needs privateNetworkId and nodesSubnetId",
+        ));
+    }
+    if kind == RegionKind::ThreeZone && (body.private_network_id.is_none() || body.nodes_subnet_id.is_none())
+    {
+        return Err(EmulatorError::bad_request(
+            "A 3-AZ region needs a private network and a nodes subnet with a gateway (privateNetworkId, nodesSubnetId)",
+        ));
+    }
+    if let Some(policy) = &body.ip_allocation_policy {
+        let defaults = Plan::Standard.cluster_ranges();
+        let parse = |text: &Option<String>, default: model::cidr::Ipv4Cidr| match text {
+            Some(text) => text.parse().map_err(|e| EmulatorError::bad_request(format!("{text}: {e}"))),
+            None => Ok(default),
+        };
+        let policy = model::network::IpAllocationPolicy {
+            pods_ipv4_cidr: parse(&policy.pods_ipv4_cidr, defaults.pods)?,
+            services_ipv4_cidr: parse(&policy.services_ipv4_cidr, defaults.services)?,
+        };
+        if let Some(error) = policy.validate(plan).iter().next() {
+            return Err(EmulatorError::bad_request(format!("{}: {}", error.field, error.message)));
+        }
+    }
+    Ok(())
 }
 
 /// The cluster `kube_id`, unless it does not exist or is deleted.

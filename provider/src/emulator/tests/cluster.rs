@@ -107,7 +107,7 @@ async fn creation_rules_come_from_the_model() {
         assert_eq!(answer.body, json!({ "class": "Client::BadRequest", "message": message }));
     }
     let standard =
-        send(&emulator, signed("POST", &kube(""), r#"{"region":"EU-WEST-PAR","plan":"standard"}"#)).await;
+        send(&emulator, signed("POST", &kube(""), r#"{"region":"EU-WEST-PAR","plan":"standard","privateNetworkId":"pn-1","nodesSubnetId":"subnet-1"}"#)).await;
     assert_eq!(standard.body["plan"], "standard");
 }
 
@@ -175,4 +175,40 @@ async fn state_survives_a_restart() {
     let after = send(&second, signed("GET", &kube(&format!("/{id}")), "")).await.body;
     assert_eq!(after, before, "same cluster, same status, same times");
     assert_eq!(after["status"], "READY");
+}
+
+#[tokio::test]
+async fn network_rules_are_enforced_and_the_settings_kept() {
+    let emulator = emulator();
+    let refused =
+        |answer: Answer| (answer.status, answer.body["message"].as_str().unwrap_or_default().to_string());
+    let three_zone =
+        send(&emulator, signed("POST", &kube(""), r#"{"region":"EU-WEST-PAR","plan":"standard"}"#)).await;
+    assert_eq!(refused(three_zone).0, StatusCode::BAD_REQUEST);
+    let lb = r#"{"region":"GRA11","privateNetworkId":"pn-1","loadBalancersSubnetId":"lb-1"}"#;
+    assert_eq!(
+        refused(send(&emulator, signed("POST", &kube(""), lb)).await).1,
+        "loadBalancersSubnetId needs privateNetworkId and nodesSubnetId"
+    );
+    let free_ranges = r#"{"region":"GRA11","ipAllocationPolicy":{"podsIpv4Cidr":"10.100.0.0/16"}}"#;
+    assert_eq!(
+        refused(send(&emulator, signed("POST", &kube(""), free_ranges)).await).1,
+        "ipAllocationPolicy: Choosing pod and service ranges needs the Standard plan."
+    );
+    let overlap =
+        r#"{"region":"GRA11","plan":"standard","ipAllocationPolicy":{"podsIpv4Cidr":"10.3.0.0/16"}}"#;
+    assert!(
+        refused(send(&emulator, signed("POST", &kube(""), overlap)).await)
+            .1
+            .contains("Overlaps the pod range")
+    );
+
+    let good = r#"{"region":"GRA11","plan":"standard","privateNetworkId":"pn-1","nodesSubnetId":"subnet-1",
+        "ipAllocationPolicy":{"podsIpv4Cidr":"10.100.0.0/16","servicesIpv4Cidr":"10.101.0.0/16"},
+        "privateNetworkConfiguration":{"defaultVrackGateway":"","privateNetworkRoutingAsDefault":true}}"#;
+    let created = send(&emulator, signed("POST", &kube(""), good)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    assert_eq!(created.body["privateNetworkId"], "pn-1");
+    assert_eq!(created.body["ipAllocationPolicy"]["podsIpv4Cidr"], "10.100.0.0/16");
+    assert_eq!(created.body["privateNetworkConfiguration"]["privateNetworkRoutingAsDefault"], true);
 }

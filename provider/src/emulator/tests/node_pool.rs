@@ -8,7 +8,12 @@ use super::*;
 
 /// A ready cluster in `region` on `plan`; returns its id.
 async fn ready_cluster(emulator: &Arc<Emulator>, region: &str, plan: &str) -> String {
-    let body = json!({ "name": "demo", "region": region, "plan": plan }).to_string();
+    let mut body = json!({ "name": "demo", "region": region, "plan": plan });
+    if region == "EU-WEST-PAR" {
+        body["privateNetworkId"] = json!("pn-1");
+        body["nodesSubnetId"] = json!("subnet-1");
+    }
+    let body = body.to_string();
     let created = send(emulator, signed("POST", &kube(""), &body)).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     advance(emulator, 6 * 60).await;

@@ -12,7 +12,7 @@ async fn cluster_with_pool(
     region: &str,
     zone: Option<&str>,
 ) -> (String, String) {
-    let body = json!({ "name": "demo", "region": region, "plan": plan, "version": "1.34" }).to_string();
+    let body = json!({ "name": "demo", "region": region, "plan": plan, "privateNetworkId": zone.map(|_| "pn-1"), "nodesSubnetId": zone.map(|_| "subnet-1"), "version": "1.34" }).to_string();
     let id = send(emulator, signed("POST", &kube(""), &body)).await.body["id"].as_str().unwrap().to_string();
     advance(emulator, 6 * 60).await;
     let mut pool = json!({ "name": "workers", "flavorName": "b3-8", "desiredNodes": 2 });
