@@ -25,8 +25,8 @@ pub use node_pool::{
     TemplateMetadata, TemplateSpec,
 };
 pub use small::{
-    EtcdUsage, IpRestrictionUpsert, Kubeconfig, OpenIdConnect, ResetCreation, ResponseMessage, Restart,
-    UpdateCreation, UpdatePolicyUpdate,
+    EtcdUsage, IpRestrictionUpsert, Kubeconfig, LoadBalancersSubnet, OpenIdConnect, ResetCreation,
+    ResponseMessage, Restart, UpdateCreation, UpdatePolicyUpdate,
 };
 
 #[cfg(test)]

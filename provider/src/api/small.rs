@@ -92,3 +92,11 @@ pub struct ResetCreation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes_subnet_id: Option<String>,
 }
+
+/// `cloud.ProjectKubeUpdateLoadBalancersSubnetId`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadBalancersSubnet {
+    #[serde(default)]
+    pub load_balancers_subnet_id: Option<String>,
+}

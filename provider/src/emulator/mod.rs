@@ -5,8 +5,9 @@
 //! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
 //! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs, upgrades (in place on
 //! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
-//! UNCONFIRMED), fault injection and auto-healing. Reset, restart, customization and autoscaling
-//! are not built yet, and nothing in the console calls it yet. Node lists page with a cursor.
+//! UNCONFIRMED), fault injection, auto-healing, restart, reset, customization and the private
+//! network settings. Node lists page with a cursor. Autoscaling is not built yet, and nothing in
+//! the console calls the emulator yet.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -20,6 +21,7 @@ pub mod auth;
 mod capabilities;
 mod clock;
 mod cluster;
+mod cluster_ops;
 mod cluster_settings;
 mod error;
 pub mod fault;
@@ -199,6 +201,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(capabilities::routes())
         .merge(cluster::routes())
         .merge(cluster_settings::routes())
+        .merge(cluster_ops::routes())
         .merge(kubeconfig::routes())
         .merge(node_pool::routes())
         .merge(node::list::routes())

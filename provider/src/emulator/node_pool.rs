@@ -127,7 +127,7 @@ impl World {
     }
 
     /// Adds `count` nodes to `pool`, ready after their flavor's install time from `start`.
-    fn add_nodes(
+    pub(super) fn add_nodes(
         &mut self,
         emulator: &Emulator,
         pool: &PoolRecord,

@@ -1,6 +1,7 @@
 //! The emulator through its router, with requests signed as the provider's clients sign them.
 
 mod cluster;
+mod cluster_ops;
 mod cluster_settings;
 mod fault;
 mod healing;
