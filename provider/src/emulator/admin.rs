@@ -26,6 +26,52 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/faults", get(faults).put(set_faults).delete(clear_faults))
         .route("/quota", put(set_quota))
         .route("/nodes/{node_id}/break", post(break_node))
+        .route("/clusters/{kube_id}/workload", put(set_workload))
+        .route("/flavors/{flavor}/stock", put(set_stock))
+}
+
+/// `PUT /emulator/flavors/{flavor}/stock` body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stock {
+    in_stock: bool,
+}
+
+/// Puts a flavor out of stock (its new nodes fail with `FLAVOR_OUT_OF_STOCK_ERROR`) or back.
+async fn set_stock(
+    State(emulator): State<Arc<Emulator>>,
+    Path(flavor): Path<String>,
+    Json(stock): Json<Stock>,
+) -> Json<()> {
+    let mut world = emulator.world();
+    if stock.in_stock {
+        world.out_of_stock.remove(&flavor);
+    } else {
+        world.out_of_stock.insert(flavor);
+    }
+    Json(())
+}
+
+/// `PUT /emulator/clusters/{kubeId}/workload` body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Workload {
+    cpu_millicores: u32,
+}
+
+/// Sets the CPU the cluster's synthetic workload requests, which the autoscaler follows.
+async fn set_workload(
+    State(emulator): State<Arc<Emulator>>,
+    Path(kube_id): Path<String>,
+    Json(workload): Json<Workload>,
+) -> Result<Json<()>, EmulatorError> {
+    match emulator.world().clusters.get_mut(&kube_id) {
+        Some(cluster) => {
+            cluster.workload_cpu = Some(workload.cpu_millicores);
+            Ok(Json(()))
+        }
+        None => Err(EmulatorError::not_found(format!("This cluster does not exist: {kube_id}"))),
+    }
 }
 
 /// Makes a node NotReady, to watch auto-healing.

@@ -45,8 +45,7 @@ async fn flavors(
     if !catalogue::regions().iter().any(|r| r.name == region) {
         return Err(EmulatorError::bad_request(format!("Invalid region {region}")));
     }
-    let flavors = catalogue::flavors_in(&region).into_iter().map(|f| Flavor { disk_gb: None, ..f }).collect();
-    Ok(Json(flavors))
+    Ok(Json(emulator.flavors_in(&region)))
 }
 
 async fn admission_plugins(

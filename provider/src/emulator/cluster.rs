@@ -67,6 +67,9 @@ pub struct ClusterRecord {
     /// The cluster's OIDC configuration, if any.
     #[serde(default)]
     pub oidc: Option<crate::api::OpenIdConnect>,
+    /// CPU the synthetic workload requests, in millicores; drives the autoscaler when set.
+    #[serde(default)]
+    pub workload_cpu: Option<u32>,
     /// Certificate authority and admin certificate, issued with the first kubeconfig.
     #[serde(default)]
     pub credentials: Option<super::kubeconfig::ClusterCredentials>,
@@ -221,6 +224,7 @@ async fn create(
         ip_restrictions: Vec::new(),
         oidc: None,
         credentials: None,
+        workload_cpu: None,
     };
     let wire = record.to_wire(now);
     // Pools are checked one by one against those before them; any refusal creates nothing.

@@ -12,7 +12,6 @@ use std::time::Duration;
 use axum::extract::{Path, State};
 use axum::routing::{delete, get, put};
 use axum::{Json, Router};
-use model::catalogue;
 use model::cidr::Ipv4Cidr;
 use model::flavor::Flavor;
 use model::oidc::OidcConfig;
@@ -59,14 +58,8 @@ async fn flavors(
     State(emulator): State<Arc<Emulator>>,
     Path((service, id)): Ids,
 ) -> Result<Json<Vec<Flavor>>, EmulatorError> {
-    with_cluster(&emulator, &service, &id, |cluster, _| {
-        Ok(Json(
-            catalogue::flavors_in(&cluster.region)
-                .into_iter()
-                .map(|f| Flavor { disk_gb: None, ..f })
-                .collect(),
-        ))
-    })
+    let region = with_cluster(&emulator, &service, &id, |cluster, _| Ok(cluster.region.clone()))?;
+    Ok(Json(emulator.flavors_in(&region)))
 }
 
 async fn etcd_usage(

@@ -54,6 +54,7 @@ pub fn break_node(emulator: &Emulator, node_id: &str) -> Result<(), EmulatorErro
                 redeploy: None,
                 visible_from: Some(heal),
                 broken: None,
+                out_of_stock: false,
                 ..node
             };
             world.nodes.insert(id, replacement);

@@ -1,13 +1,13 @@
 //! The emulator: a local copy of the provider's managed-Kubernetes API, served over HTTP.
 //!
-//! This is the first part of it: authentication exactly as the provider does it, request ids,
+//! It has: authentication exactly as the provider does it, request ids,
 //! the capabilities, clusters (create with or without pools, list, get, rename, delete) and node
 //! pools with their nodes (create, resize with `nodesToRemove`, edit, delete), all on a virtual
 //! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs, upgrades (in place on
 //! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
 //! UNCONFIRMED), fault injection, auto-healing, restart, reset, customization and the private
-//! network settings. Node lists page with a cursor. Autoscaling is not built yet, and nothing in
-//! the console calls the emulator yet.
+//! network settings, autoscaling from a synthetic workload, and flavors out of stock. Node lists
+//! page with a cursor. Nothing in the console calls the emulator yet.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -18,6 +18,7 @@
 
 mod admin;
 pub mod auth;
+mod autoscaler;
 mod capabilities;
 mod clock;
 mod cluster;
@@ -89,6 +90,9 @@ pub struct World {
     /// Most Free clusters the project may have (domain.md: 20 by default).
     #[serde(default = "default_free_quota")]
     free_cluster_quota: u32,
+    /// Flavors the admin API has put out of stock.
+    #[serde(default)]
+    out_of_stock: std::collections::BTreeSet<String>,
     pools: BTreeMap<String, PoolRecord>,
     nodes: BTreeMap<String, NodeRecord>,
 }
@@ -99,6 +103,7 @@ impl Default for World {
             credentials: HashMap::new(),
             clusters: BTreeMap::new(),
             free_cluster_quota: default_free_quota(),
+            out_of_stock: Default::default(),
             pools: BTreeMap::new(),
             nodes: BTreeMap::new(),
         }
@@ -161,6 +166,24 @@ impl Emulator {
         *self.faults.lock().unwrap_or_else(|e| e.into_inner()) = faults;
     }
 
+    /// The flavors of `region` as the provider lists them: its own fields only, and `unavailable`
+    /// while out of stock.
+    fn flavors_in(&self, region: &str) -> Vec<model::flavor::Flavor> {
+        let out = self.world().out_of_stock.clone();
+        model::catalogue::flavors_in(region)
+            .into_iter()
+            .map(|f| model::flavor::Flavor {
+                disk_gb: None,
+                state: if out.contains(&f.name) {
+                    model::flavor::FlavorState::Unavailable
+                } else {
+                    model::flavor::FlavorState::Available
+                },
+                ..f
+            })
+            .collect()
+    }
+
     fn world(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -211,6 +234,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .nest("/v1", api)
         .nest("/emulator", admin::routes())
         .layer(middleware::from_fn_with_state(emulator.clone(), save_after_change))
+        .layer(middleware::from_fn_with_state(emulator.clone(), autoscale))
         .layer(middleware::from_fn_with_state(emulator.clone(), fault::inject))
         .layer(middleware::from_fn_with_state(emulator.clone(), auth::verify))
         .layer(middleware::from_fn_with_state(emulator.clone(), add_query_id))
@@ -231,6 +255,20 @@ async fn save_after_change(
             .into_response();
     }
     response
+}
+
+/// Lets the autoscaler catch up with the virtual clock before every request is answered.
+async fn autoscale(
+    axum::extract::State(emulator): axum::extract::State<Arc<Emulator>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    {
+        let now = emulator.clock.now();
+        let mut world = emulator.world();
+        autoscaler::reconcile(&emulator, &mut world, now);
+    }
+    next.run(request).await
 }
 
 /// Puts a fresh `X-Ovh-QueryId` on every response.

@@ -42,6 +42,9 @@ pub struct NodeRecord {
     /// NotReady from the first time until auto-healing starts at the second.
     #[serde(default)]
     pub broken: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Ordered while its flavor was out of stock: it never comes up.
+    #[serde(default)]
+    pub out_of_stock: bool,
 }
 
 /// A node's in-place upgrade window.
@@ -59,6 +62,8 @@ impl NodeRecord {
             Status::Deleted
         } else if reached(self.drain_from) {
             Status::Deleting
+        } else if self.out_of_stock {
+            Status::FlavorOutOfStockError
         } else if now < self.ready_at {
             Status::Installing
         } else if self.broken.is_some_and(|(from, heal)| now >= from && now < heal) {

@@ -34,6 +34,9 @@ pub struct PoolRecord {
     /// `INSTALLING` until this time.
     pub ready_at: DateTime<Utc>,
     pub deleting: bool,
+    /// Since when the autoscaler has found nodes of this pool unneeded.
+    #[serde(default)]
+    pub unneeded_since: Option<DateTime<Utc>>,
 }
 
 pub fn routes() -> Router<Arc<Emulator>> {
@@ -153,13 +156,14 @@ impl World {
                 redeploy: None,
                 visible_from: None,
                 broken: None,
+                out_of_stock: self.out_of_stock.contains(&pool.spec.flavor_name),
             };
             self.nodes.insert(id, node);
         }
     }
 
     /// Starts draining `count` nodes of `pool`: the named ones first, then the newest.
-    fn remove_nodes(
+    pub(super) fn remove_nodes(
         &mut self,
         emulator: &Emulator,
         pool_id: &str,
@@ -241,6 +245,7 @@ pub fn create_pool(
         updated_at: now,
         ready_at: start + install,
         deleting: false,
+        unneeded_since: None,
     };
     world.add_nodes(emulator, &pool, &cluster.version, pool.spec.desired_nodes, start);
     let wire = world.pool_to_wire(&pool, &emulator.config.project, now);

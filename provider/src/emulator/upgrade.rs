@@ -118,5 +118,6 @@ fn replacement(old: &NodeRecord, version: &str, created: DateTime<Utc>, ready: D
         redeploy: None,
         visible_from: Some(created),
         broken: None,
+        out_of_stock: false,
     }
 }

@@ -58,3 +58,35 @@ async fn the_free_cluster_quota_is_enforced() {
         send(&emulator, signed("POST", &kube(""), r#"{"region":"GRA11","plan":"standard"}"#)).await;
     assert_eq!(standard.status, StatusCode::OK, "the quota counts Free clusters only");
 }
+
+#[tokio::test]
+async fn out_of_stock_flavors_are_unavailable_and_their_nodes_fail() {
+    let emulator = emulator();
+    admin(&emulator, "PUT", "/emulator/flavors/b3-16/stock", json!({ "inStock": false })).await;
+    let flavors = send(
+        &emulator,
+        signed("GET", &format!("/1.0/cloud/project/{PROJECT}/capabilities/kube/flavors?region=GRA11"), ""),
+    )
+    .await;
+    let b3_16 = flavors.body.as_array().unwrap().iter().find(|f| f["name"] == "b3-16").unwrap().clone();
+    assert_eq!(b3_16["state"], "unavailable");
+
+    let id =
+        send(&emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11"}"#)).await.body["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    advance(&emulator, 6 * 60).await;
+    let pool = r#"{"name":"workers","flavorName":"b3-16","desiredNodes":1}"#;
+    send(&emulator, signed("POST", &kube(&format!("/{id}/nodepool")), pool)).await;
+    advance(&emulator, 10 * 60).await;
+    let nodes = send(&emulator, signed("GET", &kube(&format!("/{id}/node")), "")).await.body;
+    assert_eq!(nodes[0]["status"], "FLAVOR_OUT_OF_STOCK_ERROR");
+
+    admin(&emulator, "PUT", "/emulator/flavors/b3-16/stock", json!({ "inStock": true })).await;
+    let flavors = send(&emulator, signed("GET", &kube(&format!("/{id}/flavors")), "")).await.body;
+    assert_eq!(
+        flavors.as_array().unwrap().iter().find(|f| f["name"] == "b3-16").unwrap()["state"],
+        "available"
+    );
+}
