@@ -4,7 +4,9 @@
 //! Autoscaled pools grow, up to `maxNodes`, as soon as the workload's CPU requests exceed what
 //! the nodes can allocate (the model's reserved-resources formula); they shrink, down to
 //! `minNodes`, once nodes have been unneeded for `scaleDownUnneededTimeSeconds`: a node is
-//! unneeded when the others would stay under `scaleDownUtilizationThreshold` without it. The
+//! unneeded when the others would stay under `scaleDownUtilizationThreshold` without it. A node
+//! that has been NotReady for `scaleDownUnreadyTimeSeconds` is removed (if the pool is above
+//! `minNodes`), unless auto-healing has taken it over first. The
 //! emulator evaluates this whenever it answers a request, at that moment of the virtual clock, so
 //! a scale-down needs one request to notice the surplus and a later one to act on it.
 
@@ -38,6 +40,7 @@ pub fn reconcile(emulator: &Emulator, world: &mut World, now: DateTime<Utc>) {
         let mut surplus_capacity = capacity;
         for pool in pools.iter().filter(|p| p.spec.autoscale) {
             let per_node = node_cpu(&pool.spec.flavor_name).max(1);
+            remove_unready(emulator, world, pool, now);
             let current = size(world, &pool.id);
             if missing > 0 {
                 let add =
@@ -76,6 +79,31 @@ pub fn reconcile(emulator: &Emulator, world: &mut World, now: DateTime<Utc>) {
                 _ => {}
             }
         }
+    }
+}
+
+/// Removes the pool's nodes that have been NotReady for longer than its unready time.
+fn remove_unready(
+    emulator: &Emulator,
+    world: &mut World,
+    pool: &super::node_pool::PoolRecord,
+    now: DateTime<Utc>,
+) {
+    let wait = scaled(
+        emulator,
+        std::time::Duration::from_secs(u64::from(pool.spec.autoscaling.scale_down_unready_time_seconds)),
+    );
+    let current = world.pool_nodes(&pool.id, now).filter(|n| !n.is_leaving()).count() as u64;
+    let unready: Vec<String> = world
+        .pool_nodes(&pool.id, now)
+        .filter(|n| !n.is_leaving() && n.status(now) == model::status::Status::Unknown)
+        .filter(|n| n.broken.is_some_and(|(from, _)| now - from >= wait))
+        .map(|n| n.id.clone())
+        .take(current.saturating_sub(u64::from(pool.spec.min_nodes)) as usize)
+        .collect();
+    if !unready.is_empty() {
+        world.remove_nodes(emulator, &pool.id, unready.len(), &unready, now);
+        set_desired(world, &pool.id, current - unready.len() as u64, None);
     }
 }
 

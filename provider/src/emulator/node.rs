@@ -13,6 +13,12 @@ use crate::api::Node;
 pub const INSTALL: Duration = Duration::from_secs(4 * 60);
 /// How long a GPU node takes at speed 1.0: over an hour (seed, "Node lifecycle").
 pub const INSTALL_GPU: Duration = Duration::from_secs(70 * 60);
+/// How long a node of `flavor` takes to install, at speed 1.0.
+pub fn install_time(flavor: &str) -> Duration {
+    let gpu = model::catalogue::flavor(flavor).is_some_and(|f| f.is_gpu());
+    if gpu { INSTALL_GPU } else { INSTALL }
+}
+
 /// How long a node drains before it is deleted, at speed 1.0 (PDBs respected up to 10 min).
 pub const DRAIN: Duration = Duration::from_secs(2 * 60);
 

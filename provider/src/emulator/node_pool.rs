@@ -138,8 +138,7 @@ impl World {
         count: u32,
         start: DateTime<Utc>,
     ) {
-        let gpu = catalogue::flavor(&pool.spec.flavor_name).is_some_and(|f| f.is_gpu());
-        let install = scaled(emulator, if gpu { node::INSTALL_GPU } else { node::INSTALL });
+        let install = scaled(emulator, node::install_time(&pool.spec.flavor_name));
         for _ in 0..count {
             let id = uuid::Uuid::new_v4().to_string();
             let node = NodeRecord {
@@ -235,8 +234,11 @@ pub fn create_pool(
     let id = uuid::Uuid::new_v4().to_string();
     let spec = body.to_spec(&format!("nodepool-{}", &id[..8]));
     check_spec(world, cluster, &spec, None, now)?;
-    let install =
-        if spec.desired_nodes > 0 { scaled(emulator, node::INSTALL) } else { chrono::Duration::zero() };
+    let install = if spec.desired_nodes > 0 {
+        scaled(emulator, node::install_time(&spec.flavor_name))
+    } else {
+        chrono::Duration::zero()
+    };
     let pool = PoolRecord {
         id: id.clone(),
         cluster_id: cluster.id.clone(),
