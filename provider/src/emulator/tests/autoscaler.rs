@@ -21,12 +21,7 @@ async fn pool(emulator: &Arc<Emulator>, path: &str) -> Value {
 #[tokio::test]
 async fn autoscaled_pools_follow_the_workload_within_their_bounds() {
     let emulator = emulator();
-    let cluster =
-        send(&emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11"}"#)).await.body["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    advance(&emulator, 6 * 60).await;
+    let cluster = installed_cluster(&emulator, r#"{"name":"demo","region":"GRA11"}"#).await;
     let body =
         r#"{"name":"auto","flavorName":"b3-8","desiredNodes":1,"minNodes":1,"maxNodes":5,"autoscale":true}"#;
     let created = send(&emulator, signed("POST", &kube(&format!("/{cluster}/nodepool")), body)).await.body;
@@ -62,12 +57,7 @@ async fn autoscaled_pools_follow_the_workload_within_their_bounds() {
 #[tokio::test]
 async fn an_unready_node_goes_after_the_pools_unready_time() {
     let emulator = emulator();
-    let cluster =
-        send(&emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11"}"#)).await.body["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    advance(&emulator, 6 * 60).await;
+    let cluster = installed_cluster(&emulator, r#"{"name":"demo","region":"GRA11"}"#).await;
     let body = r#"{"name":"auto","flavorName":"b3-8","desiredNodes":2,"minNodes":1,"maxNodes":3,"autoscale":true,
         "autoscaling":{"scaleDownUnneededTimeSeconds":600,"scaleDownUnreadyTimeSeconds":300,"scaleDownUtilizationThreshold":0.5}}"#;
     let created = send(&emulator, signed("POST", &kube(&format!("/{cluster}/nodepool")), body)).await.body;
@@ -89,12 +79,7 @@ async fn an_unready_node_goes_after_the_pools_unready_time() {
 #[tokio::test]
 async fn gpu_nodes_take_more_than_an_hour() {
     let emulator = emulator();
-    let cluster =
-        send(&emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11"}"#)).await.body["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    advance(&emulator, 6 * 60).await;
+    let cluster = installed_cluster(&emulator, r#"{"name":"demo","region":"GRA11"}"#).await;
     let body = r#"{"name":"gpu","flavorName":"t1-45","desiredNodes":1}"#;
     let created = send(&emulator, signed("POST", &kube(&format!("/{cluster}/nodepool")), body)).await.body;
     let path = kube(&format!("/{cluster}/nodepool/{}", created["id"].as_str().unwrap()));

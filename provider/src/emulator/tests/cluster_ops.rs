@@ -6,14 +6,7 @@ use serde_json::{Value, json};
 use super::*;
 
 async fn ready_cluster_with_nodes(emulator: &Arc<Emulator>) -> String {
-    let id =
-        send(emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11","version":"1.33"}"#))
-            .await
-            .body["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    advance(emulator, 6 * 60).await;
+    let id = installed_cluster(emulator, r#"{"name":"demo","region":"GRA11","version":"1.33"}"#).await;
     let pool = r#"{"name":"workers","flavorName":"b3-8","desiredNodes":2}"#;
     send(emulator, signed("POST", &kube(&format!("/{id}/nodepool")), pool)).await;
     advance(emulator, 4 * 60).await;

@@ -7,9 +7,7 @@ use serde_json::json;
 use super::*;
 
 async fn ready_cluster(emulator: &Arc<Emulator>) -> String {
-    let created = send(emulator, signed("POST", &kube(""), r#"{"name":"demo","region":"GRA11"}"#)).await;
-    advance(emulator, 6 * 60).await;
-    created.body["id"].as_str().unwrap().to_string()
+    installed_cluster(emulator, r#"{"name":"demo","region":"GRA11"}"#).await
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::*;
 
@@ -12,16 +12,7 @@ async fn cluster_with_nodes(
     region: &str,
     zone: Option<&str>,
 ) -> String {
-    let body = json!({ "name": "demo", "region": region, "plan": plan, "privateNetworkId": zone.map(|_| "pn-1"), "nodesSubnetId": zone.map(|_| "subnet-1") }).to_string();
-    let id = send(emulator, signed("POST", &kube(""), &body)).await.body["id"].as_str().unwrap().to_string();
-    advance(emulator, 6 * 60).await;
-    let mut pool = json!({ "name": "workers", "flavorName": "b3-8", "desiredNodes": 2 });
-    if let Some(zone) = zone {
-        pool["availabilityZones"] = json!([zone]);
-    }
-    send(emulator, signed("POST", &kube(&format!("/{id}/nodepool")), &pool.to_string())).await;
-    advance(emulator, 4 * 60).await;
-    id
+    cluster_with_pool(emulator, plan, region, zone).await.0
 }
 
 async fn nodes(emulator: &Arc<Emulator>, cluster: &str) -> Vec<Value> {

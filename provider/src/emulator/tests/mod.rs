@@ -88,6 +88,36 @@ pub async fn advance(emulator: &Arc<Emulator>, seconds: u64) {
     assert_eq!(send(emulator, request.body(Body::from(body)).unwrap()).await.status, StatusCode::OK);
 }
 
+/// Creates a cluster from `body` and lets its control plane install; returns its id.
+pub async fn installed_cluster(emulator: &Arc<Emulator>, body: &str) -> String {
+    let created = send(emulator, signed("POST", &kube(""), body)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    advance(emulator, 6 * 60).await;
+    created.body["id"].as_str().unwrap().to_string()
+}
+
+/// A ready cluster on `plan` in `region` (1.34), with one ready pool of two b3-8 nodes, in `zone`
+/// for a 3-AZ region; returns the cluster and pool ids.
+pub async fn cluster_with_pool(
+    emulator: &Arc<Emulator>,
+    plan: &str,
+    region: &str,
+    zone: Option<&str>,
+) -> (String, String) {
+    let body = json!({ "name": "demo", "region": region, "plan": plan, "privateNetworkId": zone.map(|_| "pn-1"), "nodesSubnetId": zone.map(|_| "subnet-1"), "version": "1.34" }).to_string();
+    let id = send(emulator, signed("POST", &kube(""), &body)).await.body["id"].as_str().unwrap().to_string();
+    advance(emulator, 6 * 60).await;
+    let mut pool = json!({ "name": "workers", "flavorName": "b3-8", "desiredNodes": 2 });
+    if let Some(zone) = zone {
+        pool["availabilityZones"] = json!([zone]);
+    }
+    let created = send(emulator, signed("POST", &kube(&format!("/{id}/nodepool")), &pool.to_string())).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    advance(emulator, 4 * 60).await;
+    let pool_id = created.body["id"].as_str().unwrap().to_string();
+    (id, pool_id)
+}
+
 pub fn kube(path: &str) -> String {
     format!("/1.0/cloud/project/{PROJECT}/kube{path}")
 }

@@ -13,11 +13,7 @@ async fn ready_cluster(emulator: &Arc<Emulator>, region: &str, plan: &str) -> St
         body["privateNetworkId"] = json!("pn-1");
         body["nodesSubnetId"] = json!("subnet-1");
     }
-    let body = body.to_string();
-    let created = send(emulator, signed("POST", &kube(""), &body)).await;
-    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-    advance(emulator, 6 * 60).await;
-    created.body["id"].as_str().unwrap().to_string()
+    installed_cluster(emulator, &body.to_string()).await
 }
 
 fn pools(cluster: &str) -> String {

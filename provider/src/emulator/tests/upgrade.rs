@@ -5,27 +5,6 @@ use serde_json::{Value, json};
 
 use super::*;
 
-/// A ready cluster on `plan` in `region`, version 1.34, with one ready pool of two nodes.
-async fn cluster_with_pool(
-    emulator: &Arc<Emulator>,
-    plan: &str,
-    region: &str,
-    zone: Option<&str>,
-) -> (String, String) {
-    let body = json!({ "name": "demo", "region": region, "plan": plan, "privateNetworkId": zone.map(|_| "pn-1"), "nodesSubnetId": zone.map(|_| "subnet-1"), "version": "1.34" }).to_string();
-    let id = send(emulator, signed("POST", &kube(""), &body)).await.body["id"].as_str().unwrap().to_string();
-    advance(emulator, 6 * 60).await;
-    let mut pool = json!({ "name": "workers", "flavorName": "b3-8", "desiredNodes": 2 });
-    if let Some(zone) = zone {
-        pool["availabilityZones"] = json!([zone]);
-    }
-    let created = send(emulator, signed("POST", &kube(&format!("/{id}/nodepool")), &pool.to_string())).await;
-    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-    advance(emulator, 4 * 60).await;
-    let pool_id = created.body["id"].as_str().unwrap().to_string();
-    (id, pool_id)
-}
-
 async fn nodes(emulator: &Arc<Emulator>, id: &str) -> Vec<Value> {
     send(emulator, signed("GET", &kube(&format!("/{id}/node")), "")).await.body.as_array().unwrap().clone()
 }
