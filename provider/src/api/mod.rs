@@ -21,8 +21,8 @@ pub use customization::{
 pub use error::{ApiErrorBody, QUERY_ID_HEADER};
 pub use node::Node;
 pub use node_pool::{
-    AutoscalingSettings, FloatingIps, NodePool, NodePoolCreation, NodePoolTemplate, NodePoolUpdate,
-    TemplateMetadata, TemplateSpec,
+    AutoscalingSettings, FloatingIps, NodePool, NodePoolCreation, NodePoolSizing, NodePoolTemplate,
+    NodePoolUpdate, TemplateMetadata, TemplateSpec,
 };
 pub use small::{
     EtcdUsage, IpRestrictionUpsert, Kubeconfig, LoadBalancersSubnet, OpenIdConnect, ResetCreation,

@@ -210,6 +210,11 @@ impl Emulator {
         }
     }
 
+    /// How many requests the emulator has answered.
+    pub fn answered(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
     fn next_query_id(&self) -> String {
         let n = self.queries.fetch_add(1, Ordering::Relaxed);
         format!("EMU.{n}.{}", &uuid::Uuid::new_v4().simple().to_string()[..12])

@@ -1,0 +1,64 @@
+//! What can go wrong calling the provider, with what the provider said about it.
+
+use crate::api::ApiErrorBody;
+
+/// A failed call to the provider. Never carries credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No answer: connection refused, timeout, TLS.
+    #[error("the provider could not be reached: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The provider answered with an error.
+    #[error("the provider refused the call ({status}): {}", body.message)]
+    Api {
+        status: u16,
+        body: Box<ApiErrorBody>,
+        /// The provider's `X-Ovh-QueryId`, to quote to its support.
+        query_id: Option<String>,
+    },
+    /// The answer was not what the API documents.
+    #[error("the provider's answer could not be read: {0}")]
+    Decode(String),
+}
+
+impl Error {
+    /// Whether trying the same idempotent call again may succeed: no answer, rate limited, or a
+    /// server-side failure (provider-api.md §2.3).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(_) => true,
+            Error::Api { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Error::Decode(_) => false,
+        }
+    }
+
+    /// The HTTP status the provider answered with.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The provider's request id, when it answered.
+    pub fn query_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { query_id, .. } => query_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The provider's error body, when it answered with one.
+    pub fn body(&self) -> Option<&ApiErrorBody> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Whether the provider refused the signature or its timestamp (then the clock offset is
+    /// re-synchronised once and the call repeated).
+    pub fn is_signature_refusal(&self) -> bool {
+        self.body().is_some_and(|b| b.error_code.as_deref() == Some("INVALID_SIGNATURE"))
+    }
+}

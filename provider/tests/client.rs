@@ -1,0 +1,139 @@
+//! The client against the emulator over real HTTP: signing, time offset, typed calls, retries of
+//! idempotent calls only, and the provider's errors kept whole.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use provider::api::{ClusterCreation, ClusterUpdate, NodePoolCreation, NodePoolSizing};
+use provider::client::{Client, ClientConfig, Credentials};
+use provider::emulator::{Emulator, EmulatorConfig, router};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+async fn emulator() -> (Arc<Emulator>, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let emulator = Emulator::new(EmulatorConfig {
+        application_key: "ak".into(),
+        application_secret: "as".into(),
+        consumer_key: "ck".into(),
+        project: PROJECT.into(),
+        public_url: Some(url.clone()),
+        timestamp_window: Duration::from_secs(180),
+        auto_validate_credentials: true,
+        speed: 0.0,
+        state_file: None,
+    });
+    let app = router(emulator.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (emulator, url)
+}
+
+fn client(url: &str, secret: &str) -> Client {
+    client_with_attempts(url, secret, 5)
+}
+
+fn client_with_attempts(url: &str, secret: &str, attempts: u32) -> Client {
+    let credentials = Credentials::Application {
+        application_key: "ak".into(),
+        application_secret: secret.into(),
+        consumer_key: "ck".into(),
+    };
+    let mut config = ClientConfig::new(format!("{url}/1.0"), credentials);
+    config.backoff = Duration::from_millis(5);
+    config.max_attempts = attempts;
+    config.rate_per_second = 0.0;
+    Client::new(config).unwrap()
+}
+
+async fn admin(url: &str, method: &str, path: &str, body: &str) {
+    let request = reqwest::Client::new()
+        .request(method.parse().unwrap(), format!("{url}{path}"))
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
+    assert!(request.send().await.unwrap().status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_calls_create_read_and_change_clusters_and_pools() {
+    let (_emulator, url) = emulator().await;
+    let client = client(&url, "as");
+    assert!(client.regions(PROJECT).await.unwrap().contains(&"GRA11".to_string()));
+    let creation =
+        ClusterCreation { region: "GRA11".into(), name: Some("typed".into()), ..Default::default() };
+    let created = client.create_cluster(PROJECT, &creation).await.unwrap();
+    assert_eq!(client.list_clusters(PROJECT).await.unwrap()[0].id, created.id);
+    admin(&url, "POST", "/emulator/clock/advance", r#"{"seconds":600}"#).await;
+
+    client
+        .update_cluster(
+            PROJECT,
+            &created.id,
+            &ClusterUpdate { name: Some("renamed".into()), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    assert_eq!(client.get_cluster(PROJECT, &created.id).await.unwrap().name, "renamed");
+
+    let pool = NodePoolCreation {
+        flavor_name: "b3-8".into(),
+        name: Some("workers".into()),
+        sizing: NodePoolSizing { desired_nodes: Some(3), ..Default::default() },
+        ..Default::default()
+    };
+    client.create_node_pool(PROJECT, &created.id, &pool).await.unwrap();
+    assert_eq!(client.list_node_pools(PROJECT, &created.id).await.unwrap()[0].desired_nodes, 3);
+    // More nodes than one page: the client follows the cursor.
+    assert_eq!(client.list_nodes(PROJECT, &created.id).await.unwrap().len(), 3);
+
+    admin(&url, "POST", "/emulator/clock/advance", r#"{"seconds":600}"#).await;
+    let ips =
+        client.replace_ip_restrictions(PROJECT, &created.id, vec!["203.0.113.0/24".into()]).await.unwrap();
+    assert_eq!(ips, vec!["203.0.113.0/24".to_string()]);
+    admin(&url, "POST", "/emulator/clock/advance", r#"{"seconds":600}"#).await;
+    client.remove_ip_restriction(PROJECT, &created.id, "203.0.113.0/24").await.unwrap();
+    assert!(
+        client.kubeconfig(PROJECT, &created.id).await.unwrap().content.contains("client-certificate-data")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idempotent_calls_survive_server_errors_and_posts_are_not_repeated() {
+    let (emulator, url) = emulator().await;
+    // 30 % of GETs fail; with 12 tries a call fails only with probability 0.3^12 ≈ 5e-7.
+    let client = client_with_attempts(&url, "as", 12);
+    admin(&url, "PUT", "/emulator/faults", r#"[{"method":"GET","status":503,"rate":0.3}]"#).await;
+    for _ in 0..20 {
+        client.list_clusters(PROJECT).await.expect("retried until it got through");
+    }
+
+    admin(&url, "PUT", "/emulator/faults", r#"[{"method":"POST","status":500}]"#).await;
+    let creation = ClusterCreation { region: "GRA11".into(), ..Default::default() };
+    let before = emulator.answered();
+    let refused = client.create_cluster(PROJECT, &creation).await.unwrap_err();
+    assert_eq!(emulator.answered() - before, 1, "a POST is sent once");
+    assert_eq!(refused.status(), Some(500));
+    assert!(refused.query_id().unwrap().starts_with("EMU."), "the provider's query id is kept");
+    admin(&url, "DELETE", "/emulator/faults", "null").await;
+    assert!(client.list_clusters(PROJECT).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_refusals_are_returned_whole_and_not_retried() {
+    let (_emulator, url) = emulator().await;
+    let client = client(&url, "as");
+    let bad = ClusterCreation { region: "GRA11".into(), version: Some("1.29".into()), ..Default::default() };
+    let error = client.create_cluster(PROJECT, &bad).await.unwrap_err();
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(error.body().unwrap().class.as_deref(), Some("Client::BadRequest"));
+    assert_eq!(error.to_string(), "the provider refused the call (400): Version 1.29 is not available");
+    assert!(!error.is_retryable());
+
+    let wrong = client_with_secret(&url).get_cluster(PROJECT, "x").await.unwrap_err();
+    assert!(wrong.is_signature_refusal());
+    assert!(!format!("{wrong:?}").contains("wrong-secret"));
+}
+
+fn client_with_secret(url: &str) -> Client {
+    client(url, "wrong-secret")
+}
