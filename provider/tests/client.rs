@@ -1,33 +1,13 @@
 //! The client against the emulator over real HTTP: signing, time offset, typed calls, retries of
 //! idempotent calls only, and the provider's errors kept whole.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
+use common::{PROJECT, spawn_emulator};
 use provider::api::{ClusterCreation, ClusterUpdate, NodePoolCreation, NodePoolSizing};
 use provider::client::{Client, ClientConfig, Credentials};
-use provider::emulator::{Emulator, EmulatorConfig, router};
-
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-async fn emulator() -> (Arc<Emulator>, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let emulator = Emulator::new(EmulatorConfig {
-        application_key: "ak".into(),
-        application_secret: "as".into(),
-        consumer_key: "ck".into(),
-        project: PROJECT.into(),
-        public_url: Some(url.clone()),
-        timestamp_window: Duration::from_secs(180),
-        auto_validate_credentials: true,
-        speed: 0.0,
-        state_file: None,
-    });
-    let app = router(emulator.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (emulator, url)
-}
 
 fn client(url: &str, secret: &str) -> Client {
     client_with_attempts(url, secret, 5)
@@ -56,7 +36,7 @@ async fn admin(url: &str, method: &str, path: &str, body: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn typed_calls_create_read_and_change_clusters_and_pools() {
-    let (_emulator, url) = emulator().await;
+    let (_emulator, url) = spawn_emulator().await;
     let client = client(&url, "as");
     assert!(client.regions(PROJECT).await.unwrap().contains(&"GRA11".to_string()));
     let creation =
@@ -99,7 +79,7 @@ async fn typed_calls_create_read_and_change_clusters_and_pools() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idempotent_calls_survive_server_errors_and_posts_are_not_repeated() {
-    let (emulator, url) = emulator().await;
+    let (emulator, url) = spawn_emulator().await;
     // 30 % of GETs fail; with 12 tries a call fails only with probability 0.3^12 ≈ 5e-7.
     let client = client_with_attempts(&url, "as", 12);
     admin(&url, "PUT", "/emulator/faults", r#"[{"method":"GET","status":503,"rate":0.3}]"#).await;
@@ -120,7 +100,7 @@ async fn idempotent_calls_survive_server_errors_and_posts_are_not_repeated() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_refusals_are_returned_whole_and_not_retried() {
-    let (_emulator, url) = emulator().await;
+    let (_emulator, url) = spawn_emulator().await;
     let client = client(&url, "as");
     let bad = ClusterCreation { region: "GRA11".into(), version: Some("1.29".into()), ..Default::default() };
     let error = client.create_cluster(PROJECT, &bad).await.unwrap_err();

@@ -1,11 +1,9 @@
 //! The provider's official Python client (PyPI `ovh`), unchanged, against the emulator: it signs
 //! requests its own way, so this proves the emulator verifies them as the provider does.
 
-use std::time::Duration;
+mod common;
 
-use provider::emulator::{Emulator, EmulatorConfig, router};
-
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+use common::{PROJECT, spawn_emulator};
 
 /// Points python-ovh at the emulator through its endpoint table, as testing-tools.md describes.
 const SCRIPT: &str = r#"
@@ -44,20 +42,7 @@ print(json.dumps({"created": created, "listed": listed, "fetched": fetched,
 
 #[tokio::test(flavor = "multi_thread")]
 async fn python_ovh_creates_clusters_and_pools_and_fetches_a_kubeconfig() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let emulator = Emulator::new(EmulatorConfig {
-        application_key: "ak".into(),
-        application_secret: "as".into(),
-        consumer_key: "ck".into(),
-        project: PROJECT.into(),
-        public_url: Some(url.clone()),
-        timestamp_window: Duration::from_secs(180),
-        auto_validate_credentials: true,
-        speed: 0.0,
-        state_file: None,
-    });
-    tokio::spawn(async move { axum::serve(listener, router(emulator)).await });
+    let (_emulator, url) = spawn_emulator().await;
 
     let output = tokio::process::Command::new("python3")
         .arg("-c")
