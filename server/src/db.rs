@@ -17,6 +17,18 @@ use sqlx::sqlite::{
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// Runs the same expression on whichever pool `db` holds: `on_db!(db, pool => query.execute(pool))`.
+/// For SQL that reads the same on both backends; where it differs, match on [`Db`] instead.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
 /// A connection pool to whichever database is configured.
 #[derive(Clone, Debug)]
 pub enum Db {

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod emulator;
 pub mod error_page;
+pub mod operations;
 pub mod router;
 pub mod routes;
 pub mod shutdown;

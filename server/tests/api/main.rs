@@ -4,4 +4,5 @@
 mod database;
 mod health;
 mod helpers;
+mod operations;
 mod pages;

@@ -1,0 +1,8 @@
+//! Durable operations: what the console asked the provider to do, kept in the database so a
+//! runner in any replica can carry it out, resume it after a crash, and show its progress.
+//!
+//! `store` holds the queue: submitting (with idempotency keys, audited in the same transaction),
+//! claiming with a lease (one operation per cluster at a time, oldest first; `FOR UPDATE SKIP
+//! LOCKED` on PostgreSQL), the step log, and finishing.
+
+pub mod store;

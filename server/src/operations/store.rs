@@ -1,0 +1,238 @@
+//! The operations queue in the database (tables from `migrations/*/0001_operations_and_audit.sql`).
+
+use chrono::{DateTime, Utc};
+use model::id::OperationId;
+use model::operation::{OperationKind, OperationState, StepState};
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::db::Db;
+use crate::on_db;
+
+/// What a user asked for.
+#[derive(Clone, Debug)]
+pub struct NewOperation {
+    pub project_id: String,
+    pub kind: OperationKind,
+    /// The cluster it changes; operations on the same cluster run one at a time, oldest first.
+    pub cluster_id: Option<String>,
+    pub target_kind: String,
+    pub target_id: Option<String>,
+    pub target_name: Option<String>,
+    pub parameters: Value,
+    pub actor: String,
+    /// The client's address, for the audit trail.
+    pub actor_address: Option<String>,
+    /// A repeated submission with the same key returns the first operation.
+    pub idempotency_key: Option<String>,
+}
+
+/// An operation a runner holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claimed {
+    pub id: OperationId,
+    pub kind: String,
+    pub cluster_id: Option<String>,
+    pub parameters: Value,
+    pub attempts: i64,
+}
+
+/// One entry of an operation's step log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub seq: i64,
+    pub name: String,
+    pub state: String,
+    pub detail: Option<String>,
+}
+
+/// Records `new` (or finds the operation its idempotency key already made) and its audit event,
+/// in one transaction; returns the operation's id and whether it is new.
+pub async fn submit(
+    db: &Db,
+    new: &NewOperation,
+    now: DateTime<Utc>,
+) -> Result<(OperationId, bool), sqlx::Error> {
+    const EXISTING: &str =
+        "SELECT id FROM operations WHERE project_id = $1 AND actor = $2 AND idempotency_key = $3";
+    if let Some(key) = &new.idempotency_key {
+        let found: Option<String> = on_db!(db, pool => sqlx::query_scalar(EXISTING)
+            .bind(&new.project_id).bind(&new.actor).bind(key).fetch_optional(pool).await)?;
+        if let Some(id) = found {
+            return Ok((OperationId::new(id), false));
+        }
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let kind =
+        serde_json::to_value(new.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    const INSERT: &str = "INSERT INTO operations (id, project_id, kind, cluster_id, target_kind, target_id, \
+        target_name, parameters, actor, idempotency_key, state, next_attempt_at, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $11)";
+    const AUDIT: &str = "INSERT INTO audit_events (occurred_at, project_id, actor, actor_address, action, \
+        target_kind, target_id, target_name, outcome, operation_id) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9)";
+    let inserted = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let insert = sqlx::query(INSERT)
+            .bind(&id).bind(&new.project_id).bind(&kind).bind(&new.cluster_id).bind(&new.target_kind)
+            .bind(&new.target_id).bind(&new.target_name).bind(new.parameters.to_string()).bind(&new.actor)
+            .bind(&new.idempotency_key).bind(now)
+            .execute(&mut *tx).await;
+        match insert {
+            Ok(_) => {
+                sqlx::query(AUDIT)
+                    .bind(now).bind(&new.project_id).bind(&new.actor).bind(&new.actor_address)
+                    .bind(format!("operation.{kind}")).bind(&new.target_kind).bind(&new.target_id)
+                    .bind(&new.target_name).bind(&id)
+                    .execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            // The same key submitted at the same moment by another request: that one won.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+            Err(e) => Err(e),
+        }
+    })?;
+    if inserted {
+        return Ok((OperationId::new(id), true));
+    }
+    let key = new.idempotency_key.as_deref().unwrap_or_default();
+    let id: String = on_db!(db, pool => sqlx::query_scalar(EXISTING)
+        .bind(&new.project_id).bind(&new.actor).bind(key).fetch_one(pool).await)?;
+    Ok((OperationId::new(id), false))
+}
+
+/// Takes the next runnable operation for `owner` until `lease_until`: pending or with an expired
+/// lease, due, and the oldest unfinished one of its cluster.
+pub async fn claim(
+    db: &Db,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<Option<Claimed>, sqlx::Error> {
+    const RUNNABLE: &str = "SELECT o.id FROM operations o \
+        WHERE (o.state = 'pending' OR (o.state = 'running' AND o.lease_expires_at <= $1)) \
+          AND o.next_attempt_at <= $1 \
+          AND NOT EXISTS (SELECT 1 FROM operations b WHERE b.cluster_id = o.cluster_id AND b.id <> o.id \
+                AND b.state IN ('pending', 'running') AND b.created_at < o.created_at) \
+        ORDER BY o.created_at LIMIT 1";
+    let claim = |lock: &str| {
+        format!(
+            "UPDATE operations SET state = 'running', lease_owner = $2, lease_expires_at = $3, \
+             attempts = attempts + 1, updated_at = $1 WHERE id = ({RUNNABLE}{lock}) \
+             RETURNING id, kind, cluster_id, parameters, attempts"
+        )
+    };
+    let row = match db {
+        // SQLite has one writer at a time: the UPDATE is atomic as it is.
+        Db::Sqlite(pool) => {
+            sqlx::query(&claim("")).bind(now).bind(owner).bind(lease_until).fetch_optional(pool).await?.map(
+                |r| {
+                    (
+                        r.get::<String, _>(0),
+                        r.get::<String, _>(1),
+                        r.get::<Option<String>, _>(2),
+                        r.get::<String, _>(3),
+                        r.get::<i32, _>(4) as i64,
+                    )
+                },
+            )
+        }
+        // Concurrent runners skip the row another one is claiming instead of waiting for it.
+        Db::Postgres(pool) => sqlx::query(&claim(" FOR UPDATE SKIP LOCKED"))
+            .bind(now)
+            .bind(owner)
+            .bind(lease_until)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| {
+                (
+                    r.get::<String, _>(0),
+                    r.get::<String, _>(1),
+                    r.get::<Option<String>, _>(2),
+                    r.get::<String, _>(3),
+                    r.get::<i32, _>(4) as i64,
+                )
+            }),
+    };
+    Ok(row.map(|(id, kind, cluster_id, parameters, attempts)| Claimed {
+        id: OperationId::new(id),
+        kind,
+        cluster_id,
+        parameters: serde_json::from_str(&parameters).unwrap_or(Value::Null),
+        attempts,
+    }))
+}
+
+/// Extends the lease `owner` holds; false when another runner has taken the operation over.
+pub async fn renew(
+    db: &Db,
+    id: &OperationId,
+    owner: &str,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    const RENEW: &str = "UPDATE operations SET lease_expires_at = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running'";
+    let renewed = on_db!(db, pool => sqlx::query(RENEW).bind(lease_until).bind(id.as_str()).bind(owner)
+        .execute(pool).await.map(|done| done.rows_affected() == 1))?;
+    Ok(renewed)
+}
+
+/// Appends or updates step `seq` of the log.
+pub async fn record_step(
+    db: &Db,
+    id: &OperationId,
+    seq: i64,
+    name: &str,
+    state: StepState,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const UPSERT: &str = "INSERT INTO operation_steps (operation_id, seq, name, state, detail, started_at, finished_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'running' THEN NULL ELSE $6 END) \
+        ON CONFLICT (operation_id, seq) DO UPDATE SET state = excluded.state, detail = excluded.detail, \
+        finished_at = excluded.finished_at";
+    on_db!(db, pool => sqlx::query(UPSERT)
+        .bind(id.as_str()).bind(seq as i32).bind(name).bind(state.as_str()).bind(detail).bind(now)
+        .execute(pool).await.map(|_| ()))
+}
+
+/// The step log, in order.
+pub async fn steps(db: &Db, id: &OperationId) -> Result<Vec<Step>, sqlx::Error> {
+    const STEPS: &str =
+        "SELECT seq, name, state, detail FROM operation_steps WHERE operation_id = $1 ORDER BY seq";
+    let rows = on_db!(db, pool => sqlx::query(STEPS).bind(id.as_str()).fetch_all(pool).await.map(|rows| rows
+        .into_iter()
+        .map(|r| Step { seq: r.get::<i32, _>(0) as i64, name: r.get(1), state: r.get(2), detail: r.get(3) })
+        .collect::<Vec<_>>()))?;
+    Ok(rows)
+}
+
+/// Ends an operation and audits the outcome, in one transaction.
+pub async fn finish(
+    db: &Db,
+    id: &OperationId,
+    state: OperationState,
+    error: Option<(&str, &str, Option<&str>)>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const FINISH: &str = "UPDATE operations SET state = $1, finished_at = $2, updated_at = $2, lease_owner = NULL, \
+        lease_expires_at = NULL, error_class = $3, error_message = $4, error_query_id = $5 WHERE id = $6";
+    const AUDIT: &str = "INSERT INTO audit_events (occurred_at, project_id, actor, action, target_kind, target_id, \
+        target_name, outcome, operation_id) SELECT $1, project_id, actor, 'operation.' || kind, target_kind, target_id, \
+        target_name, $2, id FROM operations WHERE id = $3";
+    let outcome = if state == OperationState::Succeeded { "succeeded" } else { "failed" };
+    let (class, message, query_id) = error.map_or((None, None, None), |(c, m, q)| (Some(c), Some(m), q));
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(FINISH).bind(state.as_str()).bind(now).bind(class).bind(message).bind(query_id).bind(id.as_str())
+            .execute(&mut *tx).await?;
+        sqlx::query(AUDIT).bind(now).bind(outcome).bind(id.as_str()).execute(&mut *tx).await?;
+        tx.commit().await
+    })
+}
+
+/// The state of an operation.
+pub async fn state(db: &Db, id: &OperationId) -> Result<Option<String>, sqlx::Error> {
+    const STATE: &str = "SELECT state FROM operations WHERE id = $1";
+    on_db!(db, pool => sqlx::query_scalar(STATE).bind(id.as_str()).fetch_optional(pool).await)
+}
