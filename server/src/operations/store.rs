@@ -123,38 +123,20 @@ pub async fn claim(
              RETURNING id, kind, cluster_id, parameters, attempts"
         )
     };
-    let row = match db {
-        // SQLite has one writer at a time: the UPDATE is atomic as it is.
-        Db::Sqlite(pool) => {
-            sqlx::query(&claim("")).bind(now).bind(owner).bind(lease_until).fetch_optional(pool).await?.map(
-                |r| {
-                    (
-                        r.get::<String, _>(0),
-                        r.get::<String, _>(1),
-                        r.get::<Option<String>, _>(2),
-                        r.get::<String, _>(3),
-                        r.get::<i32, _>(4) as i64,
-                    )
-                },
-            )
-        }
-        // Concurrent runners skip the row another one is claiming instead of waiting for it.
-        Db::Postgres(pool) => sqlx::query(&claim(" FOR UPDATE SKIP LOCKED"))
-            .bind(now)
-            .bind(owner)
-            .bind(lease_until)
-            .fetch_optional(pool)
-            .await?
-            .map(|r| {
-                (
-                    r.get::<String, _>(0),
-                    r.get::<String, _>(1),
-                    r.get::<Option<String>, _>(2),
-                    r.get::<String, _>(3),
-                    r.get::<i32, _>(4) as i64,
-                )
-            }),
+    // SQLite has one writer at a time, so its UPDATE is atomic as it is; on PostgreSQL concurrent
+    // runners skip the row another one is claiming instead of waiting for it.
+    let sql = match db {
+        Db::Sqlite(_) => claim(""),
+        Db::Postgres(_) => claim(" FOR UPDATE SKIP LOCKED"),
     };
+    let row = on_db!(db, pool => sqlx::query(&sql).bind(now).bind(owner).bind(lease_until).fetch_optional(pool).await
+    .map(|row| row.map(|r| (
+        r.get::<String, _>(0),
+        r.get::<String, _>(1),
+        r.get::<Option<String>, _>(2),
+        r.get::<String, _>(3),
+        i64::from(r.get::<i32, _>(4)),
+    ))))?;
     Ok(row.map(|(id, kind, cluster_id, parameters, attempts)| Claimed {
         id: OperationId::new(id),
         kind,
