@@ -2,10 +2,9 @@
 //! `pilothouse emulator`. Its state lives in the data directory (`emulator.json`).
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use anyhow::Context;
-use provider::emulator::{Emulator, EmulatorConfig, router};
+use provider::emulator::{EmulatorConfig, serve};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -25,20 +24,19 @@ pub struct RunningEmulator {
 pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<RunningEmulator> {
     let listener =
         TcpListener::bind(listen).await.with_context(|| format!("starting the emulator on {listen}"))?;
-    let url = format!("http://{}", listener.local_addr()?);
     let secret = settings.emulator_application_secret.as_ref();
     let config = EmulatorConfig {
-        application_key: settings.emulator_application_key.clone(),
-        application_secret: secret.map_or(DEFAULT_APPLICATION_SECRET, |s| s.expose()).to_string(),
-        consumer_key: settings.emulator_consumer_key.clone(),
-        project: settings.emulator_project.clone(),
-        public_url: Some(url.clone()),
-        timestamp_window: Duration::from_secs(180),
-        auto_validate_credentials: true,
         speed: settings.emulator_speed,
         state_file: Some(settings.data_dir.join("emulator.json")),
+        ..EmulatorConfig::new(
+            &settings.emulator_project,
+            &settings.emulator_application_key,
+            secret.map_or(DEFAULT_APPLICATION_SECRET, |s| s.expose()),
+            &settings.emulator_consumer_key,
+        )
     };
-    let emulator = Emulator::open(config).context("reading the emulator's saved state")?;
+    let running = serve(listener, config).context("reading the emulator's saved state")?;
+    let url = running.url;
     tracing::info!(
         url = %format!("{url}/1.0"),
         application_key = %settings.emulator_application_key,
@@ -48,12 +46,7 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
         speed = settings.emulator_speed,
         "provider emulator ready"
     );
-    let task = tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, router(emulator)).await {
-            tracing::error!(%error, "the emulator stopped");
-        }
-    });
-    Ok(RunningEmulator { url, task })
+    Ok(RunningEmulator { url, task: running.task })
 }
 
 #[cfg(test)]

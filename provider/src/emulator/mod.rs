@@ -82,6 +82,45 @@ fn default_free_quota() -> u32 {
     model::plan::Plan::Free.default_cluster_quota().unwrap_or(u32::MAX)
 }
 
+impl EmulatorConfig {
+    /// An emulator of `project` accepting these credentials, with a ±180 s timestamp window,
+    /// consumer keys valid at once, real-time speed, no public URL and no state file.
+    pub fn new(project: &str, application_key: &str, application_secret: &str, consumer_key: &str) -> Self {
+        Self {
+            application_key: application_key.to_string(),
+            application_secret: application_secret.to_string(),
+            consumer_key: consumer_key.to_string(),
+            project: project.to_string(),
+            public_url: None,
+            timestamp_window: Duration::from_secs(180),
+            auto_validate_credentials: true,
+            speed: 1.0,
+            state_file: None,
+        }
+    }
+}
+
+/// An emulator serving in the background.
+pub struct Running {
+    pub emulator: Arc<Emulator>,
+    /// Its base URL (`http://127.0.0.1:PORT`); the API is under `/1.0`.
+    pub url: String,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Serves an emulator with `config` on `listener`, its public URL being the listener's address.
+pub fn serve(listener: tokio::net::TcpListener, config: EmulatorConfig) -> std::io::Result<Running> {
+    let url = format!("http://{}", listener.local_addr()?);
+    let emulator = Emulator::open(EmulatorConfig { public_url: Some(url.clone()), ..config })?;
+    let app = router(emulator.clone());
+    let task = tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            tracing::error!(%error, "the emulator stopped");
+        }
+    });
+    Ok(Running { emulator, url, task })
+}
+
 /// Everything the emulator holds.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct World {

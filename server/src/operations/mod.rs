@@ -5,4 +5,5 @@
 //! claiming with a lease (one operation per cluster at a time, oldest first; `FOR UPDATE SKIP
 //! LOCKED` on PostgreSQL), the step log, and finishing.
 
+pub mod runner;
 pub mod store;

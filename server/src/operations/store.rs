@@ -218,3 +218,38 @@ pub async fn state(db: &Db, id: &OperationId) -> Result<Option<String>, sqlx::Er
     const STATE: &str = "SELECT state FROM operations WHERE id = $1";
     on_db!(db, pool => sqlx::query_scalar(STATE).bind(id.as_str()).fetch_optional(pool).await)
 }
+
+/// Gives the operation back to the queue until `next_attempt_at` (a wait or a retry), keeping
+/// its place in its cluster's line.
+pub async fn defer(
+    db: &Db,
+    id: &OperationId,
+    next_attempt_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const DEFER: &str = "UPDATE operations SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, \
+        next_attempt_at = $1, updated_at = $2 WHERE id = $3";
+    on_db!(db, pool => sqlx::query(DEFER).bind(next_attempt_at).bind(now).bind(id.as_str()).execute(pool).await.map(|_| ()))
+}
+
+/// Records the provider's id of what the operation created.
+pub async fn set_target(db: &Db, id: &OperationId, target_id: &str) -> Result<(), sqlx::Error> {
+    const TARGET: &str = "UPDATE operations SET target_id = $1 WHERE id = $2";
+    on_db!(db, pool => sqlx::query(TARGET).bind(target_id).bind(id.as_str()).execute(pool).await.map(|_| ()))
+}
+
+/// The provider's id of what the operation targets, once known.
+pub async fn target(db: &Db, id: &OperationId) -> Result<Option<String>, sqlx::Error> {
+    const TARGET: &str = "SELECT target_id FROM operations WHERE id = $1";
+    on_db!(db, pool => sqlx::query_scalar(TARGET).bind(id.as_str()).fetch_one(pool).await)
+}
+
+/// The error recorded on a failed operation: class, message, query id.
+pub async fn error(
+    db: &Db,
+    id: &OperationId,
+) -> Result<(Option<String>, Option<String>, Option<String>), sqlx::Error> {
+    const ERROR: &str = "SELECT error_class, error_message, error_query_id FROM operations WHERE id = $1";
+    on_db!(db, pool => sqlx::query(ERROR).bind(id.as_str()).fetch_one(pool).await
+        .map(|r| (r.get(0), r.get(1), r.get(2))))
+}

@@ -11,7 +11,6 @@ mod node_pool;
 mod upgrade;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -26,16 +25,11 @@ pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 pub fn emulator() -> Arc<Emulator> {
     Emulator::new(EmulatorConfig {
-        application_key: "ak".into(),
-        application_secret: "as".into(),
-        consumer_key: "ck".into(),
-        project: PROJECT.into(),
         public_url: Some(BASE.into()),
-        timestamp_window: Duration::from_secs(180),
         auto_validate_credentials: false,
         // Stopped: only the tests move the clock.
         speed: 0.0,
-        state_file: None,
+        ..EmulatorConfig::new(PROJECT, "ak", "as", "ck")
     })
 }
 
