@@ -114,9 +114,22 @@ fn runs_in(flavor: &str, region: &str) -> bool {
         .is_some_and(|(_, regions)| regions.is_none_or(|list| list.contains(&region)))
 }
 
+/// A catalogue entry as the provider lists it.
+fn to_flavor(&(name, vcpus, ram_gb, disk_gb, gpus): &Shape) -> Flavor {
+    Flavor {
+        name: name.to_string(),
+        category: FlavorCategory::from_wire(&name[..1]),
+        state: FlavorState::Available,
+        vcpus,
+        ram_gb,
+        gpus,
+        disk_gb: Some(disk_gb),
+    }
+}
+
 /// The flavor called `name`, wherever it runs.
 pub fn flavor(name: &str) -> Option<Flavor> {
-    regions().iter().flat_map(|r| flavors_in(&r.name)).find(|f| f.name == name)
+    FLAVORS.iter().find(|(n, ..)| *n == name).map(to_flavor)
 }
 
 /// Every region of the catalogue.
@@ -132,19 +145,7 @@ pub fn regions() -> Vec<Region> {
 
 /// The flavors offered in `region`, as the provider lists them (`GET …/capabilities/kube/flavors`).
 pub fn flavors_in(region: &str) -> Vec<Flavor> {
-    FLAVORS
-        .iter()
-        .filter(|(name, ..)| runs_in(name, region))
-        .map(|&(name, vcpus, ram_gb, disk_gb, gpus)| Flavor {
-            name: name.to_string(),
-            category: FlavorCategory::from_wire(&name[..1]),
-            state: FlavorState::Available,
-            vcpus,
-            ram_gb,
-            gpus,
-            disk_gb: Some(disk_gb),
-        })
-        .collect()
+    FLAVORS.iter().filter(|(name, ..)| runs_in(name, region)).map(to_flavor).collect()
 }
 
 #[cfg(test)]

@@ -17,8 +17,9 @@ fn kube(project: &str) -> String {
     format!("/cloud/project/{project}/kube")
 }
 
-fn cluster(project: &str, id: &str) -> String {
-    format!("/cloud/project/{project}/kube/{id}")
+/// The path of cluster `id`, followed by `tail` (`/nodepool`).
+fn cluster(project: &str, id: &str, tail: &str) -> String {
+    format!("/cloud/project/{project}/kube/{id}{tail}")
 }
 
 impl Client {
@@ -42,11 +43,11 @@ impl Client {
     }
 
     pub async fn get_cluster(&self, project: &str, id: &str) -> Result<Cluster, Error> {
-        self.call(Method::GET, &cluster(project, id), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, ""), NO_BODY).await
     }
 
     pub async fn update_cluster(&self, project: &str, id: &str, body: &ClusterUpdate) -> Result<(), Error> {
-        self.call(Method::PUT, &cluster(project, id), Some(body)).await
+        self.call(Method::PUT, &cluster(project, id, ""), Some(body)).await
     }
 
     pub async fn update_policy(
@@ -55,27 +56,27 @@ impl Client {
         id: &str,
         body: &UpdatePolicyUpdate,
     ) -> Result<(), Error> {
-        self.call(Method::PUT, &format!("{}/updatePolicy", cluster(project, id)), Some(body)).await
+        self.call(Method::PUT, &cluster(project, id, "/updatePolicy"), Some(body)).await
     }
 
     pub async fn delete_cluster(&self, project: &str, id: &str) -> Result<(), Error> {
-        self.call(Method::DELETE, &cluster(project, id), NO_BODY).await
+        self.call(Method::DELETE, &cluster(project, id, ""), NO_BODY).await
     }
 
     pub async fn upgrade(&self, project: &str, id: &str, body: &UpdateCreation) -> Result<(), Error> {
-        self.call(Method::POST, &format!("{}/update", cluster(project, id)), Some(body)).await
+        self.call(Method::POST, &cluster(project, id, "/update"), Some(body)).await
     }
 
     pub async fn reset(&self, project: &str, id: &str, body: &ResetCreation) -> Result<(), Error> {
-        self.call(Method::POST, &format!("{}/reset", cluster(project, id)), Some(body)).await
+        self.call(Method::POST, &cluster(project, id, "/reset"), Some(body)).await
     }
 
     pub async fn restart(&self, project: &str, id: &str, body: &Restart) -> Result<(), Error> {
-        self.call(Method::POST, &format!("{}/restart", cluster(project, id)), Some(body)).await
+        self.call(Method::POST, &cluster(project, id, "/restart"), Some(body)).await
     }
 
     pub async fn customization(&self, project: &str, id: &str) -> Result<Customization, Error> {
-        self.call(Method::GET, &format!("{}/customization", cluster(project, id)), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, "/customization"), NO_BODY).await
     }
 
     pub async fn customize(
@@ -84,23 +85,23 @@ impl Client {
         id: &str,
         body: &Customization,
     ) -> Result<ResponseMessage, Error> {
-        self.call(Method::PUT, &format!("{}/customization", cluster(project, id)), Some(body)).await
+        self.call(Method::PUT, &cluster(project, id, "/customization"), Some(body)).await
     }
 
     pub async fn etcd_usage(&self, project: &str, id: &str) -> Result<EtcdUsage, Error> {
-        self.call(Method::GET, &format!("{}/metrics/etcdUsage", cluster(project, id)), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, "/metrics/etcdUsage"), NO_BODY).await
     }
 
     pub async fn kubeconfig(&self, project: &str, id: &str) -> Result<Kubeconfig, Error> {
-        self.call(Method::POST, &format!("{}/kubeconfig", cluster(project, id)), NO_BODY).await
+        self.call(Method::POST, &cluster(project, id, "/kubeconfig"), NO_BODY).await
     }
 
     pub async fn reset_kubeconfig(&self, project: &str, id: &str) -> Result<(), Error> {
-        self.call(Method::POST, &format!("{}/kubeconfig/reset", cluster(project, id)), NO_BODY).await
+        self.call(Method::POST, &cluster(project, id, "/kubeconfig/reset"), NO_BODY).await
     }
 
     pub async fn ip_restrictions(&self, project: &str, id: &str) -> Result<Vec<String>, Error> {
-        self.call(Method::GET, &format!("{}/ipRestrictions", cluster(project, id)), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, "/ipRestrictions"), NO_BODY).await
     }
 
     /// Replaces the allow-list (`[]` opens the API server to all).
@@ -111,7 +112,7 @@ impl Client {
         ips: Vec<String>,
     ) -> Result<Vec<String>, Error> {
         let body = IpRestrictionUpsert { ips };
-        self.call(Method::PUT, &format!("{}/ipRestrictions", cluster(project, id)), Some(&body)).await
+        self.call(Method::PUT, &cluster(project, id, "/ipRestrictions"), Some(&body)).await
     }
 
     /// Appends to the allow-list.
@@ -122,17 +123,17 @@ impl Client {
         ips: Vec<String>,
     ) -> Result<Vec<String>, Error> {
         let body = IpRestrictionUpsert { ips };
-        self.call(Method::POST, &format!("{}/ipRestrictions", cluster(project, id)), Some(&body)).await
+        self.call(Method::POST, &cluster(project, id, "/ipRestrictions"), Some(&body)).await
     }
 
     /// Removes one entry; the CIDR's `/` is URL-encoded.
     pub async fn remove_ip_restriction(&self, project: &str, id: &str, ip: &str) -> Result<(), Error> {
-        let path = format!("{}/ipRestrictions/{}", cluster(project, id), ip.replace('/', "%2F"));
+        let path = cluster(project, id, &format!("/ipRestrictions/{}", ip.replace('/', "%2F")));
         self.call(Method::DELETE, &path, NO_BODY).await
     }
 
     pub async fn oidc(&self, project: &str, id: &str) -> Result<OpenIdConnect, Error> {
-        self.call(Method::GET, &format!("{}/openIdConnect", cluster(project, id)), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, "/openIdConnect"), NO_BODY).await
     }
 
     pub async fn create_oidc(
@@ -141,19 +142,19 @@ impl Client {
         id: &str,
         body: &OpenIdConnect,
     ) -> Result<OpenIdConnect, Error> {
-        self.call(Method::POST, &format!("{}/openIdConnect", cluster(project, id)), Some(body)).await
+        self.call(Method::POST, &cluster(project, id, "/openIdConnect"), Some(body)).await
     }
 
     pub async fn update_oidc(&self, project: &str, id: &str, body: &OpenIdConnect) -> Result<(), Error> {
-        self.call(Method::PUT, &format!("{}/openIdConnect", cluster(project, id)), Some(body)).await
+        self.call(Method::PUT, &cluster(project, id, "/openIdConnect"), Some(body)).await
     }
 
     pub async fn delete_oidc(&self, project: &str, id: &str) -> Result<(), Error> {
-        self.call(Method::DELETE, &format!("{}/openIdConnect", cluster(project, id)), NO_BODY).await
+        self.call(Method::DELETE, &cluster(project, id, "/openIdConnect"), NO_BODY).await
     }
 
     pub async fn list_node_pools(&self, project: &str, id: &str) -> Result<Vec<NodePool>, Error> {
-        self.call(Method::GET, &format!("{}/nodepool", cluster(project, id)), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, "/nodepool"), NO_BODY).await
     }
 
     pub async fn create_node_pool(
@@ -162,11 +163,11 @@ impl Client {
         id: &str,
         body: &NodePoolCreation,
     ) -> Result<NodePool, Error> {
-        self.call(Method::POST, &format!("{}/nodepool", cluster(project, id)), Some(body)).await
+        self.call(Method::POST, &cluster(project, id, "/nodepool"), Some(body)).await
     }
 
     pub async fn get_node_pool(&self, project: &str, id: &str, pool: &str) -> Result<NodePool, Error> {
-        self.call(Method::GET, &format!("{}/nodepool/{pool}", cluster(project, id)), NO_BODY).await
+        self.call(Method::GET, &cluster(project, id, &format!("/nodepool/{pool}")), NO_BODY).await
     }
 
     pub async fn update_node_pool(
@@ -176,16 +177,16 @@ impl Client {
         pool: &str,
         body: &NodePoolUpdate,
     ) -> Result<(), Error> {
-        self.call(Method::PUT, &format!("{}/nodepool/{pool}", cluster(project, id)), Some(body)).await
+        self.call(Method::PUT, &cluster(project, id, &format!("/nodepool/{pool}")), Some(body)).await
     }
 
     pub async fn delete_node_pool(&self, project: &str, id: &str, pool: &str) -> Result<(), Error> {
-        self.call(Method::DELETE, &format!("{}/nodepool/{pool}", cluster(project, id)), NO_BODY).await
+        self.call(Method::DELETE, &cluster(project, id, &format!("/nodepool/{pool}")), NO_BODY).await
     }
 
     /// Every node of the cluster, following the provider's cursor pages.
     pub async fn list_nodes(&self, project: &str, id: &str) -> Result<Vec<Node>, Error> {
-        let path = format!("{}/node", cluster(project, id));
+        let path = cluster(project, id, "/node");
         let mut nodes = Vec::new();
         let mut cursor: Option<String> = None;
         loop {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use model::id::OperationId;
-use model::operation::{OperationState, StepState};
+use model::operation::{OperationKind, OperationState, StepState};
 use model::status::Status;
 use provider::api::ClusterCreation;
 use provider::client::{Client, Error as ProviderError};
@@ -56,10 +56,14 @@ impl Runner {
         let Some(op) = store::claim(&self.db, &self.owner, now, after(now, self.lease)).await? else {
             return Ok(None);
         };
-        let result = match op.kind.as_str() {
-            "create_cluster" => self.create_cluster(&op, now).await,
+        let result = match &op.kind {
+            Ok(OperationKind::CreateCluster) => self.create_cluster(&op, now).await,
             other => {
-                let message = format!("operations of kind {other} are not supported yet");
+                let name = match other {
+                    Ok(kind) => kind.label().to_string(),
+                    Err(text) => text.clone(),
+                };
+                let message = format!("operations of kind {name} are not supported yet");
                 store::finish(
                     &self.db,
                     &op.id,

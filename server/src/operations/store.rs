@@ -31,7 +31,8 @@ pub struct NewOperation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claimed {
     pub id: OperationId,
-    pub kind: String,
+    /// The kind, or the stored text when this version does not know it.
+    pub kind: Result<OperationKind, String>,
     pub cluster_id: Option<String>,
     pub parameters: Value,
     pub attempts: i64,
@@ -139,7 +140,7 @@ pub async fn claim(
     ))))?;
     Ok(row.map(|(id, kind, cluster_id, parameters, attempts)| Claimed {
         id: OperationId::new(id),
-        kind,
+        kind: serde_json::from_value(Value::String(kind.clone())).map_err(|_| kind),
         cluster_id,
         parameters: serde_json::from_str(&parameters).unwrap_or(Value::Null),
         attempts,
