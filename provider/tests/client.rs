@@ -117,3 +117,34 @@ async fn provider_refusals_are_returned_whole_and_not_retried() {
 fn client_with_secret(url: &str) -> Client {
     client(url, "wrong-secret")
 }
+
+fn service_account(url: &str, secret: &str) -> Client {
+    let credentials = Credentials::OAuth2 {
+        token_url: format!("{url}/auth/oauth2/token"),
+        client_id: "ak".into(),
+        client_secret: secret.into(),
+    };
+    let mut config = ClientConfig::new(format!("{url}/1.0"), credentials);
+    config.rate_per_second = 0.0;
+    Client::new(config).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_account_gets_a_token_and_a_new_one_when_it_is_refused() {
+    let (emulator, url) = spawn_emulator().await;
+    let client = service_account(&url, "as");
+    assert!(client.list_clusters(PROJECT).await.unwrap().is_empty());
+    emulator.tokens.revoke_all();
+    assert!(client.list_clusters(PROJECT).await.unwrap().is_empty(), "a new token is fetched once");
+
+    let wrong = service_account(&url, "not-the-secret");
+    let error = wrong.list_clusters(PROJECT).await.unwrap_err();
+    assert!(error.to_string().contains("invalid_client"), "{error}");
+    assert!(!error.to_string().contains("not-the-secret"));
+
+    let stale =
+        Client::new(ClientConfig::new(format!("{url}/1.0"), Credentials::Bearer("stale".into()))).unwrap();
+    let error = stale.list_clusters(PROJECT).await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    assert!(error.is_token_refusal());
+}

@@ -16,6 +16,9 @@ pub enum Error {
         /// The provider's `X-Ovh-QueryId`, to quote to its support.
         query_id: Option<String>,
     },
+    /// The OAuth2 token endpoint refused the client's credentials.
+    #[error("the provider refused the service account: {0}")]
+    Token(String),
     /// The answer was not what the API documents.
     #[error("the provider's answer could not be read: {0}")]
     Decode(String),
@@ -28,7 +31,7 @@ impl Error {
         match self {
             Error::Transport(_) => true,
             Error::Api { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Error::Decode(_) => false,
+            Error::Decode(_) | Error::Token(_) => false,
         }
     }
 
@@ -54,6 +57,12 @@ impl Error {
             Error::Api { body, .. } => Some(body),
             _ => None,
         }
+    }
+
+    /// Whether the provider refused a bearer token (expired or revoked).
+    pub fn is_token_refusal(&self) -> bool {
+        self.status() == Some(401)
+            && self.body().and_then(|b| b.class.as_deref()) == Some("Client::Unauthorized::InvalidAuthToken")
     }
 
     /// Whether the provider refused the signature or its timestamp (then the clock offset is

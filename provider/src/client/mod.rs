@@ -1,6 +1,6 @@
 //! The signed HTTP client of the provider's API (provider-api.md §1, §2).
 //!
-//! Every call is signed with the `$1$` scheme (or carries a bearer token), with timestamps
+//! Every call is signed with the `$1$` scheme (or carries an OAuth2 bearer token), with timestamps
 //! corrected by the offset to the provider's clock, fetched once from `/auth/time` and fetched
 //! again once after a refused signature. Idempotent calls (GET, PUT, DELETE) are retried on
 //! transport errors, 429 and 5xx with exponential backoff and jitter; POSTs never are, as the
@@ -8,6 +8,7 @@
 
 mod error;
 mod methods;
+mod oauth2;
 mod rate_limit;
 
 use std::sync::Mutex;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use error::Error;
+pub use oauth2::{CA_TOKEN_URL, EU_TOKEN_URL, US_TOKEN_URL};
 pub use rate_limit::TokenBucket;
 
 use crate::api::{ApiErrorBody, QUERY_ID_HEADER};
@@ -33,6 +35,8 @@ pub const US: &str = "https://api.us.ovhcloud.com/1.0";
 pub enum Credentials {
     /// Application key, application secret and consumer key (`$1$` signatures).
     Application { application_key: String, application_secret: String, consumer_key: String },
+    /// An OAuth2 service account: access tokens from `token_url` by the client-credentials grant.
+    OAuth2 { token_url: String, client_id: String, client_secret: String },
     /// A pre-issued OAuth2 access token, sent as `Authorization: Bearer`.
     Bearer(String),
 }
@@ -42,6 +46,9 @@ impl std::fmt::Debug for Credentials {
         match self {
             Credentials::Application { application_key, .. } => {
                 write!(f, "Application {{ application_key: {application_key:?}, .. }}")
+            }
+            Credentials::OAuth2 { token_url, client_id, .. } => {
+                write!(f, "OAuth2 {{ token_url: {token_url:?}, client_id: {client_id:?}, .. }}")
             }
             Credentials::Bearer(_) => f.write_str("Bearer([redacted])"),
         }
@@ -91,6 +98,7 @@ pub struct Client {
     /// Provider time minus local time, in seconds, once known.
     time_delta: Mutex<Option<i64>>,
     limiter: TokenBucket,
+    tokens: oauth2::TokenCache,
 }
 
 impl Client {
@@ -101,7 +109,7 @@ impl Client {
             .build()
             .map_err(Error::Transport)?;
         let limiter = TokenBucket::new(config.rate_per_second, config.burst);
-        Ok(Self { http, config, time_delta: Mutex::new(None), limiter })
+        Ok(Self { http, config, time_delta: Mutex::new(None), limiter, tokens: Default::default() })
     }
 
     fn delta(&self) -> Option<i64> {
@@ -173,6 +181,7 @@ impl Client {
         };
         let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE);
         let mut resynced = false;
+        let mut new_token = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -182,6 +191,14 @@ impl Client {
                 Err(error) if error.is_signature_refusal() && !resynced => {
                     resynced = true;
                     self.sync_time().await?;
+                }
+                Err(error)
+                    if error.is_token_refusal()
+                        && !new_token
+                        && matches!(self.config.credentials, Credentials::OAuth2 { .. }) =>
+                {
+                    new_token = true;
+                    self.tokens.forget().await;
                 }
                 Err(error) if idempotent && error.is_retryable() && attempt < self.config.max_attempts => {
                     let delay = self.backoff(attempt);
@@ -237,6 +254,10 @@ impl Client {
                     .header("X-Ovh-Consumer", consumer_key)
                     .header("X-Ovh-Timestamp", timestamp.to_string())
                     .header("X-Ovh-Signature", signature);
+            }
+            Credentials::OAuth2 { token_url, client_id, client_secret } => {
+                let token = self.tokens.token(&self.http, token_url, client_id, client_secret).await?;
+                request = request.bearer_auth(token);
             }
             Credentials::Bearer(token) => request = request.bearer_auth(token),
         }

@@ -1,5 +1,6 @@
 //! Request authentication as the provider does it (provider-api.md §1): `GET /auth/time` and
-//! `POST /auth/credential` without a signature; every other API call signed with `$1$`.
+//! `POST /auth/credential` without a signature; every other API call signed with `$1$` or carrying
+//! a bearer token from [`super::oauth2`].
 //!
 //! Choices where the sources are silent (UNCONFIRMED in provider-api.md):
 //! - a timestamp further than [`super::EmulatorConfig::timestamp_window`] from the server's clock is
@@ -42,7 +43,9 @@ fn invalid_signature() -> EmulatorError {
 /// Whether a path needs no signature: the time and credential endpoints and the admin API.
 fn is_public(path: &str) -> bool {
     let api_path = path.strip_prefix("/1.0").or_else(|| path.strip_prefix("/v1"));
-    matches!(api_path, Some("/auth/time") | Some("/auth/credential")) || path.starts_with("/emulator/")
+    matches!(api_path, Some("/auth/time") | Some("/auth/credential"))
+        || path.starts_with("/emulator/")
+        || path == "/auth/oauth2/token"
 }
 
 /// Checks the `$1$` signature of every API call; passes the request on with its body intact.
@@ -50,6 +53,13 @@ pub async fn verify(State(emulator): State<Arc<Emulator>>, request: Request, nex
     let path = request.uri().path().to_string();
     if is_public(&path) {
         return next.run(request).await;
+    }
+    if let Some(authorization) = header(request.headers(), "Authorization") {
+        let valid = authorization.strip_prefix("Bearer ").is_some_and(|t| emulator.tokens.is_valid(t.trim()));
+        return match valid {
+            true => next.run(request).await,
+            false => super::oauth2::invalid_token().into_response(),
+        };
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {

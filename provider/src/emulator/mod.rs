@@ -30,6 +30,7 @@ mod healing;
 mod kubeconfig;
 mod node;
 mod node_pool;
+pub mod oauth2;
 mod persistence;
 mod upgrade;
 
@@ -157,6 +158,8 @@ pub struct Emulator {
     world: Mutex<World>,
     faults: Mutex<Vec<fault::Fault>>,
     queries: AtomicU64,
+    /// Bearer tokens issued to the service account.
+    pub tokens: oauth2::Tokens,
 }
 
 impl Emulator {
@@ -180,6 +183,7 @@ impl Emulator {
             world: Mutex::new(world),
             faults: Mutex::new(Vec::new()),
             queries: AtomicU64::new(0),
+            tokens: oauth2::Tokens::default(),
         }))
     }
 
@@ -277,6 +281,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .nest("/1.0", api.clone())
         .nest("/v1", api)
         .nest("/emulator", admin::routes())
+        .route("/auth/oauth2/token", post(oauth2::token))
         .layer(middleware::from_fn_with_state(emulator.clone(), save_after_change))
         .layer(middleware::from_fn_with_state(emulator.clone(), autoscale))
         .layer(middleware::from_fn_with_state(emulator.clone(), fault::inject))
