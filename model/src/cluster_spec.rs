@@ -122,15 +122,7 @@ impl ClusterSpec {
             if self.node_pools[..i].iter().any(|earlier| earlier.name == pool.name) {
                 errors.add(at("name"), "Another pool already has this name.");
             }
-            match (region.kind(), pool.availability_zones.first()) {
-                (RegionKind::ThreeZone, None) => {
-                    errors.add(at("availabilityZones"), "In a 3-AZ region, choose the zone of this pool.")
-                }
-                (_, Some(zone)) if !region.zones.contains(zone) => {
-                    errors.add(at("availabilityZones"), format!("{zone} is not a zone of {}.", region.name))
-                }
-                _ => {}
-            }
+            errors.check(at("availabilityZones"), pool.check_zone(region));
             if pool.attach_floating_ips && self.plan.floating_ips() && !gateway {
                 errors.add(
                     at("attachFloatingIps"),

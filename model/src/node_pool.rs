@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::metadata::{self, Taint};
 use crate::name::check_name;
 use crate::plan::Plan;
+use crate::region::{Region, RegionKind};
 use crate::validation::FieldErrors;
 
 /// Most nodes in a pool whose nodes must sit on different hypervisors (provider-api.md §7).
@@ -157,6 +158,17 @@ impl NodePoolSpec {
         }
         if tuning.scale_down_unready_time_seconds == 0 {
             errors.add("autoscaling.scaleDownUnreadyTimeSeconds", "Give a time of at least 1 second.");
+        }
+    }
+
+    /// Whether the pool's zone suits `region`: one of its zones, and named in a 3-AZ region.
+    pub fn check_zone(&self, region: &Region) -> Result<(), String> {
+        match (region.kind(), self.availability_zones.first()) {
+            (RegionKind::ThreeZone, None) => Err("In a 3-AZ region, choose the zone of this pool.".into()),
+            (_, Some(zone)) if !region.zones.contains(zone) => {
+                Err(format!("{zone} is not a zone of {}.", region.name))
+            }
+            _ => Ok(()),
         }
     }
 

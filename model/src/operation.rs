@@ -43,6 +43,7 @@ pub enum OperationKind {
     RestartCluster,
     DeleteCluster,
     CustomizeCluster,
+    UpdatePrivateNetwork,
     CreateNodePool,
     UpdateNodePool,
     DeleteNodePool,
@@ -95,6 +96,7 @@ impl OperationKind {
             OperationKind::RestartCluster => "Restart control plane",
             OperationKind::DeleteCluster => "Delete cluster",
             OperationKind::CustomizeCluster => "Change customization",
+            OperationKind::UpdatePrivateNetwork => "Change private network settings",
             OperationKind::CreateNodePool => "Create node pool",
             OperationKind::UpdateNodePool => "Edit node pool",
             OperationKind::DeleteNodePool => "Delete node pool",
@@ -104,6 +106,85 @@ impl OperationKind {
             OperationKind::SetClusterOidc => "Set OIDC configuration",
             OperationKind::RemoveClusterOidc => "Remove OIDC configuration",
         }
+    }
+}
+
+/// An operation as pages show it: what, where it stands, each step, and why it failed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationView {
+    pub id: String,
+    /// The console project.
+    pub project_id: String,
+    /// The stored kind; `None` when this version does not know it.
+    pub kind: Option<OperationKind>,
+    pub cluster_id: Option<String>,
+    pub target_kind: String,
+    pub target_id: Option<String>,
+    pub target_name: Option<String>,
+    pub actor: String,
+    pub state: OperationState,
+    pub steps: Vec<StepView>,
+    pub error: Option<OperationError>,
+    /// RFC 3339 times.
+    pub created_at: String,
+    pub updated_at: String,
+    pub finished_at: Option<String>,
+}
+
+/// One entry of an operation's step log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepView {
+    pub seq: u32,
+    /// The step's name (`wait_for_ready`).
+    pub name: String,
+    pub state: StepState,
+    /// Progress in plain words ("3 of 4 nodes ready").
+    pub detail: Option<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+}
+
+/// Why an operation failed, as the provider (or the console) said it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationError {
+    /// The provider's error class (`Client::BadRequest`) or the console's (`Console::Invalid`).
+    pub class: String,
+    pub message: String,
+    /// The provider's request id, to quote to its support.
+    pub query_id: Option<String>,
+}
+
+impl OperationView {
+    /// The timeline's title ("Create node pool"), or the stored kind when unknown.
+    pub fn label(&self) -> &'static str {
+        self.kind.map_or("Unknown operation", OperationKind::label)
+    }
+}
+
+impl StepState {
+    /// The state stored as `text`.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        [StepState::Running, StepState::Succeeded, StepState::Failed, StepState::Skipped]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+impl OperationState {
+    /// The state stored as `text`.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        [
+            OperationState::Pending,
+            OperationState::Running,
+            OperationState::Succeeded,
+            OperationState::Failed,
+            OperationState::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 
@@ -129,6 +210,9 @@ mod tests {
             assert!(schema.contains(&format!("'{}'", step.as_str())));
         }
         assert_eq!(serde_json::to_string(&OperationKind::CreateNodePool).unwrap(), "\"create_node_pool\"");
+        assert_eq!(OperationState::from_stored("cancelled"), Some(OperationState::Cancelled));
+        assert_eq!(StepState::from_stored("skipped"), Some(StepState::Skipped));
+        assert_eq!(StepState::from_stored("nonsense"), None);
     }
 
     #[test]

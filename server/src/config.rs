@@ -76,6 +76,10 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,
 
+    /// Milliseconds between two looks at the provider while an operation waits for it.
+    #[arg(long, env = "PILOTHOUSE_OPERATIONS_POLL_MS", default_value_t = 2000)]
+    pub operations_poll_ms: u64,
+
     /// Run the provider emulator inside the console, on a loopback port.
     #[arg(long, env = "PILOTHOUSE_EMULATOR", default_value_t = true, action = ArgAction::Set)]
     pub emulator: bool,
@@ -107,6 +111,11 @@ pub struct Settings {
     /// The emulator's application secret; see below. Never read from the command line.
     #[arg(skip)]
     pub emulator_application_secret: Option<Secret>,
+
+    /// Provider projects (`[[projects]]` tables of the settings file); see below.
+    #[arg(skip)]
+    #[serde(default)]
+    pub projects: Vec<crate::projects::ProjectSettings>,
 }
 
 /// How log lines are written.
@@ -129,7 +138,18 @@ Settings read only from the environment or the TOML file (secrets):
                                 the application secret the emulator accepts
                                 [default: pilothouse-emulator-secret]
   PILOTHOUSE_EMULATOR_APPLICATION_SECRET_FILE
-                                a file holding it";
+                                a file holding it
+
+Provider projects, only in the settings file, one [[projects]] table each:
+  id, name                      the console's id (lowercase, digits, -) and display name
+  endpoint                      eu, ca, us, emulator, or an API root URL ending in /1.0
+  service_name                  the provider's project id [default with emulator: its project]
+  application_key, application_secret, consumer_key
+                                an application's credentials ($1$ signatures), or
+  oauth2_client_id, oauth2_client_secret [, oauth2_token_url]
+                                a service account (client-credentials grant)
+  rate_per_second               calls per second to the provider [default: 10]
+  Without any, the console has one project, \"default\", on the embedded emulator.";
 
 /// A value that must not appear in logs or error messages.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,7 +242,7 @@ impl Settings {
         let config = self.config.clone();
         let mut merged = toml::Table::try_from(&self)?;
         for (key, value) in file {
-            let is_secret = SECRETS.iter().any(|(k, _)| *k == key);
+            let is_secret = SECRETS.iter().any(|(k, _)| *k == key) || key == "projects";
             let is_flag = key != "config" && matches.ids().any(|id| id.as_str() == key);
             if !is_secret && !is_flag {
                 bail!("{}: unknown setting `{key}` (see pilothouse --help)", path.display());
@@ -298,6 +318,37 @@ mod tests {
     }
 
     #[test]
+    fn projects_come_from_the_file_with_their_secrets_redacted() {
+        let file = file_with(
+            "[[projects]]\nid = \"team-a\"\nname = \"Team A\"\nendpoint = \"eu\"\nservice_name = \"abc\"\n\
+             oauth2_client_id = \"EU.sa\"\noauth2_client_secret = \"s3cret\"\n",
+        );
+        let path = file.path().to_str().unwrap();
+        let s = Settings::load_from(["pilothouse", "--config", path], no_env).unwrap();
+        assert_eq!(s.projects.len(), 1);
+        assert_eq!(s.projects[0].id, "team-a");
+        assert!(!format!("{s:?}").contains("s3cret"));
+        let projects = crate::projects::Projects::from_settings(&s, None).unwrap();
+        let team = projects.get("team-a").unwrap();
+        assert_eq!(team.service_name, "abc");
+        assert!(!format!("{team:?}").contains("s3cret"));
+
+        let typo =
+            file_with("[[projects]]\nid = \"x\"\nname = \"X\"\nendpoint = \"eu\"\nsevice_name = \"abc\"\n");
+        let err = Settings::load_from(["pilothouse", "--config", typo.path().to_str().unwrap()], no_env);
+        assert!(format!("{:#}", err.unwrap_err()).contains("sevice_name"));
+    }
+
+    #[test]
+    fn without_projects_the_console_has_one_on_the_emulator() {
+        let s = Settings::load_from(["pilothouse"], no_env).unwrap();
+        let projects = crate::projects::Projects::from_settings(&s, Some("http://127.0.0.1:9")).unwrap();
+        assert_eq!(projects.get("default").unwrap().service_name, s.emulator_project);
+        let err = crate::projects::Projects::from_settings(&s, None).unwrap_err();
+        assert!(err.to_string().contains("no provider projects configured"));
+    }
+
+    #[test]
     fn the_emulator_runs_alone_as_a_subcommand() {
         let cli = Cli::load_from(["pilothouse", "emulator", "--listen", "127.0.0.1:4000"], no_env).unwrap();
         assert!(matches!(cli.command, Some(Command::Emulator { listen }) if listen.port() == 4000));
@@ -319,6 +370,7 @@ mod tests {
             "PILOTHOUSE_LOG_FORMAT",
             "PILOTHOUSE_LOG",
             "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS",
+            "PILOTHOUSE_OPERATIONS_POLL_MS",
             "PILOTHOUSE_EMULATOR",
             "PILOTHOUSE_EMULATOR_LISTEN",
             "PILOTHOUSE_EMULATOR_APPLICATION_KEY",

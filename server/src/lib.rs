@@ -1,13 +1,17 @@
 //! The Pilothouse server: settings, database, HTTP routes, and the Leptos app rendered on the
 //! server. `main.rs` only parses settings and calls [`run`].
 
+pub mod audit;
 pub mod config;
 pub mod db;
 pub mod emulator;
 pub mod error_page;
+pub mod live;
 pub mod operations;
+pub mod projects;
 pub mod router;
 pub mod routes;
+pub mod services;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;
@@ -44,12 +48,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     db.migrate().await?;
     tracing::info!(backend = db.backend(), "database ready");
 
-    // The emulator is the default provider; nothing of the console calls it yet.
-    let _emulator = match settings.emulator {
+    let emulator = match settings.emulator {
         true => Some(emulator::spawn(&settings, settings.emulator_listen).await?),
         false => None,
     };
-    let state = AppState::new(&settings, db.clone());
+    let projects = projects::Projects::from_settings(&settings, emulator.as_ref().map(|e| e.url.as_str()))?;
+    for project in projects.iter() {
+        tracing::info!(project = %project.id, name = %project.name, "provider project");
+    }
+    let state = AppState::new(&settings, db.clone(), projects);
+    let workers = state.spawn_workers(Duration::from_millis(settings.operations_poll_ms));
     if !settings.site_root.join("pkg").is_dir() {
         tracing::warn!(
             site_root = %settings.site_root.display(),
@@ -74,6 +82,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     tokio::select! {
         result = axum::serve(listener, app).with_graceful_shutdown(signal).into_future() => result?,
         () = deadline => {}
+    }
+    // Operations in flight resume from their last step when a runner next claims them.
+    for worker in workers {
+        worker.abort();
     }
     db.close().await;
     tracing::info!("stopped");

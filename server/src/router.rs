@@ -14,7 +14,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::routes::health;
+use crate::routes::{health, live};
 use crate::state::AppState;
 use crate::{error_page, telemetry};
 
@@ -41,6 +41,8 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
+        .route("/api/projects/{project}/events", get(live::project_events))
+        .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -1,12 +1,20 @@
 //! What every request handler can reach.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 
 use crate::config::Settings;
 use crate::db::Db;
+use crate::live::{Intervals, Live};
+use crate::operations::runner::Runner;
+use crate::projects::Projects;
+use crate::services::Services;
 
 /// The name cargo-leptos gives the bundle (`name` in the workspace's leptos metadata).
 const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
@@ -21,21 +29,31 @@ pub struct AppState {
     pub db: Db,
     /// Whether the bundle's file names carry content hashes, so they may be cached forever.
     pub hashed_assets: bool,
+    pub services: Services,
+    pub live: Arc<Live>,
+    /// Signalled by this replica's runner after each change it records.
+    pub changed: Arc<Notify>,
 }
 
 impl AppState {
-    /// State for `settings` over an open database.
-    pub fn new(settings: &Settings, db: Db) -> Self {
+    /// State for `settings` over an open database, acting in `projects`.
+    pub fn new(settings: &Settings, db: Db, projects: Projects) -> Self {
         // cargo-leptos writes the hashes next to the server binary; Leptos reads them from there.
         let hashed_assets = std::env::current_exe()
             .ok()
             .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
             .is_some_and(|file| file.exists());
-        Self::with_site(settings, db, &settings.site_root, hashed_assets)
+        Self::with_site(settings, db, projects, &settings.site_root, hashed_assets)
     }
 
     /// State serving the site at `site_root`; `hashed_assets` as cargo-leptos built it.
-    pub fn with_site(settings: &Settings, db: Db, site_root: &Path, hashed_assets: bool) -> Self {
+    pub fn with_site(
+        settings: &Settings,
+        db: Db,
+        projects: Projects,
+        site_root: &Path,
+        hashed_assets: bool,
+    ) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(site_root.to_string_lossy().as_ref())
@@ -43,6 +61,22 @@ impl AppState {
             .site_addr(settings.listen)
             .hash_files(hashed_assets)
             .build();
-        Self { leptos_options, db, hashed_assets }
+        let services = Services { db: db.clone(), projects: projects.clone(), wake: Arc::new(Notify::new()) };
+        let live = Live::new(projects, Intervals::default());
+        Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()) }
+    }
+
+    /// Starts this replica's background work: the operations runner (looking at the provider
+    /// every `poll` while it waits) and the live-updates feed.
+    pub fn spawn_workers(&self, poll: Duration) -> Vec<JoinHandle<()>> {
+        let runner = Runner {
+            wake: self.services.wake.clone(),
+            changed: self.changed.clone(),
+            ..Runner::new(self.db.clone(), self.services.projects.clone(), poll)
+        };
+        vec![
+            tokio::spawn(runner.run()),
+            tokio::spawn(self.live.clone().feed_operations(self.db.clone(), self.changed.clone())),
+        ]
     }
 }

@@ -1,13 +1,107 @@
 //! The border between the wire format and the console's domain types: every conversion in one
 //! place, so the client, the server and the emulator read the provider's bodies the same way.
 
+use model::cluster_spec::ClusterSpec;
 use model::node_pool::{AutoscalingTuning, NodePoolSpec, NodeTemplate};
 use model::oidc::{OidcConfig, SigningAlgorithm};
 
+use super::cluster::{ClusterCreation, IpAllocationPolicy, PrivateNetworkConfiguration};
 use super::node_pool::{
-    AutoscalingSettings, NodePoolCreation, NodePoolTemplate, TemplateMetadata, TemplateSpec,
+    AutoscalingSettings, FloatingIps, NodePool, NodePoolCreation, NodePoolSizing, NodePoolTemplate,
+    TemplateMetadata, TemplateSpec,
 };
 use super::small::OpenIdConnect;
+
+impl From<&ClusterSpec> for ClusterCreation {
+    /// The creation body for a validated spec: every pool in `nodepools`, the API allow-list left
+    /// to its own call (the body has no field for it).
+    fn from(spec: &ClusterSpec) -> Self {
+        let network = spec.private_network.as_ref();
+        Self {
+            region: spec.region.clone(),
+            name: Some(spec.name.clone()),
+            version: Some(spec.version.minor_version().to_string()),
+            plan: Some(spec.plan.api_value().to_string()),
+            update_policy: Some(spec.update_policy.clone()),
+            kube_proxy_mode: Some(spec.kube_proxy_mode.clone()),
+            customization: None,
+            ip_allocation_policy: spec.ip_allocation_policy.as_ref().map(|p| IpAllocationPolicy {
+                pods_ipv4_cidr: Some(p.pods_ipv4_cidr.to_string()),
+                services_ipv4_cidr: Some(p.services_ipv4_cidr.to_string()),
+            }),
+            private_network_id: network.map(|n| n.private_network_id.clone()),
+            nodes_subnet_id: network.and_then(|n| n.nodes_subnet_id.clone()),
+            load_balancers_subnet_id: network.and_then(|n| n.load_balancers_subnet_id.clone()),
+            private_network_configuration: network.map(|n| PrivateNetworkConfiguration {
+                default_vrack_gateway: n.default_vrack_gateway.clone(),
+                private_network_routing_as_default: Some(n.private_network_routing_as_default),
+            }),
+            nodepools: Some(spec.node_pools.iter().map(NodePoolCreation::from).collect()),
+            nodepool: None,
+        }
+    }
+}
+
+impl From<&NodePoolSpec> for NodePoolCreation {
+    /// Every field stated, so the pool is what the user saw rather than the provider's defaults.
+    fn from(spec: &NodePoolSpec) -> Self {
+        Self {
+            flavor_name: spec.flavor_name.clone(),
+            name: Some(spec.name.clone()),
+            sizing: NodePoolSizing {
+                desired_nodes: Some(spec.desired_nodes),
+                min_nodes: Some(spec.min_nodes),
+                max_nodes: Some(spec.max_nodes),
+                autoscale: Some(spec.autoscale),
+                autoscaling: Some(spec.autoscaling.into()),
+            },
+            anti_affinity: Some(spec.anti_affinity),
+            monthly_billed: Some(spec.monthly_billed),
+            availability_zones: (!spec.availability_zones.is_empty())
+                .then(|| spec.availability_zones.clone()),
+            attach_floating_ips: spec.attach_floating_ips.then_some(FloatingIps { enabled: true }),
+            template: Some((&spec.template).into()),
+        }
+    }
+}
+
+impl From<&NodePool> for NodePoolSpec {
+    /// The spec a pool now has, as the provider reports it.
+    fn from(pool: &NodePool) -> Self {
+        Self {
+            name: pool.name.clone(),
+            flavor_name: pool.flavor.clone(),
+            desired_nodes: pool.desired_nodes,
+            min_nodes: pool.min_nodes,
+            max_nodes: pool.max_nodes,
+            autoscale: pool.autoscale,
+            autoscaling: pool.autoscaling.map(Into::into).unwrap_or_default(),
+            anti_affinity: pool.anti_affinity,
+            monthly_billed: pool.monthly_billed,
+            availability_zones: pool.availability_zones.clone().unwrap_or_default(),
+            attach_floating_ips: pool.attach_floating_ips.is_some_and(|f| f.enabled),
+            template: (&pool.template).into(),
+        }
+    }
+}
+
+impl From<&OidcConfig> for OpenIdConnect {
+    fn from(c: &OidcConfig) -> Self {
+        let some = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+        Self {
+            client_id: c.client_id.clone(),
+            issuer_url: c.issuer_url.clone(),
+            username_claim: c.username_claim.clone(),
+            username_prefix: c.username_prefix.clone(),
+            groups_claim: some(&c.groups_claim),
+            groups_prefix: c.groups_prefix.clone(),
+            required_claim: some(&c.required_claim),
+            signing_algorithms: (!c.signing_algorithms.is_empty())
+                .then(|| c.signing_algorithms.iter().map(|a| a.as_wire().to_string()).collect()),
+            ca_content: c.ca_content.clone(),
+        }
+    }
+}
 
 impl From<&OpenIdConnect> for OidcConfig {
     fn from(o: &OpenIdConnect) -> Self {
@@ -110,6 +204,34 @@ mod tests {
             spec,
             NodePoolSpec { name: "nodepool-1".into(), flavor_name: "b3-8".into(), ..Default::default() }
         );
+    }
+
+    #[test]
+    fn a_pool_spec_survives_the_creation_body() {
+        let spec = NodePoolSpec {
+            name: "gpu".into(),
+            flavor_name: "t1-45".into(),
+            desired_nodes: 2,
+            autoscale: true,
+            min_nodes: 1,
+            max_nodes: 4,
+            availability_zones: vec!["eu-west-par-a".into()],
+            attach_floating_ips: true,
+            ..Default::default()
+        };
+        assert_eq!(NodePoolCreation::from(&spec).to_spec("other"), spec);
+    }
+
+    #[test]
+    fn oidc_settings_survive_the_wire_body() {
+        let config = OidcConfig {
+            client_id: "kube".into(),
+            issuer_url: "https://id.example".into(),
+            groups_claim: vec!["groups".into()],
+            signing_algorithms: vec![SigningAlgorithm::Es256],
+            ..Default::default()
+        };
+        assert_eq!(OidcConfig::from(&OpenIdConnect::from(&config)), config);
     }
 
     #[test]

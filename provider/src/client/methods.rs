@@ -5,9 +5,9 @@ use reqwest::Method;
 
 use super::{Client, Error};
 use crate::api::{
-    Cluster, ClusterCreation, ClusterUpdate, Customization, EtcdUsage, IpRestrictionUpsert, Kubeconfig, Node,
-    NodePool, NodePoolCreation, NodePoolUpdate, OpenIdConnect, ResetCreation, ResponseMessage, Restart,
-    UpdateCreation, UpdatePolicyUpdate,
+    Cluster, ClusterCreation, ClusterUpdate, Customization, EtcdUsage, IpRestrictionUpsert, Kubeconfig,
+    LoadBalancersSubnet, Node, NodePool, NodePoolCreation, NodePoolUpdate, OpenIdConnect,
+    PrivateNetworkConfiguration, ResetCreation, ResponseMessage, Restart, UpdateCreation, UpdatePolicyUpdate,
 };
 
 /// Nothing to send.
@@ -86,6 +86,24 @@ impl Client {
         body: &Customization,
     ) -> Result<ResponseMessage, Error> {
         self.call(Method::PUT, &cluster(project, id, "/customization"), Some(body)).await
+    }
+
+    pub async fn update_private_network(
+        &self,
+        project: &str,
+        id: &str,
+        body: &PrivateNetworkConfiguration,
+    ) -> Result<ResponseMessage, Error> {
+        self.call(Method::PUT, &cluster(project, id, "/privateNetworkConfiguration"), Some(body)).await
+    }
+
+    pub async fn update_load_balancers_subnet(
+        &self,
+        project: &str,
+        id: &str,
+        body: &LoadBalancersSubnet,
+    ) -> Result<(), Error> {
+        self.call(Method::PUT, &cluster(project, id, "/updateLoadBalancersSubnetId"), Some(body)).await
     }
 
     pub async fn etcd_usage(&self, project: &str, id: &str) -> Result<EtcdUsage, Error> {

@@ -5,5 +5,7 @@
 //! claiming with a lease (one operation per cluster at a time, oldest first; `FOR UPDATE SKIP
 //! LOCKED` on PostgreSQL), the step log, and finishing.
 
+pub mod params;
 pub mod runner;
+mod steps;
 pub mod store;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use model::id::OperationId;
-use model::operation::{OperationKind, OperationState, StepState};
+use model::operation::{OperationError, OperationKind, OperationState, OperationView, StepState, StepView};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -31,6 +31,8 @@ pub struct NewOperation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claimed {
     pub id: OperationId,
+    /// The console project.
+    pub project_id: String,
     /// The kind, or the stored text when this version does not know it.
     pub kind: Result<OperationKind, String>,
     pub cluster_id: Option<String>,
@@ -45,6 +47,7 @@ pub struct Step {
     pub name: String,
     pub state: String,
     pub detail: Option<String>,
+    pub started_at: DateTime<Utc>,
 }
 
 /// Records `new` (or finds the operation its idempotency key already made) and its audit event,
@@ -54,14 +57,10 @@ pub async fn submit(
     new: &NewOperation,
     now: DateTime<Utc>,
 ) -> Result<(OperationId, bool), sqlx::Error> {
-    const EXISTING: &str =
-        "SELECT id FROM operations WHERE project_id = $1 AND actor = $2 AND idempotency_key = $3";
-    if let Some(key) = &new.idempotency_key {
-        let found: Option<String> = on_db!(db, pool => sqlx::query_scalar(EXISTING)
-            .bind(&new.project_id).bind(&new.actor).bind(key).fetch_optional(pool).await)?;
-        if let Some(id) = found {
-            return Ok((OperationId::new(id), false));
-        }
+    if let Some(key) = &new.idempotency_key
+        && let Some(id) = find_by_key(db, &new.project_id, &new.actor, key).await?
+    {
+        return Ok((id, false));
     }
     let id = uuid::Uuid::new_v4().to_string();
     let kind =
@@ -98,9 +97,40 @@ pub async fn submit(
         return Ok((OperationId::new(id), true));
     }
     let key = new.idempotency_key.as_deref().unwrap_or_default();
-    let id: String = on_db!(db, pool => sqlx::query_scalar(EXISTING)
-        .bind(&new.project_id).bind(&new.actor).bind(key).fetch_one(pool).await)?;
-    Ok((OperationId::new(id), false))
+    let id = find_by_key(db, &new.project_id, &new.actor, key).await?.ok_or(sqlx::Error::RowNotFound)?;
+    Ok((id, false))
+}
+
+/// The operation `actor` submitted in `project` with idempotency key `key`, if any.
+pub async fn find_by_key(
+    db: &Db,
+    project_id: &str,
+    actor: &str,
+    key: &str,
+) -> Result<Option<OperationId>, sqlx::Error> {
+    const EXISTING: &str =
+        "SELECT id FROM operations WHERE project_id = $1 AND actor = $2 AND idempotency_key = $3";
+    let found: Option<String> = on_db!(db, pool => sqlx::query_scalar(EXISTING)
+        .bind(project_id).bind(actor).bind(key).fetch_optional(pool).await)?;
+    Ok(found.map(OperationId::new))
+}
+
+/// Whether an unfinished operation of `kind` in `project` (on `cluster_id`, when given) is
+/// creating something named `name`: the name is taken even before the provider has it.
+pub async fn creating(
+    db: &Db,
+    project_id: &str,
+    kind: OperationKind,
+    cluster_id: Option<&str>,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    const CREATING: &str = "SELECT COUNT(*) FROM operations WHERE project_id = $1 AND kind = $2 \
+        AND state IN ('pending', 'running') AND target_name = $3 AND ($4 IS NULL OR cluster_id = $4)";
+    let kind =
+        serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let count: i64 = on_db!(db, pool => sqlx::query_scalar(CREATING)
+        .bind(project_id).bind(kind).bind(name).bind(cluster_id).fetch_one(pool).await)?;
+    Ok(count > 0)
 }
 
 /// Takes the next runnable operation for `owner` until `lease_until`: pending or with an expired
@@ -121,7 +151,7 @@ pub async fn claim(
         format!(
             "UPDATE operations SET state = 'running', lease_owner = $2, lease_expires_at = $3, \
              attempts = attempts + 1, updated_at = $1 WHERE id = ({RUNNABLE}{lock}) \
-             RETURNING id, kind, cluster_id, parameters, attempts"
+             RETURNING id, kind, cluster_id, parameters, attempts, project_id"
         )
     };
     // SQLite has one writer at a time, so its UPDATE is atomic as it is; on PostgreSQL concurrent
@@ -137,9 +167,11 @@ pub async fn claim(
         r.get::<Option<String>, _>(2),
         r.get::<String, _>(3),
         i64::from(r.get::<i32, _>(4)),
+        r.get::<String, _>(5),
     ))))?;
-    Ok(row.map(|(id, kind, cluster_id, parameters, attempts)| Claimed {
+    Ok(row.map(|(id, kind, cluster_id, parameters, attempts, project_id)| Claimed {
         id: OperationId::new(id),
+        project_id,
         kind: serde_json::from_value(Value::String(kind.clone())).map_err(|_| kind),
         cluster_id,
         parameters: serde_json::from_str(&parameters).unwrap_or(Value::Null),
@@ -160,7 +192,7 @@ pub async fn renew(
     Ok(renewed)
 }
 
-/// Appends or updates step `seq` of the log.
+/// Appends or updates step `seq` of the log (and marks the operation as changed, for live pages).
 pub async fn record_step(
     db: &Db,
     id: &OperationId,
@@ -174,18 +206,29 @@ pub async fn record_step(
         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'running' THEN NULL ELSE $6 END) \
         ON CONFLICT (operation_id, seq) DO UPDATE SET state = excluded.state, detail = excluded.detail, \
         finished_at = excluded.finished_at";
-    on_db!(db, pool => sqlx::query(UPSERT)
-        .bind(id.as_str()).bind(seq as i32).bind(name).bind(state.as_str()).bind(detail).bind(now)
-        .execute(pool).await.map(|_| ()))
+    const TOUCH: &str = "UPDATE operations SET updated_at = $1 WHERE id = $2";
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(UPSERT)
+            .bind(id.as_str()).bind(seq as i32).bind(name).bind(state.as_str()).bind(detail).bind(now)
+            .execute(&mut *tx).await?;
+        sqlx::query(TOUCH).bind(now).bind(id.as_str()).execute(&mut *tx).await?;
+        tx.commit().await
+    })
 }
 
 /// The step log, in order.
 pub async fn steps(db: &Db, id: &OperationId) -> Result<Vec<Step>, sqlx::Error> {
-    const STEPS: &str =
-        "SELECT seq, name, state, detail FROM operation_steps WHERE operation_id = $1 ORDER BY seq";
+    const STEPS: &str = "SELECT seq, name, state, detail, started_at FROM operation_steps WHERE operation_id = $1 ORDER BY seq";
     let rows = on_db!(db, pool => sqlx::query(STEPS).bind(id.as_str()).fetch_all(pool).await.map(|rows| rows
         .into_iter()
-        .map(|r| Step { seq: r.get::<i32, _>(0) as i64, name: r.get(1), state: r.get(2), detail: r.get(3) })
+        .map(|r| Step {
+            seq: r.get::<i32, _>(0) as i64,
+            name: r.get(1),
+            state: r.get(2),
+            detail: r.get(3),
+            started_at: r.get(4),
+        })
         .collect::<Vec<_>>()))?;
     Ok(rows)
 }
@@ -220,22 +263,27 @@ pub async fn state(db: &Db, id: &OperationId) -> Result<Option<String>, sqlx::Er
     on_db!(db, pool => sqlx::query_scalar(STATE).bind(id.as_str()).fetch_optional(pool).await)
 }
 
-/// Gives the operation back to the queue until `next_attempt_at` (a wait or a retry), keeping
-/// its place in its cluster's line.
+/// Gives the operation back to the queue until `next_attempt_at`, keeping its place in its
+/// cluster's line: after a failed try (`failed`), or to wait for the provider — which counts as
+/// progress, so `attempts` (tries since the last progress) starts again from zero.
 pub async fn defer(
     db: &Db,
     id: &OperationId,
     next_attempt_at: DateTime<Utc>,
+    failed: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     const DEFER: &str = "UPDATE operations SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, \
-        next_attempt_at = $1, updated_at = $2 WHERE id = $3";
-    on_db!(db, pool => sqlx::query(DEFER).bind(next_attempt_at).bind(now).bind(id.as_str()).execute(pool).await.map(|_| ()))
+        next_attempt_at = $1, updated_at = $2, attempts = CASE WHEN $3 THEN attempts ELSE 0 END WHERE id = $4";
+    on_db!(db, pool => sqlx::query(DEFER).bind(next_attempt_at).bind(now).bind(failed).bind(id.as_str())
+        .execute(pool).await.map(|_| ()))
 }
 
-/// Records the provider's id of what the operation created.
+/// Records the provider's id of what the operation created; a created cluster also becomes the
+/// cluster the operation holds, so later operations on it queue behind.
 pub async fn set_target(db: &Db, id: &OperationId, target_id: &str) -> Result<(), sqlx::Error> {
-    const TARGET: &str = "UPDATE operations SET target_id = $1 WHERE id = $2";
+    const TARGET: &str = "UPDATE operations SET target_id = $1, \
+        cluster_id = CASE WHEN target_kind = 'cluster' THEN COALESCE(cluster_id, $1) ELSE cluster_id END WHERE id = $2";
     on_db!(db, pool => sqlx::query(TARGET).bind(target_id).bind(id.as_str()).execute(pool).await.map(|_| ()))
 }
 
@@ -253,4 +301,141 @@ pub async fn error(
     const ERROR: &str = "SELECT error_class, error_message, error_query_id FROM operations WHERE id = $1";
     on_db!(db, pool => sqlx::query(ERROR).bind(id.as_str()).fetch_one(pool).await
         .map(|r| (r.get(0), r.get(1), r.get(2))))
+}
+
+/// What a cancellation request came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Stopped before anything was sent to the provider.
+    Yes,
+    /// The provider already has the request and cannot take it back.
+    TooLate,
+    /// It had already ended.
+    AlreadyFinished,
+    NotFound,
+}
+
+/// Cancels an operation that has not yet reached the provider (the provider has no way to stop
+/// one it has received): pending, with no step recorded. Audited with the cancelling actor.
+pub async fn cancel(
+    db: &Db,
+    id: &OperationId,
+    actor: &str,
+    actor_address: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Cancelled, sqlx::Error> {
+    const CANCEL: &str = "UPDATE operations SET state = 'cancelled', finished_at = $1, updated_at = $1, \
+        cancel_requested = $3 WHERE id = $2 AND state = 'pending' \
+        AND NOT EXISTS (SELECT 1 FROM operation_steps WHERE operation_id = $2)";
+    const AUDIT: &str = "INSERT INTO audit_events (occurred_at, project_id, actor, actor_address, action, target_kind, \
+        target_id, target_name, outcome, operation_id) SELECT $1, project_id, $2, $3, 'operation.cancel', \
+        target_kind, target_id, target_name, 'succeeded', id FROM operations WHERE id = $4";
+    let done = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query(CANCEL).bind(now).bind(id.as_str()).bind(true).execute(&mut *tx).await?.rows_affected();
+        if changed == 1 {
+            sqlx::query(AUDIT).bind(now).bind(actor).bind(actor_address).bind(id.as_str())
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await.map(|_| changed == 1)
+    })?;
+    if done {
+        return Ok(Cancelled::Yes);
+    }
+    Ok(match state(db, id).await?.as_deref().and_then(OperationState::from_stored) {
+        None => Cancelled::NotFound,
+        Some(state) if state.is_finished() => Cancelled::AlreadyFinished,
+        Some(_) => Cancelled::TooLate,
+    })
+}
+
+const VIEW_COLUMNS: &str = "id, project_id, kind, cluster_id, target_kind, target_id, target_name, actor, state, \
+    error_class, error_message, error_query_id, created_at, updated_at, finished_at";
+
+/// Operations with their steps, for pages: those matching `filter` (a condition on the
+/// operations table using `$1`, `$2`), newest first, at most `limit`.
+async fn views(
+    db: &Db,
+    filter: &str,
+    first: &str,
+    second: Option<&str>,
+    limit: i64,
+) -> Result<Vec<OperationView>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} FROM operations WHERE {filter} ORDER BY created_at DESC LIMIT {limit}"
+    );
+    let mut views = on_db!(db, pool => sqlx::query(&sql).bind(first).bind(second).fetch_all(pool).await
+        .map(|rows| rows.into_iter().map(|r| {
+            let time = |i: usize| r.get::<DateTime<Utc>, _>(i).to_rfc3339();
+            let kind: String = r.get(2);
+            let class: Option<String> = r.get(9);
+            OperationView {
+                id: r.get(0),
+                project_id: r.get(1),
+                kind: serde_json::from_value(Value::String(kind)).ok(),
+                cluster_id: r.get(3),
+                target_kind: r.get(4),
+                target_id: r.get(5),
+                target_name: r.get(6),
+                actor: r.get(7),
+                state: OperationState::from_stored(&r.get::<String, _>(8)).unwrap_or(OperationState::Failed),
+                steps: Vec::new(),
+                error: class.map(|class| OperationError {
+                    class,
+                    message: r.get::<Option<String>, _>(10).unwrap_or_default(),
+                    query_id: r.get(11),
+                }),
+                created_at: time(12),
+                updated_at: time(13),
+                finished_at: r.get::<Option<DateTime<Utc>>, _>(14).map(|t| t.to_rfc3339()),
+            }
+        }).collect::<Vec<_>>()))?;
+    for view in &mut views {
+        view.steps = step_views(db, &view.id).await?;
+    }
+    Ok(views)
+}
+
+async fn step_views(db: &Db, id: &str) -> Result<Vec<StepView>, sqlx::Error> {
+    const STEPS: &str = "SELECT seq, name, state, detail, started_at, finished_at FROM operation_steps \
+        WHERE operation_id = $1 ORDER BY seq";
+    on_db!(db, pool => sqlx::query(STEPS).bind(id).fetch_all(pool).await.map(|rows| rows.into_iter().map(|r| StepView {
+        seq: r.get::<i32, _>(0) as u32,
+        name: r.get(1),
+        state: StepState::from_stored(&r.get::<String, _>(2)).unwrap_or(StepState::Failed),
+        detail: r.get(3),
+        started_at: r.get::<DateTime<Utc>, _>(4).to_rfc3339(),
+        finished_at: r.get::<Option<DateTime<Utc>>, _>(5).map(|t| t.to_rfc3339()),
+    }).collect()))
+}
+
+/// One operation as pages show it.
+pub async fn view(db: &Db, id: &OperationId) -> Result<Option<OperationView>, sqlx::Error> {
+    Ok(views(db, "id = $1 AND $2 IS NULL", id.as_str(), None, 1).await?.pop())
+}
+
+/// The latest operations of a project, or of one of its clusters, newest first.
+pub async fn recent(
+    db: &Db,
+    project_id: &str,
+    cluster_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<OperationView>, sqlx::Error> {
+    match cluster_id {
+        Some(cluster) => {
+            views(db, "project_id = $1 AND cluster_id = $2", project_id, Some(cluster), limit).await
+        }
+        None => views(db, "project_id = $1 AND $2 IS NULL", project_id, None, limit).await,
+    }
+}
+
+/// Operations changed after `since` (any project), for the live-update feed.
+pub async fn changed_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<OperationView>, sqlx::Error> {
+    const CHANGED: &str = "SELECT id FROM operations WHERE updated_at > $1 ORDER BY updated_at LIMIT 500";
+    let ids: Vec<String> = on_db!(db, pool => sqlx::query_scalar(CHANGED).bind(since).fetch_all(pool).await)?;
+    let mut changed = Vec::with_capacity(ids.len());
+    for id in ids {
+        changed.extend(view(db, &OperationId::new(id)).await?);
+    }
+    Ok(changed)
 }

@@ -5,15 +5,20 @@ use axum::body::Body;
 use axum::http::{Request, Response};
 use server::config::Settings;
 use server::db::Db;
+use server::projects::Projects;
 use server::router;
+use server::services::Services;
 use server::state::AppState;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-/// A console with its own empty database and site directory.
+/// A console with its own empty database and site directory, acting in `projects` (none
+/// unless a test gives some, e.g. [`crate::cloud::Cloud`]'s).
 pub struct TestApp {
     pub db: Db,
     pub site: TempDir,
+    pub projects: Projects,
+    pub state: AppState,
     data: TempDir,
 }
 
@@ -41,9 +46,26 @@ impl TestResponse {
 impl TestApp {
     /// A console over a fresh, migrated database.
     pub async fn spawn() -> Self {
-        let app = Self::unmigrated().await;
+        Self::with_projects(Projects::default()).await
+    }
+
+    /// A console over a fresh, migrated database, acting in `projects`.
+    pub async fn with_projects(projects: Projects) -> Self {
+        let mut app = Self::unmigrated().await;
         app.db.migrate().await.expect("migrations apply");
+        app.projects = projects;
+        app.state = app.new_state(false);
         app
+    }
+
+    /// The services, as server functions reach them.
+    pub fn services(&self) -> &Services {
+        &self.state.services
+    }
+
+    fn new_state(&self, hashed: bool) -> AppState {
+        let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
+        AppState::with_site(&settings, self.db.clone(), self.projects.clone(), self.site.path(), hashed)
     }
 
     /// A console over a fresh database with no schema yet.
@@ -55,14 +77,21 @@ impl TestApp {
         };
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(site.path().join("pkg")).unwrap();
-        Self { db, site, data }
+        let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
+        let state = AppState::with_site(&settings, db.clone(), Projects::default(), site.path(), false);
+        Self { db, site, projects: Projects::default(), state, data }
     }
 
     /// The router, serving this app's site directory; `hashed` as if cargo-leptos hashed names.
     pub fn router(&self, hashed: bool) -> Router {
-        let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
         let _ = &self.data;
-        router::app(AppState::with_site(&settings, self.db.clone(), self.site.path(), hashed))
+        let state = AppState {
+            services: self.state.services.clone(),
+            live: self.state.live.clone(),
+            changed: self.state.changed.clone(),
+            ..self.new_state(hashed)
+        };
+        router::app(state)
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

@@ -1,9 +1,12 @@
 //! Integration tests of the server, through its router, on a real database: a temporary SQLite
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names a server.
 
+mod cloud;
 mod database;
 mod health;
 mod helpers;
+mod live;
 mod operations;
 mod pages;
 mod runner;
+mod scenarios;

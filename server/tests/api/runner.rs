@@ -1,57 +1,28 @@
-//! The runner against the emulator over HTTP, on both backends: a cluster creation carried to
-//! READY with its steps, a crashed runner's work adopted rather than repeated, and a provider
-//! refusal ending the operation with the provider's message and query id.
+//! The runner against the emulator over HTTP, on both backends: a cluster with two pools carried
+//! to READY with every step, a crashed runner's work adopted rather than repeated, a provider
+//! refusal ending the operation at once with the provider's message and query id, and changes to
+//! a busy cluster queued behind the one in progress.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use model::operation::OperationKind;
+use model::version::UpdatePolicy;
 use provider::api::ClusterCreation;
-use provider::client::{Client, ClientConfig, Credentials};
-use provider::emulator::{Emulator, EmulatorConfig, serve};
-use server::operations::runner::Runner;
+use server::operations::params;
 use server::operations::store::{self, NewOperation};
 
-use crate::helpers::TestApp;
-
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-async fn emulator() -> (Arc<Emulator>, Arc<Client>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let running =
-        serve(listener, EmulatorConfig { speed: 0.0, ..EmulatorConfig::new(PROJECT, "ak", "as", "ck") })
-            .unwrap();
-    let credentials = Credentials::Application {
-        application_key: "ak".into(),
-        application_secret: "as".into(),
-        consumer_key: "ck".into(),
-    };
-    let mut config = ClientConfig::new(format!("{}/1.0", running.url), credentials);
-    config.rate_per_second = 0.0;
-    (running.emulator, Arc::new(Client::new(config).unwrap()))
-}
-
-fn runner(app: &TestApp, client: &Arc<Client>, owner: &str) -> Runner {
-    Runner {
-        db: app.db.clone(),
-        client: client.clone(),
-        project: PROJECT.into(),
-        owner: owner.into(),
-        lease: Duration::from_secs(30),
-        poll: Duration::from_secs(5),
-    }
-}
+use crate::cloud::{Cloud, PROJECT, SERVICE, alice, drive, later, runner, spec};
 
 fn creation(body: ClusterCreation) -> NewOperation {
     NewOperation {
-        project_id: "default".into(),
+        project_id: PROJECT.into(),
         kind: OperationKind::CreateCluster,
         cluster_id: None,
         target_kind: "cluster".into(),
         target_id: None,
         target_name: body.name.clone(),
-        parameters: serde_json::to_value(body).unwrap(),
+        parameters: serde_json::to_value(params::CreateCluster { body, ip_restrictions: vec![] }).unwrap(),
         actor: "alice".into(),
         actor_address: None,
         idempotency_key: None,
@@ -62,21 +33,20 @@ fn demo() -> ClusterCreation {
     ClusterCreation { region: "GRA11".into(), name: Some("demo".into()), ..Default::default() }
 }
 
-async fn advance(emulator: &Emulator, seconds: u64) {
-    emulator.clock.advance(Duration::from_secs(seconds));
-}
-
-fn later(now: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
-    now + chrono::Duration::seconds(seconds)
+fn step_log(steps: &[store::Step]) -> Vec<(&str, &str)> {
+    steps.iter().map(|s| (s.name.as_str(), s.state.as_str())).collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_cluster_creation_is_carried_to_ready_with_its_steps() {
-    let app = TestApp::spawn().await;
-    let (emulator, client) = emulator().await;
+async fn a_cluster_with_two_pools_is_carried_to_ready_with_every_step() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let mut wanted = spec("two-pools");
+    wanted.api_allow_list = vec!["203.0.113.0/24".parse().unwrap()];
+    let submitted = app.services().create_cluster(PROJECT, &alice(), &wanted, None).await.unwrap();
+    let id = submitted.operation_id;
+    let runner = runner(&app, "r1");
     let t0 = Utc::now();
-    let (id, _) = store::submit(&app.db, &creation(demo()), t0).await.unwrap();
-    let runner = runner(&app, &client, "r1");
 
     assert_eq!(runner.run_once(t0).await.unwrap(), Some(id.clone()));
     assert_eq!(
@@ -85,43 +55,134 @@ async fn a_cluster_creation_is_carried_to_ready_with_its_steps() {
         "waiting for the provider"
     );
     assert_eq!(runner.run_once(later(t0, 1)).await.unwrap(), None, "not before the next poll");
-    advance(&emulator, 6 * 60).await;
-    assert_eq!(runner.run_once(later(t0, 6)).await.unwrap(), Some(id.clone()));
+    let steps = store::steps(&app.db, &id).await.unwrap();
+    assert_eq!(step_log(&steps), vec![("create", "succeeded"), ("wait_for_ready", "running")]);
+    assert_eq!(steps[1].detail.as_deref(), Some("cluster is INSTALLING"));
+
+    drive(&cloud, &[&runner], later(t0, 6), 15).await;
     assert_eq!(store::state(&app.db, &id).await.unwrap().as_deref(), Some("succeeded"));
     let steps = store::steps(&app.db, &id).await.unwrap();
-    let log: Vec<(&str, &str)> = steps.iter().map(|s| (s.name.as_str(), s.state.as_str())).collect();
-    assert_eq!(log, vec![("create", "succeeded"), ("wait_for_ready", "succeeded")]);
-    assert_eq!(steps[1].detail.as_deref(), Some("cluster is READY"));
+    assert_eq!(
+        step_log(&steps),
+        vec![
+            ("create", "succeeded"),
+            ("wait_for_ready", "succeeded"),
+            ("set_ip_restrictions", "succeeded"),
+            ("wait_for_node_pools", "succeeded"),
+        ]
+    );
+    assert_eq!(steps[3].detail.as_deref(), Some("2 pools: 3 of 3 nodes ready"));
+    let clusters = cloud.client.list_clusters(SERVICE).await.unwrap();
+    assert_eq!(clusters.len(), 1);
+    let pools = cloud.client.list_node_pools(SERVICE, &clusters[0].id).await.unwrap();
+    assert_eq!(pools.iter().map(|p| p.available_nodes).sum::<u32>(), 3);
+    let ips = cloud.client.ip_restrictions(SERVICE, &clusters[0].id).await.unwrap();
+    assert_eq!(ips, vec!["203.0.113.0/24".to_string()]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crashed_runners_cluster_is_adopted_not_created_twice() {
-    let app = TestApp::spawn().await;
-    let (_emulator, client) = emulator().await;
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
     let t0 = Utc::now();
     let (id, _) = store::submit(&app.db, &creation(demo()), t0).await.unwrap();
     // The first runner claims it, creates the cluster, and dies before recording anything.
     store::claim(&app.db, "crashed", t0, later(t0, 30)).await.unwrap().unwrap();
-    client.create_cluster(PROJECT, &demo()).await.unwrap();
+    cloud.client.create_cluster(SERVICE, &demo()).await.unwrap();
 
-    let runner = runner(&app, &client, "r2");
+    let runner = runner(&app, "r2");
     assert_eq!(runner.run_once(later(t0, 10)).await.unwrap(), None, "the lease still holds");
     assert_eq!(runner.run_once(later(t0, 31)).await.unwrap(), Some(id.clone()));
-    assert_eq!(client.list_clusters(PROJECT).await.unwrap().len(), 1, "no second cluster");
-    assert!(store::target(&app.db, &id).await.unwrap().is_some());
+    assert_eq!(cloud.client.list_clusters(SERVICE).await.unwrap().len(), 1, "no second cluster");
+    let steps = store::steps(&app.db, &id).await.unwrap();
+    assert_eq!(step_log(&steps)[0], ("create", "skipped"), "adopted");
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_provider_refusal_fails_the_operation_with_its_message_and_query_id() {
-    let app = TestApp::spawn().await;
-    let (_emulator, client) = emulator().await;
+async fn a_runner_killed_mid_operation_is_replaced_and_nothing_is_made_twice() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let submitted = app.services().create_cluster(PROJECT, &alice(), &spec("killed"), None).await.unwrap();
+    let id = submitted.operation_id;
+    let fast = |owner: &str| server::operations::runner::Runner {
+        lease: Duration::from_secs(1),
+        poll: Duration::from_millis(20),
+        ..runner(&app, owner)
+    };
+    let first = tokio::spawn(fast("first").run());
+    // Kill it once the cluster exists at the provider and the operation is under way.
+    let mut waited = 0;
+    while store::steps(&app.db, &id).await.unwrap().len() < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += 1;
+        assert!(waited < 500, "the first runner never started");
+    }
+    first.abort();
+    let _ = first.await;
+
+    let second = tokio::spawn(fast("second").run());
+    let mut rounds = 0;
+    while store::state(&app.db, &id).await.unwrap().as_deref() != Some("succeeded") {
+        cloud.advance(60);
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        rounds += 1;
+        assert!(rounds < 800, "the second runner never finished: {:?}", store::steps(&app.db, &id).await);
+    }
+    second.abort();
+    let clusters = cloud.client.list_clusters(SERVICE).await.unwrap();
+    assert_eq!(clusters.len(), 1, "one cluster");
+    assert_eq!(cloud.client.list_node_pools(SERVICE, &clusters[0].id).await.unwrap().len(), 2, "two pools");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_refusal_fails_the_operation_at_once_with_its_message_and_query_id() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
     let t0 = Utc::now();
     let bad = ClusterCreation { version: Some("1.29".into()), ..demo() };
     let (id, _) = store::submit(&app.db, &creation(bad), t0).await.unwrap();
-    runner(&app, &client, "r1").run_once(t0).await.unwrap();
+    let runner = runner(&app, "r1");
+    runner.run_once(t0).await.unwrap();
     assert_eq!(store::state(&app.db, &id).await.unwrap().as_deref(), Some("failed"));
     let (class, message, query_id) = store::error(&app.db, &id).await.unwrap();
     assert_eq!(class.as_deref(), Some("Client::BadRequest"));
     assert!(message.unwrap().contains("Version 1.29 is not available"));
     assert!(query_id.unwrap().starts_with("EMU."));
+    assert_eq!(runner.run_once(later(t0, 3600)).await.unwrap(), None, "never tried again");
+    assert!(cloud.client.list_clusters(SERVICE).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_to_a_busy_cluster_waits_for_the_one_before_it() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let services = app.services();
+    services.create_cluster(PROJECT, &alice(), &spec("busy"), None).await.unwrap();
+    let runner = runner(&app, "r1");
+    let now = drive(&cloud, &[&runner], Utc::now(), 15).await;
+    let cluster = cloud.client.list_clusters(SERVICE).await.unwrap().remove(0);
+    let pool = cloud.client.list_node_pools(SERVICE, &cluster.id).await.unwrap().remove(0);
+
+    let mut bigger = model::node_pool::NodePoolSpec::from(&pool);
+    bigger.desired_nodes += 2;
+    let scale =
+        services.update_node_pool(PROJECT, &alice(), &cluster.id, &pool.id, &bigger, None).await.unwrap();
+    let policy = services
+        .update_cluster_policy(PROJECT, &alice(), &cluster.id, UpdatePolicy::NeverUpdate, None)
+        .await
+        .unwrap();
+    assert_eq!(runner.run_once(now).await.unwrap(), Some(scale.operation_id.clone()));
+    assert_eq!(runner.run_once(now).await.unwrap(), None, "the policy change waits for the scaling");
+    assert!(store::steps(&app.db, &policy.operation_id).await.unwrap().is_empty());
+
+    drive(&cloud, &[&runner], later(now, 60), 10).await;
+    let scaled = store::view(&app.db, &scale.operation_id).await.unwrap().unwrap();
+    let changed = store::view(&app.db, &policy.operation_id).await.unwrap().unwrap();
+    assert_eq!(scaled.state, model::operation::OperationState::Succeeded);
+    assert_eq!(changed.state, model::operation::OperationState::Succeeded);
+    assert!(changed.finished_at >= scaled.finished_at);
+    let cluster = cloud.client.get_cluster(SERVICE, &cluster.id).await.unwrap();
+    assert_eq!(cluster.update_policy, UpdatePolicy::NeverUpdate);
+    let pool = cloud.client.get_node_pool(SERVICE, &cluster.id, &pool.id).await.unwrap();
+    assert_eq!(pool.available_nodes, bigger.desired_nodes);
 }

@@ -1,0 +1,255 @@
+//! The steps of each kind of operation. Every step reads the provider's state before acting, so
+//! running it again after a crash is safe; what was done is in the step log, and a resumed
+//! operation starts at the first step not recorded as done.
+
+mod access;
+mod cluster;
+mod node_pool;
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use model::operation::{OperationKind, StepState};
+use model::status::Status;
+use provider::api::{Cluster, NodePool};
+use provider::client::{Client, Error as ProviderError};
+use serde::de::DeserializeOwned;
+
+use super::store::{self, Claimed, Step};
+use crate::db::Db;
+
+/// What a run of the steps concluded.
+pub enum Outcome {
+    /// Every step is done.
+    Done,
+    /// The provider is still working; look again later.
+    Wait,
+}
+
+/// Why the steps stopped.
+pub enum StepError {
+    Db(sqlx::Error),
+    Provider(ProviderError),
+    /// The request or the provider's state rules the operation out; not worth trying again.
+    Invalid(String),
+}
+
+impl From<sqlx::Error> for StepError {
+    fn from(e: sqlx::Error) -> Self {
+        StepError::Db(e)
+    }
+}
+
+impl From<ProviderError> for StepError {
+    fn from(e: ProviderError) -> Self {
+        StepError::Provider(e)
+    }
+}
+
+/// What a check of the provider found.
+pub enum Check {
+    /// The awaited state is reached; the detail says what was seen.
+    Reached(String),
+    /// Not yet; the detail says how far it got ("3 of 4 nodes ready").
+    NotYet(String),
+}
+
+/// Everything a step needs: the operation, its log so far, and the provider project.
+pub struct StepContext<'a> {
+    pub db: &'a Db,
+    pub client: &'a Client,
+    /// The provider's project id.
+    pub service: &'a str,
+    pub op: &'a Claimed,
+    pub log: Vec<Step>,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> StepContext<'a> {
+    /// The operation's parameters as `T`.
+    pub fn params<T: DeserializeOwned>(&self) -> Result<T, StepError> {
+        serde_json::from_value(self.op.parameters.clone())
+            .map_err(|e| StepError::Invalid(format!("the stored request cannot be read: {e}")))
+    }
+
+    /// The cluster the operation changes.
+    pub fn cluster_id(&self) -> Result<&'a str, StepError> {
+        self.op
+            .cluster_id
+            .as_deref()
+            .ok_or_else(|| StepError::Invalid("the operation names no cluster".into()))
+    }
+
+    fn logged(&self, seq: i64) -> Option<&Step> {
+        self.log.iter().find(|s| s.seq == seq)
+    }
+
+    /// Whether step `seq` is recorded as done (or as not needed).
+    pub fn is_done(&self, seq: i64) -> bool {
+        self.logged(seq).is_some_and(|s| s.state == "succeeded" || s.state == "skipped")
+    }
+
+    /// Whether an earlier try started step `seq` without recording its end: its call may or may
+    /// not have reached the provider.
+    pub fn was_started(&self, seq: i64) -> bool {
+        self.logged(seq).is_some_and(|s| s.state == "running")
+    }
+
+    async fn record(
+        &mut self,
+        seq: i64,
+        name: &str,
+        state: StepState,
+        detail: Option<&str>,
+    ) -> Result<(), StepError> {
+        store::record_step(self.db, &self.op.id, seq, name, state, detail, self.now).await?;
+        let step = Step {
+            seq,
+            name: name.into(),
+            state: state.as_str().into(),
+            detail: detail.map(str::to_string),
+            started_at: self.now,
+        };
+        match self.log.iter_mut().find(|s| s.seq == seq) {
+            Some(kept) => *kept = Step { started_at: kept.started_at, ..step },
+            None => self.log.push(step),
+        }
+        Ok(())
+    }
+
+    /// Step `seq`: unless the log says it is done, records it as running, then runs `act`, which
+    /// answers `Succeeded` or `Skipped` (the provider was already there) with a detail.
+    pub async fn once(
+        &mut self,
+        seq: i64,
+        name: &str,
+        act: impl Future<Output = Result<(StepState, String), StepError>>,
+    ) -> Result<(), StepError> {
+        if self.is_done(seq) {
+            return Ok(());
+        }
+        self.record(seq, name, StepState::Running, None).await?;
+        let (state, detail) = act.await?;
+        self.record(seq, name, state, Some(&detail)).await
+    }
+
+    /// Step `seq`: waits until `check` finds the awaited state; false while it is not reached
+    /// (the step stays running with the progress seen).
+    pub async fn wait(
+        &mut self,
+        seq: i64,
+        name: &str,
+        check: impl Future<Output = Result<Check, StepError>>,
+    ) -> Result<bool, StepError> {
+        if self.is_done(seq) {
+            return Ok(true);
+        }
+        match check.await? {
+            Check::Reached(detail) => {
+                self.record(seq, name, StepState::Succeeded, Some(&detail)).await?;
+                Ok(true)
+            }
+            Check::NotYet(detail) => {
+                self.record(seq, name, StepState::Running, Some(&detail)).await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Before the first step of a change to an existing cluster: false while the provider is
+    /// still busy with it (an upgrade started elsewhere, the autoscaler adding nodes), so the
+    /// change waits rather than being refused.
+    pub async fn cluster_is_free(&self) -> Result<bool, StepError> {
+        if !self.log.is_empty() {
+            return Ok(true);
+        }
+        match self.client.get_cluster(self.service, self.cluster_id()?).await {
+            Ok(cluster) => Ok(!cluster.status.is_in_progress()),
+            // Gone: the steps say what that means for them.
+            Err(e) if is_not_found(&e) => Ok(true),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Carries `op` as far as it can go now.
+pub async fn run(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
+    let kind = match &ctx.op.kind {
+        Ok(kind) => *kind,
+        Err(stored) => {
+            return Err(StepError::Invalid(format!(
+                "this version of the console cannot run `{stored}` operations"
+            )));
+        }
+    };
+    if kind != OperationKind::CreateCluster && !ctx.cluster_is_free().await? {
+        return Ok(Outcome::Wait);
+    }
+    match kind {
+        OperationKind::CreateCluster => cluster::create(ctx).await,
+        OperationKind::RenameCluster => cluster::rename(ctx).await,
+        OperationKind::UpdateClusterPolicy => cluster::update_policy(ctx).await,
+        OperationKind::UpgradeCluster => cluster::upgrade(ctx).await,
+        OperationKind::ResetCluster => cluster::reset(ctx).await,
+        OperationKind::RestartCluster => cluster::restart(ctx).await,
+        OperationKind::DeleteCluster => cluster::delete(ctx).await,
+        OperationKind::CustomizeCluster => cluster::customize(ctx).await,
+        OperationKind::UpdatePrivateNetwork => cluster::update_private_network(ctx).await,
+        OperationKind::CreateNodePool => node_pool::create(ctx).await,
+        OperationKind::UpdateNodePool => node_pool::update(ctx).await,
+        OperationKind::DeleteNodePool => node_pool::delete(ctx).await,
+        OperationKind::RemoveNode => node_pool::remove_node(ctx).await,
+        OperationKind::ResetKubeconfig => access::reset_kubeconfig(ctx).await,
+        OperationKind::SetIpRestrictions => access::set_ip_restrictions(ctx).await,
+        OperationKind::SetClusterOidc => access::set_oidc(ctx).await,
+        OperationKind::RemoveClusterOidc => access::remove_oidc(ctx).await,
+    }
+}
+
+/// Whether the provider answered 404.
+pub fn is_not_found(error: &ProviderError) -> bool {
+    error.status() == Some(404)
+}
+
+/// The cluster READY (an error status fails the operation).
+pub async fn cluster_ready(client: &Client, service: &str, id: &str) -> Result<Check, StepError> {
+    let cluster = client.get_cluster(service, id).await?;
+    cluster_check(&cluster)
+}
+
+fn cluster_check(cluster: &Cluster) -> Result<Check, StepError> {
+    let detail = format!("cluster is {}", cluster.status.as_wire());
+    match &cluster.status {
+        Status::Ready => Ok(Check::Reached(detail)),
+        status if status.is_error() => {
+            Err(StepError::Invalid(format!("the provider reports the cluster as {}", status.as_wire())))
+        }
+        _ => Ok(Check::NotYet(detail)),
+    }
+}
+
+/// Whether a pool has settled: READY with every wanted node available.
+pub fn pool_settled(pool: &NodePool) -> bool {
+    pool.status == Status::Ready
+        && pool.available_nodes >= pool.desired_nodes
+        && pool.current_nodes == pool.desired_nodes
+}
+
+/// Progress of `pools` in plain words, and whether they have all settled.
+pub fn pools_check(pools: &[NodePool]) -> Result<Check, StepError> {
+    if let Some(failed) = pools.iter().find(|p| p.status.is_error()) {
+        return Err(StepError::Invalid(format!(
+            "the provider reports node pool {} as {}",
+            failed.name,
+            failed.status.as_wire()
+        )));
+    }
+    let wanted: u32 = pools.iter().map(|p| p.desired_nodes).sum();
+    let available: u32 = pools.iter().map(|p| p.available_nodes.min(p.desired_nodes)).sum();
+    let noun = if pools.len() == 1 { "pool" } else { "pools" };
+    let detail = format!("{} {noun}: {available} of {wanted} nodes ready", pools.len());
+    match pools.iter().all(pool_settled) {
+        true => Ok(Check::Reached(detail)),
+        false => Ok(Check::NotYet(detail)),
+    }
+}

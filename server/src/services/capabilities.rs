@@ -1,0 +1,49 @@
+//! What the provider offers a project: regions (with their zones), flavors, Kubernetes versions.
+
+use model::catalogue;
+use model::flavor::Flavor;
+use model::region::Region;
+use model::version::{KubeVersion, OFFERED_MINORS};
+
+use super::{ServiceError, Services};
+
+impl Services {
+    /// The regions where the project can create clusters, with their availability zones.
+    pub async fn regions(&self, project: &str) -> Result<Vec<Region>, ServiceError> {
+        let project = self.project(project)?;
+        let names = project.client.regions(&project.service_name).await.map_err(ServiceError::Provider)?;
+        let known = catalogue::regions();
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let zones =
+                    known.iter().find(|r| r.name == name).map(|r| r.zones.clone()).unwrap_or_default();
+                Region { name, zones }
+            })
+            .collect())
+    }
+
+    /// The region `name`, if the project offers it.
+    pub async fn region(&self, project: &str, name: &str) -> Result<Option<Region>, ServiceError> {
+        Ok(self.regions(project).await?.into_iter().find(|r| r.name == name))
+    }
+
+    /// The flavors offered in `region`, with the disk sizes the catalogue knows.
+    pub async fn flavors(&self, project: &str, region: &str) -> Result<Vec<Flavor>, ServiceError> {
+        let project = self.project(project)?;
+        let flavors =
+            project.client.flavors(&project.service_name, region).await.map_err(ServiceError::Provider)?;
+        Ok(flavors
+            .into_iter()
+            .map(|f| Flavor {
+                disk_gb: f.disk_gb.or(catalogue::flavor(&f.name).and_then(|c| c.disk_gb)),
+                ..f
+            })
+            .collect())
+    }
+
+    /// The Kubernetes minors offered for new clusters, newest last.
+    pub fn versions(&self) -> Vec<KubeVersion> {
+        OFFERED_MINORS.to_vec()
+    }
+}

@@ -1,0 +1,262 @@
+//! Clusters: list, read, and every change to a whole cluster.
+
+use model::cluster_spec::ClusterSpec;
+use model::flavor::Flavor;
+use model::name::check_name;
+use model::node_pool::NodePoolSpec;
+use model::operation::OperationKind;
+use model::validation::FieldErrors;
+use model::version::{self, KubeVersion, UpdatePolicy, UpdateStrategy};
+use provider::api::{Cluster, ClusterCreation, ResetCreation, Restart};
+
+use super::{Actor, Change, ServiceError, Services, Submitted, invalid, plan_of};
+use crate::operations::{params, store};
+
+/// Problems with pools' flavors in a region: unknown there, or out of stock.
+pub fn check_flavors(pools: &[NodePoolSpec], flavors: &[Flavor], region: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for (i, pool) in pools.iter().enumerate() {
+        match flavors.iter().find(|f| f.name == pool.flavor_name) {
+            None if pool.flavor_name.is_empty() => {}
+            None => errors.add(
+                format!("nodePools.{i}.flavorName"),
+                format!("{} is not offered in {region}.", pool.flavor_name),
+            ),
+            Some(f) if !f.is_available() => errors.add(
+                format!("nodePools.{i}.flavorName"),
+                format!("{} is out of stock in {region} at the moment; choose another flavor.", f.name),
+            ),
+            Some(_) => {}
+        }
+    }
+    errors
+}
+
+impl Services {
+    /// Every cluster of the project.
+    pub async fn list_clusters(&self, project: &str) -> Result<Vec<Cluster>, ServiceError> {
+        let project = self.project(project)?;
+        project.client.list_clusters(&project.service_name).await.map_err(ServiceError::Provider)
+    }
+
+    pub async fn get_cluster(&self, project: &str, id: &str) -> Result<Cluster, ServiceError> {
+        let project = self.project(project)?;
+        self.cluster(project, id).await
+    }
+
+    /// Checks `spec` against the model's rules and the provider's regions, flavors and existing
+    /// names, then queues its creation; returns the operation.
+    pub async fn create_cluster(
+        &self,
+        project: &str,
+        actor: &Actor,
+        spec: &ClusterSpec,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let project_ref = self.project(project)?.clone();
+        // A repeated submission returns the first one's operation, before the checks that its
+        // cluster (the same name, now taken) would fail.
+        if let Some(existing) = self.existing_operation(project, actor, idempotency_key.as_deref()).await? {
+            return Ok(existing);
+        }
+        let Some(region) = self.region(project, &spec.region).await? else {
+            return Err(invalid("region", format!("{} is not a region this project can use.", spec.region)));
+        };
+        let mut errors = spec.validate(&region);
+        let flavors = self.flavors(project, &spec.region).await?;
+        errors.append(check_flavors(&spec.node_pools, &flavors, &spec.region));
+        errors.into_result()?;
+        let body = ClusterCreation::from(spec);
+        let change = Change {
+            kind: OperationKind::CreateCluster,
+            cluster_id: None,
+            target_kind: "cluster",
+            target_id: None,
+            target_name: Some(spec.name.clone()),
+            parameters: params::CreateCluster {
+                body,
+                ip_restrictions: spec.api_allow_list.iter().map(|c| c.to_string()).collect(),
+            },
+        };
+        self.check_new_name(project, &spec.name).await?;
+        self.submit(&project_ref, actor, idempotency_key, change).await
+    }
+
+    async fn check_new_name(&self, project: &str, name: &str) -> Result<(), ServiceError> {
+        let queued = store::creating(&self.db, project, OperationKind::CreateCluster, None, name).await?;
+        if queued || self.list_clusters(project).await?.iter().any(|c| c.name == name) {
+            return Err(invalid("name", format!("A cluster named {name} already exists in this project.")));
+        }
+        Ok(())
+    }
+
+    async fn existing_operation(
+        &self,
+        project: &str,
+        actor: &Actor,
+        key: Option<&str>,
+    ) -> Result<Option<Submitted>, ServiceError> {
+        let Some(key) = key else { return Ok(None) };
+        let found = crate::operations::store::find_by_key(&self.db, project, &actor.username, key).await?;
+        Ok(found.map(|operation_id| Submitted { operation_id, new: false }))
+    }
+
+    /// Queues a rename.
+    pub async fn rename_cluster(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        name: &str,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        check_name(name).map_err(|e| invalid("name", e))?;
+        let project = self.project(project)?;
+        let cluster = self.cluster(project, id).await?;
+        let others =
+            project.client.list_clusters(&project.service_name).await.map_err(ServiceError::Provider)?;
+        if others.iter().any(|c| c.name == name && c.id != id) {
+            return Err(invalid("name", format!("A cluster named {name} already exists in this project.")));
+        }
+        let change =
+            cluster_change(OperationKind::RenameCluster, &cluster, params::Rename { name: name.into() });
+        self.submit(project, actor, idempotency_key, change).await
+    }
+
+    /// Queues a change of update policy.
+    pub async fn update_cluster_policy(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        update_policy: UpdatePolicy,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        if let UpdatePolicy::Other(value) = &update_policy {
+            return Err(invalid("updatePolicy", format!("{value} is not an update policy.")));
+        }
+        self.change_cluster(
+            project,
+            actor,
+            id,
+            OperationKind::UpdateClusterPolicy,
+            params::Policy { update_policy },
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Queues an upgrade: the next minor (one at a time, as offered) or the latest patch (only
+    /// when the cluster is not up to date).
+    pub async fn upgrade_cluster(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        strategy: UpdateStrategy,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let project = self.project(project)?;
+        let cluster = self.cluster(project, id).await?;
+        let current: KubeVersion = cluster.version.parse().map_err(|e| invalid("version", e))?;
+        let checked = match strategy {
+            UpdateStrategy::NextMinor => {
+                let offered: Vec<KubeVersion> =
+                    cluster.next_upgrade_versions.iter().flatten().filter_map(|v| v.parse().ok()).collect();
+                version::check_minor_upgrade(current, current.next_minor(), &offered)
+            }
+            UpdateStrategy::LatestPatch => version::check_patch_upgrade(current, cluster.is_up_to_date),
+        };
+        checked.map_err(|e| invalid("strategy", e))?;
+        let parameters = params::Upgrade { strategy, from_version: cluster.version.clone() };
+        let change = cluster_change(OperationKind::UpgradeCluster, &cluster, parameters);
+        self.submit(project, actor, idempotency_key, change).await
+    }
+
+    /// Queues a reset: every Kubernetes object is erased; nodes deleted or reinstalled as
+    /// `body.worker_nodes_policy` says.
+    pub async fn reset_cluster(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        body: ResetCreation,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let mut errors = FieldErrors::new();
+        if let Some(name) = &body.name {
+            errors.check("name", check_name(name));
+        }
+        if let Some(text) = &body.version {
+            match text.parse::<KubeVersion>() {
+                Ok(v) if version::is_offered(v) => {}
+                Ok(v) => errors.add("version", format!("Kubernetes {v} is not offered.")),
+                Err(e) => errors.add("version", e),
+            }
+        }
+        if let Some(policy) = &body.worker_nodes_policy
+            && policy != "delete"
+            && policy != "reinstall"
+        {
+            errors.add("workerNodesPolicy", "Choose whether the nodes are deleted or reinstalled.");
+        }
+        errors.into_result()?;
+        self.change_cluster(project, actor, id, OperationKind::ResetCluster, body, idempotency_key).await
+    }
+
+    /// Queues a restart of the control plane.
+    pub async fn restart_cluster(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        force: bool,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        self.change_cluster(
+            project,
+            actor,
+            id,
+            OperationKind::RestartCluster,
+            Restart { force: force.then_some(true) },
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Queues the deletion of a cluster.
+    pub async fn delete_cluster(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        self.change_cluster(
+            project,
+            actor,
+            id,
+            OperationKind::DeleteCluster,
+            serde_json::json!({}),
+            idempotency_key,
+        )
+        .await
+    }
+}
+
+/// A change to the whole of `cluster`.
+pub fn cluster_change<P>(kind: OperationKind, cluster: &Cluster, parameters: P) -> Change<P> {
+    Change {
+        kind,
+        cluster_id: Some(cluster.id.clone()),
+        target_kind: "cluster",
+        target_id: Some(cluster.id.clone()),
+        target_name: Some(cluster.name.clone()),
+        parameters,
+    }
+}
+
+/// The plan of `cluster`, for pool rules.
+pub fn plan(cluster: &Cluster) -> model::plan::Plan {
+    plan_of(cluster)
+}

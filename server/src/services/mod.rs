@@ -1,0 +1,187 @@
+//! The services: plain async functions over the server's state that the pages (through server
+//! functions) and the tests call. Reads go to the provider; every change is validated with the
+//! model crate's rules and then recorded as an operation for the runner, never sent inline.
+
+pub mod access;
+pub mod capabilities;
+pub mod clusters;
+pub mod node_pools;
+pub mod settings;
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use model::id::OperationId;
+use model::operation::OperationKind;
+use model::plan::Plan;
+use model::validation::FieldErrors;
+use provider::api::Cluster;
+use provider::client::Error as ProviderError;
+use serde::Serialize;
+use tokio::sync::Notify;
+
+use crate::db::Db;
+use crate::operations::store::{self, NewOperation};
+use crate::projects::{Project, Projects};
+
+/// What the services work with.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub db: Db,
+    pub projects: Projects,
+    /// Wakes this replica's runner when an operation is submitted.
+    pub wake: Arc<Notify>,
+}
+
+/// Who is asking, for the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub username: String,
+    /// The client's address.
+    pub address: Option<String>,
+}
+
+/// A change accepted for the runner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub operation_id: OperationId,
+    /// False when the idempotency key had already been used: this is the first submission's
+    /// operation, and nothing new was queued.
+    pub new: bool,
+}
+
+/// Why a service refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("there is no project `{0}`")]
+    UnknownProject(String),
+    /// The named thing does not exist (`cluster 1234`).
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// The request breaks a rule; each message is at its field.
+    #[error("the request is not valid")]
+    Invalid(FieldErrors),
+    /// The request is valid but the current state rules it out (`the operation already reached
+    /// the provider`).
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Provider(ProviderError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<FieldErrors> for ServiceError {
+    fn from(errors: FieldErrors) -> Self {
+        ServiceError::Invalid(errors)
+    }
+}
+
+/// A single field's error.
+pub fn invalid(field: &str, message: impl std::fmt::Display) -> ServiceError {
+    let mut errors = FieldErrors::new();
+    errors.add(field, message);
+    ServiceError::Invalid(errors)
+}
+
+/// The provider's error, a 404 becoming [`ServiceError::NotFound`] of `what`.
+pub fn provider_error(what: impl FnOnce() -> String) -> impl FnOnce(ProviderError) -> ServiceError {
+    move |error| match error.status() {
+        Some(404) => ServiceError::NotFound(what()),
+        _ => ServiceError::Provider(error),
+    }
+}
+
+/// A change to record: kind, what it targets, its parameters.
+pub struct Change<P> {
+    pub kind: OperationKind,
+    pub cluster_id: Option<String>,
+    pub target_kind: &'static str,
+    pub target_id: Option<String>,
+    pub target_name: Option<String>,
+    pub parameters: P,
+}
+
+impl Services {
+    /// The project `id`.
+    pub fn project(&self, id: &str) -> Result<&Arc<Project>, ServiceError> {
+        self.projects.get(id).ok_or_else(|| ServiceError::UnknownProject(id.to_string()))
+    }
+
+    /// The cluster `id` of `project`.
+    pub async fn cluster(&self, project: &Project, id: &str) -> Result<Cluster, ServiceError> {
+        project
+            .client
+            .get_cluster(&project.service_name, id)
+            .await
+            .map_err(provider_error(|| format!("cluster {id}")))
+    }
+
+    /// Records `change` as an operation (with its audit event) and wakes the runner.
+    pub async fn submit<P: Serialize>(
+        &self,
+        project: &Project,
+        actor: &Actor,
+        idempotency_key: Option<String>,
+        change: Change<P>,
+    ) -> Result<Submitted, ServiceError> {
+        let parameters = serde_json::to_value(&change.parameters)
+            .map_err(|e| ServiceError::Conflict(format!("the request cannot be stored: {e}")))?;
+        let new = NewOperation {
+            project_id: project.id.clone(),
+            kind: change.kind,
+            cluster_id: change.cluster_id,
+            target_kind: change.target_kind.to_string(),
+            target_id: change.target_id,
+            target_name: change.target_name,
+            parameters,
+            actor: actor.username.clone(),
+            actor_address: actor.address.clone(),
+            idempotency_key,
+        };
+        let (operation_id, new) = store::submit(&self.db, &new, Utc::now()).await?;
+        self.wake.notify_one();
+        Ok(Submitted { operation_id, new })
+    }
+
+    /// Queues `kind` with `parameters` on the existing cluster `id` (a 404 if there is none).
+    pub async fn change_cluster<P: Serialize>(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        kind: OperationKind,
+        parameters: P,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let project = self.project(project)?;
+        let cluster = self.cluster(project, id).await?;
+        let change = clusters::cluster_change(kind, &cluster, parameters);
+        self.submit(project, actor, idempotency_key, change).await
+    }
+
+    /// Cancels an operation of `project` that has not reached the provider yet.
+    pub async fn cancel(&self, project: &str, actor: &Actor, id: &OperationId) -> Result<(), ServiceError> {
+        let project = self.project(project)?;
+        let found = store::view(&self.db, id).await?.filter(|op| op.project_id == project.id);
+        if found.is_none() {
+            return Err(ServiceError::NotFound(format!("operation {}", id.as_str())));
+        }
+        match store::cancel(&self.db, id, &actor.username, actor.address.as_deref(), Utc::now()).await? {
+            store::Cancelled::Yes => Ok(()),
+            store::Cancelled::NotFound => Err(ServiceError::NotFound(format!("operation {}", id.as_str()))),
+            store::Cancelled::AlreadyFinished => {
+                Err(ServiceError::Conflict("The operation has already ended.".into()))
+            }
+            store::Cancelled::TooLate => Err(ServiceError::Conflict(
+                "The provider has already received this request and cannot stop it; it will run to the end."
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// The plan a cluster runs on.
+pub fn plan_of(cluster: &Cluster) -> Plan {
+    serde_json::from_value(serde_json::Value::String(cluster.plan.clone())).unwrap_or(Plan::Standard)
+}

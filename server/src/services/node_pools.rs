@@ -1,0 +1,201 @@
+//! Node pools and their nodes: list, read, create, edit, delete, remove one node.
+
+use model::node_pool::{NodePoolSpec, check_node_limit};
+use model::operation::OperationKind;
+use provider::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolSizing, NodePoolUpdate};
+
+use super::clusters::{check_flavors, plan};
+use super::{Actor, Change, ServiceError, Services, Submitted, provider_error};
+use crate::operations::{params, store};
+use crate::projects::Project;
+
+impl Services {
+    pub async fn list_node_pools(&self, project: &str, cluster: &str) -> Result<Vec<NodePool>, ServiceError> {
+        let project = self.project(project)?;
+        pools(project, cluster).await
+    }
+
+    pub async fn get_node_pool(
+        &self,
+        project: &str,
+        cluster: &str,
+        pool: &str,
+    ) -> Result<NodePool, ServiceError> {
+        let project = self.project(project)?;
+        project
+            .client
+            .get_node_pool(&project.service_name, cluster, pool)
+            .await
+            .map_err(provider_error(|| format!("node pool {pool}")))
+    }
+
+    /// Every node of the cluster.
+    pub async fn list_nodes(&self, project: &str, cluster: &str) -> Result<Vec<Node>, ServiceError> {
+        let project = self.project(project)?;
+        project
+            .client
+            .list_nodes(&project.service_name, cluster)
+            .await
+            .map_err(provider_error(|| format!("cluster {cluster}")))
+    }
+
+    /// Checks `spec` (the pool's own rules for the cluster's plan, its zone and flavor in the
+    /// cluster's region, a free name, the plan's node limit with the other pools) and queues it.
+    pub async fn create_node_pool(
+        &self,
+        project: &str,
+        actor: &Actor,
+        cluster_id: &str,
+        spec: &NodePoolSpec,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let project_ref = self.project(project)?.clone();
+        let cluster = self.cluster(&project_ref, cluster_id).await?;
+        let plan = plan(&cluster);
+        let mut errors = spec.validate(plan);
+        if let Some(region) = self.region(project, &cluster.region).await? {
+            errors.check("availabilityZones", spec.check_zone(&region));
+        }
+        let flavors = self.flavors(project, &cluster.region).await?;
+        for error in check_flavors(std::slice::from_ref(spec), &flavors, &cluster.region).iter() {
+            errors.add("flavorName", &error.message);
+        }
+        let existing = pools(&project_ref, cluster_id).await?;
+        let queued =
+            store::creating(&self.db, project, OperationKind::CreateNodePool, Some(cluster_id), &spec.name)
+                .await?;
+        if queued || existing.iter().any(|p| p.name == spec.name) {
+            errors.add("name", format!("This cluster already has a pool named {}.", spec.name));
+        }
+        let mut all: Vec<NodePoolSpec> = existing.iter().map(NodePoolSpec::from).collect();
+        all.push(spec.clone());
+        if let Err(limit) = check_node_limit(plan, &all) {
+            errors.add(if spec.autoscale { "maxNodes" } else { "desiredNodes" }, limit);
+        }
+        errors.into_result()?;
+        let change = Change {
+            kind: OperationKind::CreateNodePool,
+            cluster_id: Some(cluster.id.clone()),
+            target_kind: "node_pool",
+            target_id: None,
+            target_name: Some(spec.name.clone()),
+            parameters: NodePoolCreation::from(spec),
+        };
+        self.submit(&project_ref, actor, idempotency_key, change).await
+    }
+
+    /// Checks `edited` against the pool as it is (fields fixed at creation refused with the
+    /// reason, the pool's rules, the plan's node limit) and queues the change. The body sends the
+    /// whole template as edited; `edited` is expected to carry the pool's template with the
+    /// user's changes applied, so nothing the form does not show is lost.
+    pub async fn update_node_pool(
+        &self,
+        project: &str,
+        actor: &Actor,
+        cluster_id: &str,
+        pool_id: &str,
+        edited: &NodePoolSpec,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let project_ref = self.project(project)?.clone();
+        let cluster = self.cluster(&project_ref, cluster_id).await?;
+        let plan = plan(&cluster);
+        let existing = pools(&project_ref, cluster_id).await?;
+        let Some(current) = existing.iter().find(|p| p.id == pool_id) else {
+            return Err(ServiceError::NotFound(format!("node pool {pool_id}")));
+        };
+        let mut errors = NodePoolSpec::from(current).immutable_changes(edited);
+        errors.append(edited.validate(plan));
+        let all: Vec<NodePoolSpec> = existing
+            .iter()
+            .map(|p| if p.id == pool_id { edited.clone() } else { NodePoolSpec::from(p) })
+            .collect();
+        if let Err(limit) = check_node_limit(plan, &all) {
+            errors.add(if edited.autoscale { "maxNodes" } else { "desiredNodes" }, limit);
+        }
+        errors.into_result()?;
+        let update = NodePoolUpdate {
+            sizing: NodePoolSizing {
+                desired_nodes: Some(edited.desired_nodes),
+                min_nodes: Some(edited.min_nodes),
+                max_nodes: Some(edited.max_nodes),
+                autoscale: Some(edited.autoscale),
+                autoscaling: Some(edited.autoscaling.into()),
+            },
+            template: Some((&edited.template).into()),
+            attach_floating_ips: Some(FloatingIps { enabled: edited.attach_floating_ips }),
+            nodes_to_remove: None,
+        };
+        let change = pool_change(
+            OperationKind::UpdateNodePool,
+            cluster_id,
+            current,
+            params::UpdatePool { node_pool_id: pool_id.into(), update },
+        );
+        self.submit(&project_ref, actor, idempotency_key, change).await
+    }
+
+    /// Queues the deletion of a pool (its nodes are drained first).
+    pub async fn delete_node_pool(
+        &self,
+        project: &str,
+        actor: &Actor,
+        cluster_id: &str,
+        pool_id: &str,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let pool = self.get_node_pool(project, cluster_id, pool_id).await?;
+        let project = self.project(project)?;
+        let parameters = params::Pool { node_pool_id: pool.id.clone() };
+        let change = pool_change(OperationKind::DeleteNodePool, cluster_id, &pool, parameters);
+        self.submit(project, actor, idempotency_key, change).await
+    }
+
+    /// Queues the removal of one chosen node: the pool shrinks by one, and that node goes (an
+    /// autoscaled pool at its minimum has its minimum lowered by one too, or the autoscaler would
+    /// add a node back).
+    pub async fn remove_node(
+        &self,
+        project: &str,
+        actor: &Actor,
+        cluster_id: &str,
+        pool_id: &str,
+        node_id: &str,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let pool = self.get_node_pool(project, cluster_id, pool_id).await?;
+        let nodes = self.list_nodes(project, cluster_id).await?;
+        let Some(node) = nodes.iter().find(|n| n.id == node_id && n.node_pool_id == pool_id) else {
+            return Err(ServiceError::NotFound(format!("node {node_id} in pool {}", pool.name)));
+        };
+        let project = self.project(project)?;
+        let change = Change {
+            kind: OperationKind::RemoveNode,
+            cluster_id: Some(cluster_id.to_string()),
+            target_kind: "node",
+            target_id: Some(node.id.clone()),
+            target_name: Some(node.name.clone()),
+            parameters: params::RemoveNode { node_pool_id: pool.id.clone(), node_id: node.id.clone() },
+        };
+        self.submit(project, actor, idempotency_key, change).await
+    }
+}
+
+async fn pools(project: &Project, cluster: &str) -> Result<Vec<NodePool>, ServiceError> {
+    project
+        .client
+        .list_node_pools(&project.service_name, cluster)
+        .await
+        .map_err(provider_error(|| format!("cluster {cluster}")))
+}
+
+fn pool_change<P>(kind: OperationKind, cluster_id: &str, pool: &NodePool, parameters: P) -> Change<P> {
+    Change {
+        kind,
+        cluster_id: Some(cluster_id.to_string()),
+        target_kind: "node_pool",
+        target_id: Some(pool.id.clone()),
+        target_name: Some(pool.name.clone()),
+        parameters,
+    }
+}

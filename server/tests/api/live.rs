@@ -1,0 +1,88 @@
+//! Live updates over server-sent events: a cluster page's stream starts with the recent
+//! operations and the cluster as the provider has it, then carries each step and status change
+//! as the runner and the watch see them; the watch stops when the page goes.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::Request;
+use chrono::Utc;
+use futures::StreamExt;
+use server::operations::store;
+use tower::ServiceExt;
+
+use crate::cloud::{Cloud, PROJECT, alice, later, runner, spec};
+
+/// Reads the stream until its text contains `wanted`; returns everything read so far.
+async fn read_until(
+    stream: &mut (impl futures::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+    text: &mut String,
+    wanted: &str,
+) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !text.contains(wanted) {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .unwrap_or_else(|_| panic!("no {wanted:?} in the stream; read so far:\n{text}"))
+            .expect("the stream stays open")
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cluster_page_sees_steps_and_status_without_reloading() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let feed =
+        tokio::spawn(app.state.live.clone().feed_operations(app.db.clone(), app.state.changed.clone()));
+    let submitted = app.services().create_cluster(PROJECT, &alice(), &spec("live"), None).await.unwrap();
+    let runner =
+        server::operations::runner::Runner { changed: app.state.changed.clone(), ..runner(&app, "r1") };
+    let t0 = Utc::now();
+    runner.run_once(t0).await.unwrap();
+    let cluster = store::target(&app.db, &submitted.operation_id).await.unwrap().unwrap();
+
+    let request = Request::get(format!("/api/projects/{PROJECT}/clusters/{cluster}/events"))
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router(false).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut stream = response.into_body().into_data_stream();
+    let mut text = String::new();
+    read_until(&mut stream, &mut text, "event: operation").await;
+    assert!(
+        text.contains("\"name\":\"wait_for_ready\""),
+        "the recent operation with its steps first:\n{text}"
+    );
+    read_until(&mut stream, &mut text, "\"status\":\"INSTALLING\"").await;
+    assert_eq!(app.state.live.watched(), 1);
+
+    cloud.advance(6 * 60);
+    runner.run_once(later(t0, 6)).await.unwrap();
+    read_until(&mut stream, &mut text, "cluster is READY").await;
+    read_until(&mut stream, &mut text, "\"status\":\"READY\"").await;
+    assert!(!text.contains("pilothouse-emulator-secret") && !text.contains("\"as\""), "no credentials");
+
+    drop(stream);
+    let mut waited = 0;
+    while app.state.live.watched() > 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += 1;
+        assert!(waited < 250, "the watch outlived its last page");
+    }
+    feed.abort();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_project_has_no_stream() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let response = app.get("/api/projects/nobody/events").await;
+    assert_eq!(response.status, 404);
+    assert_eq!(response.json()["error"], "not_found");
+    let request = Request::get(format!("/api/projects/{PROJECT}/events")).body(Body::empty()).unwrap();
+    let response = app.router(false).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200, "a stream that stays open");
+}
