@@ -58,6 +58,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let state = AppState::new(&settings, db.clone(), projects);
     let workers = state.spawn_workers(Duration::from_millis(settings.operations_poll_ms));
+    let state_live = state.live.clone();
     if !settings.site_root.join("pkg").is_dir() {
         tracing::warn!(
             site_root = %settings.site_root.display(),
@@ -79,6 +80,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let grace = Duration::from_secs(settings.shutdown_grace_seconds);
     let app = router::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let (signal, deadline) = shutdown::on_signal(grace);
+    let live = state_live;
+    let signal = async move {
+        signal.await;
+        live.close();
+    };
     tokio::select! {
         result = axum::serve(listener, app).with_graceful_shutdown(signal).into_future() => result?,
         () = deadline => {}

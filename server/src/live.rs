@@ -104,6 +104,8 @@ struct Watch {
 /// The hub: subscriptions, watches, and the operations feed.
 pub struct Live {
     sender: broadcast::Sender<Arc<LiveEvent>>,
+    /// True once the server is stopping: open streams end so shutdown need not wait for them.
+    closing: tokio::sync::watch::Sender<bool>,
     watches: Mutex<HashMap<Scope, Watch>>,
     projects: Projects,
     intervals: Intervals,
@@ -137,7 +139,8 @@ impl Drop for Subscription {
 impl Live {
     pub fn new(projects: Projects, intervals: Intervals) -> Arc<Self> {
         let (sender, _) = broadcast::channel(1024);
-        Arc::new(Self { sender, watches: Mutex::new(HashMap::new()), projects, intervals })
+        let (closing, _) = tokio::sync::watch::channel(false);
+        Arc::new(Self { sender, closing, watches: Mutex::new(HashMap::new()), projects, intervals })
     }
 
     /// Subscribes a page to `scope`, starting its watch if it is the first viewer.
@@ -159,6 +162,17 @@ impl Live {
         }
         drop(watches);
         Subscription { events, snapshot, live: self.clone(), scope }
+    }
+
+    /// Ends every open stream (the server is stopping).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Self::close`] is called.
+    pub async fn closed(&self) {
+        let mut closing = self.closing.subscribe();
+        let _ = closing.wait_for(|closed| *closed).await;
     }
 
     /// How many scopes are watched now.

@@ -76,7 +76,9 @@ async fn open(state: AppState, scope: Scope) -> Response {
             }
         }
     });
-    let events = stream::iter(first).chain(changes).map(to_sse);
+    let live = state.live.clone();
+    let stopping = async move { live.closed().await };
+    let events = stream::iter(first).chain(changes).take_until(stopping).map(to_sse);
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }
 
