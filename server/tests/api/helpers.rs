@@ -118,3 +118,8 @@ async fn fresh_postgres_database(server_url: &str) -> Db {
         .await
         .expect("fresh database opens")
 }
+
+/// The single number `sql` (a `SELECT COUNT(*) …`) answers on `app`'s database.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    server::on_db!(&app.db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
+}

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use model::operation::{OperationKind, OperationState, StepState};
 use server::operations::store::{self, NewOperation};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, count};
 
 fn new(cluster: &str, key: Option<&str>) -> NewOperation {
     NewOperation {
@@ -20,10 +20,6 @@ fn new(cluster: &str, key: Option<&str>) -> NewOperation {
         actor_address: Some("192.0.2.10".into()),
         idempotency_key: key.map(str::to_string),
     }
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    server::on_db!(&app.db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use server::operations::store;
 use server::services::{ServiceError, Submitted};
 
 use crate::cloud::{Cloud, PROJECT, SERVICE, alice, drive, later, pool, runner, spec};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, count};
 
 async fn state_of(app: &TestApp, submitted: &Submitted) -> OperationState {
     store::view(&app.db, &submitted.operation_id).await.unwrap().unwrap().state
@@ -276,4 +276,33 @@ async fn two_runners_share_one_queue_and_run_nothing_twice() {
     }
     let clusters = cloud.client.list_clusters(SERVICE).await.unwrap();
     assert_eq!(clusters.len(), submitted.len(), "one cluster per operation");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_come_from_the_provider_and_a_kubeconfig_download_is_audited() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let (s, me) = (app.services(), alice());
+    let paris = s.region(PROJECT, "EU-WEST-PAR").await.unwrap().unwrap();
+    assert_eq!(paris.zones.len(), 3, "zones from the catalogue");
+    let flavors = s.flavors(PROJECT, "GRA11").await.unwrap();
+    assert!(flavors.iter().any(|f| f.name == "b3-8" && f.disk_gb.is_some()));
+    assert_eq!(s.versions().last(), OFFERED_MINORS.last());
+
+    s.create_cluster(PROJECT, &me, &spec("reads"), None).await.unwrap();
+    let runner = runner(&app, "r1");
+    drive(&cloud, &[&runner], Utc::now(), 15).await;
+    let id = s.list_clusters(PROJECT).await.unwrap().remove(0).id;
+    assert_eq!(s.list_node_pools(PROJECT, &id).await.unwrap().len(), 2);
+    assert_eq!(s.list_nodes(PROJECT, &id).await.unwrap().len(), 3);
+    assert!(s.etcd_usage(PROJECT, &id).await.unwrap().quota > 0);
+    assert!(s.customization(PROJECT, &id).await.unwrap().api_server.is_some());
+
+    let file = s.admin_kubeconfig(PROJECT, &me, &id).await.unwrap();
+    assert_eq!(file.file_name, "reads.yaml");
+    assert!(file.content.contains("certificate-authority-data"));
+    assert!(!format!("{file:?}").contains("certificate-authority-data"), "never in debug output");
+    let sql = "SELECT COUNT(*) FROM audit_events WHERE action = 'kubeconfig.download' AND actor = 'alice' \
+        AND outcome = 'succeeded'";
+    assert_eq!(count(&app, sql).await, 1, "one audit event per download");
 }
