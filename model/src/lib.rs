@@ -5,6 +5,7 @@
 //! rule checked on a keystroke is the same function the server enforces. Each rule cites its
 //! source: the provider's architecture guide (`seed`), `domain.md` or `provider-api.md`.
 
+pub mod access;
 pub mod availability;
 pub mod capacity;
 pub mod catalogue;

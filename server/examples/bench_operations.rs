@@ -80,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         name: "Bench".into(),
         service_name: SERVICE.into(),
         client,
+        groups: Default::default(),
     }]);
 
     let data = tempfile::tempdir()?;

@@ -104,6 +104,60 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_EMULATOR_SPEED", default_value_t = 60.0)]
     pub emulator_speed: f64,
 
+    /// The console's address as browsers reach it (scheme, host, port); sign-in returns to
+    /// `<public URL>/auth/callback`. Default: `http://` and the listen address.
+    #[arg(long, env = "PILOTHOUSE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The OpenID Connect issuer users sign in with; none runs the console as a single local
+    /// admin ("local mode"), allowed only on a loopback address.
+    #[arg(long, env = "PILOTHOUSE_OIDC_ISSUER_URL")]
+    pub oidc_issuer_url: Option<String>,
+
+    /// The console's client id at the issuer.
+    #[arg(long, env = "PILOTHOUSE_OIDC_CLIENT_ID", default_value = "pilothouse")]
+    pub oidc_client_id: String,
+
+    /// Scopes asked for at sign-in, separated by spaces.
+    #[arg(long, env = "PILOTHOUSE_OIDC_SCOPES", default_value = "openid profile email groups")]
+    pub oidc_scopes: String,
+
+    /// The claim that names the user.
+    #[arg(long, env = "PILOTHOUSE_OIDC_USERNAME_CLAIM", default_value = "preferred_username")]
+    pub oidc_username_claim: String,
+
+    /// The claim that lists the user's groups.
+    #[arg(long, env = "PILOTHOUSE_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    pub oidc_groups_claim: String,
+
+    /// Groups whose members are admins of the `default` project (comma-separated).
+    #[arg(long, env = "PILOTHOUSE_ROLE_ADMIN_GROUPS", value_delimiter = ',')]
+    #[serde(default)]
+    pub role_admin_groups: Vec<String>,
+
+    /// Groups whose members are operators of the `default` project (comma-separated).
+    #[arg(long, env = "PILOTHOUSE_ROLE_OPERATOR_GROUPS", value_delimiter = ',')]
+    #[serde(default)]
+    pub role_operator_groups: Vec<String>,
+
+    /// Groups whose members are viewers of the `default` project (comma-separated).
+    #[arg(long, env = "PILOTHOUSE_ROLE_VIEWER_GROUPS", value_delimiter = ',')]
+    #[serde(default)]
+    pub role_viewer_groups: Vec<String>,
+
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "PILOTHOUSE_SESSION_IDLE_MINUTES", default_value_t = 60)]
+    pub session_idle_minutes: u64,
+
+    /// Hours after sign-in after which a session ends however active.
+    #[arg(long, env = "PILOTHOUSE_SESSION_LIFETIME_HOURS", default_value_t = 12)]
+    pub session_lifetime_hours: u64,
+
+    /// Mark the session cookie Secure (sent over https only); default: on unless the console is
+    /// served over http on a loopback address.
+    #[arg(long, env = "PILOTHOUSE_COOKIE_SECURE")]
+    pub cookie_secure: Option<bool>,
+
     /// Database URL; see below. Never read from the command line.
     #[arg(skip)]
     pub database_url: Option<Secret>,
@@ -111,6 +165,10 @@ pub struct Settings {
     /// The emulator's application secret; see below. Never read from the command line.
     #[arg(skip)]
     pub emulator_application_secret: Option<Secret>,
+
+    /// The console's client secret at the issuer; see below. Never read from the command line.
+    #[arg(skip)]
+    pub oidc_client_secret: Option<Secret>,
 
     /// Provider projects (`[[projects]]` tables of the settings file); see below.
     #[arg(skip)]
@@ -139,6 +197,9 @@ Settings read only from the environment or the TOML file (secrets):
                                 [default: pilothouse-emulator-secret]
   PILOTHOUSE_EMULATOR_APPLICATION_SECRET_FILE
                                 a file holding it
+  PILOTHOUSE_OIDC_CLIENT_SECRET the console's client secret at the OpenID issuer
+  PILOTHOUSE_OIDC_CLIENT_SECRET_FILE
+                                a file holding it
 
 Provider projects, only in the settings file, one [[projects]] table each:
   id, name                      the console's id (lowercase, digits, -) and display name
@@ -149,6 +210,8 @@ Provider projects, only in the settings file, one [[projects]] table each:
   oauth2_client_id, oauth2_client_secret [, oauth2_token_url]
                                 a service account (client-credentials grant)
   rate_per_second               calls per second to the provider [default: 10]
+  admin_groups, operator_groups, viewer_groups
+                                identity-provider groups given each role in the project
   Without any, the console has one project, \"default\", on the embedded emulator.";
 
 /// A value that must not appear in logs or error messages.
@@ -170,9 +233,10 @@ impl fmt::Debug for Secret {
 }
 
 /// Secret settings: (TOML key, environment variable).
-const SECRETS: [(&str, &str); 2] = [
+const SECRETS: [(&str, &str); 3] = [
     ("database_url", "PILOTHOUSE_DATABASE_URL"),
     ("emulator_application_secret", "PILOTHOUSE_EMULATOR_APPLICATION_SECRET"),
+    ("oidc_client_secret", "PILOTHOUSE_OIDC_CLIENT_SECRET"),
 ];
 
 impl Settings {
@@ -225,6 +289,7 @@ impl Cli {
                     "emulator_application_secret" => {
                         settings.emulator_application_secret = Some(Secret(value))
                     }
+                    "oidc_client_secret" => settings.oidc_client_secret = Some(Secret(value)),
                     _ => unreachable!("every secret is assigned above"),
                 }
             }
@@ -371,6 +436,19 @@ mod tests {
             "PILOTHOUSE_LOG",
             "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS",
             "PILOTHOUSE_OPERATIONS_POLL_MS",
+            "PILOTHOUSE_PUBLIC_URL",
+            "PILOTHOUSE_OIDC_ISSUER_URL",
+            "PILOTHOUSE_OIDC_CLIENT_ID",
+            "PILOTHOUSE_OIDC_CLIENT_SECRET",
+            "PILOTHOUSE_OIDC_SCOPES",
+            "PILOTHOUSE_OIDC_USERNAME_CLAIM",
+            "PILOTHOUSE_OIDC_GROUPS_CLAIM",
+            "PILOTHOUSE_ROLE_ADMIN_GROUPS",
+            "PILOTHOUSE_ROLE_OPERATOR_GROUPS",
+            "PILOTHOUSE_ROLE_VIEWER_GROUPS",
+            "PILOTHOUSE_SESSION_IDLE_MINUTES",
+            "PILOTHOUSE_SESSION_LIFETIME_HOURS",
+            "PILOTHOUSE_COOKIE_SECURE",
             "PILOTHOUSE_EMULATOR",
             "PILOTHOUSE_EMULATOR_LISTEN",
             "PILOTHOUSE_EMULATOR_APPLICATION_KEY",

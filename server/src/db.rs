@@ -47,6 +47,8 @@ pub enum DbError {
     Migration(#[source] sqlx::migrate::MigrateError),
     #[error("the database schema is not up to date")]
     MigrationsPending,
+    #[error("the session table could not be created")]
+    Sessions(#[source] sqlx::Error),
 }
 
 impl Db {
@@ -106,7 +108,9 @@ impl Db {
             Db::Sqlite(pool) => self.migrator().run(pool).await,
             Db::Postgres(pool) => self.migrator().run(pool).await,
         };
-        result.map_err(DbError::Migration)
+        result.map_err(DbError::Migration)?;
+        // The session store keeps its own table (tower-sessions' schema).
+        crate::auth::store::DbSessionStore::new(self).migrate().await.map_err(DbError::Sessions)
     }
 
     /// Ready when the database answers and every migration this build knows is applied.

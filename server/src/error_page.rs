@@ -24,20 +24,39 @@ pub fn from_panic(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     response
 }
 
-/// A self-contained page: the stylesheet may be what failed.
 fn page(reference: &str) -> String {
+    message_page(
+        "Something went wrong",
+        &format!(
+            "<p>The console could not complete this request.</p>\n<p>Try again in a moment. If it keeps \
+             happening, give your administrator this reference: <code>{reference}</code></p>\n\
+             <p><a href=\"/\">Back to the console</a></p>"
+        ),
+    )
+}
+
+/// A self-contained page (the stylesheet may be what failed) with `title` and a body of trusted
+/// HTML: callers escape anything that came from outside.
+pub fn message_page(title: &str, body_html: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Something went wrong · Pilothouse</title>
+<title>{title} · Pilothouse</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}}code{{font-size:.9em}}</style>
 </head><body><main>
-<h1>Something went wrong</h1>
-<p>The console could not complete this request.</p>
-<p>Try again in a moment. If it keeps happening, give your administrator this reference: <code>{reference}</code></p>
-<p><a href="/">Back to the console</a></p>
+<h1>{title}</h1>
+{body_html}
 </main></body></html>"#
     )
+}
+
+/// `text` with the characters that mean something in HTML escaped.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]

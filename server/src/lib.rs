@@ -2,6 +2,7 @@
 //! server. `main.rs` only parses settings and calls [`run`].
 
 pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod emulator;
@@ -56,7 +57,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     for project in projects.iter() {
         tracing::info!(project = %project.id, name = %project.name, "provider project");
     }
-    let state = AppState::new(&settings, db.clone(), projects);
+    let state = AppState::new(&settings, db.clone(), projects)?;
+    if state.auth.is_local() {
+        tracing::warn!(
+            "no OpenID issuer configured: local mode, everyone on this machine is the local admin"
+        );
+    }
+    let sessions = auth::store::DbSessionStore::new(&db);
+    let cleanup = tokio::spawn(sessions.delete_expired_every(Duration::from_secs(600)));
     let workers = state.spawn_workers(Duration::from_millis(settings.operations_poll_ms));
     let state_live = state.live.clone();
     if !settings.site_root.join("pkg").is_dir() {
@@ -93,6 +101,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     for worker in workers {
         worker.abort();
     }
+    cleanup.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

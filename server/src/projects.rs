@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
+use model::access::Role;
 use provider::client::{self, Client, ClientConfig, Credentials};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,13 @@ pub struct ProjectSettings {
     /// Calls per second to the provider for this project.
     #[serde(default = "default_rate")]
     pub rate_per_second: f64,
+    /// Identity-provider groups whose members get each role here.
+    #[serde(default)]
+    pub admin_groups: Vec<String>,
+    #[serde(default)]
+    pub operator_groups: Vec<String>,
+    #[serde(default)]
+    pub viewer_groups: Vec<String>,
 }
 
 fn default_rate() -> f64 {
@@ -59,6 +67,32 @@ pub struct Project {
     /// The provider's project id.
     pub service_name: String,
     pub client: Arc<Client>,
+    /// Which identity-provider groups get which role here.
+    pub groups: RoleGroups,
+}
+
+/// Identity-provider groups per role.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoleGroups {
+    pub admin: Vec<String>,
+    pub operator: Vec<String>,
+    pub viewer: Vec<String>,
+}
+
+impl RoleGroups {
+    /// The highest role `groups` give.
+    pub fn role_for(&self, groups: &[String]) -> Option<Role> {
+        let member = |list: &[String]| groups.iter().any(|g| list.contains(g));
+        if member(&self.admin) {
+            Some(Role::Admin)
+        } else if member(&self.operator) {
+            Some(Role::Operator)
+        } else if member(&self.viewer) {
+            Some(Role::Viewer)
+        } else {
+            None
+        }
+    }
 }
 
 /// Every configured project, by id.
@@ -87,6 +121,9 @@ impl Projects {
                 oauth2_client_secret: None,
                 oauth2_token_url: None,
                 rate_per_second: 0.0,
+                admin_groups: Vec::new(),
+                operator_groups: Vec::new(),
+                viewer_groups: Vec::new(),
             };
             projects.insert(Project::from_settings(&table, settings, Some(url))?);
         }
@@ -185,11 +222,23 @@ impl Project {
         };
         let mut config = ClientConfig::new(base_url, credentials);
         config.rate_per_second = table.rate_per_second;
+        let mut groups = RoleGroups {
+            admin: table.admin_groups.clone(),
+            operator: table.operator_groups.clone(),
+            viewer: table.viewer_groups.clone(),
+        };
+        // The PILOTHOUSE_ROLE_* settings name the groups of the project `default`.
+        if table.id == EMULATOR_PROJECT {
+            groups.admin.extend(settings.role_admin_groups.iter().cloned());
+            groups.operator.extend(settings.role_operator_groups.iter().cloned());
+            groups.viewer.extend(settings.role_viewer_groups.iter().cloned());
+        }
         Ok(Project {
             id: table.id.clone(),
             name: table.name.clone(),
             service_name,
             client: Arc::new(Client::new(config)?),
+            groups,
         })
     }
 }

@@ -13,7 +13,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::auth::{self, store::DbSessionStore};
 use crate::routes::{health, live};
 use crate::state::AppState;
 use crate::{error_page, telemetry};
@@ -41,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
+        .merge(auth::routes())
         .route("/api/projects/{project}/events", get(live::project_events))
         .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))
         .leptos_routes_with_context(
@@ -57,6 +61,8 @@ pub fn app(state: AppState) -> Router {
         )
         .nest_service(pkg_route.trim_end_matches('/'), pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn_with_state((state.auth.clone(), state.db.clone()), auth::gate))
+        .layer(sessions(&state))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static(REVALIDATE),
@@ -65,6 +71,18 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(error_page::from_panic))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span::<Body>))
         .with_state(state)
+}
+
+/// Server-side sessions in the database: an HttpOnly, SameSite=Lax cookie holding only the id,
+/// Secure as configured, ending after the configured idle time.
+fn sessions(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    let idle = time::Duration::seconds(state.auth.idle.as_secs() as i64);
+    SessionManagerLayer::new(DbSessionStore::new(&state.db))
+        .with_name("pilothouse_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.auth.secure_cookie)
+        .with_expiry(Expiry::OnInactivity(idle))
 }
 
 /// Marks found bundle files as immutable; a 404 stays uncached.

@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use crate::auth::Auth;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::{Intervals, Live};
@@ -33,11 +34,13 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// Signalled by this replica's runner after each change it records.
     pub changed: Arc<Notify>,
+    pub auth: Arc<Auth>,
 }
 
 impl AppState {
-    /// State for `settings` over an open database, acting in `projects`.
-    pub fn new(settings: &Settings, db: Db, projects: Projects) -> Self {
+    /// State for `settings` over an open database, acting in `projects`; fails when the sign-in
+    /// settings cannot work (local mode off loopback).
+    pub fn new(settings: &Settings, db: Db, projects: Projects) -> anyhow::Result<Self> {
         // cargo-leptos writes the hashes next to the server binary; Leptos reads them from there.
         let hashed_assets = std::env::current_exe()
             .ok()
@@ -53,7 +56,7 @@ impl AppState {
         projects: Projects,
         site_root: &Path,
         hashed_assets: bool,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(site_root.to_string_lossy().as_ref())
@@ -62,8 +65,9 @@ impl AppState {
             .hash_files(hashed_assets)
             .build();
         let services = Services { db: db.clone(), projects: projects.clone(), wake: Arc::new(Notify::new()) };
+        let auth = Arc::new(Auth::from_settings(settings, projects.clone())?);
         let live = Live::new(projects, Intervals::default());
-        Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()) }
+        Ok(Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()), auth })
     }
 
     /// Starts this replica's background work: the operations runner (looking at the provider

@@ -49,6 +49,7 @@ impl Cloud {
             name: "Test".into(),
             service_name: SERVICE.into(),
             client: self.client.clone(),
+            groups: Default::default(),
         }])
     }
 

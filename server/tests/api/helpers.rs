@@ -66,6 +66,7 @@ impl TestApp {
     fn new_state(&self, hashed: bool) -> AppState {
         let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
         AppState::with_site(&settings, self.db.clone(), self.projects.clone(), self.site.path(), hashed)
+            .unwrap()
     }
 
     /// A console over a fresh database with no schema yet.
@@ -78,7 +79,8 @@ impl TestApp {
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(site.path().join("pkg")).unwrap();
         let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
-        let state = AppState::with_site(&settings, db.clone(), Projects::default(), site.path(), false);
+        let state =
+            AppState::with_site(&settings, db.clone(), Projects::default(), site.path(), false).unwrap();
         Self { db, site, projects: Projects::default(), state, data }
     }
 
@@ -89,6 +91,7 @@ impl TestApp {
             services: self.state.services.clone(),
             live: self.state.live.clone(),
             changed: self.state.changed.clone(),
+            auth: self.state.auth.clone(),
             ..self.new_state(hashed)
         };
         router::app(state)

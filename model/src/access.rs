@@ -1,0 +1,130 @@
+//! Who may do what: the console's three roles, what each kind of change needs, and the signed-in
+//! user as pages see them. The server checks these rules on every action; pages use the same ones
+//! to show only the controls a user may use.
+
+use serde::{Deserialize, Serialize};
+
+use crate::operation::OperationKind;
+
+/// A role in one project; each includes the ones below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads everything.
+    Viewer,
+    /// Creates and edits clusters and node pools; downloads their own OIDC kubeconfig.
+    Operator,
+    /// Deletes and resets; the admin kubeconfig, the API allow-list and the cluster's OIDC settings.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
+
+    /// Whether this role may do what `needed` may.
+    pub fn allows(self, needed: Role) -> bool {
+        self >= needed
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Role::Viewer => "Viewer",
+            Role::Operator => "Operator",
+            Role::Admin => "Admin",
+        }
+    }
+}
+
+impl OperationKind {
+    /// The role a change of this kind needs.
+    pub const fn required_role(self) -> Role {
+        match self {
+            OperationKind::DeleteCluster
+            | OperationKind::ResetCluster
+            | OperationKind::DeleteNodePool
+            | OperationKind::ResetKubeconfig
+            | OperationKind::SetIpRestrictions
+            | OperationKind::SetClusterOidc
+            | OperationKind::RemoveClusterOidc => Role::Admin,
+            OperationKind::CreateCluster
+            | OperationKind::RenameCluster
+            | OperationKind::UpdateClusterPolicy
+            | OperationKind::UpgradeCluster
+            | OperationKind::RestartCluster
+            | OperationKind::CustomizeCluster
+            | OperationKind::UpdatePrivateNetwork
+            | OperationKind::CreateNodePool
+            | OperationKind::UpdateNodePool
+            | OperationKind::RemoveNode => Role::Operator,
+        }
+    }
+}
+
+/// A user's role in one project.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    pub project_id: String,
+    pub project_name: String,
+    pub role: Role,
+}
+
+/// The signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub username: String,
+    /// The identity provider's groups, as it sent them.
+    pub groups: Vec<String>,
+    /// No identity provider: a single local admin.
+    pub local_mode: bool,
+    /// The projects the user has a role in.
+    pub memberships: Vec<Membership>,
+}
+
+impl User {
+    /// The user's role in `project`, if any.
+    pub fn role_in(&self, project: &str) -> Option<Role> {
+        self.memberships.iter().find(|m| m.project_id == project).map(|m| m.role)
+    }
+
+    /// Whether the user may do what `needed` allows in `project`.
+    pub fn may(&self, project: &str, needed: Role) -> bool {
+        self.role_in(project).is_some_and(|role| role.allows(needed))
+    }
+
+    /// Whether the user has any role at all (the local admin always has).
+    pub fn has_access(&self) -> bool {
+        self.local_mode || !self.memberships.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_include_the_ones_below() {
+        assert!(Role::Admin.allows(Role::Operator) && Role::Operator.allows(Role::Viewer));
+        assert!(!Role::Operator.allows(Role::Admin) && !Role::Viewer.allows(Role::Operator));
+    }
+
+    #[test]
+    fn deleting_a_cluster_needs_an_admin_and_scaling_an_operator() {
+        assert_eq!(OperationKind::DeleteCluster.required_role(), Role::Admin);
+        assert_eq!(OperationKind::UpdateNodePool.required_role(), Role::Operator);
+        let bob = User {
+            username: "bob".into(),
+            groups: vec!["operators".into()],
+            local_mode: false,
+            memberships: vec![Membership {
+                project_id: "p".into(),
+                project_name: "P".into(),
+                role: Role::Operator,
+            }],
+        };
+        assert!(bob.may("p", OperationKind::CreateCluster.required_role()));
+        assert!(!bob.may("p", OperationKind::DeleteCluster.required_role()));
+        assert!(!bob.may("other", Role::Viewer));
+    }
+}
