@@ -46,7 +46,7 @@ pub const NO_ACCESS: &str = "/no-access";
 pub enum Mode {
     /// No identity provider: everyone is the local admin.
     Local,
-    Oidc(Oidc),
+    Oidc(Box<Oidc>),
 }
 
 /// The console's sign-in settings and the projects whose roles it hands out.
@@ -101,7 +101,7 @@ impl Auth {
                 }
                 Mode::Local
             }
-            Some(issuer) => Mode::Oidc(Oidc::new(OidcSettings {
+            Some(issuer) => Mode::Oidc(Box::new(Oidc::new(OidcSettings {
                 issuer: issuer.clone(),
                 client_id: settings.oidc_client_id.clone(),
                 client_secret: settings.oidc_client_secret.clone(),
@@ -109,7 +109,7 @@ impl Auth {
                 scopes: settings.oidc_scopes.split_whitespace().map(str::to_string).collect(),
                 username_claim: settings.oidc_username_claim.clone(),
                 groups_claim: settings.oidc_groups_claim.clone(),
-            })?),
+            })?)),
         };
         let loopback_http = public_url.starts_with("http://") && settings.listen.ip().is_loopback();
         Ok(Self {
