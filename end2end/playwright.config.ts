@@ -7,10 +7,14 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// A second console signs in with the development identity provider (tests/sso.spec.ts).
+import { sso } from './sso';
 
 const bin = process.env.PILOTHOUSE_BIN;
 const port = process.env.PILOTHOUSE_E2E_PORT ?? '3917';
 const baseURL = bin ? `http://127.0.0.1:${port}` : (process.env.PILOTHOUSE_E2E_URL ?? 'http://127.0.0.1:3000');
+const site = process.env.PILOTHOUSE_SITE_ROOT ?? '../target/site';
+const dataDir = () => mkdtempSync(join(tmpdir(), 'pilothouse-e2e-'));
 
 export default defineConfig({
   testDir: './tests',
@@ -41,19 +45,50 @@ export default defineConfig({
     },
   },
   webServer: bin
-    ? {
-        command: bin,
-        url: `${baseURL}/readyz`,
-        reuseExistingServer: false,
-        timeout: 60_000,
-        stdout: 'pipe',
-        stderr: 'pipe',
-        env: {
-          PILOTHOUSE_LISTEN: `127.0.0.1:${port}`,
-          PILOTHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'pilothouse-e2e-')),
-          PILOTHOUSE_SITE_ROOT: process.env.PILOTHOUSE_SITE_ROOT ?? '../target/site',
-          PILOTHOUSE_LOG: 'warn',
+    ? [
+        {
+          command: bin,
+          url: `${baseURL}/readyz`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+          stdout: 'pipe',
+          stderr: 'pipe',
+          env: {
+            PILOTHOUSE_LISTEN: `127.0.0.1:${port}`,
+            PILOTHOUSE_DATA_DIR: dataDir(),
+            PILOTHOUSE_SITE_ROOT: site,
+            PILOTHOUSE_LOG: 'warn',
+          },
         },
-      }
+        {
+          command: 'node idp/server.mjs',
+          url: `${sso.idp}/.well-known/openid-configuration`,
+          reuseExistingServer: false,
+          timeout: 30_000,
+          stdout: 'pipe',
+          stderr: 'pipe',
+          env: { IDP_PORT: '5557', IDP_CONSOLE_URLS: sso.console },
+        },
+        {
+          command: bin,
+          url: `${sso.console}/readyz`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+          stdout: 'pipe',
+          stderr: 'pipe',
+          env: {
+            PILOTHOUSE_LISTEN: '127.0.0.1:3918',
+            PILOTHOUSE_DATA_DIR: dataDir(),
+            PILOTHOUSE_SITE_ROOT: site,
+            PILOTHOUSE_LOG: 'warn',
+            PILOTHOUSE_OIDC_ISSUER_URL: sso.idp,
+            PILOTHOUSE_OIDC_CLIENT_SECRET: 'pilothouse-dev-secret',
+            PILOTHOUSE_ROLE_ADMIN_GROUPS: 'pilothouse-admins',
+            PILOTHOUSE_ROLE_OPERATOR_GROUPS: 'pilothouse-operators',
+            PILOTHOUSE_EMULATOR_LISTEN: '127.0.0.1:3919',
+            PILOTHOUSE_EMULATOR_SPEED: '600',
+          },
+        },
+      ]
     : undefined,
 });

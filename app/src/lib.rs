@@ -4,7 +4,12 @@
 //! takes the same components over. Server-only dependencies stay behind `ssr`, so the wasm
 //! bundle carries only what the browser runs.
 
+// Leptos view types nest deeply; the hydrate build needs more room than the default 128.
+#![recursion_limit = "256"]
+
+pub mod api;
 pub mod components;
+pub mod error;
 pub mod pages;
 mod shell;
 

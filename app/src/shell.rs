@@ -5,8 +5,10 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::api::current_user;
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
-use crate::pages::{NotFoundPage, PlansPage};
+use crate::components::user_menu::{CurrentUser, UserMenu};
+use crate::pages::{ActivityPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage};
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -35,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(CurrentUser(Resource::new(|| (), |_| current_user())));
     // Effects run only in the browser, after hydration: mark the page as interactive (tests and
     // styles can rely on it).
     Effect::new(|_| {
@@ -52,12 +55,19 @@ pub fn App() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"⎈"</span>
                     "Pilothouse"
                 </a>
-                // Filled by the project switcher and the user menu once sign-in exists.
-                <div class="header-slot" id="header-slot"></div>
+                <div class="header-slot" id="header-slot">
+                    <UserMenu />
+                </div>
                 <ThemeSwitcher />
             </header>
             <nav class="site-nav" aria-label="Main">
                 <ul>
+                    <li>
+                        <A href="/clusters">"Clusters"</A>
+                    </li>
+                    <li>
+                        <A href="/activity">"Activity"</A>
+                    </li>
                     <li>
                         <A href="/plans">"Plans"</A>
                     </li>
@@ -65,7 +75,10 @@ pub fn App() -> impl IntoView {
             </nav>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/clusters") view=ClustersPage />
+                    <Route path=path!("/activity") view=ActivityPage />
                     <Route path=path!("/plans") view=PlansPage />
+                    <Route path=path!("/no-access") view=NoAccessPage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -1,6 +1,9 @@
 //! The browser entry point: wasm-bindgen calls [`hydrate`] once the page's script has loaded, and
 //! Leptos attaches the interactive UI to the HTML the server already rendered.
 
+// Leptos view types nest deeply; the hydrate build needs more room than the default 128.
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

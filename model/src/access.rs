@@ -60,6 +60,10 @@ impl OperationKind {
     }
 }
 
+/// The address a request came from, as the server saw it (for the audit trail).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
 /// A user's role in one project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,11 +6,13 @@
 //! source: the provider's architecture guide (`seed`), `domain.md` or `provider-api.md`.
 
 pub mod access;
+pub mod activity;
 pub mod availability;
 pub mod capacity;
 pub mod catalogue;
 pub mod cidr;
 pub mod cluster_spec;
+pub mod cluster_view;
 pub mod component;
 pub mod cost;
 pub mod flavor;

@@ -1,8 +1,10 @@
 //! The audit trail: who did what, to which target, from where, with which outcome. Operations
 //! write their own events with the operation (`operations::store`); this is for the rest
-//! (downloads now; sign-in later).
+//! (downloads, sign-in and sign-out), and the queries of the Activity page.
 
 use chrono::{DateTime, Utc};
+use model::activity::{ActivityFilter, AuditEntry};
+use sqlx::Row;
 
 use crate::db::Db;
 use crate::on_db;
@@ -32,4 +34,133 @@ pub async fn record(db: &Db, event: &AuditEvent, now: DateTime<Utc>) -> Result<(
         .bind(&event.target_kind).bind(&event.target_id).bind(&event.target_name).bind(event.outcome)
         .bind(&event.operation_id)
         .execute(pool).await.map(|_| ()))
+}
+
+/// A value bound to a query built at run time.
+enum Bind {
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+/// Which events a user may see: those of `projects`, and console-wide ones (sign-ins) when
+/// `console_wide`.
+pub struct Visibility {
+    pub projects: Vec<String>,
+    pub console_wide: bool,
+}
+
+/// Why a filter cannot be used: the field and the message.
+#[derive(Debug)]
+pub struct BadFilter {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// `text` as a time: a date (`2026-11-27`, its start, or with `end_of_day` the next day's start)
+/// or RFC 3339.
+fn parse_time(field: &'static str, text: &str, end_of_day: bool) -> Result<DateTime<Utc>, BadFilter> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let date = if end_of_day { date.succ_opt().unwrap_or(date) } else { date };
+        return Ok(date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| BadFilter {
+        field,
+        message: format!("{text} is not a date: write it like 2026-11-27 or 2026-11-27T14:30:00Z."),
+    })
+}
+
+/// Events matching `filter` that `visibility` allows, newest first: `limit` from `offset`, and
+/// how many match in all.
+pub async fn query(
+    db: &Db,
+    filter: &ActivityFilter,
+    visibility: &Visibility,
+    limit: i64,
+    offset: i64,
+) -> Result<Result<(Vec<AuditEntry>, u64), BadFilter>, sqlx::Error> {
+    let mut conditions = Vec::new();
+    let mut binds = Vec::new();
+    let next = |bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        format!("${}", binds.len())
+    };
+    let mut scope: Vec<String> =
+        visibility.projects.iter().map(|p| next(Bind::Text(p.clone()), &mut binds)).collect();
+    if scope.is_empty() {
+        scope.push("NULL".into());
+    }
+    let wide = if visibility.console_wide { " OR project_id IS NULL" } else { "" };
+    conditions.push(format!("(project_id IN ({}){wide})", scope.join(", ")));
+    if let Some(actor) = &filter.actor {
+        conditions.push(format!("actor = {}", next(Bind::Text(actor.clone()), &mut binds)));
+    }
+    if let Some(action) = &filter.action {
+        conditions.push(format!(
+            "action LIKE {}",
+            next(Bind::Text(format!("{}%", action.replace('%', ""))), &mut binds)
+        ));
+    }
+    if let Some(cluster) = &filter.cluster {
+        let id = next(Bind::Text(cluster.clone()), &mut binds);
+        conditions.push(format!(
+            "(target_id = {id} OR (target_kind = 'cluster' AND target_name = {id}) \
+             OR operation_id IN (SELECT id FROM operations WHERE cluster_id = {id}))"
+        ));
+    }
+    if let Some(since) = &filter.since {
+        match parse_time("since", since, false) {
+            Ok(time) => conditions.push(format!("occurred_at >= {}", next(Bind::Time(time), &mut binds))),
+            Err(bad) => return Ok(Err(bad)),
+        }
+    }
+    if let Some(until) = &filter.until {
+        let end_of_day = !until.contains('T');
+        match parse_time("until", until, end_of_day) {
+            Ok(time) => conditions.push(format!("occurred_at < {}", next(Bind::Time(time), &mut binds))),
+            Err(bad) => return Ok(Err(bad)),
+        }
+    }
+    if let Some(outcome) = &filter.outcome {
+        conditions.push(format!("outcome = {}", next(Bind::Text(outcome.clone()), &mut binds)));
+    }
+    let filter_sql = conditions.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM audit_events WHERE {filter_sql}");
+    let list_sql = format!(
+        "SELECT id, occurred_at, project_id, actor, actor_address, action, target_kind, target_id, target_name, \
+         outcome, operation_id FROM audit_events WHERE {filter_sql} ORDER BY occurred_at DESC, id DESC \
+         LIMIT {limit} OFFSET {offset}"
+    );
+    let (total, entries) = on_db!(db, pool => {
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        let mut list = sqlx::query(&list_sql);
+        for bind in &binds {
+            match bind {
+                Bind::Text(text) => {
+                    count = count.bind(text.clone());
+                    list = list.bind(text.clone());
+                }
+                Bind::Time(time) => {
+                    count = count.bind(*time);
+                    list = list.bind(*time);
+                }
+            }
+        }
+        let total = count.fetch_one(pool).await?;
+        let rows = list.fetch_all(pool).await?;
+        let entries: Vec<AuditEntry> = rows.iter().map(|r| AuditEntry {
+            id: r.get(0),
+            occurred_at: r.get::<DateTime<Utc>, _>(1).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            project_id: r.get(2),
+            actor: r.get(3),
+            actor_address: r.get(4),
+            action: r.get(5),
+            target_kind: r.get(6),
+            target_id: r.get(7),
+            target_name: r.get(8),
+            outcome: r.get(9),
+            operation_id: r.get(10),
+        }).collect();
+        Ok::<_, sqlx::Error>((total, entries))
+    })?;
+    Ok(Ok((entries, total.max(0) as u64)))
 }

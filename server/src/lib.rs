@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backend;
 pub mod config;
 pub mod db;
 pub mod emulator;

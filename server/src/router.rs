@@ -17,14 +17,14 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::{self, store::DbSessionStore};
-use crate::routes::{health, live};
+use crate::routes::{activity, health, live};
 use crate::state::AppState;
 use crate::{error_page, telemetry};
 
 /// Bundle files named by content hash never change: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Where `/` leads.
-const START_PAGE: &str = "/plans";
+const START_PAGE: &str = "/clusters";
 /// Everything else is revalidated on each use.
 const REVALIDATE: &str = "no-cache";
 
@@ -45,6 +45,8 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
         .merge(auth::routes())
+        .route("/api/activity.csv", get(activity::csv))
+        .route("/api/activity.json", get(activity::json))
         .route("/api/projects/{project}/events", get(live::project_events))
         .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))
         .leptos_routes_with_context(
@@ -52,7 +54,11 @@ pub fn app(state: AppState) -> Router {
             routes,
             {
                 let db = state.db.clone();
-                move || provide_context(db.clone())
+                let backend = crate::backend::provide(state.services.clone(), state.db.clone());
+                move || {
+                    provide_context(db.clone());
+                    provide_context(backend.clone());
+                }
             },
             {
                 let options = options.clone();

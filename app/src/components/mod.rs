@@ -1,3 +1,4 @@
 //! Components shared by several pages.
 
 pub mod theme;
+pub mod user_menu;

@@ -1,7 +1,13 @@
 //! One module per page (or group of pages) of the console.
 
+mod activity;
+mod clusters;
+mod no_access;
 mod not_found;
 mod plans;
 
+pub use activity::ActivityPage;
+pub use clusters::ClustersPage;
+pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;

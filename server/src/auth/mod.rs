@@ -22,7 +22,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use model::access::{Membership, Role, User};
+use model::access::{ClientAddress, Membership, Role, User};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -71,8 +71,6 @@ struct SessionUser {
     groups: Vec<String>,
     /// Unix seconds.
     signed_in_at: i64,
-    /// For the issuer's sign-out (`id_token_hint`).
-    id_token: String,
     refresh_token: Option<String>,
     /// Unix seconds; refreshed after this.
     access_expires_at: Option<i64>,
@@ -239,6 +237,9 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
             );
         }
         return Redirect::to(NO_ACCESS).into_response();
+    }
+    if let Some(address) = client_address(&request) {
+        request.extensions_mut().insert(ClientAddress(address));
     }
     request.extensions_mut().insert(user);
     next.run(request).await

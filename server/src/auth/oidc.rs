@@ -62,7 +62,6 @@ pub struct Attempt {
 pub struct Identity {
     pub username: String,
     pub groups: Vec<String>,
-    pub id_token: String,
     pub refresh_token: Option<String>,
     pub access_expires_in: Option<Duration>,
 }
@@ -221,7 +220,6 @@ impl Oidc {
         Ok(Identity {
             username: self.username(&claims)?,
             groups: self.groups(&claims),
-            id_token: id_token.to_string(),
             refresh_token: tokens.refresh_token().map(|t| t.secret().clone()),
             access_expires_in: tokens.expires_in(),
         })
@@ -279,16 +277,14 @@ impl Oidc {
         Some((tokens.refresh_token().map(|t| t.secret().clone()), tokens.expires_in()))
     }
 
-    /// The issuer's sign-out address for a session that signed in with `id_token`, if it offers one.
-    pub async fn end_session_url(&self, id_token: Option<&str>) -> Option<String> {
+    /// The issuer's sign-out address, if it offers one. It names the client rather than carrying
+    /// the ID token (`id_token_hint`), so no token travels in a URL.
+    pub async fn end_session_url(&self) -> Option<String> {
         let metadata = self.metadata().await.ok()?;
         let endpoint = metadata.additional_metadata().end_session_endpoint.clone()?;
-        let mut request = LogoutRequest::from(endpoint)
+        let request = LogoutRequest::from(endpoint)
             .set_client_id(ClientId::new(self.client_id.clone()))
             .set_post_logout_redirect_uri(PostLogoutRedirectUrl::new(self.post_logout_url.clone()).ok()?);
-        if let Some(hint) = id_token.and_then(|t| t.parse::<CoreIdToken>().ok()) {
-            request = request.set_id_token_hint(&hint);
-        }
         Some(request.http_get_url().to_string())
     }
 }

@@ -118,7 +118,6 @@ async fn callback(
         username: identity.username.clone(),
         groups: identity.groups.clone(),
         signed_in_at: now,
-        id_token: identity.id_token,
         refresh_token: identity.refresh_token,
         access_expires_at: identity.access_expires_in.map(|d| now + d.as_secs() as i64),
     };
@@ -156,7 +155,7 @@ async fn logout(
     };
     let signed_out = event(&user.username, "session.sign_out", "succeeded", address(connection));
     let _ = audit::record(&state.db, &signed_out, Utc::now()).await;
-    match oidc.end_session_url(Some(&user.id_token)).await {
+    match oidc.end_session_url().await {
         Some(url) => Redirect::to(&url).into_response(),
         None => Redirect::to("/auth/signed-out").into_response(),
     }

@@ -56,11 +56,11 @@ async fn unknown_address_is_a_404_page_that_reveals_nothing() {
 }
 
 #[tokio::test]
-async fn start_page_leads_to_the_plans() {
+async fn start_page_leads_to_the_clusters() {
     let app = TestApp::spawn().await;
     let response = app.get("/").await;
     assert!((300..400).contains(&response.status), "status {}", response.status);
-    assert_eq!(response.header("location"), Some("/plans"));
+    assert_eq!(response.header("location"), Some("/clusters"));
 }
 
 #[tokio::test]

@@ -1,0 +1,62 @@
+//! The signed-in user in the header: who, "local mode" when there is no identity provider, and
+//! sign-out.
+
+use leptos::prelude::*;
+use model::access::User;
+
+use crate::error::AppError;
+
+/// The signed-in user, loaded once per page and shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<User, AppError>>);
+
+/// The resource holding the signed-in user.
+pub fn current_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
+
+/// Sign-out as a form, so it is a same-origin POST and works before the page is interactive.
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    view! {
+        <form class="sign-out" method="post" action="/auth/logout">
+            <button type="submit" class="button secondary">
+                "Sign out"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let user = current_user().0;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                user.get()
+                    .and_then(Result::ok)
+                    .map(|user| {
+                        let badge = user
+                            .local_mode
+                            .then(|| {
+                                view! {
+                                    <span class="badge" title="No identity provider is configured: everyone here is the local admin.">
+                                        "local mode"
+                                    </span>
+                                }
+                            });
+                        let sign_out = (!user.local_mode).then(|| view! { <SignOutButton /> });
+                        view! {
+                            <div class="user-menu">
+                                {badge}
+                                <span class="user-name" data-testid="user-name">
+                                    {user.username.clone()}
+                                </span>
+                                {sign_out}
+                            </div>
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}

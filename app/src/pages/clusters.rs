@@ -1,0 +1,169 @@
+//! The clusters of the user's project: one row each, rendered on the server; admins can delete a
+//! cluster after typing its name.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use model::access::{Role, User};
+use model::cluster_view::ClusterRow;
+use model::operation::OperationKind;
+
+use crate::api::{delete_cluster, list_clusters};
+use crate::components::user_menu::current_user;
+use crate::error::AppError;
+
+/// The project the page shows: the first the user has a role in.
+fn project_of(user: &User) -> Option<(String, String, Role)> {
+    user.memberships.first().map(|m| (m.project_id.clone(), m.project_name.clone(), m.role))
+}
+
+#[component]
+pub fn ClustersPage() -> impl IntoView {
+    let user = current_user().0;
+    view! {
+        <Title text="Clusters" />
+        <section class="page">
+            <h1>"Clusters"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    user.get()
+                        .map(|user| match user.as_ref().ok().and_then(project_of) {
+                            Some((project, name, role)) => {
+                                view! { <ProjectClusters project name role /> }.into_any()
+                            }
+                            None => view! { <p>"You have no project."</p> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
+    let project_for_list = project.clone();
+    let clusters = Resource::new(move || project_for_list.clone(), list_clusters);
+    let may_delete = role.allows(OperationKind::DeleteCluster.required_role());
+    view! {
+        <p class="lead">"Project " <strong>{name}</strong> " · your role: " {role.label()}</p>
+        <Suspense fallback=|| view! { <p class="muted">"Loading clusters…"</p> }>
+            {move || {
+                let project = project.clone();
+                clusters
+                    .get()
+                    .map(move |result| match result {
+                        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+                        Ok(rows) if rows.is_empty() => {
+                            view! { <p class="empty">"This project has no clusters."</p> }.into_any()
+                        }
+                        Ok(rows) => view! { <ClusterTable project rows may_delete /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let project = project.clone();
+            let status = row.status.as_wire().to_string();
+            let state = format!("{:?}", row.status.display_state()).to_lowercase();
+            let upgrade = if row.upgrade_available { "Available" } else { "Up to date" };
+            let created = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
+            let delete = may_delete
+                .then(|| view! { <DeleteCluster project id=row.id.clone() name=row.name.clone() /> });
+            view! {
+                <tr data-cluster=row.name.clone()>
+                    <th scope="row">{row.name.clone()}</th>
+                    <td>{row.region}</td>
+                    <td>{row.plan}</td>
+                    <td>{row.version}</td>
+                    <td>
+                        <span class=format!("status {state}")>{status}</span>
+                    </td>
+                    <td>{format!("{} / {}", row.nodes_ready, row.nodes_total)}</td>
+                    <td>{upgrade}</td>
+                    <td>{created}</td>
+                    <td class="actions">{delete}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Region"</th>
+                        <th scope="col">"Plan"</th>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Nodes ready"</th>
+                        <th scope="col">"Upgrade"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Actions"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// "Delete…", then the cluster's name typed to confirm.
+#[component]
+fn DeleteCluster(project: String, id: String, name: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let delete = Action::new(|(project, id, confirm): &(String, String, String)| {
+        let (project, id, confirm) = (project.clone(), id.clone(), confirm.clone());
+        async move { delete_cluster(project, id, confirm).await }
+    });
+    let field = format!("confirm-{id}");
+    let expected = StoredValue::new(name.clone());
+    let matches = move || expected.with_value(|expected| *typed.read() == *expected);
+    let outcome = move || {
+        delete.value().get().map(|result: Result<String, AppError>| match result {
+            Ok(_) => view! { <p class="notice" role="status">"Deletion requested."</p> }.into_any(),
+            Err(error) => view! { <p class="field-error" role="alert">{error.message()}</p> }.into_any(),
+        })
+    };
+    let submit = {
+        let (project, id) = (project.clone(), id.clone());
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            delete.dispatch((project.clone(), id.clone(), typed.get()));
+        }
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="button danger" on:click=move |_| open.set(true)>
+                        "Delete…"
+                    </button>
+                }
+            }
+        >
+            <form class="confirm" on:submit=submit.clone()>
+                <label for=field.clone()>"Type " <strong>{name.clone()}</strong> " to delete it and all its nodes"</label>
+                <input id=field.clone() type="text" autocomplete="off" bind:value=typed />
+                <div class="confirm-buttons">
+                    <button type="submit" class="button danger" disabled=move || !matches()>
+                        "Delete cluster"
+                    </button>
+                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>
+                        "Cancel"
+                    </button>
+                </div>
+                {outcome}
+            </form>
+        </Show>
+    }
+}

@@ -1,0 +1,87 @@
+// Single sign-on with the development identity provider: who gets in, who may delete, sign-out.
+import { test, expect, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { sso } from '../sso';
+
+const project = '0123456789abcdef0123456789abcdef';
+
+// Creates a cluster in the SSO console's emulator with the provider's own signed API.
+async function createCluster(name: string): Promise<string> {
+  const url = `${sso.emulator}/1.0/cloud/project/${project}/kube`;
+  const body = JSON.stringify({ name, region: 'GRA11', nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1 }] });
+  const timestamp = Math.floor(Date.now() / 1000).toString();
+  const signed = ['pilothouse-emulator-secret', 'pilothouse-emulator-consumer', 'POST', url, body, timestamp].join('+');
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Ovh-Application': 'pilothouse-emulator',
+      'X-Ovh-Consumer': 'pilothouse-emulator-consumer',
+      'X-Ovh-Timestamp': timestamp,
+      'X-Ovh-Signature': '$1$' + createHash('sha1').update(signed).digest('hex'),
+    },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()).id;
+}
+
+async function signIn(page: Page, user: string, wanted = '/clusters') {
+  await page.goto(`${sso.console}${wanted}`);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(`${user}-demo`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('alice signs in, lands on the page she asked for and may delete', async ({ page }) => {
+  await createCluster('for-alice');
+  await signIn(page, 'alice', '/clusters');
+  await expect(page).toHaveURL(`${sso.console}/clusters`);
+  await expect(page.getByRole('heading', { name: 'Clusters' })).toBeVisible();
+  await expect(page.getByTestId('user-name')).toHaveText('alice');
+  const row = page.locator('tr[data-cluster="for-alice"]');
+  await expect(row).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Delete…' })).toBeVisible();
+});
+
+test('bob sees no delete control and a forged delete is refused with 403', async ({ page }) => {
+  const id = await createCluster('for-bob');
+  await signIn(page, 'bob');
+  const row = page.locator('tr[data-cluster="for-bob"]');
+  await expect(row).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Delete…' })).toHaveCount(0);
+  const forged = await page.request.post(`${sso.console}/api/delete_cluster`, {
+    form: { project: 'default', cluster: id, confirm: 'for-bob' },
+    headers: { Origin: sso.console },
+  });
+  expect(forged.status()).toBe(403);
+  expect(await forged.text()).toContain('admin role');
+});
+
+test('carol, in no mapped group, gets the no-access page naming her groups', async ({ page }) => {
+  await signIn(page, 'carol');
+  await expect(page).toHaveURL(`${sso.console}/no-access`);
+  await expect(page.getByRole('heading', { name: 'No access' })).toBeVisible();
+  await expect(page.getByTestId('groups')).toHaveText('no groups');
+});
+
+test('signing out ends the identity provider session too', async ({ page }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toHaveText('alice');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // The identity provider asks to confirm its own sign-out.
+  await page.locator('button[name="logout"][value="yes"]').click();
+  await expect(page.getByRole('heading', { name: 'Signed out' })).toBeVisible();
+  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await expect(page.getByLabel('Password')).toBeVisible();
+});
+
+test('the activity page lists sign-ins and exports them', async ({ page }) => {
+  await signIn(page, 'alice', '/activity?action=session.sign_in&actor=alice');
+  await expect(page.getByRole('heading', { name: 'Activity' })).toBeVisible();
+  await expect(page.locator('table.list tbody tr').first()).toContainText('session.sign_in');
+  const csv = await page.request.get(`${sso.console}/api/activity.csv?actor=alice`);
+  expect(csv.headers()['content-disposition']).toContain('activity.csv');
+  expect(await csv.text()).toContain('"alice"');
+});

@@ -1,0 +1,191 @@
+//! The server's side of the pages' server functions ([`app::api::port::Backend`]): every call
+//! checks the caller's role in the project, then uses the services; errors become the one error
+//! pages understand, internals logged once under a reference.
+
+use std::sync::Arc;
+
+use app::api::port::{Backend, BoxFuture, Caller};
+use app::error::AppError;
+use chrono::Utc;
+use model::access::Role;
+use model::activity::{ActivityFilter, ActivityPage, PAGE_SIZE};
+use model::cluster_view::ClusterRow;
+use model::operation::OperationKind;
+use model::validation::FieldErrors;
+
+use crate::audit::{self, AuditEvent, Visibility};
+use crate::db::Db;
+use crate::services::{Actor, ServiceError, Services};
+
+/// The backend over the services and the audit trail.
+pub struct ConsoleBackend {
+    pub services: Services,
+    pub db: Db,
+}
+
+/// A service error as pages see it.
+pub fn app_error(error: ServiceError) -> AppError {
+    match error {
+        ServiceError::UnknownProject(project) => {
+            AppError::NotFound { message: format!("There is no project {project}.") }
+        }
+        ServiceError::NotFound(what) => AppError::NotFound { message: format!("The {what} does not exist.") },
+        ServiceError::Invalid(errors) => AppError::Invalid { errors },
+        ServiceError::Conflict(message) => AppError::Conflict { message },
+        ServiceError::Provider(error) if error.is_retryable() => AppError::Unavailable {
+            message: "The cloud provider did not answer. Try again in a moment.".into(),
+        },
+        ServiceError::Provider(error) => {
+            let message = error.body().map_or_else(|| error.to_string(), |b| b.message.clone());
+            AppError::Conflict { message: format!("The cloud provider refused: {message}") }
+        }
+        ServiceError::Db(error) => internal(&error),
+    }
+}
+
+fn internal(error: &dyn std::fmt::Display) -> AppError {
+    let reference = uuid::Uuid::new_v4().to_string();
+    tracing::error!(%reference, %error, "request failed");
+    AppError::Internal { reference }
+}
+
+fn actor(caller: &Caller) -> Actor {
+    Actor { username: caller.user.username.clone(), address: caller.address.clone() }
+}
+
+impl ConsoleBackend {
+    /// Refuses (and audits the refusal of) an action `needed` does not allow the caller.
+    async fn require(
+        &self,
+        caller: &Caller,
+        project: &str,
+        needed: Role,
+        action: &str,
+        target: &str,
+    ) -> Result<(), AppError> {
+        if caller.user.may(project, needed) {
+            return Ok(());
+        }
+        if needed > Role::Viewer {
+            let event = AuditEvent {
+                project_id: Some(project.to_string()),
+                actor: caller.user.username.clone(),
+                actor_address: caller.address.clone(),
+                action: action.to_string(),
+                target_kind: Some("cluster".into()),
+                target_id: Some(target.to_string()),
+                target_name: None,
+                outcome: "denied",
+                operation_id: None,
+            };
+            audit::record(&self.db, &event, Utc::now()).await.map_err(|e| internal(&e))?;
+        }
+        Err(AppError::Forbidden {
+            message: format!("This needs the {} role in this project.", needed.label().to_lowercase()),
+        })
+    }
+}
+
+impl Backend for ConsoleBackend {
+    fn clusters<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ClusterRow>, AppError>> {
+        Box::pin(async move {
+            self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
+            let clusters = self.services.list_clusters(project).await.map_err(app_error)?;
+            let mut rows = Vec::with_capacity(clusters.len());
+            for cluster in clusters {
+                let pools = self.services.list_node_pools(project, &cluster.id).await.unwrap_or_default();
+                rows.push(ClusterRow {
+                    nodes_ready: pools.iter().map(|p| p.available_nodes).sum(),
+                    nodes_total: pools.iter().map(|p| p.current_nodes).sum(),
+                    upgrade_available: !cluster.next_upgrade_versions.clone().unwrap_or_default().is_empty()
+                        || !cluster.is_up_to_date,
+                    id: cluster.id,
+                    name: cluster.name,
+                    region: cluster.region,
+                    plan: cluster.plan,
+                    version: cluster.version,
+                    status: cluster.status,
+                    created_at: cluster.created_at,
+                });
+            }
+            rows.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(rows)
+        })
+    }
+
+    fn delete_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        confirm: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(async move {
+            let needed = OperationKind::DeleteCluster.required_role();
+            self.require(caller, project, needed, "operation.delete_cluster", cluster).await?;
+            let found = self.services.get_cluster(project, cluster).await.map_err(app_error)?;
+            if confirm != found.name {
+                let mut errors = FieldErrors::new();
+                errors.add("confirm", format!("Type the cluster's name, {}, to confirm.", found.name));
+                return Err(AppError::Invalid { errors });
+            }
+            // One deletion per cluster and user, however often it is clicked.
+            let key = Some(format!("delete-cluster-{cluster}"));
+            let submitted = self
+                .services
+                .delete_cluster(project, &actor(caller), cluster, key)
+                .await
+                .map_err(app_error)?;
+            Ok(submitted.operation_id.as_str().to_string())
+        })
+    }
+
+    fn activity<'a>(
+        &'a self,
+        caller: &'a Caller,
+        filter: ActivityFilter,
+    ) -> BoxFuture<'a, Result<ActivityPage, AppError>> {
+        Box::pin(async move {
+            let page = filter.page.unwrap_or(1).max(1);
+            let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
+            let (entries, total) = self.audit(caller, &filter, i64::from(PAGE_SIZE), offset).await?;
+            Ok(ActivityPage { entries, total, page })
+        })
+    }
+}
+
+impl ConsoleBackend {
+    /// The caller's view of the audit trail: their projects' events, and console-wide ones
+    /// (sign-ins) for admins.
+    pub async fn audit(
+        &self,
+        caller: &Caller,
+        filter: &ActivityFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<model::activity::AuditEntry>, u64), AppError> {
+        let user = &caller.user;
+        let visibility = Visibility {
+            projects: user.memberships.iter().map(|m| m.project_id.clone()).collect(),
+            console_wide: user.local_mode || user.memberships.iter().any(|m| m.role == Role::Admin),
+        };
+        match audit::query(&self.db, filter, &visibility, limit, offset).await {
+            Err(error) => Err(internal(&error)),
+            Ok(Err(bad)) => {
+                let mut errors = FieldErrors::new();
+                errors.add(bad.field, bad.message);
+                Err(AppError::Invalid { errors })
+            }
+            Ok(Ok(found)) => Ok(found),
+        }
+    }
+}
+
+/// The backend as server functions find it in their context.
+pub fn provide(services: Services, db: Db) -> Arc<dyn Backend> {
+    Arc::new(ConsoleBackend { services, db })
+}
