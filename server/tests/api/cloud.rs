@@ -13,7 +13,7 @@ use provider::client::{Client, ClientConfig, Credentials};
 use provider::emulator::fault::Fault;
 use provider::emulator::{Emulator, EmulatorConfig, serve};
 use server::operations::runner::Runner;
-use server::projects::{Project, Projects};
+use server::projects::{Project, Projects, RoleGroups};
 use server::services::Actor;
 
 use crate::helpers::TestApp;
@@ -44,12 +44,17 @@ impl Cloud {
     }
 
     pub fn projects(&self) -> Projects {
+        self.projects_with(RoleGroups::default())
+    }
+
+    /// The project, its roles given to `groups`.
+    pub fn projects_with(&self, groups: RoleGroups) -> Projects {
         Projects::from_list(vec![Project {
             id: PROJECT.into(),
             name: "Test".into(),
             service_name: SERVICE.into(),
             client: self.client.clone(),
-            groups: Default::default(),
+            groups,
         }])
     }
 

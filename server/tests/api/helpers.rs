@@ -18,6 +18,7 @@ pub struct TestApp {
     pub db: Db,
     pub site: TempDir,
     pub projects: Projects,
+    pub settings: Settings,
     pub state: AppState,
     data: TempDir,
 }
@@ -51,9 +52,15 @@ impl TestApp {
 
     /// A console over a fresh, migrated database, acting in `projects`.
     pub async fn with_projects(projects: Projects) -> Self {
+        Self::with_settings(Settings::load_from(["pilothouse"], |_| None).unwrap(), projects).await
+    }
+
+    /// A console with `settings` over a fresh, migrated database, acting in `projects`.
+    pub async fn with_settings(settings: Settings, projects: Projects) -> Self {
         let mut app = Self::unmigrated().await;
         app.db.migrate().await.expect("migrations apply");
         app.projects = projects;
+        app.settings = settings;
         app.state = app.new_state(false);
         app
     }
@@ -64,8 +71,7 @@ impl TestApp {
     }
 
     fn new_state(&self, hashed: bool) -> AppState {
-        let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
-        AppState::with_site(&settings, self.db.clone(), self.projects.clone(), self.site.path(), hashed)
+        AppState::with_site(&self.settings, self.db.clone(), self.projects.clone(), self.site.path(), hashed)
             .unwrap()
     }
 
@@ -81,7 +87,7 @@ impl TestApp {
         let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
         let state =
             AppState::with_site(&settings, db.clone(), Projects::default(), site.path(), false).unwrap();
-        Self { db, site, projects: Projects::default(), state, data }
+        Self { db, site, projects: Projects::default(), settings, state, data }
     }
 
     /// The router, serving this app's site directory; `hashed` as if cargo-leptos hashed names.

@@ -10,3 +10,4 @@ mod operations;
 mod pages;
 mod runner;
 mod scenarios;
+mod sign_in;

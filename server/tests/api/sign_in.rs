@@ -1,0 +1,278 @@
+//! Sign-in against a stand-in OpenID provider whose answers each test shapes: the happy path
+//! (session id rotated, user resolved, audited), and each failure of the callback — wrong state,
+//! replayed code, wrong nonce, expired or wrongly signed ID token, provider down — ending on a
+//! clear page with no session and an audit event. Runs on both backends, so the session store
+//! is tested on both.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Form, State};
+use axum::http::Request;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Duration, Utc};
+use openidconnect::core::{CoreHmacKey, CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm};
+use openidconnect::{Audience, EmptyAdditionalClaims, IssuerUrl, Nonce, StandardClaims, SubjectIdentifier};
+use serde_json::json;
+use server::config::Settings;
+use server::projects::{Projects, RoleGroups};
+
+use crate::helpers::{TestApp, TestResponse, count};
+
+const CLIENT: &str = "pilothouse";
+const SECRET: &str = "a-client-secret-long-enough-for-hs256";
+
+/// Shapes the next ID token for a sign-in that asked for the given nonce.
+type ShapeFor = fn(&mut Shape, &str);
+
+/// How the stand-in provider signs its next ID token.
+#[derive(Default)]
+struct Shape {
+    nonce: Option<String>,
+    expired: bool,
+    wrong_key: bool,
+}
+
+struct Provider {
+    issuer: String,
+    shape: Mutex<Shape>,
+    used_codes: Mutex<HashSet<String>>,
+}
+
+async fn discovery(State(p): State<Arc<Provider>>) -> Json<serde_json::Value> {
+    let i = &p.issuer;
+    Json(json!({
+        "issuer": i,
+        "authorization_endpoint": format!("{i}/auth"),
+        "token_endpoint": format!("{i}/token"),
+        "userinfo_endpoint": format!("{i}/userinfo"),
+        "jwks_uri": format!("{i}/jwks"),
+        "end_session_endpoint": format!("{i}/session/end"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["HS256"],
+    }))
+}
+
+async fn token(
+    State(p): State<Arc<Provider>>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let code = form.iter().find(|(k, _)| k == "code").map(|(_, v)| v.clone()).unwrap_or_default();
+    if !p.used_codes.lock().unwrap().insert(code) {
+        let error = json!({ "error": "invalid_grant", "error_description": "code already used" });
+        return (axum::http::StatusCode::BAD_REQUEST, Json(error)).into_response();
+    }
+    let shape = p.shape.lock().unwrap();
+    let now = Utc::now();
+    let expiry = if shape.expired { now - Duration::minutes(5) } else { now + Duration::minutes(5) };
+    let claims = CoreIdTokenClaims::new(
+        IssuerUrl::new(p.issuer.clone()).unwrap(),
+        vec![Audience::new(CLIENT.into())],
+        expiry,
+        now - Duration::minutes(6),
+        StandardClaims::new(SubjectIdentifier::new("alice".into())),
+        EmptyAdditionalClaims {},
+    )
+    .set_nonce(shape.nonce.clone().map(Nonce::new));
+    let key = CoreHmacKey::new(if shape.wrong_key { "some-other-secret-entirely-not-it" } else { SECRET });
+    let id_token = CoreIdToken::new(claims, &key, CoreJwsSigningAlgorithm::HmacSha256, None, None).unwrap();
+    Json(json!({
+        "access_token": "access-1",
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "id_token": id_token.to_string(),
+    }))
+    .into_response()
+}
+
+async fn userinfo() -> Json<serde_json::Value> {
+    Json(json!({ "sub": "alice", "preferred_username": "alice", "groups": ["admins"] }))
+}
+
+/// Starts the stand-in provider; returns it and the task serving it.
+async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let provider = Arc::new(Provider { issuer, shape: Mutex::default(), used_codes: Mutex::default() });
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/token", post(token))
+        .route("/userinfo", get(userinfo))
+        .route("/jwks", get(|| async { Json(json!({ "keys": [] })) }))
+        .with_state(provider.clone());
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (provider, task)
+}
+
+async fn console(issuer: &str) -> TestApp {
+    let mut settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
+    settings.oidc_issuer_url = Some(issuer.to_string());
+    settings.oidc_client_id = CLIENT.into();
+    settings.oidc_client_secret = Some(serde_json::from_value(json!(SECRET)).unwrap());
+    settings.role_admin_groups = vec!["admins".into()];
+    settings.public_url = Some("http://127.0.0.1:3000".into());
+    let groups = RoleGroups { admin: vec!["admins".into()], ..RoleGroups::default() };
+    TestApp::with_settings(settings, crate::cloud::Cloud::start().await.projects_with(groups)).await
+}
+
+fn session_cookie(response: &TestResponse) -> Option<String> {
+    response.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        v.strip_prefix("pilothouse_session=").map(|rest| rest.split(';').next().unwrap().to_string())
+    })
+}
+
+async fn visit(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
+    let mut request = Request::get(path);
+    if let Some(id) = cookie {
+        request = request.header("cookie", format!("pilothouse_session={id}"));
+    }
+    app.request(request.body(axum::body::Body::empty()).unwrap(), false).await
+}
+
+fn query_value(url: &str, name: &str) -> String {
+    let query = url.split_once('?').unwrap().1;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{name} in {url}"))
+        .to_string()
+}
+
+/// Starts a sign-in for `/activity`; returns the session cookie, the state and the nonce.
+async fn start(app: &TestApp) -> (String, String, String) {
+    let response = visit(app, "/auth/login?next=%2Factivity", None).await;
+    assert_eq!(response.status, 303, "{}", response.text());
+    let location = response.header("location").unwrap().to_string();
+    assert!(location.contains("code_challenge_method=S256"), "{location}");
+    (
+        session_cookie(&response).expect("a session"),
+        query_value(&location, "state"),
+        query_value(&location, "nonce"),
+    )
+}
+
+async fn failed_sign_ins(app: &TestApp) -> i64 {
+    count(app, "SELECT COUNT(*) FROM audit_events WHERE action = 'session.sign_in' AND outcome = 'failed'")
+        .await
+}
+
+/// Whether `cookie` carries a signed-in session: a page then renders instead of leading to sign-in.
+async fn is_signed_in(app: &TestApp, cookie: &str) -> bool {
+    let response = visit(app, "/plans", Some(cookie)).await;
+    response.status == 200
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_rotates_the_session_id_and_returns_to_the_page_asked_for() {
+    let (provider, _task) = provider().await;
+    let app = console(&provider.issuer).await;
+    assert_eq!(visit(&app, "/activity", None).await.header("location"), Some("/auth/login?next=/activity"));
+    let (cookie, state, nonce) = start(&app).await;
+    provider.shape.lock().unwrap().nonce = Some(nonce);
+    let back = visit(&app, &format!("/auth/callback?code=c1&state={state}"), Some(&cookie)).await;
+    assert_eq!(back.status, 303, "{}", back.text());
+    assert_eq!(back.header("location"), Some("/activity"));
+    let signed_in = session_cookie(&back).expect("a new session id");
+    assert_ne!(signed_in, cookie, "the session id changes at sign-in");
+    assert!(is_signed_in(&app, &signed_in).await);
+    assert!(!is_signed_in(&app, &cookie).await, "the old id is worth nothing");
+    let ok = "SELECT COUNT(*) FROM audit_events WHERE action = 'session.sign_in' AND outcome = 'succeeded' AND actor = 'alice'";
+    assert_eq!(count(&app, ok).await, 1);
+
+    // The same code and state again: refused, audited, no session.
+    let replay = visit(&app, &format!("/auth/callback?code=c1&state={state}"), Some(&signed_in)).await;
+    assert_eq!(replay.status, 400);
+    assert!(replay.text().contains("no sign-in was in progress"), "{}", replay.text());
+    assert_eq!(failed_sign_ins(&app).await, 1);
+    assert!(!is_signed_in(&app, &signed_in).await, "a failed callback ends the session");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_bad_callback_ends_on_a_clear_page_with_no_session_and_an_audit_event() {
+    let (provider, task) = provider().await;
+    let app = console(&provider.issuer).await;
+    let cases: [(&str, ShapeFor, &str); 4] = [
+        ("wrong state", |s, n| s.nonce = Some(n.into()), "does not belong"),
+        ("wrong nonce", |s, _| s.nonce = Some("not-the-nonce".into()), "ID token is not valid"),
+        (
+            "expired",
+            |s, n| {
+                s.nonce = Some(n.into());
+                s.expired = true;
+            },
+            "ID token is not valid",
+        ),
+        (
+            "wrongly signed",
+            |s, n| {
+                *s = Shape { nonce: Some(n.into()), wrong_key: true, ..Shape::default() };
+            },
+            "ID token is not valid",
+        ),
+    ];
+    for (i, (case, shape, says)) in cases.into_iter().enumerate() {
+        let (cookie, state, nonce) = start(&app).await;
+        shape(&mut provider.shape.lock().unwrap(), &nonce);
+        let state = if case == "wrong state" { "forged".to_string() } else { state };
+        let page = visit(&app, &format!("/auth/callback?code=code-{i}&state={state}"), Some(&cookie)).await;
+        assert_eq!(page.status, 400, "{case}: {}", page.text());
+        assert!(
+            page.text().contains("Sign-in failed") && page.text().contains(says),
+            "{case}: {}",
+            page.text()
+        );
+        assert!(!page.text().contains(SECRET));
+        assert!(!is_signed_in(&app, &cookie).await, "{case}: no session");
+        assert_eq!(failed_sign_ins(&app).await, i as i64 + 1, "{case}: audited");
+        *provider.shape.lock().unwrap() = Shape::default();
+    }
+
+    // The provider goes away between the start and the end of a sign-in.
+    let (cookie, state, _) = start(&app).await;
+    task.abort();
+    let _ = task.await;
+    let page = visit(&app, &format!("/auth/callback?code=late&state={state}"), Some(&cookie)).await;
+    assert_eq!(page.status, 400);
+    assert!(page.text().contains("cannot be reached"), "{}", page.text());
+    assert_eq!(failed_sign_ins(&app).await, 5);
+    let down = visit(&app, "/auth/login", None).await;
+    assert_eq!(down.status, 303, "metadata is kept, so the start still works: {}", down.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_that_was_never_reached_gives_a_clear_page() {
+    let app = console("http://127.0.0.1:9").await;
+    let page = visit(&app, "/auth/login?next=/clusters", None).await;
+    assert_eq!(page.status, 502);
+    assert!(
+        page.text().contains("cannot be reached") && page.text().contains("Try again"),
+        "{}",
+        page.text()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_sessions_are_deleted_from_the_store() {
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::SessionStore;
+    let app = TestApp::with_projects(Projects::default()).await;
+    let store = server::auth::store::DbSessionStore::new(&app.db);
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+    };
+    store.create(&mut record).await.unwrap();
+    let mut live = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut live).await.unwrap();
+    store.delete_expired().await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+    assert!(store.load(&live.id).await.unwrap().is_some());
+}
