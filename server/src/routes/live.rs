@@ -6,12 +6,13 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use futures::stream::{self, StreamExt};
+use model::access::{Role, User};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::live::{LiveEvent, Scope, Subscription};
@@ -21,15 +22,20 @@ use crate::state::AppState;
 /// Operations sent when a stream opens.
 const RECENT: i64 = 20;
 
-pub async fn project_events(State(state): State<AppState>, Path(project): Path<String>) -> Response {
-    open(state, Scope::Project(project)).await
+pub async fn project_events(
+    State(state): State<AppState>,
+    user: Option<Extension<User>>,
+    Path(project): Path<String>,
+) -> Response {
+    open(state, user, Scope::Project(project)).await
 }
 
 pub async fn cluster_events(
     State(state): State<AppState>,
+    user: Option<Extension<User>>,
     Path((project, cluster)): Path<(String, String)>,
 ) -> Response {
-    open(state, Scope::Cluster(project, cluster)).await
+    open(state, user, Scope::Cluster(project, cluster)).await
 }
 
 fn not_found(message: String) -> Response {
@@ -37,10 +43,16 @@ fn not_found(message: String) -> Response {
         .into_response()
 }
 
-async fn open(state: AppState, scope: Scope) -> Response {
+async fn open(state: AppState, user: Option<Extension<User>>, scope: Scope) -> Response {
     let (Scope::Project(project) | Scope::Cluster(project, _)) = &scope;
     if state.services.projects.get(project).is_none() {
         return not_found(format!("There is no project {project}."));
+    }
+    // The sign-in gate put the user here; only members of the project may follow it.
+    if !user.is_some_and(|Extension(user)| user.may(project, Role::Viewer)) {
+        let body =
+            serde_json::json!({ "error": "forbidden", "message": "You have no role in this project." });
+        return (StatusCode::FORBIDDEN, Json(body)).into_response();
     }
     let cluster = match &scope {
         Scope::Cluster(_, cluster) => Some(cluster.clone()),

@@ -89,3 +89,19 @@ async fn hashed_bundle_files_are_cached_for_good_but_misses_are_not() {
         app.request(Request::get("/pkg/pilothouse.0123abcd.wasm").body(Body::empty()).unwrap(), false).await;
     assert_eq!(unhashed.header("cache-control"), Some("no-cache"));
 }
+
+#[tokio::test]
+async fn changes_from_other_sites_are_refused() {
+    let app = TestApp::spawn().await;
+    let forged = Request::post("/api/delete_cluster")
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("project=default&cluster=x&confirm=x"))
+        .unwrap();
+    let response = app.request(forged, false).await;
+    assert_eq!(response.status, 403);
+    assert_eq!(response.json()["error"], "cross_site");
+    let fetched =
+        Request::post("/auth/logout").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
+    assert_eq!(app.request(fetched, false).await.status, 403);
+}
