@@ -3,11 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
-use crate::api::current_user;
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
-use crate::components::user_menu::{CurrentUser, UserMenu};
+use crate::components::user_menu::{UserMenu, load_current_user};
 use crate::pages::{ActivityPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage};
 
 /// The whole document, rendered on the server around [`App`].
@@ -37,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(CurrentUser(Resource::new(|| (), |_| current_user())));
+    provide_context(load_current_user());
     // Effects run only in the browser, after hydration: mark the page as interactive (tests and
     // styles can rely on it).
     Effect::new(|_| {
@@ -75,10 +74,11 @@ pub fn App() -> impl IntoView {
             </nav>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/clusters") view=ClustersPage />
-                    <Route path=path!("/activity") view=ActivityPage />
-                    <Route path=path!("/plans") view=PlansPage />
-                    <Route path=path!("/no-access") view=NoAccessPage />
+                    // Rendered whole before the first byte is sent: the first paint has the data.
+                    <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async />
+                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
+                    <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

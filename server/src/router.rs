@@ -28,10 +28,17 @@ const START_PAGE: &str = "/clusters";
 /// Everything else is revalidated on each use.
 const REVALIDATE: &str = "no-cache";
 
+/// The app's routes, worked out once per process: listing them renders the app in a special
+/// mode, which must not run alongside real renders.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The console's router over `state`.
 pub fn app(state: AppState) -> Router {
     let options = state.leptos_options.clone();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let pkg_route = options.site_pkg_dir_route_base();
     let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir));

@@ -15,6 +15,26 @@ pub fn current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
 
+/// Loads the signed-in user: on the server straight from the request (the sign-in gate put it
+/// there), in the browser through the `current_user` server function.
+pub fn load_current_user() -> CurrentUser {
+    #[cfg(feature = "ssr")]
+    let known = crate::api::port::caller().map(|caller| caller.user);
+    CurrentUser(Resource::new(
+        || (),
+        move |_| {
+            #[cfg(feature = "ssr")]
+            let answer = {
+                let known = known.clone();
+                async move { known }
+            };
+            #[cfg(not(feature = "ssr"))]
+            let answer = crate::api::current_user();
+            answer
+        },
+    ))
+}
+
 /// Sign-out as a form, so it is a same-origin POST and works before the page is interactive.
 #[component]
 pub fn SignOutButton() -> impl IntoView {

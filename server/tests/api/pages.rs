@@ -105,3 +105,31 @@ async fn changes_from_other_sites_are_refused() {
         Request::post("/auth/logout").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
     assert_eq!(app.request(fetched, false).await.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_pages_render_at_once_on_one_router() {
+    use tower::ServiceExt;
+    let app = TestApp::spawn().await;
+    // One router, as the server builds it once.
+    let router = app.router(false);
+    let mut renders = Vec::new();
+    for _ in 0..16 {
+        let router = router.clone();
+        renders.push(tokio::spawn(async move {
+            for _ in 0..25 {
+                let request = Request::get("/plans").body(Body::empty()).unwrap();
+                let render = async {
+                    let response = router.clone().oneshot(request).await.unwrap();
+                    assert_eq!(response.status(), 200);
+                    axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap()
+                };
+                tokio::time::timeout(std::time::Duration::from_secs(5), render)
+                    .await
+                    .expect("rendered in time");
+            }
+        }));
+    }
+    for render in renders {
+        render.await.unwrap();
+    }
+}
