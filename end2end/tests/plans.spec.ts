@@ -8,6 +8,8 @@ async function hydrated(page: Page) {
 test('the plan page shows computed downtime budgets', async ({ page }) => {
   await page.goto('/plans');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Plans: Free and Standard');
+  // This console has no identity provider: the header says so.
+  await expect(page.locator('.user-menu')).toContainText('local mode');
   const row = page.locator('#plan-overview').getByRole('row', { name: /Downtime budget per 30-day month/ });
   await expect(row.getByRole('cell').nth(0)).toHaveText('3 h 36 min');
   await expect(row.getByRole('cell').nth(1)).toHaveText('4 min 19 s (43 min 12 s in 1-AZ regions)');

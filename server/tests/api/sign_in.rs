@@ -32,12 +32,16 @@ struct Shape {
     nonce: Option<String>,
     expired: bool,
     wrong_key: bool,
+    /// Access tokens that expire at once, with a refresh token.
+    short_lived: bool,
+    refuse_refresh: bool,
 }
 
 struct Provider {
     issuer: String,
     shape: Mutex<Shape>,
     used_codes: Mutex<HashSet<String>>,
+    refreshes: Mutex<u32>,
 }
 
 async fn discovery(State(p): State<Arc<Provider>>) -> Json<serde_json::Value> {
@@ -60,7 +64,17 @@ async fn token(
     Form(form): Form<Vec<(String, String)>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let code = form.iter().find(|(k, _)| k == "code").map(|(_, v)| v.clone()).unwrap_or_default();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    if field("grant_type") == "refresh_token" {
+        *p.refreshes.lock().unwrap() += 1;
+        if p.shape.lock().unwrap().refuse_refresh {
+            let error = json!({ "error": "invalid_grant", "error_description": "refresh token revoked" });
+            return (axum::http::StatusCode::BAD_REQUEST, Json(error)).into_response();
+        }
+        let answer = json!({ "access_token": "access-2", "token_type": "Bearer", "expires_in": 0, "refresh_token": "refresh-2" });
+        return Json(answer).into_response();
+    }
+    let code = field("code");
     if !p.used_codes.lock().unwrap().insert(code) {
         let error = json!({ "error": "invalid_grant", "error_description": "code already used" });
         return (axum::http::StatusCode::BAD_REQUEST, Json(error)).into_response();
@@ -79,13 +93,17 @@ async fn token(
     .set_nonce(shape.nonce.clone().map(Nonce::new));
     let key = CoreHmacKey::new(if shape.wrong_key { "some-other-secret-entirely-not-it" } else { SECRET });
     let id_token = CoreIdToken::new(claims, &key, CoreJwsSigningAlgorithm::HmacSha256, None, None).unwrap();
-    Json(json!({
+    let mut answer = json!({
         "access_token": "access-1",
         "token_type": "Bearer",
         "expires_in": 300,
         "id_token": id_token.to_string(),
-    }))
-    .into_response()
+    });
+    if shape.short_lived {
+        answer["expires_in"] = json!(0);
+        answer["refresh_token"] = json!("refresh-1");
+    }
+    Json(answer).into_response()
 }
 
 async fn userinfo() -> Json<serde_json::Value> {
@@ -96,7 +114,12 @@ async fn userinfo() -> Json<serde_json::Value> {
 async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let provider = Arc::new(Provider { issuer, shape: Mutex::default(), used_codes: Mutex::default() });
+    let provider = Arc::new(Provider {
+        issuer,
+        shape: Mutex::default(),
+        used_codes: Mutex::default(),
+        refreshes: Mutex::default(),
+    });
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/token", post(token))
@@ -275,4 +298,23 @@ async fn expired_sessions_are_deleted_from_the_store() {
     store.delete_expired().await.unwrap();
     assert!(store.load(&record.id).await.unwrap().is_none());
     assert!(store.load(&live.id).await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_access_token_is_refreshed_and_a_refused_refresh_ends_the_session() {
+    let (provider, _task) = provider().await;
+    let app = console(&provider.issuer).await;
+    let (cookie, state, nonce) = start(&app).await;
+    *provider.shape.lock().unwrap() = Shape { nonce: Some(nonce), short_lived: true, ..Shape::default() };
+    let back = visit(&app, &format!("/auth/callback?code=r1&state={state}"), Some(&cookie)).await;
+    let session = session_cookie(&back).unwrap();
+    assert!(is_signed_in(&app, &session).await, "refreshed, still signed in");
+    assert!(is_signed_in(&app, &session).await);
+    assert_eq!(*provider.refreshes.lock().unwrap(), 2, "one refresh per expired access token");
+
+    provider.shape.lock().unwrap().refuse_refresh = true;
+    assert!(!is_signed_in(&app, &session).await, "the issuer revoked it: signed out");
+    let ended =
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'session.refresh_refused' AND actor = 'alice'";
+    assert_eq!(count(&app, ended).await, 1);
 }
