@@ -4,7 +4,7 @@
 // port with an empty data directory and stops it afterwards; otherwise the tests expect a console
 // at PILOTHOUSE_E2E_URL (default http://127.0.0.1:3000), e.g. one started by `cargo leptos end-to-end`.
 import { defineConfig } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // A second console signs in with the development identity provider (tests/sso.spec.ts).
@@ -15,6 +15,24 @@ const port = process.env.PILOTHOUSE_E2E_PORT ?? '3917';
 const baseURL = bin ? `http://127.0.0.1:${port}` : (process.env.PILOTHOUSE_E2E_URL ?? 'http://127.0.0.1:3000');
 const site = process.env.PILOTHOUSE_SITE_ROOT ?? '../target/site';
 const dataDir = () => mkdtempSync(join(tmpdir(), 'pilothouse-e2e-'));
+// The SSO console has two projects on its emulator; alice is an admin of both, bob of neither.
+const ssoSettings = join(dataDir(), 'pilothouse.toml');
+writeFileSync(
+  ssoSettings,
+  [
+    '[[projects]]',
+    'id = "default"',
+    'name = "Emulator"',
+    'endpoint = "emulator"',
+    '',
+    '[[projects]]',
+    'id = "team-b"',
+    'name = "Team B"',
+    'endpoint = "emulator"',
+    'admin_groups = ["pilothouse-admins"]',
+    '',
+  ].join('\n'),
+);
 
 export default defineConfig({
   testDir: './tests',
@@ -78,6 +96,7 @@ export default defineConfig({
           stderr: 'pipe',
           env: {
             PILOTHOUSE_LISTEN: '127.0.0.1:3918',
+            PILOTHOUSE_CONFIG: ssoSettings,
             PILOTHOUSE_DATA_DIR: dataDir(),
             PILOTHOUSE_SITE_ROOT: site,
             PILOTHOUSE_LOG: 'warn',

@@ -6,7 +6,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
-use crate::components::user_menu::{UserMenu, load_current_user};
+use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
 use crate::pages::{ActivityPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage};
 
 /// The whole document, rendered on the server around [`App`].
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                     "Pilothouse"
                 </a>
                 <div class="header-slot" id="header-slot">
+                    <ProjectSwitcher />
                     <UserMenu />
                 </div>
                 <ThemeSwitcher />

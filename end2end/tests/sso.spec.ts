@@ -85,3 +85,22 @@ test('the activity page lists sign-ins and exports them', async ({ page }) => {
   expect(csv.headers()['content-disposition']).toContain('activity.csv');
   expect(await csv.text()).toContain('"alice"');
 });
+
+test('alice switches projects and searches the list as she types', async ({ page }) => {
+  await createCluster('search-one');
+  await createCluster('search-two');
+  await signIn(page, 'alice');
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await page.getByLabel('Search').fill('search-one');
+  await expect(page.locator('tr[data-cluster]')).toHaveCount(1);
+  await expect(page.locator('tr[data-cluster="search-one"]')).toBeVisible();
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Status').selectOption('notready');
+  await expect(page.getByText('No cluster matches these filters.')).toBeVisible();
+
+  const switcher = page.getByLabel('Project');
+  await expect(switcher.locator('option')).toHaveText(['Emulator', 'Team B']);
+  await switcher.selectOption('team-b');
+  await expect(page).toHaveURL(`${sso.console}/clusters?project=team-b`);
+  await expect(page.locator('.lead')).toContainText('Team B');
+});

@@ -47,6 +47,59 @@ pub fn SignOutButton() -> impl IntoView {
     }
 }
 
+/// The projects the user has a role in; choosing one opens its clusters. Works without scripts
+/// too: the form goes to `/clusters?project=…`.
+#[component]
+pub fn ProjectSwitcher() -> impl IntoView {
+    let user = current_user().0;
+    let query = leptos_router::hooks::use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let navigate = navigate.clone();
+                user.get()
+                    .and_then(Result::ok)
+                    .filter(|user| user.memberships.len() > 1)
+                    .map(move |user| {
+                        let current = query.read().get("project");
+                        let selected = crate::pages::project_of(&user, current.as_deref()).map(|p| p.0);
+                        let options = user
+                            .memberships
+                            .iter()
+                            .map(|m| {
+                                let chosen = selected.as_deref() == Some(m.project_id.as_str());
+                                view! {
+                                    <option value=m.project_id.clone() selected=chosen>
+                                        {m.project_name.clone()}
+                                    </option>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <form class="project-switcher" method="get" action="/clusters">
+                                <label for="project-switcher">"Project"</label>
+                                <select
+                                    id="project-switcher"
+                                    name="project"
+                                    on:change=move |event| {
+                                        let id = event_target_value(&event);
+                                        navigate(&format!("/clusters?project={id}"), Default::default());
+                                    }
+                                >
+                                    {options}
+                                </select>
+                                <noscript>
+                                    <button type="submit" class="button secondary">"Open"</button>
+                                </noscript>
+                            </form>
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn UserMenu() -> impl IntoView {
     let user = current_user().0;

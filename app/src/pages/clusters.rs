@@ -3,22 +3,28 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use model::access::{Role, User};
 use model::cluster_view::ClusterRow;
 use model::operation::OperationKind;
+use model::status::DisplayState;
 
 use crate::api::{delete_cluster, list_clusters};
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 
-/// The project the page shows: the first the user has a role in.
-fn project_of(user: &User) -> Option<(String, String, Role)> {
-    user.memberships.first().map(|m| (m.project_id.clone(), m.project_name.clone(), m.role))
+/// The project the page shows: the one asked for (`?project=`) if the user has a role in it,
+/// else the first they have.
+pub fn project_of(user: &User, wanted: Option<&str>) -> Option<(String, String, Role)> {
+    let chosen = wanted.and_then(|id| user.memberships.iter().find(|m| m.project_id == id));
+    chosen.or(user.memberships.first()).map(|m| (m.project_id.clone(), m.project_name.clone(), m.role))
 }
 
 #[component]
 pub fn ClustersPage() -> impl IntoView {
     let user = current_user().0;
+    let query = use_query_map();
+    let wanted = move || query.read().get("project");
     view! {
         <Title text="Clusters" />
         <section class="page">
@@ -26,7 +32,7 @@ pub fn ClustersPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     user.get()
-                        .map(|user| match user.as_ref().ok().and_then(project_of) {
+                        .map(|user| match user.as_ref().ok().and_then(|u| project_of(u, wanted().as_deref())) {
                             Some((project, name, role)) => {
                                 view! { <ProjectClusters project name role /> }.into_any()
                             }
@@ -55,10 +61,122 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
                         Ok(rows) if rows.is_empty() => {
                             view! { <p class="empty">"This project has no clusters."</p> }.into_any()
                         }
-                        Ok(rows) => view! { <ClusterTable project rows may_delete /> }.into_any(),
+                        Ok(rows) => view! { <FilteredClusters project rows may_delete /> }.into_any(),
                     })
             }}
         </Suspense>
+    }
+}
+
+/// The filters of the list, first taken from the address (`?q=&status=&plan=&region=`).
+#[derive(Clone, Copy)]
+struct Filters {
+    text: RwSignal<String>,
+    state: RwSignal<String>,
+    plan: RwSignal<String>,
+    region: RwSignal<String>,
+}
+
+impl Filters {
+    fn keeps(&self, row: &ClusterRow) -> bool {
+        let text = self.text.read().trim().to_lowercase();
+        let state = self.state.read();
+        let plan = self.plan.read();
+        let region = self.region.read();
+        (text.is_empty() || row.name.to_lowercase().contains(&text) || row.id.starts_with(&text))
+            && (state.is_empty() || *state == state_name(row.status.display_state()))
+            && (plan.is_empty() || *plan == row.plan)
+            && (region.is_empty() || *region == row.region)
+    }
+}
+
+/// The state's name in filters and classes (`ready`, `notready`, …).
+fn state_name(state: DisplayState) -> String {
+    format!("{state:?}").to_lowercase()
+}
+
+/// A `<select>` of `choices` bound to `value`, "All" first.
+fn choice(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    choices: Vec<(String, String)>,
+) -> impl IntoView {
+    let options = choices
+        .into_iter()
+        .map(|(key, text)| {
+            let selected = value.get_untracked() == key;
+            view! { <option value=key selected=selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |event| value.set(event_target_value(&event))>
+                <option value="">"All"</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+/// The list with search and filters, applied as the user types.
+#[component]
+fn FilteredClusters(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> impl IntoView {
+    let query = use_query_map();
+    let initial = |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let filters = Filters {
+        text: RwSignal::new(initial("q")),
+        state: RwSignal::new(initial("status")),
+        plan: RwSignal::new(initial("plan")),
+        region: RwSignal::new(initial("region")),
+    };
+    let distinct = |pick: fn(&ClusterRow) -> String| {
+        let mut values: Vec<String> = rows.iter().map(pick).collect();
+        values.sort();
+        values.dedup();
+        values.into_iter().map(|v| (v.clone(), v)).collect::<Vec<_>>()
+    };
+    let states =
+        [DisplayState::Ready, DisplayState::Installing, DisplayState::Draining, DisplayState::NotReady]
+            .into_iter()
+            .map(|s| (state_name(s), s.label().to_string()))
+            .collect();
+    let plans = distinct(|r| r.plan.clone());
+    let regions = distinct(|r| r.region.clone());
+    let total = rows.len();
+    let all = StoredValue::new(rows);
+    let shown =
+        move || all.with_value(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
+    view! {
+        <form class="filters" role="search" on:submit=|event| event.prevent_default()>
+            <div class="field">
+                <label for="cluster-search">"Search"</label>
+                <input
+                    id="cluster-search"
+                    type="text"
+                    placeholder="name or id"
+                    prop:value=move || filters.text.get()
+                    on:input=move |event| filters.text.set(event_target_value(&event))
+                />
+            </div>
+            {choice("cluster-status", "Status", filters.state, states)}
+            {choice("cluster-plan", "Plan", filters.plan, plans)}
+            {choice("cluster-region", "Region", filters.region, regions)}
+        </form>
+        {move || {
+            let rows = shown();
+            let summary = format!("{} of {total} clusters", rows.len());
+            let project = project.clone();
+            view! {
+                <p class="muted" data-testid="cluster-count">{summary}</p>
+                {if rows.is_empty() {
+                    view! { <p class="empty">"No cluster matches these filters."</p> }.into_any()
+                } else {
+                    view! { <ClusterTable project rows may_delete /> }.into_any()
+                }}
+            }
+        }}
     }
 }
 
@@ -69,7 +187,7 @@ fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> imp
         .map(|row| {
             let project = project.clone();
             let status = row.status.as_wire().to_string();
-            let state = format!("{:?}", row.status.display_state()).to_lowercase();
+            let state = state_name(row.status.display_state());
             let upgrade = if row.upgrade_available { "Available" } else { "Up to date" };
             let created = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
             let delete = may_delete

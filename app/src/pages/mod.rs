@@ -7,7 +7,7 @@ mod not_found;
 mod plans;
 
 pub use activity::ActivityPage;
-pub use clusters::ClustersPage;
+pub use clusters::{ClustersPage, project_of};
 pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;
