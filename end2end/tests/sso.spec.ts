@@ -104,3 +104,11 @@ test('alice switches projects and searches the list as she types', async ({ page
   await expect(page).toHaveURL(`${sso.console}/clusters?project=team-b`);
   await expect(page.locator('.lead')).toContainText('Team B');
 });
+
+test('a cluster created elsewhere appears in the open list without a reload', async ({ page }) => {
+  await signIn(page, 'alice');
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('tr[data-cluster="appears-live"]')).toHaveCount(0);
+  await createCluster('appears-live');
+  await expect(page.locator('tr[data-cluster="appears-live"]')).toBeVisible({ timeout: 20_000 });
+});

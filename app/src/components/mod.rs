@@ -1,4 +1,5 @@
 //! Components shared by several pages.
 
+pub mod live;
 pub mod theme;
 pub mod user_menu;

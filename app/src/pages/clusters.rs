@@ -10,6 +10,7 @@ use model::operation::OperationKind;
 use model::status::DisplayState;
 
 use crate::api::{delete_cluster, list_clusters};
+use crate::components::live::follow_clusters;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 
@@ -144,10 +145,11 @@ fn FilteredClusters(project: String, rows: Vec<ClusterRow>, may_delete: bool) ->
             .collect();
     let plans = distinct(|r| r.plan.clone());
     let regions = distinct(|r| r.region.clone());
-    let total = rows.len();
-    let all = StoredValue::new(rows);
+    // The server-rendered rows, then kept in step with the provider by the live updates.
+    let all = RwSignal::new(rows);
+    follow_clusters(project.clone(), all);
     let shown =
-        move || all.with_value(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
+        move || all.with(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
     view! {
         <form class="filters" role="search" on:submit=|event| event.prevent_default()>
             <div class="field">
@@ -166,7 +168,7 @@ fn FilteredClusters(project: String, rows: Vec<ClusterRow>, may_delete: bool) ->
         </form>
         {move || {
             let rows = shown();
-            let summary = format!("{} of {total} clusters", rows.len());
+            let summary = format!("{} of {} clusters", rows.len(), all.with(Vec::len));
             let project = project.clone();
             view! {
                 <p class="muted" data-testid="cluster-count">{summary}</p>
