@@ -74,7 +74,7 @@ impl ActivityFilter {
         let mut parts: Vec<String> = fields
             .iter()
             .filter_map(|(name, value)| {
-                value.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{name}={}", encode(v)))
+                value.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{name}={}", encode_query_value(v)))
             })
             .collect();
         if let Some(page) = self.page.filter(|p| *p > 1) {
@@ -84,15 +84,19 @@ impl ActivityFilter {
     }
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                (b as char).to_string()
+/// `text` as a URL query value: everything but unreserved characters and `/`, `:` percent-encoded
+/// (so `+` and `&` in a value survive).
+pub fn encode_query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b':' => {
+                out.push(byte as char)
             }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use model::access::{ClientAddress, Membership, Role, User};
+use model::activity::encode_query_value;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -188,7 +189,7 @@ fn is_cross_site(auth: &Auth, request: &Request) -> bool {
 }
 
 /// The client's address, for the audit trail.
-pub fn client_address(request: &Request) -> Option<String> {
+fn client_address(request: &Request) -> Option<String> {
     request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
@@ -200,6 +201,11 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
             "cross_site",
             "Changes are accepted only from the console's own pages.",
         );
+    }
+    // Recorded once for everything after the gate: audit events, sign-in routes, server functions.
+    let address = client_address(&request);
+    if let Some(address) = &address {
+        request.extensions_mut().insert(ClientAddress(address.clone()));
     }
     let path = request.uri().path().to_string();
     if is_public(&path) {
@@ -215,14 +221,14 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
                     "Sessions are not available.",
                 );
             };
-            match signed_in(&auth, oidc, &db, &session, client_address(&request)).await {
+            match signed_in(&auth, oidc, &db, &session, address).await {
                 Some(user) => user,
                 None if is_api(&path) => {
                     return refuse(StatusCode::UNAUTHORIZED, "signed_out", "Sign in to use the console.");
                 }
                 None => {
                     let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
-                    let next = form_urlencoded_component(wanted);
+                    let next = encode_query_value(wanted);
                     return Redirect::to(&format!("/auth/login?next={next}")).into_response();
                 }
             }
@@ -237,9 +243,6 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
             );
         }
         return Redirect::to(NO_ACCESS).into_response();
-    }
-    if let Some(address) = client_address(&request) {
-        request.extensions_mut().insert(ClientAddress(address));
     }
     request.extensions_mut().insert(user);
     next.run(request).await
@@ -289,20 +292,6 @@ async fn signed_in(
         }
     }
     Some(auth.user(&kept.username, &kept.groups))
-}
-
-/// `text` encoded for a URL query value.
-fn form_urlencoded_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// `next` when it is a path of this console (`/clusters?x=1`); `/` otherwise, so sign-in never

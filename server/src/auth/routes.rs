@@ -1,11 +1,12 @@
 //! `/auth/login`, `/auth/callback`, `/auth/logout` and `/auth/signed-out`.
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use chrono::Utc;
+use model::access::ClientAddress;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -26,10 +27,6 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Next {
     next: Option<String>,
-}
-
-fn address(connection: Option<Extension<ConnectInfo<std::net::SocketAddr>>>) -> Option<String> {
-    connection.map(|Extension(ConnectInfo(peer))| peer.ip().to_string())
 }
 
 fn event(actor: &str, action: &str, outcome: &'static str, address: Option<String>) -> AuditEvent {
@@ -82,10 +79,10 @@ struct Callback {
 async fn callback(
     State(state): State<AppState>,
     session: Session,
-    connection: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    recorded: Option<Extension<ClientAddress>>,
     Query(answer): Query<Callback>,
 ) -> Response {
-    let address = address(connection);
+    let address = recorded.map(|Extension(ClientAddress(a))| a);
     let Mode::Oidc(oidc) = &state.auth.mode else {
         return Redirect::to("/").into_response();
     };
@@ -143,7 +140,7 @@ async fn callback(
 async fn logout(
     State(state): State<AppState>,
     session: Session,
-    connection: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    recorded: Option<Extension<ClientAddress>>,
 ) -> Response {
     let Mode::Oidc(oidc) = &state.auth.mode else {
         return Redirect::to("/").into_response();
@@ -153,7 +150,8 @@ async fn logout(
     let Some(user) = user else {
         return Redirect::to("/auth/signed-out").into_response();
     };
-    let signed_out = event(&user.username, "session.sign_out", "succeeded", address(connection));
+    let signed_out =
+        event(&user.username, "session.sign_out", "succeeded", recorded.map(|Extension(ClientAddress(a))| a));
     let _ = audit::record(&state.db, &signed_out, Utc::now()).await;
     match oidc.end_session_url().await {
         Some(url) => Redirect::to(&url).into_response(),
@@ -167,7 +165,7 @@ async fn signed_out() -> Response {
 }
 
 fn failure_page(status: StatusCode, reason: &str, next: &str) -> Response {
-    let retry = format!("/auth/login?next={}", super::form_urlencoded_component(next));
+    let retry = format!("/auth/login?next={}", model::activity::encode_query_value(next));
     let body = format!(
         "<p>You are not signed in: {}.</p>\n<p><a href=\"{}\">Try again</a>. If it keeps failing, tell your \
          administrator what this page says.</p>",

@@ -9,7 +9,7 @@ use model::validation::FieldErrors;
 use model::version::{self, KubeVersion, UpdatePolicy, UpdateStrategy};
 use provider::api::{Cluster, ClusterCreation, ResetCreation, Restart};
 
-use super::{Actor, Change, ServiceError, Services, Submitted, invalid, plan_of};
+use super::{Actor, Change, ServiceError, Services, Submitted, invalid};
 use crate::operations::{params, store};
 
 /// Problems with pools' flavors in a region: unknown there, or out of stock.
@@ -254,9 +254,4 @@ pub fn cluster_change<P>(kind: OperationKind, cluster: &Cluster, parameters: P) 
         target_name: Some(cluster.name.clone()),
         parameters,
     }
-}
-
-/// The plan of `cluster`, for pool rules.
-pub fn plan(cluster: &Cluster) -> model::plan::Plan {
-    plan_of(cluster)
 }

@@ -4,8 +4,8 @@ use model::node_pool::{NodePoolSpec, check_node_limit};
 use model::operation::OperationKind;
 use provider::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolSizing, NodePoolUpdate};
 
-use super::clusters::{check_flavors, plan};
-use super::{Actor, Change, ServiceError, Services, Submitted, provider_error};
+use super::clusters::check_flavors;
+use super::{Actor, Change, ServiceError, Services, Submitted, plan_of, provider_error};
 use crate::operations::{params, store};
 use crate::projects::Project;
 
@@ -51,7 +51,7 @@ impl Services {
     ) -> Result<Submitted, ServiceError> {
         let project_ref = self.project(project)?.clone();
         let cluster = self.cluster(&project_ref, cluster_id).await?;
-        let plan = plan(&cluster);
+        let plan = plan_of(&cluster);
         let mut errors = spec.validate(plan);
         if let Some(region) = self.region(project, &cluster.region).await? {
             errors.check("availabilityZones", spec.check_zone(&region));
@@ -99,7 +99,7 @@ impl Services {
     ) -> Result<Submitted, ServiceError> {
         let project_ref = self.project(project)?.clone();
         let cluster = self.cluster(&project_ref, cluster_id).await?;
-        let plan = plan(&cluster);
+        let plan = plan_of(&cluster);
         let existing = pools(&project_ref, cluster_id).await?;
         let Some(current) = existing.iter().find(|p| p.id == pool_id) else {
             return Err(ServiceError::NotFound(format!("node pool {pool_id}")));
