@@ -15,7 +15,8 @@ const port = process.env.PILOTHOUSE_E2E_PORT ?? '3917';
 const baseURL = bin ? `http://127.0.0.1:${port}` : (process.env.PILOTHOUSE_E2E_URL ?? 'http://127.0.0.1:3000');
 const site = process.env.PILOTHOUSE_SITE_ROOT ?? '../target/site';
 const dataDir = () => mkdtempSync(join(tmpdir(), 'pilothouse-e2e-'));
-// The SSO console has two projects on its emulator; alice is an admin of both, bob of neither.
+// The SSO console has two projects on its emulator; alice is an admin of both, bob (an operator
+// of the first) only a viewer of the second.
 const ssoSettings = join(dataDir(), 'pilothouse.toml');
 writeFileSync(
   ssoSettings,
@@ -30,6 +31,7 @@ writeFileSync(
     'name = "Team B"',
     'endpoint = "emulator"',
     'admin_groups = ["pilothouse-admins"]',
+    'viewer_groups = ["pilothouse-operators"]',
     '',
   ].join('\n'),
 );

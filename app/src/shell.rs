@@ -7,7 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
-use crate::pages::{ActivityPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage};
+use crate::pages::{
+    ActivityPage, ClusterPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage, WizardPage,
+};
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -77,6 +79,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     // Rendered whole before the first byte is sent: the first paint has the data.
                     <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/new") view=WizardPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/new/:step") view=WizardPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/:id") view=ClusterPage ssr=SsrMode::Async />
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />

@@ -1,38 +1,7 @@
 // Single sign-on with the development identity provider: who gets in, who may delete, sign-out.
-import { test, expect, type Page } from '@playwright/test';
-import { createHash } from 'node:crypto';
-import { sso } from '../sso';
-
-const project = '0123456789abcdef0123456789abcdef';
-
-// Creates a cluster in the SSO console's emulator with the provider's own signed API.
-async function createCluster(name: string): Promise<string> {
-  const url = `${sso.emulator}/1.0/cloud/project/${project}/kube`;
-  const body = JSON.stringify({ name, region: 'GRA11', nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1 }] });
-  const timestamp = Math.floor(Date.now() / 1000).toString();
-  const signed = ['pilothouse-emulator-secret', 'pilothouse-emulator-consumer', 'POST', url, body, timestamp].join('+');
-  const response = await fetch(url, {
-    method: 'POST',
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Ovh-Application': 'pilothouse-emulator',
-      'X-Ovh-Consumer': 'pilothouse-emulator-consumer',
-      'X-Ovh-Timestamp': timestamp,
-      'X-Ovh-Signature': '$1$' + createHash('sha1').update(signed).digest('hex'),
-    },
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()).id;
-}
-
-async function signIn(page: Page, user: string, wanted = '/clusters') {
-  await page.goto(`${sso.console}${wanted}`);
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await page.getByLabel('Username').fill(user);
-  await page.getByLabel('Password').fill(`${user}-demo`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+import { test, expect } from '@playwright/test';
+import { createCluster } from '../emulator';
+import { signIn, sso } from '../sso';
 
 test('alice signs in, lands on the page she asked for and may delete', async ({ page }) => {
   await createCluster('for-alice');

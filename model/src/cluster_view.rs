@@ -22,3 +22,55 @@ pub struct ClusterRow {
     /// RFC 3339.
     pub created_at: String,
 }
+
+/// A cluster as its Overview tab shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterOverview {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub plan: String,
+    pub version: String,
+    pub status: Status,
+    /// The API server's address, `https://…`.
+    pub api_url: String,
+    pub update_policy: String,
+    pub kube_proxy_mode: String,
+    /// Versions the cluster can move to next (a minor upgrade).
+    pub next_versions: Vec<String>,
+    /// Whether a patch of the current minor is pending.
+    pub patch_pending: bool,
+    pub node_pools: u32,
+    pub nodes_ready: u32,
+    pub nodes_total: u32,
+    /// Bytes used in etcd and the plan's quota; `None` while the provider cannot tell.
+    pub etcd: Option<EtcdUsage>,
+    pub created_at: String,
+}
+
+/// etcd's use of its quota, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EtcdUsage {
+    pub usage: u64,
+    pub quota: u64,
+}
+
+impl EtcdUsage {
+    /// The share used, in whole percent (0 when there is no quota).
+    pub fn percent(&self) -> u64 {
+        (self.usage * 100).checked_div(self.quota).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etcd_share_in_percent() {
+        assert_eq!(EtcdUsage { usage: 3 * 1024 * 1024, quota: 6400 * 1024 * 1024 }.percent(), 0);
+        assert_eq!(EtcdUsage { usage: 3200, quota: 6400 }.percent(), 50);
+        assert_eq!(EtcdUsage { usage: 1, quota: 0 }.percent(), 0);
+    }
+}

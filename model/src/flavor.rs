@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::node_pool::NodePoolSpec;
 use crate::open_enum::open_enum;
 use crate::resources::NodeShape;
+use crate::validation::FieldErrors;
 
 /// Shown before a user commits to a GPU pool (seed: "GPU worker nodes … may take more than one
 /// hour to reach a ready state").
@@ -112,6 +114,24 @@ impl Flavor {
     }
 }
 
+/// Problems with the pools' flavors among those `region` offers: unknown there, or out of stock.
+pub fn check_pool_flavors(pools: &[NodePoolSpec], flavors: &[Flavor], region: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for (i, pool) in pools.iter().enumerate() {
+        let field = format!("nodePools.{i}.flavorName");
+        match flavors.iter().find(|f| f.name == pool.flavor_name) {
+            None if pool.flavor_name.is_empty() => {}
+            None => errors.add(field, format!("{} is not offered in {region}.", pool.flavor_name)),
+            Some(f) if !f.is_available() => errors.add(
+                field,
+                format!("{} is out of stock in {region} at the moment; choose another flavor.", f.name),
+            ),
+            Some(_) => {}
+        }
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +184,21 @@ mod tests {
         let b3_16 = Flavor { disk_gb: Some(100), ..flavor("b3-16", "b", 4, 16, 0) };
         assert_eq!(b3_16.shape().reserved().cpu_millicores, 170);
         assert!((b3_16.shape().reserved().storage_gb - 30.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn pool_flavors_must_be_offered_and_in_stock() {
+        let pool = |flavor: &str| NodePoolSpec {
+            name: "p".into(),
+            flavor_name: flavor.into(),
+            ..Default::default()
+        };
+        let sold_out = Flavor { state: FlavorState::Unavailable, ..flavor("b3-32", "b", 8, 32, 0) };
+        let offered = [flavor("b3-16", "b", 4, 16, 0), sold_out];
+        let errors =
+            check_pool_flavors(&[pool("b3-16"), pool("x1-1"), pool("b3-32"), pool("")], &offered, "GRA11");
+        assert_eq!(errors.message_for("nodePools.1.flavorName"), Some("x1-1 is not offered in GRA11."));
+        assert!(errors.message_for("nodePools.2.flavorName").unwrap().contains("out of stock"));
+        assert_eq!(errors.iter().count(), 2);
     }
 }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod activity;
 pub mod availability;
+pub mod capabilities;
 pub mod capacity;
 pub mod catalogue;
 pub mod cidr;

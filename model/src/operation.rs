@@ -157,7 +157,23 @@ pub struct OperationError {
     pub query_id: Option<String>,
 }
 
+impl OperationError {
+    /// Whether the same request could succeed on another try: not when the provider (or the
+    /// console) found the request itself wrong, or its target gone.
+    pub fn retry_makes_sense(&self) -> bool {
+        const FINAL: [&str; 3] = ["Client::BadRequest", "Client::NotFound", "Console::Invalid"];
+        !FINAL.iter().any(|class| self.class.starts_with(class))
+    }
+}
+
 impl OperationView {
+    /// Whether the timeline offers Retry: the operation failed, and trying again could help.
+    pub fn retryable(&self) -> bool {
+        self.state == OperationState::Failed
+            && self.kind.is_some()
+            && self.error.as_ref().is_none_or(OperationError::retry_makes_sense)
+    }
+
     /// The timeline's title ("Create node pool"), or the stored kind when unknown.
     pub fn label(&self) -> &'static str {
         self.kind.map_or("Unknown operation", OperationKind::label)
@@ -213,6 +229,18 @@ mod tests {
         assert_eq!(OperationState::from_stored("cancelled"), Some(OperationState::Cancelled));
         assert_eq!(StepState::from_stored("skipped"), Some(StepState::Skipped));
         assert_eq!(StepState::from_stored("nonsense"), None);
+    }
+
+    #[test]
+    fn retry_is_offered_for_failures_another_try_can_mend() {
+        let error =
+            |class: &str| OperationError { class: class.into(), message: String::new(), query_id: None };
+        assert!(error("Server::InternalServerError").retry_makes_sense());
+        assert!(error("Transport").retry_makes_sense());
+        assert!(error("Client::Forbidden").retry_makes_sense());
+        assert!(!error("Client::BadRequest").retry_makes_sense());
+        assert!(!error("Client::NotFound").retry_makes_sense());
+        assert!(!error("Console::Invalid").retry_makes_sense());
     }
 
     #[test]

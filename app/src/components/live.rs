@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use model::cluster_view::ClusterRow;
+use model::operation::OperationView;
 use model::status::Status;
 use serde::Deserialize;
 
@@ -74,31 +75,99 @@ pub fn merge(rows: &mut Vec<ClusterRow>, event: &ClustersEvent) {
     rows.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
-/// Keeps `rows` in step with the project's `clusters` events while the component lives
-/// (browser only; the server-rendered list is the first state).
-pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>) {
+/// A node pool's counts, as the `cluster` event carries them.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LivePool {
+    pub current_nodes: u32,
+    pub available_nodes: u32,
+}
+
+/// The `cluster` event: one cluster and its pools.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ClusterEvent {
+    pub cluster: LiveCluster,
+    pub node_pools: Vec<LivePool>,
+}
+
+/// The `operation` event.
+#[derive(Clone, Debug, Deserialize)]
+pub struct OperationEvent {
+    pub operation: OperationView,
+}
+
+/// `operations` (newest first) with `changed` put in: replaced where it was, else added.
+pub fn merge_operation(operations: &mut Vec<OperationView>, changed: OperationView) {
+    match operations.iter_mut().find(|op| op.id == changed.id) {
+        Some(known) => *known = changed,
+        None => operations.push(changed),
+    }
+    operations.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+}
+
+/// What to do with the data of one kind of event.
+type Handler = (&'static str, Box<dyn Fn(String)>);
+
+/// Calls each handler with the data of its event as the stream at `url` sends them, while the
+/// calling component lives (browser only).
+fn listen(url: String, handlers: Vec<Handler>) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
 
-        let Ok(source) = web_sys::EventSource::new(&format!("/api/projects/{project}/events")) else {
-            return;
-        };
-        let on_clusters =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(text) = event.data().as_string() else { return };
-                if let Ok(update) = serde_json::from_str::<ClustersEvent>(&text) {
-                    rows.update(|rows| merge(rows, &update));
-                }
-            });
-        let _ = source.add_event_listener_with_callback("clusters", on_clusters.as_ref().unchecked_ref());
+        let Ok(source) = web_sys::EventSource::new(&url) else { return };
+        for (event, handle) in handlers {
+            let on_event =
+                Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+                    if let Some(text) = message.data().as_string() {
+                        handle(text);
+                    }
+                });
+            let _ = source.add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
+            on_event.forget();
+        }
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());
-        on_clusters.forget();
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (project, rows);
+    let _ = (url, handlers);
+}
+
+/// Keeps `rows` in step with the project's `clusters` events while the component lives
+/// (browser only; the server-rendered list is the first state).
+pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>) {
+    let on_clusters = move |text: String| {
+        if let Ok(update) = serde_json::from_str::<ClustersEvent>(&text) {
+            rows.update(|rows| merge(rows, &update));
+        }
+    };
+    listen(format!("/api/projects/{project}/events"), vec![("clusters", Box::new(on_clusters))]);
+}
+
+/// Keeps a cluster page in step: `operations` (newest first) with the cluster's operation
+/// events, `cluster` with its state and pools.
+pub fn follow_cluster(
+    project: &str,
+    cluster: &str,
+    operations: RwSignal<Vec<OperationView>>,
+    state: RwSignal<Option<ClusterEvent>>,
+) {
+    let on_operation = move |text: String| {
+        if let Ok(event) = serde_json::from_str::<OperationEvent>(&text) {
+            operations.update(|ops| merge_operation(ops, event.operation));
+        }
+    };
+    let on_cluster = move |text: String| {
+        if let Ok(event) = serde_json::from_str::<ClusterEvent>(&text) {
+            state.set(Some(event));
+        }
+    };
+    listen(
+        format!("/api/projects/{project}/clusters/{cluster}/events"),
+        vec![("operation", Box::new(on_operation)), ("cluster", Box::new(on_cluster))],
+    );
 }
 
 #[cfg(test)]

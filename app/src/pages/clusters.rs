@@ -50,8 +50,15 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
     let project_for_list = project.clone();
     let clusters = Resource::new(move || project_for_list.clone(), list_clusters);
     let may_delete = role.allows(OperationKind::DeleteCluster.required_role());
+    let may_create = role.allows(OperationKind::CreateCluster.required_role());
+    let wizard = StoredValue::new(format!("/clusters/new/plan?project={project}"));
+    let new_cluster =
+        may_create.then(|| view! { <a class="button" href=wizard.get_value()>"New cluster"</a> });
     view! {
-        <p class="lead">"Project " <strong>{name}</strong> " · your role: " {role.label()}</p>
+        <div class="page-head">
+            <p class="lead">"Project " <strong>{name}</strong> " · your role: " {role.label()}</p>
+            {new_cluster}
+        </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading clusters…"</p> }>
             {move || {
                 let project = project.clone();
@@ -60,7 +67,17 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
                     .map(move |result| match result {
                         Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
                         Ok(rows) if rows.is_empty() => {
-                            view! { <p class="empty">"This project has no clusters."</p> }.into_any()
+                            let hint = if may_create {
+                                view! {
+                                    " "
+                                    <a href=wizard.get_value()>"Create the first one"</a>
+                                    ": the wizard checks every choice as you go and shows the cost before anything is created."
+                                }
+                                    .into_any()
+                            } else {
+                                " Clusters appear here once an operator or admin creates one.".into_any()
+                            };
+                            view! { <p class="empty">"This project has no clusters yet." {hint}</p> }.into_any()
                         }
                         Ok(rows) => view! { <FilteredClusters project rows may_delete /> }.into_any(),
                     })
@@ -192,11 +209,14 @@ fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> imp
             let state = state_name(row.status.display_state());
             let upgrade = if row.upgrade_available { "Available" } else { "Up to date" };
             let created = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
+            let link = format!("/clusters/{}?project={project}", row.id);
             let delete = may_delete
                 .then(|| view! { <DeleteCluster project id=row.id.clone() name=row.name.clone() /> });
             view! {
                 <tr data-cluster=row.name.clone()>
-                    <th scope="row">{row.name.clone()}</th>
+                    <th scope="row">
+                        <a href=link>{row.name.clone()}</a>
+                    </th>
                     <td>{row.region}</td>
                     <td>{row.plan}</td>
                     <td>{row.version}</td>

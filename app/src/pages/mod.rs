@@ -1,13 +1,17 @@
 //! One module per page (or group of pages) of the console.
 
 mod activity;
+mod cluster;
 mod clusters;
 mod no_access;
 mod not_found;
 mod plans;
+mod wizard;
 
 pub use activity::ActivityPage;
+pub use cluster::ClusterPage;
 pub use clusters::{ClustersPage, project_of};
 pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;
+pub use wizard::WizardPage;

@@ -112,6 +112,11 @@ impl Client {
         Ok(Self { http, config, time_delta: Mutex::new(None), limiter, tokens: Default::default() })
     }
 
+    /// The API root this client calls (`…/1.0`).
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
     fn delta(&self) -> Option<i64> {
         *self.time_delta.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -9,3 +9,4 @@ pub mod params;
 pub mod runner;
 mod steps;
 pub mod store;
+mod views;

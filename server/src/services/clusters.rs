@@ -1,9 +1,9 @@
 //! Clusters: list, read, and every change to a whole cluster.
 
+use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
-use model::flavor::Flavor;
+use model::flavor::check_pool_flavors;
 use model::name::check_name;
-use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::validation::FieldErrors;
 use model::version::{self, KubeVersion, UpdatePolicy, UpdateStrategy};
@@ -11,26 +11,6 @@ use provider::api::{Cluster, ClusterCreation, ResetCreation, Restart};
 
 use super::{Actor, Change, ServiceError, Services, Submitted, invalid};
 use crate::operations::{params, store};
-
-/// Problems with pools' flavors in a region: unknown there, or out of stock.
-pub fn check_flavors(pools: &[NodePoolSpec], flavors: &[Flavor], region: &str) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    for (i, pool) in pools.iter().enumerate() {
-        match flavors.iter().find(|f| f.name == pool.flavor_name) {
-            None if pool.flavor_name.is_empty() => {}
-            None => errors.add(
-                format!("nodePools.{i}.flavorName"),
-                format!("{} is not offered in {region}.", pool.flavor_name),
-            ),
-            Some(f) if !f.is_available() => errors.add(
-                format!("nodePools.{i}.flavorName"),
-                format!("{} is out of stock in {region} at the moment; choose another flavor.", f.name),
-            ),
-            Some(_) => {}
-        }
-    }
-    errors
-}
 
 impl Services {
     /// Every cluster of the project.
@@ -64,7 +44,7 @@ impl Services {
         };
         let mut errors = spec.validate(&region);
         let flavors = self.flavors(project, &spec.region).await?;
-        errors.append(check_flavors(&spec.node_pools, &flavors, &spec.region));
+        errors.append(check_pool_flavors(&spec.node_pools, &flavors, &spec.region));
         errors.into_result()?;
         let body = ClusterCreation::from(spec);
         let change = Change {
@@ -80,6 +60,18 @@ impl Services {
         };
         self.check_new_name(project, &spec.name).await?;
         self.submit(&project_ref, actor, idempotency_key, change).await
+    }
+
+    /// The provider request that creating `spec` sends, as the runner will send it.
+    pub fn creation_request(&self, project: &str, spec: &ClusterSpec) -> Result<ApiRequest, ServiceError> {
+        let project = self.project(project)?;
+        let body = serde_json::to_string_pretty(&ClusterCreation::from(spec))
+            .map_err(|e| ServiceError::Conflict(format!("the request cannot be written: {e}")))?;
+        Ok(ApiRequest {
+            method: "POST".into(),
+            url: format!("{}/cloud/project/{}/kube", project.client.base_url(), project.service_name),
+            body,
+        })
     }
 
     async fn check_new_name(&self, project: &str, name: &str) -> Result<(), ServiceError> {

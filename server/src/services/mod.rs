@@ -6,6 +6,7 @@ pub mod access;
 pub mod capabilities;
 pub mod clusters;
 pub mod node_pools;
+pub mod operations;
 pub mod settings;
 
 use std::sync::Arc;
@@ -158,26 +159,6 @@ impl Services {
         let cluster = self.cluster(project, id).await?;
         let change = clusters::cluster_change(kind, &cluster, parameters);
         self.submit(project, actor, idempotency_key, change).await
-    }
-
-    /// Cancels an operation of `project` that has not reached the provider yet.
-    pub async fn cancel(&self, project: &str, actor: &Actor, id: &OperationId) -> Result<(), ServiceError> {
-        let project = self.project(project)?;
-        let found = store::view(&self.db, id).await?.filter(|op| op.project_id == project.id);
-        if found.is_none() {
-            return Err(ServiceError::NotFound(format!("operation {}", id.as_str())));
-        }
-        match store::cancel(&self.db, id, &actor.username, actor.address.as_deref(), Utc::now()).await? {
-            store::Cancelled::Yes => Ok(()),
-            store::Cancelled::NotFound => Err(ServiceError::NotFound(format!("operation {}", id.as_str()))),
-            store::Cancelled::AlreadyFinished => {
-                Err(ServiceError::Conflict("The operation has already ended.".into()))
-            }
-            store::Cancelled::TooLate => Err(ServiceError::Conflict(
-                "The provider has already received this request and cannot stop it; it will run to the end."
-                    .into(),
-            )),
-        }
     }
 }
 

@@ -4,10 +4,10 @@ use model::node_pool::{NodePoolSpec, check_node_limit};
 use model::operation::OperationKind;
 use provider::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolSizing, NodePoolUpdate};
 
-use super::clusters::check_flavors;
 use super::{Actor, Change, ServiceError, Services, Submitted, plan_of, provider_error};
 use crate::operations::{params, store};
 use crate::projects::Project;
+use model::flavor::check_pool_flavors;
 
 impl Services {
     pub async fn list_node_pools(&self, project: &str, cluster: &str) -> Result<Vec<NodePool>, ServiceError> {
@@ -57,7 +57,7 @@ impl Services {
             errors.check("availabilityZones", spec.check_zone(&region));
         }
         let flavors = self.flavors(project, &cluster.region).await?;
-        for error in check_flavors(std::slice::from_ref(spec), &flavors, &cluster.region).iter() {
+        for error in check_pool_flavors(std::slice::from_ref(spec), &flavors, &cluster.region).iter() {
             errors.add("flavorName", &error.message);
         }
         let existing = pools(&project_ref, cluster_id).await?;

@@ -8,6 +8,7 @@ mod helpers;
 mod live;
 mod operations;
 mod pages;
+mod retry;
 mod runner;
 mod scenarios;
 mod sign_in;

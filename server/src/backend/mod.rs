@@ -10,13 +10,19 @@ use chrono::Utc;
 use futures::StreamExt;
 use model::access::Role;
 use model::activity::{ActivityFilter, ActivityPage, PAGE_SIZE};
-use model::cluster_view::ClusterRow;
+use model::capabilities::{ApiRequest, Capabilities};
+use model::cluster_spec::ClusterSpec;
+use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::flavor::Flavor;
 use model::operation::OperationKind;
+use model::operation::OperationView;
 use model::validation::FieldErrors;
 
 use crate::audit::{self, AuditEvent, Visibility};
 use crate::db::Db;
 use crate::services::{Actor, ServiceError, Services};
+
+mod clusters;
 
 /// The backend over the services and the audit trail.
 pub struct ConsoleBackend {
@@ -149,6 +155,78 @@ impl Backend for ConsoleBackend {
                 .map_err(app_error)?;
             Ok(submitted.operation_id.as_str().to_string())
         })
+    }
+
+    fn capabilities<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+    ) -> BoxFuture<'a, Result<Capabilities, AppError>> {
+        Box::pin(ConsoleBackend::capabilities(self, caller, project))
+    }
+
+    fn flavors<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        region: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Flavor>, AppError>> {
+        Box::pin(ConsoleBackend::flavors(self, caller, project, region))
+    }
+
+    fn creation_request<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        spec: &'a ClusterSpec,
+    ) -> BoxFuture<'a, Result<ApiRequest, AppError>> {
+        Box::pin(ConsoleBackend::creation_request(self, caller, project, spec))
+    }
+
+    fn create_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        spec: &'a ClusterSpec,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<OperationView, AppError>> {
+        Box::pin(ConsoleBackend::create_cluster(self, caller, project, spec, key))
+    }
+
+    fn cluster_overview<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<ClusterOverview, AppError>> {
+        Box::pin(ConsoleBackend::cluster_overview(self, caller, project, cluster))
+    }
+
+    fn cluster_operations<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<OperationView>, AppError>> {
+        Box::pin(ConsoleBackend::cluster_operations(self, caller, project, cluster))
+    }
+
+    fn operation<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        operation: &'a str,
+    ) -> BoxFuture<'a, Result<OperationView, AppError>> {
+        Box::pin(ConsoleBackend::operation(self, caller, project, operation))
+    }
+
+    fn retry_operation<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        operation: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::retry_operation(self, caller, project, operation))
     }
 
     fn activity<'a>(

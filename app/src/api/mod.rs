@@ -1,0 +1,106 @@
+//! The server functions pages call, and (on the server) the port they reach the backend through.
+//! Each function: find the signed-in user, call one backend method, return its result — rules and
+//! role checks live in the backend.
+
+use leptos::prelude::*;
+use leptos::server_fn;
+use model::access::User;
+use model::activity::{ActivityFilter, ActivityPage};
+use model::capabilities::{ApiRequest, Capabilities};
+use model::cluster_spec::ClusterSpec;
+use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::flavor::Flavor;
+use model::operation::OperationView;
+
+use crate::error::AppError;
+
+/// What the server implements for the pages (server build only).
+#[cfg(feature = "ssr")]
+pub mod port;
+
+/// The signed-in user.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<User, AppError> {
+    port::respond(port::caller().map(|caller| caller.user))
+}
+
+/// The clusters of `project`, as the list shows them.
+#[server(endpoint = "list_clusters")]
+pub async fn list_clusters(project: String) -> Result<Vec<ClusterRow>, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.clusters(&caller, &project).await)
+}
+
+/// Deletes a cluster (admins only) once `confirm` repeats its name; returns the operation id.
+#[server(endpoint = "delete_cluster")]
+pub async fn delete_cluster(project: String, cluster: String, confirm: String) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.delete_cluster(&caller, &project, &cluster, &confirm).await)
+}
+
+/// One page of the audit trail the user may see.
+#[server(endpoint = "activity")]
+pub async fn activity(filter: ActivityFilter) -> Result<ActivityPage, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.activity(&caller, filter).await)
+}
+
+/// Regions, versions and prices for the creation wizard.
+#[server(endpoint = "capabilities")]
+pub async fn get_capabilities(project: String) -> Result<Capabilities, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.capabilities(&caller, &project).await)
+}
+
+/// The flavors of one region.
+#[server(endpoint = "flavors")]
+pub async fn flavors(project: String, region: String) -> Result<Vec<Flavor>, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.flavors(&caller, &project, &region).await)
+}
+
+/// The provider request creating `spec` would send.
+#[server(endpoint = "creation_request", input = server_fn::codec::Json)]
+pub async fn creation_request(project: String, spec: ClusterSpec) -> Result<ApiRequest, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.creation_request(&caller, &project, &spec).await)
+}
+
+/// Creates a cluster (operators and admins); `key` makes a repeated click the same request.
+#[server(endpoint = "create_cluster", input = server_fn::codec::Json)]
+pub async fn create_cluster(
+    project: String,
+    spec: ClusterSpec,
+    key: String,
+) -> Result<OperationView, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.create_cluster(&caller, &project, &spec, &key).await)
+}
+
+/// One cluster, as its Overview tab shows it.
+#[server(endpoint = "cluster_overview")]
+pub async fn get_cluster_overview(project: String, cluster: String) -> Result<ClusterOverview, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.cluster_overview(&caller, &project, &cluster).await)
+}
+
+/// A cluster's running and recent operations.
+#[server(endpoint = "cluster_operations")]
+pub async fn cluster_operations(project: String, cluster: String) -> Result<Vec<OperationView>, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.cluster_operations(&caller, &project, &cluster).await)
+}
+
+/// One operation of the project.
+#[server(endpoint = "operation")]
+pub async fn operation(project: String, operation: String) -> Result<OperationView, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.operation(&caller, &project, &operation).await)
+}
+
+/// Tries a failed operation again; returns the new operation's id.
+#[server(endpoint = "retry_operation")]
+pub async fn retry_operation(project: String, operation: String) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.retry_operation(&caller, &project, &operation).await)
+}

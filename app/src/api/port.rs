@@ -1,0 +1,135 @@
+//! What the server implements for the pages, and how server functions reach it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use model::access::{ClientAddress, User};
+use model::activity::{ActivityFilter, ActivityPage};
+use model::capabilities::{ApiRequest, Capabilities};
+use model::cluster_spec::ClusterSpec;
+use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::flavor::Flavor;
+use model::operation::OperationView;
+
+use crate::error::AppError;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Who asks: the signed-in user and their address.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+    pub address: Option<String>,
+}
+
+/// The backend's side of every server function.
+pub trait Backend: Send + Sync + 'static {
+    fn clusters<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ClusterRow>, AppError>>;
+    /// Queues the deletion after checking the role and that `confirm` is the cluster's name;
+    /// returns the operation id.
+    fn delete_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        confirm: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// What the project can create: regions, versions, prices.
+    fn capabilities<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+    ) -> BoxFuture<'a, Result<Capabilities, AppError>>;
+    /// The flavors offered in a region of the project.
+    fn flavors<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        region: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Flavor>, AppError>>;
+    /// The provider request that creating `spec` sends.
+    fn creation_request<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        spec: &'a ClusterSpec,
+    ) -> BoxFuture<'a, Result<ApiRequest, AppError>>;
+    /// Checks `spec` and queues its creation, once per `key`; returns the operation once the
+    /// provider has the cluster (or it failed, or a few seconds passed).
+    fn create_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        spec: &'a ClusterSpec,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<OperationView, AppError>>;
+    fn cluster_overview<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<ClusterOverview, AppError>>;
+    /// The running and recent operations of a cluster, newest first.
+    fn cluster_operations<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<OperationView>, AppError>>;
+    fn operation<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        operation: &'a str,
+    ) -> BoxFuture<'a, Result<OperationView, AppError>>;
+    /// Queues a failed operation again, as it was asked; returns the new operation id.
+    fn retry_operation<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        operation: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    fn activity<'a>(
+        &'a self,
+        caller: &'a Caller,
+        filter: ActivityFilter,
+    ) -> BoxFuture<'a, Result<ActivityPage, AppError>>;
+}
+
+/// The backend, as the server provides it.
+pub fn backend() -> Result<Arc<dyn Backend>, AppError> {
+    leptos::prelude::use_context::<Arc<dyn Backend>>()
+        .ok_or_else(|| AppError::Internal { reference: "no backend in context".into() })
+}
+
+/// The caller of this request (the server's sign-in gate put the user in the request).
+pub fn caller() -> Result<Caller, AppError> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::SignedOut)?;
+    let user = parts.extensions.get::<User>().cloned().ok_or(AppError::SignedOut)?;
+    let address = parts.extensions.get::<ClientAddress>().map(|a| a.0.clone());
+    Ok(Caller { user, address })
+}
+
+/// `result`, with the HTTP status its error deserves.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let status = match error {
+            AppError::SignedOut => http::StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
+            AppError::NotFound { .. } => http::StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => http::StatusCode::CONFLICT,
+            AppError::Unavailable { .. } => http::StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } => http::StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+    }
+    result
+}

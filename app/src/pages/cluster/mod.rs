@@ -1,0 +1,193 @@
+//! A cluster's page: its Overview (facts, etcd usage, upgrades) and the live timeline of its
+//! operations, both first rendered on the server and then kept current by the cluster's
+//! live-update stream.
+
+mod timeline;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use model::access::Role;
+use model::cluster_view::ClusterOverview;
+use model::operation::OperationView;
+use model::status::Status;
+
+use crate::api::{cluster_operations, get_cluster_overview};
+use crate::components::live::{ClusterEvent, follow_cluster};
+use crate::components::user_menu::current_user;
+use crate::pages::project_of;
+use timeline::Timeline;
+
+#[component]
+pub fn ClusterPage() -> impl IntoView {
+    let user = current_user().0;
+    let query = use_query_map();
+    let params = use_params_map();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                user.get()
+                    .map(|user| {
+                        let wanted = query.read_untracked().get("project");
+                        let id = params.read_untracked().get("id").unwrap_or_default();
+                        match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
+                            Some((project, _, role)) => view! { <ClusterView project id role /> }.into_any(),
+                            None => view! { <p>"You have no project."</p> }.into_any(),
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ClusterView(project: String, id: String, role: Role) -> impl IntoView {
+    let key = (project.clone(), id.clone());
+    let overview = Resource::new(move || key.clone(), |(p, c)| get_cluster_overview(p, c));
+    let key = (project.clone(), id.clone());
+    let history = Resource::new(move || key.clone(), |(p, c)| cluster_operations(p, c));
+    let project = StoredValue::new(project);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
+            {move || {
+                let id = id.clone();
+                overview
+                    .get()
+                    .zip(history.get())
+                    .map(move |found| match found {
+                        (Ok(cluster), Ok(operations)) => {
+                            view! { <Live project=project.get_value() id cluster operations role /> }.into_any()
+                        }
+                        (Err(error), _) | (_, Err(error)) => {
+                            view! {
+                                <Title text="Cluster" />
+                                <section class="page">
+                                    <h1>"Cluster"</h1>
+                                    <p class="error" role="alert">{error.message()}</p>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// The page once loaded: server-rendered facts, then the live stream's.
+#[component]
+fn Live(
+    project: String,
+    id: String,
+    cluster: ClusterOverview,
+    operations: Vec<OperationView>,
+    role: Role,
+) -> impl IntoView {
+    let operations = RwSignal::new(operations);
+    let state = RwSignal::new(None::<ClusterEvent>);
+    follow_cluster(&project, &id, operations, state);
+    let base = StoredValue::new(cluster);
+    let current = Memo::new(move |_| {
+        let mut shown = base.get_value();
+        if let Some(event) = state.get() {
+            shown.status = event.cluster.status.clone();
+            shown.version = event.cluster.version.clone();
+            shown.name = event.cluster.name.clone();
+            shown.next_versions = event.cluster.next_upgrade_versions.clone().unwrap_or_default();
+            shown.patch_pending = !event.cluster.is_up_to_date;
+            shown.node_pools = event.node_pools.len() as u32;
+            shown.nodes_ready = event.node_pools.iter().map(|p| p.available_nodes).sum();
+            shown.nodes_total = event.node_pools.iter().map(|p| p.current_nodes).sum();
+        }
+        shown
+    });
+    let name = move || current.with(|c| c.name.clone());
+    view! {
+        <Title text=name />
+        <section class="page">
+            <p class="breadcrumb">
+                <a href=format!("/clusters?project={project}")>"Clusters"</a>
+                " / "
+            </p>
+            <h1>
+                {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
+            </h1>
+            <nav class="tabs" aria-label="Cluster">
+                <a href="" aria-current="page">"Overview"</a>
+            </nav>
+            <Overview cluster=current />
+            <Timeline project operations role />
+        </section>
+    }
+}
+
+#[component]
+fn StatusBadge(status: Signal<Status>) -> impl IntoView {
+    let class = move || format!("status {}", format!("{:?}", status.get().display_state()).to_lowercase());
+    view! { <span class=class data-testid="cluster-status">{move || status.get().as_wire().to_string()}</span> }
+}
+
+#[component]
+fn Overview(cluster: Memo<ClusterOverview>) -> impl IntoView {
+    let fact = move |pick: fn(&ClusterOverview) -> String| move || cluster.with(pick);
+    let upgrade = move || {
+        cluster.with(|c| match (c.next_versions.first(), c.patch_pending) {
+            (Some(next), _) => format!("Kubernetes {next} is available"),
+            (None, true) => "A patch of this version is available".to_string(),
+            (None, false) => "Up to date".to_string(),
+        })
+    };
+    let etcd = move || {
+        cluster.with(|c| match c.etcd {
+            None => view! { <span class="muted">"Not known yet"</span> }.into_any(),
+            Some(usage) => {
+                let percent = usage.percent();
+                let text = format!(
+                    "{} of {} ({percent} %)",
+                    model::ByteSize::from_bytes(usage.usage),
+                    model::ByteSize::from_bytes(usage.quota)
+                );
+                view! {
+                    <meter min="0" max=usage.quota.to_string() value=usage.usage.to_string() high=(usage.quota / 10 * 8).to_string()>
+                        {text.clone()}
+                    </meter>
+                    " "
+                    <span>{text}</span>
+                }
+                    .into_any()
+            }
+        })
+    };
+    view! {
+        <dl class="facts overview">
+            <dt>"Status"</dt>
+            <dd>{fact(|c| c.status.as_wire().to_string())}</dd>
+            <dt>"Version"</dt>
+            <dd>{fact(|c| c.version.clone())}</dd>
+            <dt>"Plan"</dt>
+            <dd>{fact(|c| c.plan.clone())}</dd>
+            <dt>"Region"</dt>
+            <dd>{fact(|c| c.region.clone())}</dd>
+            <dt>"API server"</dt>
+            <dd>
+                <code>{fact(|c| c.api_url.clone())}</code>
+            </dd>
+            <dt>"Nodes ready"</dt>
+            <dd data-testid="nodes">
+                {fact(|c| format!("{} / {} in {} pool{}", c.nodes_ready, c.nodes_total, c.node_pools, if c.node_pools == 1 { "" } else { "s" }))}
+            </dd>
+            <dt>"etcd usage"</dt>
+            <dd>{etcd}</dd>
+            <dt>"Security patches"</dt>
+            <dd>{fact(|c| c.update_policy.replace('_', " ").to_lowercase())}</dd>
+            <dt>"Upgrade"</dt>
+            <dd>{upgrade}</dd>
+            <dt>"ID"</dt>
+            <dd>
+                <code>{fact(|c| c.id.clone())}</code>
+            </dd>
+            <dt>"Created"</dt>
+            <dd>{fact(|c| c.created_at.replace('T', " ").chars().take(19).collect())}</dd>
+        </dl>
+    }
+}

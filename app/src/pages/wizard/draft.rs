@@ -1,0 +1,382 @@
+//! The wizard's draft: what the user has typed, kept as typed (so nothing is lost between steps
+//! or reloads), and turned into a [`ClusterSpec`] with the model's rules deciding what is wrong.
+
+use std::collections::BTreeMap;
+
+use model::cidr::Ipv4Cidr;
+use model::cluster_spec::{ClusterSpec, PrivateNetwork};
+use model::flavor::{Flavor, check_pool_flavors};
+use model::ip_restriction::parse_entry;
+use model::metadata::{Taint, TaintEffect};
+use model::network::IpAllocationPolicy;
+use model::node_pool::{NodePoolSpec, NodeTemplate};
+use model::plan::Plan;
+use model::region::Region;
+use model::validation::FieldErrors;
+use model::version::{DEFAULT_MINOR, KubeProxyMode, KubeVersion, UpdatePolicy};
+use serde::{Deserialize, Serialize};
+
+/// One node pool as typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolDraft {
+    pub name: String,
+    pub flavor: String,
+    pub desired: String,
+    pub min: String,
+    pub max: String,
+    pub autoscale: bool,
+    pub anti_affinity: bool,
+    pub monthly_billed: bool,
+    pub zone: String,
+    pub floating_ips: bool,
+    /// `key=value` per line.
+    pub labels: String,
+    /// `key=value:Effect` per line (`key:Effect` for an empty value).
+    pub taints: String,
+    /// `key=value` per line.
+    pub annotations: String,
+}
+
+impl Default for PoolDraft {
+    fn default() -> Self {
+        let defaults = NodePoolSpec::default();
+        Self {
+            name: String::new(),
+            flavor: String::new(),
+            desired: "3".into(),
+            min: defaults.min_nodes.to_string(),
+            max: defaults.max_nodes.to_string(),
+            autoscale: false,
+            anti_affinity: false,
+            monthly_billed: false,
+            zone: String::new(),
+            floating_ips: false,
+            labels: String::new(),
+            taints: String::new(),
+            annotations: String::new(),
+        }
+    }
+}
+
+/// The whole draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub name: String,
+    pub plan: Plan,
+    pub region: String,
+    pub version: String,
+    pub update_policy: UpdatePolicy,
+    pub kube_proxy_mode: KubeProxyMode,
+    pub private_network: bool,
+    pub private_network_id: String,
+    pub nodes_subnet_id: String,
+    pub nodes_subnet_cidr: String,
+    pub load_balancers_subnet_id: String,
+    pub subnet_has_gateway: bool,
+    pub custom_ranges: bool,
+    pub pods_cidr: String,
+    pub services_cidr: String,
+    /// One address or range per line.
+    pub allow_list: String,
+    pub pools: Vec<PoolDraft>,
+    /// Makes a repeated Create the same request.
+    pub key: String,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        let ranges = Plan::Standard.cluster_ranges();
+        Self {
+            name: String::new(),
+            plan: Plan::Free,
+            region: String::new(),
+            version: DEFAULT_MINOR.to_string(),
+            update_policy: UpdatePolicy::default(),
+            kube_proxy_mode: KubeProxyMode::default(),
+            private_network: false,
+            private_network_id: String::new(),
+            nodes_subnet_id: String::new(),
+            nodes_subnet_cidr: String::new(),
+            load_balancers_subnet_id: String::new(),
+            subnet_has_gateway: false,
+            custom_ranges: false,
+            pods_cidr: ranges.pods.to_string(),
+            services_cidr: ranges.services.to_string(),
+            allow_list: String::new(),
+            pools: vec![PoolDraft { name: "general".into(), ..PoolDraft::default() }],
+            key: String::new(),
+        }
+    }
+}
+
+fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+fn number(text: &str, field: String, errors: &mut FieldErrors) -> u32 {
+    text.trim().parse().unwrap_or_else(|_| {
+        errors.add(field, "Give a whole number, like 3.");
+        0
+    })
+}
+
+fn cidr(text: &str, field: &str, errors: &mut FieldErrors) -> Option<Ipv4Cidr> {
+    text.trim().parse().map_err(|e| errors.add(field, e)).ok()
+}
+
+fn pairs(text: &str, field: String, errors: &mut FieldErrors) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for line in lines(text) {
+        match line.split_once('=') {
+            Some((key, value)) => {
+                map.insert(key.trim().to_string(), value.trim().to_string());
+            }
+            None => errors.add(field.clone(), format!("Write \"{line}\" as key=value.")),
+        }
+    }
+    map
+}
+
+fn taints(text: &str, field: String, errors: &mut FieldErrors) -> Vec<Taint> {
+    let mut taints = Vec::new();
+    for line in lines(text) {
+        let parsed = line.rsplit_once(':').and_then(|(pair, effect)| {
+            let effect = TaintEffect::ALL.into_iter().find(|e| format!("{e:?}") == effect.trim())?;
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some(Taint { key: key.trim().into(), value: value.trim().into(), effect })
+        });
+        match parsed {
+            Some(taint) => taints.push(taint),
+            None => errors.add(
+                field.clone(),
+                format!(
+                    "Write \"{line}\" as key=value:Effect, the effect one of NoSchedule, PreferNoSchedule, NoExecute."
+                ),
+            ),
+        }
+    }
+    taints
+}
+
+impl PoolDraft {
+    fn to_spec(&self, at: &str, plan: Plan, errors: &mut FieldErrors) -> NodePoolSpec {
+        let field = |name: &str| format!("{at}.{name}");
+        let desired_nodes = number(&self.desired, field("desiredNodes"), errors);
+        NodePoolSpec {
+            name: self.name.trim().to_string(),
+            flavor_name: self.flavor.clone(),
+            desired_nodes,
+            min_nodes: if self.autoscale { number(&self.min, field("minNodes"), errors) } else { 0 },
+            // A fixed pool keeps the provider's default bounds around its size.
+            max_nodes: if self.autoscale {
+                number(&self.max, field("maxNodes"), errors)
+            } else {
+                desired_nodes.max(NodePoolSpec::default().max_nodes)
+            },
+            autoscale: self.autoscale,
+            autoscaling: Default::default(),
+            anti_affinity: self.anti_affinity,
+            monthly_billed: self.monthly_billed,
+            availability_zones: optional(&self.zone).into_iter().collect(),
+            attach_floating_ips: self.floating_ips && plan.floating_ips(),
+            template: NodeTemplate {
+                labels: pairs(&self.labels, field("template.labels"), errors),
+                annotations: pairs(&self.annotations, field("template.annotations"), errors),
+                taints: taints(&self.taints, field("template.taints"), errors),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+impl Draft {
+    /// The spec this draft asks for, and the fields that could not be read as typed.
+    pub fn to_spec(&self) -> (ClusterSpec, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let version = self.version.parse::<KubeVersion>().unwrap_or_else(|e| {
+            errors.add("version", e);
+            DEFAULT_MINOR
+        });
+        let private_network = self.private_network.then(|| PrivateNetwork {
+            private_network_id: self.private_network_id.trim().to_string(),
+            nodes_subnet_id: optional(&self.nodes_subnet_id),
+            nodes_subnet_cidr: optional(&self.nodes_subnet_cidr)
+                .and_then(|text| cidr(&text, "privateNetwork.nodesSubnetCidr", &mut errors)),
+            load_balancers_subnet_id: optional(&self.load_balancers_subnet_id),
+            subnet_has_gateway: self.subnet_has_gateway,
+            ..Default::default()
+        });
+        let ip_allocation_policy = if self.custom_ranges && self.plan.cluster_ranges().configurable {
+            let pods = cidr(&self.pods_cidr, "ipAllocationPolicy.podsIpv4Cidr", &mut errors);
+            let services = cidr(&self.services_cidr, "ipAllocationPolicy.servicesIpv4Cidr", &mut errors);
+            pods.zip(services).map(|(pods_ipv4_cidr, services_ipv4_cidr)| IpAllocationPolicy {
+                pods_ipv4_cidr,
+                services_ipv4_cidr,
+            })
+        } else {
+            None
+        };
+        let mut api_allow_list = Vec::new();
+        for (i, entry) in lines(&self.allow_list).enumerate() {
+            match parse_entry(entry) {
+                Ok(range) if api_allow_list.contains(&range) => {
+                    errors.add("apiAllowList", format!("Line {}: {range} is listed twice.", i + 1))
+                }
+                Ok(range) => api_allow_list.push(range),
+                Err(message) => errors.add("apiAllowList", format!("Line {}: {message}", i + 1)),
+            }
+        }
+        let node_pools = self
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, pool)| pool.to_spec(&format!("nodePools.{i}"), self.plan, &mut errors))
+            .collect();
+        let spec = ClusterSpec {
+            name: self.name.trim().to_string(),
+            region: self.region.clone(),
+            plan: self.plan,
+            version,
+            update_policy: self.update_policy.clone(),
+            kube_proxy_mode: self.kube_proxy_mode.clone(),
+            private_network,
+            ip_allocation_policy,
+            api_allow_list,
+            node_pools,
+        };
+        (spec, errors)
+    }
+
+    /// Everything wrong with the draft: what could not be read, the model's rules in `region`
+    /// (`None` until one is chosen), and the pools' flavors among `flavors` (when known).
+    pub fn errors(&self, region: Option<&Region>, flavors: Option<&[Flavor]>) -> FieldErrors {
+        let (spec, mut errors) = self.to_spec();
+        match region {
+            Some(region) => errors.append(spec.validate(region)),
+            None => {
+                errors.add("region", "Choose a region.");
+                let anywhere = Region { name: String::new(), zones: vec![] };
+                let found = spec.validate(&anywhere);
+                errors.append(found.iter().filter(|e| !e.field.ends_with("availabilityZones")).fold(
+                    FieldErrors::new(),
+                    |mut kept, e| {
+                        kept.add(e.field.clone(), &e.message);
+                        kept
+                    },
+                ));
+            }
+        }
+        if let Some(flavors) = flavors {
+            errors.append(check_pool_flavors(&spec.node_pools, flavors, &self.region));
+        }
+        errors
+    }
+}
+
+/// The wizard's steps, in order: the path segment and the title.
+pub const STEPS: [(&str, &str); 6] = [
+    ("plan", "Name and plan"),
+    ("location", "Location"),
+    ("version", "Version and updates"),
+    ("network", "Network"),
+    ("pools", "Node pools"),
+    ("review", "Review"),
+];
+
+/// The step (index in [`STEPS`]) where the field `path` is entered.
+pub fn step_of(path: &str) -> usize {
+    let first = path.split('.').next().unwrap_or_default();
+    match first {
+        "name" | "plan" => 0,
+        "region" => 1,
+        "version" | "updatePolicy" | "kubeProxyMode" => 2,
+        "privateNetwork" | "ipAllocationPolicy" | "apiAllowList" => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gra() -> Region {
+        Region { name: "GRA11".into(), zones: vec![] }
+    }
+
+    fn draft() -> Draft {
+        let mut draft = Draft { name: "prod".into(), region: "GRA11".into(), ..Draft::default() };
+        draft.pools[0].flavor = "b3-16".into();
+        draft
+    }
+
+    #[test]
+    fn a_filled_in_draft_is_valid_and_round_trips() {
+        assert_eq!(draft().errors(Some(&gra()), None), FieldErrors::new());
+        let json = serde_json::to_string(&draft()).unwrap();
+        assert_eq!(serde_json::from_str::<Draft>(&json).unwrap(), draft());
+        // A draft saved by an older page (fewer fields) still loads.
+        let partial: Draft = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
+        assert_eq!(partial.pools.len(), 1);
+    }
+
+    #[test]
+    fn unreadable_input_is_an_error_at_its_field() {
+        let mut draft = draft();
+        draft.pools[0].desired = "three".into();
+        draft.pools[0].labels = "team=a\nbroken".into();
+        draft.pools[0].taints = "gpu=true:NoSchedule\ngpu".into();
+        draft.allow_list = "203.0.113.7\n300.1.1.1/8".into();
+        let errors = draft.errors(Some(&gra()), None);
+        assert_eq!(errors.message_for("nodePools.0.desiredNodes"), Some("Give a whole number, like 3."));
+        assert!(errors.message_for("nodePools.0.template.labels").unwrap().contains("broken"));
+        assert!(errors.message_for("nodePools.0.template.taints").unwrap().contains("NoSchedule"));
+        assert!(errors.message_for("apiAllowList").unwrap().starts_with("Line 2"));
+        let (spec, _) = draft.to_spec();
+        assert_eq!(spec.node_pools[0].template.taints[0].value, "true");
+        assert_eq!(spec.api_allow_list.len(), 1);
+    }
+
+    #[test]
+    fn the_models_rules_decide() {
+        let mut draft = draft();
+        draft.pools[0].autoscale = true;
+        draft.pools[0].min = "5".into();
+        draft.pools[0].max = "2".into();
+        let errors = draft.errors(Some(&gra()), None);
+        assert!(errors.message_for("nodePools.0.minNodes").is_some());
+        assert!(errors.message_for("nodePools.0.maxNodes").is_some());
+
+        let mut big = Draft { plan: Plan::Free, ..self::draft() };
+        big.pools[0].desired = "101".into();
+        assert!(big.errors(Some(&gra()), None).message_for("nodePools.0.desiredNodes").is_some());
+
+        let mut ranges = Draft { plan: Plan::Standard, custom_ranges: true, ..self::draft() };
+        ranges.services_cidr = "10.240.0.0/16".into();
+        assert!(
+            ranges.errors(Some(&gra()), None).message_for("ipAllocationPolicy.servicesIpv4Cidr").is_some()
+        );
+
+        let unknown = Flavor { name: "b3-8".into(), ..model::catalogue::flavor("b3-8").unwrap() };
+        assert!(draft.errors(Some(&gra()), Some(&[unknown])).message_for("nodePools.0.flavorName").is_some());
+        assert_eq!(draft.errors(None, None).message_for("region"), Some("Choose a region."));
+    }
+
+    #[test]
+    fn fields_belong_to_steps() {
+        assert_eq!(step_of("name"), 0);
+        assert_eq!(step_of("region"), 1);
+        assert_eq!(step_of("version"), 2);
+        assert_eq!(step_of("privateNetwork.nodesSubnetId"), 3);
+        assert_eq!(step_of("ipAllocationPolicy.podsIpv4Cidr"), 3);
+        assert_eq!(step_of("nodePools.1.maxNodes"), 4);
+        assert_eq!(step_of("nodePools"), 4);
+        assert_eq!(STEPS.len(), 6);
+    }
+}

@@ -1,0 +1,257 @@
+//! The create-cluster wizard: six steps, each at its own address
+//! (`/clusters/new/{plan,location,version,network,pools,review}`), over one draft kept in this
+//! browser's storage so that Back, Next, a reload or a sign-in round trip lose nothing. The
+//! model's rules judge the draft as the user types; Next waits only for the step's own errors.
+
+mod draft;
+mod fields;
+mod pools;
+mod review;
+mod steps;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use model::capabilities::Capabilities;
+use model::flavor::Flavor;
+use model::operation::OperationKind;
+use model::region::Region;
+use model::validation::FieldErrors;
+
+use crate::api::{flavors, get_capabilities};
+use crate::components::browser;
+use crate::components::user_menu::current_user;
+use crate::error::AppError;
+use crate::pages::project_of;
+pub use draft::{Draft, STEPS, step_of};
+
+/// What every step works with.
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    pub project: StoredValue<String>,
+    pub draft: RwSignal<Draft>,
+    pub capabilities: Resource<Result<Capabilities, AppError>>,
+    pub flavors: Resource<Result<Vec<Flavor>, AppError>>,
+    pub errors: Memo<FieldErrors>,
+}
+
+impl Wizard {
+    /// The chosen region, as the provider describes it.
+    pub fn region(&self) -> Option<Region> {
+        let name = self.draft.with(|d| d.region.clone());
+        self.capabilities
+            .get()
+            .and_then(Result::ok)
+            .and_then(|caps| caps.regions.into_iter().find(|r| r.name == name))
+    }
+
+    /// The address of step `index`.
+    pub fn href(&self, index: usize) -> String {
+        format!("/clusters/new/{}?project={}", STEPS[index].0, self.project.get_value())
+    }
+}
+
+/// The `localStorage` key of a project's draft.
+fn storage_key(project: &str) -> String {
+    format!("pilothouse-draft-{project}")
+}
+
+/// Forgets the project's draft (after it became a cluster).
+pub fn forget_draft(project: &str) {
+    browser::save(&storage_key(project), None);
+}
+
+#[component]
+pub fn WizardPage() -> impl IntoView {
+    let user = current_user().0;
+    let query = use_query_map();
+    view! {
+        <Title text="New cluster" />
+        <section class="page">
+            <h1>"New cluster"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    user.get()
+                        .map(|user| {
+                            let wanted = query.read_untracked().get("project");
+                            match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
+                                Some((project, _, role))
+                                    if role.allows(OperationKind::CreateCluster.required_role()) => {
+                                    view! { <WizardSteps project /> }.into_any()
+                                }
+                                Some((_, name, role)) => {
+                                    view! {
+                                        <p class="empty" role="alert">
+                                            "Creating clusters needs the operator role in " {name}
+                                            "; yours is " {role.label().to_lowercase()} "."
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                                None => view! { <p>"You have no project."</p> }.into_any(),
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn WizardSteps(project: String) -> impl IntoView {
+    let draft = RwSignal::new(Draft::default());
+    let key = storage_key(&project);
+    // After hydration: bring back this browser's draft, then save every change.
+    let loaded = RwSignal::new(false);
+    {
+        let key = key.clone();
+        Effect::new(move |_| {
+            let saved = browser::load(&key).and_then(|text| serde_json::from_str::<Draft>(&text).ok());
+            let mut restored = saved.unwrap_or_default();
+            if restored.key.is_empty() {
+                restored.key = browser::random_key();
+            }
+            draft.set(restored);
+            loaded.set(true);
+        });
+    }
+    Effect::new(move |_| {
+        let text = draft.with(|d| serde_json::to_string(d).unwrap_or_default());
+        if loaded.get_untracked() {
+            browser::save(&key, Some(&text));
+        }
+    });
+    let project = StoredValue::new(project);
+    let capabilities = Resource::new(move || project.get_value(), get_capabilities);
+    let flavors = Resource::new(
+        move || (project.get_value(), draft.with(|d| d.region.clone())),
+        |(project, region)| async move {
+            if region.is_empty() { Ok(Vec::new()) } else { flavors(project, region).await }
+        },
+    );
+    let errors = Memo::new(move |_| {
+        let caps = capabilities.get().and_then(Result::ok);
+        let region = draft.with(|d| d.region.clone());
+        let region = caps.as_ref().and_then(|c| c.regions.iter().find(|r| r.name == region));
+        let offered = flavors.get().and_then(Result::ok);
+        draft.with(|d| d.errors(region, offered.as_deref().filter(|f| !f.is_empty())))
+    });
+    let wizard = Wizard { project, draft, capabilities, flavors, errors };
+    let params = use_params_map();
+    let step = Memo::new(move |_| {
+        let slug = params.read().get("step").unwrap_or_default();
+        STEPS.iter().position(|(s, _)| *s == slug).unwrap_or(0)
+    });
+    view! {
+        <StepNav wizard step />
+        <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
+            {move || {
+                capabilities
+                    .get()
+                    .map(|caps| match caps {
+                        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+                        Ok(caps) => view! { <StepBody wizard step caps /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// The list of steps: where the user is, which are done, which have problems.
+#[component]
+fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
+    let items = STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, title))| {
+            let problems =
+                move || wizard.errors.with(|e| e.iter().filter(|e| step_of(&e.field) == i).count());
+            let class = move || {
+                let mut class = String::from("step");
+                if step.get() == i {
+                    class.push_str(" current");
+                }
+                if i < 5 && problems() > 0 && step.get() > i {
+                    class.push_str(" invalid");
+                }
+                class
+            };
+            view! {
+                <li class=class>
+                    <A href=wizard.href(i) attr:aria-current=move || (step.get() == i).then_some("step")>
+                        <span class="step-number">{i + 1}</span>
+                        <span>{*title}</span>
+                    </A>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav aria-label="Wizard steps">
+            <ol class="steps">{items}</ol>
+        </nav>
+    }
+}
+
+#[component]
+fn StepBody(wizard: Wizard, step: Memo<usize>, caps: Capabilities) -> impl IntoView {
+    let caps = StoredValue::new(caps);
+    let body = move || match step.get() {
+        0 => view! { <steps::PlanStep wizard /> }.into_any(),
+        1 => {
+            view! { <steps::LocationStep wizard regions=caps.with_value(|c| c.regions.clone()) /> }.into_any()
+        }
+        2 => view! { <steps::VersionStep wizard versions=caps.with_value(|c| c.versions.clone()) /> }
+            .into_any(),
+        3 => view! { <steps::NetworkStep wizard /> }.into_any(),
+        4 => view! { <pools::PoolsStep wizard prices=caps.with_value(|c| c.prices.clone()) /> }.into_any(),
+        _ => view! { <review::ReviewStep wizard prices=caps.with_value(|c| c.prices.clone()) /> }.into_any(),
+    };
+    let problems =
+        move || wizard.errors.with(|e| e.iter().filter(|e| step_of(&e.field) == step.get()).count());
+    let footer = move || {
+        let index = step.get();
+        let back = (index > 0).then(|| {
+            view! {
+                <A href=wizard.href(index - 1) attr:class="button secondary">
+                    "Back"
+                </A>
+            }
+        });
+        let next = (index < STEPS.len() - 1).then(|| {
+            if problems() == 0 {
+                view! {
+                    <A href=wizard.href(index + 1) attr:class="button">
+                        "Next: "
+                        {STEPS[index + 1].1}
+                    </A>
+                }
+                .into_any()
+            } else {
+                let count = problems();
+                let text = if count == 1 {
+                    "Fix the problem above to continue.".to_string()
+                } else {
+                    format!("Fix the {count} problems above to continue.")
+                };
+                view! {
+                    <button type="button" class="button" disabled=true>
+                        "Next: "
+                        {STEPS[index + 1].1}
+                    </button>
+                    <span class="muted">{text}</span>
+                }
+                .into_any()
+            }
+        });
+        view! { <div class="wizard-buttons">{back} {next}</div> }
+    };
+    view! {
+        <form class="wizard card" on:submit=|event| event.prevent_default() novalidate=true>
+            <h2>{move || STEPS[step.get()].1}</h2>
+            {body}
+            {footer}
+        </form>
+    }
+}

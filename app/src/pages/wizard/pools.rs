@@ -1,0 +1,339 @@
+//! Step 5: the node pools — for each, a flavor from the region's offer (with what the provider
+//! reserves on every node and what is left for pods), the size, and the pool's options.
+
+use leptos::prelude::*;
+use model::cost::PriceList;
+use model::flavor::{Flavor, GPU_READY_WARNING};
+use model::region::RegionKind;
+use model::resources::{RESERVED_CPU_FORMULA, RESERVED_MEMORY_FORMULA, Resources};
+
+use super::Wizard;
+use super::draft::PoolDraft;
+use super::fields::{Checkbox, Flag, Text, TextField, group_error, message_at};
+
+fn cpu(millicores: u32) -> String {
+    if millicores.is_multiple_of(1000) {
+        format!("{}", millicores / 1000)
+    } else {
+        format!("{:.2}", f64::from(millicores) / 1000.0)
+    }
+}
+
+fn memory(mb: u32) -> String {
+    format!("{:.2} GB", f64::from(mb) / 1000.0)
+}
+
+fn resources(r: Resources) -> String {
+    format!("{} vCPU · {}", cpu(r.cpu_millicores), memory(r.memory_mb))
+}
+
+#[component]
+pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
+    let draft = wizard.draft;
+    let prices = StoredValue::new(prices);
+    let count = Memo::new(move |_| draft.with(|d| d.pools.len()));
+    let add = move |_| {
+        draft.update(|d| {
+            let name = format!("pool-{}", d.pools.len() + 1);
+            d.pools.push(PoolDraft { name, ..PoolDraft::default() });
+        })
+    };
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading the region's flavors…"</p> }>
+            {move || {
+                wizard
+                    .flavors
+                    .get()
+                    .map(|offered| match offered {
+                        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+                        Ok(flavors) => {
+                            let flavors = StoredValue::new(flavors);
+                            (0..count.get())
+                                .map(|i| view! { <PoolEditor wizard index=i flavors prices /> })
+                                .collect_view()
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+        {group_error(wizard.errors, "nodePools")}
+        <button type="button" class="button secondary" on:click=add>
+            "Add a node pool"
+        </button>
+    }
+}
+
+#[component]
+fn PoolEditor(
+    wizard: Wizard,
+    index: usize,
+    flavors: StoredValue<Vec<Flavor>>,
+    prices: StoredValue<PriceList>,
+) -> impl IntoView {
+    let draft = wizard.draft;
+    let errors = wizard.errors;
+    let at = move |name: &str| format!("nodePools.{index}.{name}");
+    let id = move |name: &str| format!("pool-{index}-{name}");
+    let pool = move || draft.with(|d| d.pools.get(index).cloned().unwrap_or_default());
+    let chosen = move || flavors.with_value(|all| all.iter().find(|f| f.name == pool().flavor).cloned());
+    let autoscale = move || pool().autoscale;
+    let three_zone = move || wizard.region().is_some_and(|r| r.kind() == RegionKind::ThreeZone);
+    let zones = move || wizard.region().map(|r| r.zones).unwrap_or_default();
+    let standard = move || draft.with(|d| d.plan.floating_ips());
+    let monthly_offered = move || chosen().is_some_and(|f| f.billing().monthly);
+    let remove = move |_| {
+        draft.update(|d| {
+            if d.pools.len() > 1 && index < d.pools.len() {
+                d.pools.remove(index);
+            }
+        })
+    };
+    let title = move || {
+        let name = pool().name;
+        if name.is_empty() { format!("Node pool {}", index + 1) } else { format!("Node pool {name}") }
+    };
+    view! {
+        <fieldset class="pool card" data-pool=index>
+            <legend>{title}</legend>
+            <TextField
+                id=id("name")
+                label="Pool name"
+                text=Text::Pool(index, |p| &mut p.name)
+                draft
+                errors
+                path=at("name")
+            />
+            <FlavorTable wizard index flavors prices />
+            <Show when=move || chosen().is_some_and(|f| f.is_gpu())>
+                <p class="warning" role="status">{GPU_READY_WARNING}</p>
+            </Show>
+            <div class="field-grid">
+                <TextField
+                    id=id("desired")
+                    label="Nodes"
+                    text=Text::Pool(index, |p| &mut p.desired)
+                    draft
+                    errors
+                    path=at("desiredNodes")
+                    numeric=true
+                />
+                <Show when=autoscale>
+                    <TextField
+                        id=id("min")
+                        label="Minimum nodes"
+                        text=Text::Pool(index, |p| &mut p.min)
+                        draft
+                        errors
+                        path=at("minNodes")
+                        numeric=true
+                    />
+                    <TextField
+                        id=id("max")
+                        label="Maximum nodes"
+                        text=Text::Pool(index, |p| &mut p.max)
+                        draft
+                        errors
+                        path=at("maxNodes")
+                        numeric=true
+                    />
+                </Show>
+            </div>
+            <Checkbox
+                id=id("autoscale")
+                label="Autoscale between a minimum and a maximum"
+                flag=Flag::Pool(index, |p| &mut p.autoscale)
+                draft
+            />
+            <Checkbox
+                id=id("anti-affinity")
+                label="Anti-affinity: every node on a different hypervisor"
+                hint=" (at most 5 nodes)"
+                flag=Flag::Pool(index, |p| &mut p.anti_affinity)
+                draft
+            />
+            <Show when=monthly_offered>
+                <Checkbox
+                    id=id("monthly")
+                    label="Monthly billing"
+                    flag=Flag::Pool(index, |p| &mut p.monthly_billed)
+                    draft
+                />
+            </Show>
+            <Show when=standard>
+                <Checkbox
+                    id=id("floating-ips")
+                    label="A public floating IP for every node"
+                    flag=Flag::Pool(index, |p| &mut p.floating_ips)
+                    draft
+                />
+                <p class="field-error" role="alert">
+                    {move || errors.with(|e| message_at(e, &at("attachFloatingIps")))}
+                </p>
+            </Show>
+            <Show when=three_zone>
+                <div class="field">
+                    <label for=id("zone")>"Zone"</label>
+                    <select
+                        id=id("zone")
+                        on:change=move |event| {
+                            let zone = event_target_value(&event);
+                            draft.update(|d| {
+                                if let Some(pool) = d.pools.get_mut(index) {
+                                    pool.zone = zone;
+                                }
+                            })
+                        }
+                    >
+                        <option value="" selected=move || pool().zone.is_empty()>"Choose a zone"</option>
+                        {move || {
+                            zones()
+                                .into_iter()
+                                .map(|zone| {
+                                    let selected = pool().zone == zone;
+                                    view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    <p class="field-error" role="alert">
+                        {move || errors.with(|e| message_at(e, &at("availabilityZones")))}
+                    </p>
+                </div>
+            </Show>
+            <details class="pool-metadata">
+                <summary>"Labels, taints and annotations"</summary>
+                <TextField
+                    id=id("labels")
+                    label="Labels"
+                    hint="key=value, one per line"
+                    text=Text::Pool(index, |p| &mut p.labels)
+                    draft
+                    errors
+                    path=at("template.labels")
+                    multiline=true
+                />
+                <TextField
+                    id=id("taints")
+                    label="Taints"
+                    hint="key=value:NoSchedule, PreferNoSchedule or NoExecute, one per line"
+                    text=Text::Pool(index, |p| &mut p.taints)
+                    draft
+                    errors
+                    path=at("template.taints")
+                    multiline=true
+                />
+                <TextField
+                    id=id("annotations")
+                    label="Annotations"
+                    hint="key=value, one per line"
+                    text=Text::Pool(index, |p| &mut p.annotations)
+                    draft
+                    errors
+                    path=at("template.annotations")
+                    multiline=true
+                />
+            </details>
+            <Show when=move || draft.with(|d| d.pools.len() > 1)>
+                <button type="button" class="button secondary" on:click=remove>
+                    "Remove this pool"
+                </button>
+            </Show>
+        </fieldset>
+    }
+}
+
+/// The region's flavors, one row each, to choose the pool's.
+#[component]
+fn FlavorTable(
+    wizard: Wizard,
+    index: usize,
+    flavors: StoredValue<Vec<Flavor>>,
+    prices: StoredValue<PriceList>,
+) -> impl IntoView {
+    let draft = wizard.draft;
+    let group = format!("pool-{index}-flavor");
+    let error_id = format!("{group}-error");
+    let rows = flavors.with_value(|all| {
+        all.iter()
+            .map(|flavor| {
+                let shape = flavor.shape();
+                let name = flavor.name.clone();
+                let id = format!("{group}-{name}");
+                let price = prices.with_value(|p| {
+                    p.flavors.get(&name).map(|price| format!("{} {}/h", price.hourly, p.currency))
+                });
+                let available = flavor.is_available();
+                let checked = {
+                    let name = name.clone();
+                    move || draft.with(|d| d.pools.get(index).is_some_and(|p| p.flavor == name))
+                };
+                let choose = {
+                    let name = name.clone();
+                    move |_| {
+                        draft.update(|d| {
+                            if let Some(pool) = d.pools.get_mut(index) {
+                                pool.flavor = name.clone();
+                            }
+                        })
+                    }
+                };
+                let disk = flavor.disk_gb.map_or("—".to_string(), |gb| format!("{gb} GB"));
+                view! {
+                    <tr class:unavailable=!available>
+                        <td>
+                            <input
+                                type="radio"
+                                name=group.clone()
+                                id=id.clone()
+                                disabled=!available
+                                prop:checked=checked
+                                on:change=choose
+                            />
+                        </td>
+                        <th scope="row">
+                            <label for=id.clone()>{name.clone()}</label>
+                            {(!available).then(|| view! { <span class="muted">" out of stock"</span> })}
+                        </th>
+                        <td>{flavor.vcpus}</td>
+                        <td>{format!("{} GB", flavor.ram_gb)}</td>
+                        <td>{flavor.gpus}</td>
+                        <td>{disk}</td>
+                        <td>{resources(shape.reserved())}</td>
+                        <td>{resources(shape.allocatable())}</td>
+                        <td>{price.unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    });
+    let error = move || wizard.errors.with(|e| message_at(e, &format!("nodePools.{index}.flavorName")));
+    let example = prices.with_value(|p| p.is_example);
+    view! {
+        <div class="table-scroll flavor-table" role="radiogroup" aria-labelledby=format!("{group}-caption") aria-describedby=error_id.clone()>
+            <table class="list compact">
+                <caption id=format!("{group}-caption")>
+                    "Flavor"
+                    <span class="muted">
+                        " — reserved per node: CPU " {RESERVED_CPU_FORMULA} ", memory " {RESERVED_MEMORY_FORMULA}
+                        {example.then_some(". Prices are examples, not the provider's.")}
+                    </span>
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col"><span class="visually-hidden">"Choose"</span></th>
+                        <th scope="col">"Flavor"</th>
+                        <th scope="col">"vCPU"</th>
+                        <th scope="col">"RAM"</th>
+                        <th scope="col">"GPU"</th>
+                        <th scope="col">"Disk"</th>
+                        <th scope="col">"Reserved"</th>
+                        <th scope="col">"Allocatable"</th>
+                        <th scope="col">"Price"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="field-error" id=error_id role="alert">{error}</p>
+    }
+}

@@ -1,0 +1,50 @@
+// The SSO console's emulator, called with the provider's own request signatures: to set up
+// clusters made elsewhere and to check what the console really created.
+import { expect } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { sso } from './sso';
+
+export const project = '0123456789abcdef0123456789abcdef';
+export const credentials = {
+  applicationKey: 'pilothouse-emulator',
+  applicationSecret: 'pilothouse-emulator-secret',
+  consumerKey: 'pilothouse-emulator-consumer',
+};
+
+/// One signed call; returns the parsed answer.
+export async function call(method: string, path: string, payload?: unknown): Promise<any> {
+  const url = `${sso.emulator}/1.0${path}`;
+  const body = payload === undefined ? '' : JSON.stringify(payload);
+  const timestamp = Math.floor(Date.now() / 1000).toString();
+  const signed = [credentials.applicationSecret, credentials.consumerKey, method, url, body, timestamp].join('+');
+  const response = await fetch(url, {
+    method,
+    body: payload === undefined ? undefined : body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Ovh-Application': credentials.applicationKey,
+      'X-Ovh-Consumer': credentials.consumerKey,
+      'X-Ovh-Timestamp': timestamp,
+      'X-Ovh-Signature': '$1$' + createHash('sha1').update(signed).digest('hex'),
+    },
+  });
+  expect(response.status, `${method} ${path}`).toBe(200);
+  return response.json();
+}
+
+/// Creates a one-pool Free cluster; returns its id.
+export async function createCluster(name: string): Promise<string> {
+  const body = { name, region: 'GRA11', nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1 }] };
+  return (await call('POST', `/cloud/project/${project}/kube`, body)).id;
+}
+
+/// The project's clusters, each with its pools.
+export async function clusters(): Promise<any[]> {
+  const ids: string[] = await call('GET', `/cloud/project/${project}/kube`);
+  return Promise.all(
+    ids.map(async (id) => ({
+      ...(await call('GET', `/cloud/project/${project}/kube/${id}`)),
+      pools: await call('GET', `/cloud/project/${project}/kube/${id}/nodepool`),
+    })),
+  );
+}

@@ -1,0 +1,147 @@
+//! The cluster calls of the backend: creation (capabilities, the request preview, submitting),
+//! the Overview tab, and following and retrying operations.
+
+use app::api::port::Caller;
+use app::error::AppError;
+use model::access::Role;
+use model::capabilities::{ApiRequest, Capabilities};
+use model::cluster_spec::ClusterSpec;
+use model::cluster_view::{ClusterOverview, EtcdUsage};
+use model::cost::example_prices;
+use model::flavor::Flavor;
+use model::id::OperationId;
+use model::operation::{OperationKind, OperationView};
+
+use super::{ConsoleBackend, actor, app_error};
+
+/// Longest wait, after queueing a creation, for the provider's id of the new cluster.
+const CREATION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl ConsoleBackend {
+    pub(super) async fn capabilities(
+        &self,
+        caller: &Caller,
+        project: &str,
+    ) -> Result<Capabilities, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.capabilities", "").await?;
+        let regions = self.services.regions(project).await.map_err(app_error)?;
+        // The provider's API has no prices: estimates use the example list, labelled as such.
+        Ok(Capabilities { regions, versions: self.services.versions(), prices: example_prices() })
+    }
+
+    pub(super) async fn flavors(
+        &self,
+        caller: &Caller,
+        project: &str,
+        region: &str,
+    ) -> Result<Vec<Flavor>, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.flavors", "").await?;
+        self.services.flavors(project, region).await.map_err(app_error)
+    }
+
+    pub(super) async fn creation_request(
+        &self,
+        caller: &Caller,
+        project: &str,
+        spec: &ClusterSpec,
+    ) -> Result<ApiRequest, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.preview", "").await?;
+        self.services.creation_request(project, spec).map_err(app_error)
+    }
+
+    pub(super) async fn create_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        spec: &ClusterSpec,
+        key: &str,
+    ) -> Result<OperationView, AppError> {
+        let needed = OperationKind::CreateCluster.required_role();
+        self.require(caller, project, needed, "operation.create_cluster", &spec.name).await?;
+        let key = (!key.is_empty()).then(|| format!("create-cluster-{key}"));
+        let submitted =
+            self.services.create_cluster(project, &actor(caller), spec, key).await.map_err(app_error)?;
+        // The page goes to the cluster once the provider has given it an id: wait a little for
+        // the runner's first step.
+        let deadline = tokio::time::Instant::now() + CREATION_WAIT;
+        loop {
+            let operation =
+                self.services.operation(project, &submitted.operation_id).await.map_err(app_error)?;
+            if operation.cluster_id.is_some()
+                || operation.state.is_finished()
+                || tokio::time::Instant::now() >= deadline
+            {
+                return Ok(operation);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    pub(super) async fn cluster_overview(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: &str,
+    ) -> Result<ClusterOverview, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.read", id).await?;
+        let cluster = self.services.get_cluster(project, id).await.map_err(app_error)?;
+        let (pools, etcd) =
+            tokio::join!(self.services.list_node_pools(project, id), self.services.etcd_usage(project, id));
+        // A cluster still installing has no pools or etcd figures to give yet.
+        let pools = pools.unwrap_or_default();
+        Ok(ClusterOverview {
+            api_url: format!("https://{}", cluster.url),
+            update_policy: cluster.update_policy.as_wire().to_string(),
+            kube_proxy_mode: cluster.kube_proxy_mode.as_wire().to_string(),
+            next_versions: cluster.next_upgrade_versions.clone().unwrap_or_default(),
+            patch_pending: !cluster.is_up_to_date,
+            node_pools: pools.len() as u32,
+            nodes_ready: pools.iter().map(|p| p.available_nodes).sum(),
+            nodes_total: pools.iter().map(|p| p.current_nodes).sum(),
+            etcd: etcd.ok().map(|e| EtcdUsage { usage: e.usage, quota: e.quota }),
+            id: cluster.id,
+            name: cluster.name,
+            region: cluster.region,
+            plan: cluster.plan,
+            version: cluster.version,
+            status: cluster.status,
+            created_at: cluster.created_at,
+        })
+    }
+
+    pub(super) async fn cluster_operations(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<Vec<OperationView>, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.operations", cluster).await?;
+        self.services.cluster_operations(project, cluster).await.map_err(app_error)
+    }
+
+    pub(super) async fn operation(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: &str,
+    ) -> Result<OperationView, AppError> {
+        self.require(caller, project, Role::Viewer, "operation.read", id).await?;
+        self.services.operation(project, &OperationId::new(id.to_string())).await.map_err(app_error)
+    }
+
+    pub(super) async fn retry_operation(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: &str,
+    ) -> Result<String, AppError> {
+        self.require(caller, project, Role::Viewer, "operation.read", id).await?;
+        let id = OperationId::new(id.to_string());
+        let failed = self.services.operation(project, &id).await.map_err(app_error)?;
+        let needed = failed.kind.map_or(Role::Admin, OperationKind::required_role);
+        let target = failed.cluster_id.as_deref().unwrap_or_default();
+        self.require(caller, project, needed, "operation.retry", target).await?;
+        let submitted = self.services.retry(project, &actor(caller), &id).await.map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+}
