@@ -309,15 +309,20 @@ fn FlavorTable(
     let error = move || wizard.errors.with(|e| message_at(e, &format!("nodePools.{index}.flavorName")));
     let example = prices.with_value(|p| p.is_example);
     view! {
-        <div class="table-scroll flavor-table" role="radiogroup" aria-labelledby=format!("{group}-caption") aria-describedby=error_id.clone()>
+        <p class="flavor-caption" id=format!("{group}-caption")>
+            <strong>"Flavor"</strong>
+            <span class="muted">
+                " — reserved per node: CPU " {RESERVED_CPU_FORMULA} ", memory " {RESERVED_MEMORY_FORMULA}
+                {example.then_some(". Prices are examples, not the provider's.")}
+            </span>
+        </p>
+        <div
+            class="table-scroll flavor-table"
+            role="radiogroup"
+            aria-labelledby=format!("{group}-caption")
+            aria-describedby=error_id.clone()
+        >
             <table class="list compact">
-                <caption id=format!("{group}-caption")>
-                    "Flavor"
-                    <span class="muted">
-                        " — reserved per node: CPU " {RESERVED_CPU_FORMULA} ", memory " {RESERVED_MEMORY_FORMULA}
-                        {example.then_some(". Prices are examples, not the provider's.")}
-                    </span>
-                </caption>
                 <thead>
                     <tr>
                         <th scope="col"><span class="visually-hidden">"Choose"</span></th>
