@@ -213,3 +213,17 @@ test('a viewer sees no create control, and a forged creation is refused', async 
   expect(forged.status()).toBe(403);
   expect(await names()).not.toContain('forged');
 });
+
+test('the draft survives signing out and in again', async ({ page }) => {
+  await startWizard(page, 'after-sign-in', 'Standard');
+  await next(page);
+  await page.locator('label[for="region-UK1"]').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('button[name="logout"][value="yes"]').click();
+  await expect(page.getByRole('heading', { name: 'Signed out' })).toBeVisible();
+  await signIn(page, 'alice', '/clusters/new/location');
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('#region-UK1')).toBeChecked();
+  await goTo(page, 'Name and plan');
+  await expect(page.getByLabel('Cluster name')).toHaveValue('after-sign-in');
+});
