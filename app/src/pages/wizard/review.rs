@@ -6,7 +6,7 @@ use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
 use model::cost::{CostRange, PriceList};
 use model::flavor::GPU_READY_WARNING;
-use model::operation::OperationView;
+use model::operation::{OperationState, OperationView};
 
 use super::{STEPS, Wizard, forget_draft, step_of};
 use crate::api::{create_cluster, creation_request};
@@ -217,13 +217,18 @@ fn CreateButton(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
         let (project, spec, key) = (project.clone(), spec.clone(), key.clone());
         async move { create_cluster(project, spec, key).await }
     });
-    // Once the provider has the cluster: forget the draft and go to the cluster's page.
-    Effect::new(move |_| {
-        if let Some(Ok(OperationView { cluster_id: Some(cluster), .. })) = create.value().get() {
+    // Once the provider has the cluster: forget the draft and go to the cluster's page. When the
+    // provider refused it, the next Create is a new request: it gets a new key.
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(OperationView { cluster_id: Some(cluster), .. })) => {
             let project = wizard.project.get_value();
             forget_draft(&project);
             navigate(&format!("/clusters/{cluster}?project={project}"), Default::default());
         }
+        Some(Ok(OperationView { state: OperationState::Failed, .. })) => {
+            wizard.draft.update(|d| d.key = browser::random_key());
+        }
+        _ => {}
     });
     let blocked = move || create.pending().get() || wizard.errors.with(|e| !e.is_empty());
     let submit = move |_| {
