@@ -48,3 +48,12 @@ export async function clusters(): Promise<any[]> {
     })),
   );
 }
+
+/// Waits until the cluster `id` is READY at the provider.
+export async function waitUntilReady(id: string) {
+  for (let i = 0; i < 100; i++) {
+    if ((await call('GET', `/cloud/project/${project}/kube/${id}`)).status === 'READY') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`cluster ${id} never became READY`);
+}

@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/new") view=WizardPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/new/:step") view=WizardPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/:id") view=ClusterPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/:id/:tab") view=ClusterPage ssr=SsrMode::Async />
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />

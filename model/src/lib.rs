@@ -28,6 +28,7 @@ mod open_enum;
 pub mod operation;
 pub mod plan;
 pub mod plan_fit;
+pub mod pool_view;
 pub mod region;
 pub mod resources;
 pub mod size;

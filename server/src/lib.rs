@@ -1,6 +1,9 @@
 //! The Pilothouse server: settings, database, HTTP routes, and the Leptos app rendered on the
 //! server. `main.rs` only parses settings and calls [`run`].
 
+// Rendering the app's deeply nested view types on the server needs more room than 128.
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod backend;

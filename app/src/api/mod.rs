@@ -10,7 +10,9 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
+use model::pool_view::PoolView;
 
 use crate::error::AppError;
 
@@ -103,4 +105,43 @@ pub async fn operation(project: String, operation: String) -> Result<OperationVi
 pub async fn retry_operation(project: String, operation: String) -> Result<String, AppError> {
     let caller = port::caller()?;
     port::respond(port::backend()?.retry_operation(&caller, &project, &operation).await)
+}
+
+/// A cluster's node pools with their nodes.
+#[server(endpoint = "node_pools")]
+pub async fn node_pools(project: String, cluster: String) -> Result<Vec<PoolView>, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.node_pools(&caller, &project, &cluster).await)
+}
+
+/// Edits a pool (operators and admins); `key` makes a repeated click the same request.
+#[server(endpoint = "update_node_pool", input = server_fn::codec::Json)]
+pub async fn update_node_pool(
+    project: String,
+    cluster: String,
+    pool: String,
+    spec: NodePoolSpec,
+    key: String,
+) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.update_node_pool(&caller, &project, &cluster, &pool, &spec, &key).await)
+}
+
+/// Deletes a pool (admins); its nodes are drained first.
+#[server(endpoint = "delete_node_pool")]
+pub async fn delete_node_pool(project: String, cluster: String, pool: String) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.delete_node_pool(&caller, &project, &cluster, &pool).await)
+}
+
+/// Removes one node; its pool shrinks by one.
+#[server(endpoint = "remove_node")]
+pub async fn remove_node(
+    project: String,
+    cluster: String,
+    pool: String,
+    node: String,
+) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.remove_node(&caller, &project, &cluster, &pool, &node).await)
 }

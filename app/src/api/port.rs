@@ -10,7 +10,9 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
+use model::pool_view::PoolView;
 
 use crate::error::AppError;
 
@@ -93,6 +95,40 @@ pub trait Backend: Send + Sync + 'static {
         caller: &'a Caller,
         project: &'a str,
         operation: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// The cluster's pools with their nodes.
+    fn node_pools<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<PoolView>, AppError>>;
+    /// Queues a pool's edit (the mutable fields of `spec`); returns the operation id.
+    fn update_node_pool<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        pool: &'a str,
+        spec: &'a NodePoolSpec,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues a pool's deletion (admins); returns the operation id.
+    fn delete_node_pool<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        pool: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues the removal of one node (its pool shrinks by one); returns the operation id.
+    fn remove_node<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        pool: &'a str,
+        node: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     fn activity<'a>(
         &'a self,

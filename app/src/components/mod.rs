@@ -2,5 +2,6 @@
 
 pub mod browser;
 pub mod live;
+pub mod metadata_text;
 pub mod theme;
 pub mod user_menu;

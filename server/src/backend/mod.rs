@@ -14,8 +14,10 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::operation::OperationView;
+use model::pool_view::PoolView;
 use model::validation::FieldErrors;
 
 use crate::audit::{self, AuditEvent, Visibility};
@@ -23,6 +25,7 @@ use crate::db::Db;
 use crate::services::{Actor, ServiceError, Services};
 
 mod clusters;
+mod pools;
 
 /// The backend over the services and the audit trail.
 pub struct ConsoleBackend {
@@ -227,6 +230,48 @@ impl Backend for ConsoleBackend {
         operation: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::retry_operation(self, caller, project, operation))
+    }
+
+    fn node_pools<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<PoolView>, AppError>> {
+        Box::pin(ConsoleBackend::node_pools(self, caller, project, cluster))
+    }
+
+    fn update_node_pool<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        pool: &'a str,
+        spec: &'a NodePoolSpec,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::update_node_pool(self, caller, project, cluster, pool, spec, key))
+    }
+
+    fn delete_node_pool<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        pool: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::delete_node_pool(self, caller, project, cluster, pool))
+    }
+
+    fn remove_node<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        pool: &'a str,
+        node: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::remove_node(self, caller, project, cluster, pool, node))
     }
 
     fn activity<'a>(

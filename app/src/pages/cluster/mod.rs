@@ -2,6 +2,7 @@
 //! operations, both first rendered on the server and then kept current by the cluster's
 //! live-update stream.
 
+mod pools;
 mod timeline;
 
 use leptos::prelude::*;
@@ -10,12 +11,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::access::Role;
 use model::cluster_view::ClusterOverview;
 use model::operation::OperationView;
+use model::pool_view::PoolView;
 use model::status::Status;
 
-use crate::api::{cluster_operations, get_cluster_overview};
+use crate::api::{cluster_operations, get_cluster_overview, node_pools};
 use crate::components::live::{ClusterEvent, follow_cluster};
 use crate::components::user_menu::current_user;
 use crate::pages::project_of;
+use pools::PoolsTab;
 use timeline::Timeline;
 
 #[component]
@@ -30,8 +33,10 @@ pub fn ClusterPage() -> impl IntoView {
                     .map(|user| {
                         let wanted = query.read_untracked().get("project");
                         let id = params.read_untracked().get("id").unwrap_or_default();
+                        // Each tab is its own address: a new tab renders the page anew.
+                        let tab = params.read().get("tab").unwrap_or_default();
                         match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
-                            Some((project, _, role)) => view! { <ClusterView project id role /> }.into_any(),
+                            Some((project, _, role)) => view! { <ClusterView project id role tab /> }.into_any(),
                             None => view! { <p>"You have no project."</p> }.into_any(),
                         }
                     })
@@ -41,11 +46,20 @@ pub fn ClusterPage() -> impl IntoView {
 }
 
 #[component]
-fn ClusterView(project: String, id: String, role: Role) -> impl IntoView {
+fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl IntoView {
+    let tab = StoredValue::new(tab);
     let key = (project.clone(), id.clone());
     let overview = Resource::new(move || key.clone(), |(p, c)| get_cluster_overview(p, c));
     let key = (project.clone(), id.clone());
     let history = Resource::new(move || key.clone(), |(p, c)| cluster_operations(p, c));
+    // What the tab needs besides, loaded with the rest so the page renders in one piece.
+    let key = (project.clone(), id.clone());
+    let pools = Resource::new(
+        move || key.clone(),
+        move |(p, c)| async move {
+            if tab.get_value() == "pools" { node_pools(p, c).await.map(Some) } else { Ok(None) }
+        },
+    );
     let project = StoredValue::new(project);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
@@ -54,11 +68,13 @@ fn ClusterView(project: String, id: String, role: Role) -> impl IntoView {
                 overview
                     .get()
                     .zip(history.get())
+                    .zip(pools.get())
                     .map(move |found| match found {
-                        (Ok(cluster), Ok(operations)) => {
-                            view! { <Live project=project.get_value() id cluster operations role /> }.into_any()
+                        ((Ok(cluster), Ok(operations)), Ok(pools)) => {
+                            view! { <Live project=project.get_value() id cluster operations pools role tab=tab.get_value() /> }
+                                .into_any()
                         }
-                        (Err(error), _) | (_, Err(error)) => {
+                        ((Err(error), _), _) | ((_, Err(error)), _) | (_, Err(error)) => {
                             view! {
                                 <Title text="Cluster" />
                                 <section class="page">
@@ -81,11 +97,18 @@ fn Live(
     id: String,
     cluster: ClusterOverview,
     operations: Vec<OperationView>,
+    pools: Option<Vec<PoolView>>,
     role: Role,
+    tab: String,
 ) -> impl IntoView {
     let operations = RwSignal::new(operations);
     let state = RwSignal::new(None::<ClusterEvent>);
     follow_cluster(&project, &id, operations, state);
+    // Counts the provider's updates of this cluster: tabs that load more refresh on each.
+    let changes = Memo::new(move |previous: Option<&u64>| {
+        state.track();
+        previous.map_or(0, |n| n + 1)
+    });
     let base = StoredValue::new(cluster);
     let current = Memo::new(move |_| {
         let mut shown = base.get_value();
@@ -112,13 +135,44 @@ fn Live(
             <h1>
                 {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
             </h1>
-            <nav class="tabs" aria-label="Cluster">
-                <a href="" aria-current="page">"Overview"</a>
-            </nav>
-            <Overview cluster=current />
-            <Timeline project operations role />
+            <Tabs project=project.clone() id=id.clone() tab=tab.clone() />
+            {match (tab.as_str(), pools) {
+                ("pools", Some(pools)) => {
+                    let plan = current.with_untracked(|c| c.plan.clone());
+                    view! { <PoolsTab project=project.clone() cluster=id.clone() plan role pools changes /> }
+                        .into_any()
+                }
+                _ => {
+                    view! {
+                        <Overview cluster=current />
+                        <Timeline project=project.clone() operations role />
+                    }
+                        .into_any()
+                }
+            }}
         </section>
     }
+}
+
+/// The cluster page's tabs, each at its own address.
+#[component]
+fn Tabs(project: String, id: String, tab: String) -> impl IntoView {
+    let links = [("", "Overview"), ("pools", "Node pools")]
+        .into_iter()
+        .map(|(slug, title)| {
+            let href = if slug.is_empty() {
+                format!("/clusters/{id}?project={project}")
+            } else {
+                format!("/clusters/{id}/{slug}?project={project}")
+            };
+            view! {
+                <a href=href aria-current=if tab == slug { "page" } else { "false" }>
+                    {title}
+                </a>
+            }
+        })
+        .collect_view();
+    view! { <nav class="tabs" aria-label="Cluster">{links}</nav> }
 }
 
 #[component]

@@ -1,13 +1,10 @@
 //! The wizard's draft: what the user has typed, kept as typed (so nothing is lost between steps
 //! or reloads), and turned into a [`ClusterSpec`] with the model's rules deciding what is wrong.
 
-use std::collections::BTreeMap;
-
 use model::cidr::Ipv4Cidr;
 use model::cluster_spec::{ClusterSpec, PrivateNetwork};
 use model::flavor::{Flavor, check_pool_flavors};
 use model::ip_restriction::parse_entry;
-use model::metadata::{Taint, TaintEffect};
 use model::network::IpAllocationPolicy;
 use model::node_pool::{NodePoolSpec, NodeTemplate};
 use model::plan::Plan;
@@ -15,6 +12,8 @@ use model::region::Region;
 use model::validation::FieldErrors;
 use model::version::{DEFAULT_MINOR, KubeProxyMode, KubeVersion, UpdatePolicy};
 use serde::{Deserialize, Serialize};
+
+use crate::components::metadata_text::{lines, number, pairs, taints};
 
 /// One node pool as typed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,53 +115,8 @@ fn optional(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty())
-}
-
-fn number(text: &str, field: String, errors: &mut FieldErrors) -> u32 {
-    text.trim().parse().unwrap_or_else(|_| {
-        errors.add(field, "Give a whole number, like 3.");
-        0
-    })
-}
-
 fn cidr(text: &str, field: &str, errors: &mut FieldErrors) -> Option<Ipv4Cidr> {
     text.trim().parse().map_err(|e| errors.add(field, e)).ok()
-}
-
-fn pairs(text: &str, field: String, errors: &mut FieldErrors) -> BTreeMap<String, String> {
-    let mut map = BTreeMap::new();
-    for line in lines(text) {
-        match line.split_once('=') {
-            Some((key, value)) => {
-                map.insert(key.trim().to_string(), value.trim().to_string());
-            }
-            None => errors.add(field.clone(), format!("Write \"{line}\" as key=value.")),
-        }
-    }
-    map
-}
-
-fn taints(text: &str, field: String, errors: &mut FieldErrors) -> Vec<Taint> {
-    let mut taints = Vec::new();
-    for line in lines(text) {
-        let parsed = line.rsplit_once(':').and_then(|(pair, effect)| {
-            let effect = TaintEffect::ALL.into_iter().find(|e| format!("{e:?}") == effect.trim())?;
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            Some(Taint { key: key.trim().into(), value: value.trim().into(), effect })
-        });
-        match parsed {
-            Some(taint) => taints.push(taint),
-            None => errors.add(
-                field.clone(),
-                format!(
-                    "Write \"{line}\" as key=value:Effect, the effect one of NoSchedule, PreferNoSchedule, NoExecute."
-                ),
-            ),
-        }
-    }
-    taints
 }
 
 impl PoolDraft {

@@ -25,6 +25,7 @@ use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::project_of;
 pub use draft::{Draft, STEPS, step_of};
+pub use fields::message_at;
 
 /// What every step works with.
 #[derive(Clone, Copy)]
@@ -179,7 +180,7 @@ fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
             };
             view! {
                 <li class=class>
-                    <A href=wizard.href(i) attr:aria-current=move || (step.get() == i).then_some("step")>
+                    <A href=wizard.href(i)>
                         <span class="step-number">{i + 1}</span>
                         <span>{*title}</span>
                     </A>

@@ -1,0 +1,425 @@
+//! The Node pools tab: each pool with its sizes, status and nodes, kept current by the cluster's
+//! live updates; edit the mutable settings (the model judges them, fixed fields are shown with
+//! why), delete a pool, remove one chosen node.
+
+use leptos::prelude::*;
+use model::access::Role;
+use model::node_pool::{NodePoolSpec, check_node_limit};
+use model::operation::OperationKind;
+use model::plan::Plan;
+use model::pool_view::{NodeView, PoolView};
+use model::validation::FieldErrors;
+
+use crate::api::{delete_node_pool, node_pools, remove_node, update_node_pool};
+use crate::components::browser;
+use crate::components::metadata_text::{number, pairs, pairs_text, taints, taints_text};
+use crate::error::AppError;
+use crate::pages::wizard::message_at;
+
+/// What every part of the tab works with.
+#[derive(Clone, Copy)]
+struct Context {
+    project: StoredValue<String>,
+    cluster: StoredValue<String>,
+    plan: Plan,
+    role: Role,
+    pools: RwSignal<Vec<PoolView>>,
+}
+
+#[component]
+pub fn PoolsTab(
+    project: String,
+    cluster: String,
+    plan: String,
+    role: Role,
+    pools: Vec<PoolView>,
+    changes: Memo<u64>,
+) -> impl IntoView {
+    let plan = Plan::ALL.into_iter().find(|p| p.api_value() == plan).unwrap_or(Plan::Standard);
+    let context = Context {
+        project: StoredValue::new(project),
+        cluster: StoredValue::new(cluster),
+        plan,
+        role,
+        pools: RwSignal::new(pools),
+    };
+    view! { <PoolList context changes /> }
+}
+
+/// The pools, first as the server rendered them, then reloaded at each provider update (the
+/// rows stay, so an open editor keeps what is typed).
+#[component]
+fn PoolList(context: Context, changes: Memo<u64>) -> impl IntoView {
+    Effect::new(move |previous: Option<u64>| {
+        let now = changes.get();
+        if previous.is_some_and(|p| p != now) {
+            leptos::task::spawn_local(async move {
+                if let Ok(pools) = node_pools(context.project.get_value(), context.cluster.get_value()).await
+                {
+                    context.pools.set(pools);
+                }
+            });
+        }
+        now
+    });
+    let ids = move || context.pools.with(|pools| pools.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
+    view! {
+        <For each=ids key=|id| id.clone() let:id>
+            <Pool context id />
+        </For>
+        <Show when=move || context.pools.with(Vec::is_empty)>
+            <p class="empty">"This cluster has no node pools."</p>
+        </Show>
+    }
+}
+
+#[component]
+fn Pool(context: Context, id: String) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let pool = Memo::new(move |_| {
+        context.pools.with(|pools| pools.iter().find(|p| p.id == id.get_value()).cloned())
+    });
+    let field =
+        move |pick: fn(&PoolView) -> String| move || pool.with(|p| p.as_ref().map(pick).unwrap_or_default());
+    let editing = RwSignal::new(false);
+    let may_edit = context.role.allows(OperationKind::UpdateNodePool.required_role());
+    let may_delete = context.role.allows(OperationKind::DeleteNodePool.required_role());
+    let name = field(|p| p.spec.name.clone());
+    view! {
+        <section class="pool card" data-pool=name>
+            <h3>
+                {name} " " <span class="muted">{field(|p| p.spec.flavor_name.clone())}</span> " "
+                <span class="status">{field(|p| p.status.as_wire().to_string())}</span>
+            </h3>
+            <dl class="facts">
+                <dt>"Nodes"</dt>
+                <dd data-testid="pool-counts">
+                    {field(|p| {
+                        format!(
+                            "{} desired · {} current · {} available · {} up to date",
+                            p.spec.desired_nodes,
+                            p.current_nodes,
+                            p.available_nodes,
+                            p.up_to_date_nodes,
+                        )
+                    })}
+                </dd>
+                <dt>"Size"</dt>
+                <dd>{field(|p| p.size_status.as_wire().replace('_', " ").to_lowercase())}</dd>
+                <dt>"Autoscaling"</dt>
+                <dd>
+                    {field(|p| {
+                        if p.spec.autoscale {
+                            format!("between {} and {} nodes", p.spec.min_nodes, p.spec.max_nodes)
+                        } else {
+                            "off".into()
+                        }
+                    })}
+                </dd>
+                <dt>"Labels"</dt>
+                <dd data-testid="pool-labels">{field(|p| pairs_text(&p.spec.template.labels).replace('\n', ", "))}</dd>
+                <dt>"Taints"</dt>
+                <dd data-testid="pool-taints">{field(|p| taints_text(&p.spec.template.taints).replace('\n', ", "))}</dd>
+            </dl>
+            <div class="pool-actions">
+                {may_edit
+                    .then(|| {
+                        view! {
+                            <button type="button" class="button secondary" on:click=move |_| editing.update(|e| *e = !*e)>
+                                {move || if editing.get() { "Close the editor" } else { "Edit…" }}
+                            </button>
+                        }
+                    })}
+                {may_delete.then(|| view! { <DeletePool context id=id.get_value() name=name /> })}
+            </div>
+            <Show when=move || editing.get()>
+                {move || pool.get_untracked().map(|pool| view! { <EditPool context pool editing /> })}
+            </Show>
+            <Nodes context pool />
+        </section>
+    }
+    .into_any()
+}
+
+/// The edit form: mutable settings as text, judged by the model as typed.
+#[component]
+fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl IntoView {
+    let current = StoredValue::new(pool.spec.clone());
+    let spec = &pool.spec;
+    let desired = RwSignal::new(spec.desired_nodes.to_string());
+    let min = RwSignal::new(spec.min_nodes.to_string());
+    let max = RwSignal::new(spec.max_nodes.to_string());
+    let autoscale = RwSignal::new(spec.autoscale);
+    let labels = RwSignal::new(pairs_text(&spec.template.labels));
+    let taint_text = RwSignal::new(taints_text(&spec.template.taints));
+    let annotations = RwSignal::new(pairs_text(&spec.template.annotations));
+    let unschedulable = RwSignal::new(spec.template.unschedulable);
+    let floating = RwSignal::new(spec.attach_floating_ips);
+    let key = StoredValue::new(browser::random_key());
+    let pool_id = StoredValue::new(pool.id.clone());
+    // The edited spec: the pool as it is, with the form's fields put in (so every setting the
+    // form does not show is sent back unchanged), and every problem with it.
+    let edited = Memo::new(move |_| {
+        let mut errors = FieldErrors::new();
+        let mut spec = current.get_value();
+        spec.desired_nodes = number(&desired.get(), "desiredNodes".into(), &mut errors);
+        spec.autoscale = autoscale.get();
+        if spec.autoscale {
+            spec.min_nodes = number(&min.get(), "minNodes".into(), &mut errors);
+            spec.max_nodes = number(&max.get(), "maxNodes".into(), &mut errors);
+        }
+        spec.template.labels = pairs(&labels.get(), "template.labels".into(), &mut errors);
+        spec.template.taints = taints(&taint_text.get(), "template.taints".into(), &mut errors);
+        spec.template.annotations = pairs(&annotations.get(), "template.annotations".into(), &mut errors);
+        spec.template.unschedulable = unschedulable.get();
+        spec.attach_floating_ips = floating.get();
+        errors.append(spec.validate(context.plan));
+        errors.append(current.with_value(|c| c.immutable_changes(&spec)));
+        let all: Vec<NodePoolSpec> = context.pools.with(|pools| {
+            pools
+                .iter()
+                .map(|p| if p.id == pool_id.get_value() { spec.clone() } else { p.spec.clone() })
+                .collect()
+        });
+        if let Err(limit) = check_node_limit(context.plan, &all) {
+            errors.add(if spec.autoscale { "maxNodes" } else { "desiredNodes" }, limit);
+        }
+        (spec, errors)
+    });
+    let errors = Memo::new(move |_| edited.with(|(_, e)| e.clone()));
+    let save = Action::new(move |spec: &NodePoolSpec| {
+        let spec = spec.clone();
+        async move {
+            update_node_pool(
+                context.project.get_value(),
+                context.cluster.get_value(),
+                pool_id.get_value(),
+                spec,
+                key.get_value(),
+            )
+            .await
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(false);
+        }
+    });
+    let prefix = StoredValue::new(format!("edit-{}", pool.spec.name));
+    let input = move |name: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      path: &'static str,
+                      multiline: bool| {
+        let id = format!("{}-{name}", prefix.get_value());
+        let error = move || errors.with(|e| message_at(e, path));
+        let control = if multiline {
+            view! {
+                <textarea id=id.clone() rows="3" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            }
+            .into_any()
+        } else {
+            view! {
+                <input id=id.clone() type="text" inputmode="numeric" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            }
+            .into_any()
+        };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                {control}
+                <p class="field-error" id=format!("{id}-error") role="alert">{error}</p>
+            </div>
+        }
+    };
+    let check = |id: String, label: &'static str, value: RwSignal<bool>| {
+        view! {
+            <label class="check" for=id.clone()>
+                <input id=id.clone() type="checkbox" prop:checked=move || value.get() on:change=move |ev| value.set(event_target_checked(&ev)) />
+                <span>{label}</span>
+            </label>
+        }
+    };
+    let fixed = current.with_value(|c| {
+        let zone = c.availability_zones.first().cloned().unwrap_or_else(|| "—".into());
+        [
+            ("Flavor", c.flavor_name.clone(), "flavor"),
+            ("Zone", zone, "zone"),
+            (
+                "Anti-affinity",
+                if c.anti_affinity { "on" } else { "off" }.to_string(),
+                "anti-affinity setting",
+            ),
+            ("Billing", if c.monthly_billed { "monthly" } else { "hourly" }.to_string(), "billing period"),
+        ]
+    });
+    let fixed = fixed
+        .into_iter()
+        .map(|(label, value, what)| {
+            view! {
+                <dt>{label}</dt>
+                <dd>
+                    <span data-fixed=label>{value}</span>
+                    <span class="hint">
+                        {format!(" — fixed when the pool was created; create a new pool with another {what} instead.")}
+                    </span>
+                </dd>
+            }
+        })
+        .collect_view();
+    let outcome = move || {
+        save.value().get().map(|result: Result<String, AppError>| match result {
+            Ok(_) => {
+                view! { <p class="notice" role="status">"Saved; the change is under way."</p> }.into_any()
+            }
+            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+        })
+    };
+    let blocked = move || save.pending().get() || errors.with(|e| !e.is_empty());
+    view! {
+        <form class="pool-editor" on:submit=move |ev| {
+            ev.prevent_default();
+            if !blocked() {
+                save.dispatch(edited.with(|(spec, _)| spec.clone()));
+            }
+        }>
+            <div class="field-grid">
+                {input("desired", "Nodes", desired, "desiredNodes", false)}
+                <Show when=move || autoscale.get()>
+                    {input("min", "Minimum nodes", min, "minNodes", false)}
+                    {input("max", "Maximum nodes", max, "maxNodes", false)}
+                </Show>
+            </div>
+            {check(format!("{}-autoscale", prefix.get_value()), "Autoscale between a minimum and a maximum", autoscale)}
+            {check(format!("{}-unschedulable", prefix.get_value()), "Unschedulable: no new pods on these nodes", unschedulable)}
+            {(context.plan.floating_ips()).then(|| check(format!("{}-floating", prefix.get_value()), "A public floating IP for every node", floating))}
+            {input("labels", "Labels (key=value per line)", labels, "template.labels", true)}
+            {input("taints", "Taints (key=value:Effect per line)", taint_text, "template.taints", true)}
+            {input("annotations", "Annotations (key=value per line)", annotations, "template.annotations", true)}
+            <dl class="facts fixed">{fixed}</dl>
+            <button type="submit" class="button" disabled=blocked>"Save changes"</button>
+            {outcome}
+        </form>
+    }
+}
+
+#[component]
+fn DeletePool(
+    context: Context,
+    id: String,
+    name: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let id = StoredValue::new(id);
+    let delete = Action::new(move |_: &()| {
+        delete_node_pool(context.project.get_value(), context.cluster.get_value(), id.get_value())
+    });
+    let outcome = move || {
+        delete.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="notice" role="status">"Deletion requested."</p> }.into_any(),
+            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! { <button type="button" class="button danger" on:click=move |_| open.set(true)>"Delete pool…"</button> }
+        >
+            <div class="confirm" role="group" aria-label="Confirm deletion">
+                <p>
+                    "Delete " <strong>{name()}</strong>
+                    "? Its nodes are drained first: pods move to other pools where they fit, and those that fit nowhere stop."
+                </p>
+                <div class="confirm-buttons">
+                    <button type="button" class="button danger" disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(()); }>
+                        "Delete the pool"
+                    </button>
+                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                </div>
+                {outcome}
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn Nodes(context: Context, pool: Memo<Option<PoolView>>) -> impl IntoView {
+    let may_remove = context.role.allows(OperationKind::RemoveNode.required_role());
+    // Rows are kept while a node's status and version stay the same (a confirmation in
+    // progress survives the refreshes).
+    let nodes = move || {
+        pool.with(|p| {
+            p.as_ref()
+                .map(|p| p.nodes.iter().map(|n| (p.id.clone(), n.clone())).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="list compact">
+                <caption>"Nodes"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=nodes
+                        key=|(_, node)| (node.id.clone(), node.status.as_wire().to_string(), node.version.clone())
+                        let:((pool, node))
+                    >
+                        <NodeRow context pool node may_remove />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let ids = StoredValue::new((pool, node.id.clone()));
+    let remove = Action::new(move |_: &()| {
+        let (pool, node) = ids.get_value();
+        remove_node(context.project.get_value(), context.cluster.get_value(), pool, node)
+    });
+    let outcome = move || {
+        remove.value().get().map(|result| match result {
+            Ok(_) => view! { <span class="notice" role="status">"Removal requested."</span> }.into_any(),
+            Err(error) => view! { <span class="error" role="alert">{error.message()}</span> }.into_any(),
+        })
+    };
+    let version =
+        if node.is_up_to_date { node.version.clone() } else { format!("{} (update pending)", node.version) };
+    let name = node.name.clone();
+    let action = may_remove.then(|| {
+        view! {
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! { <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>"Remove…"</button> }
+            >
+                <span>"The pool shrinks by one. "</span>
+                <button type="button" class="button danger" disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(()); }>
+                    "Remove this node"
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </Show>
+            {outcome}
+        }
+    });
+    view! {
+        <tr data-node=name.clone()>
+            <th scope="row">{name.clone()}</th>
+            <td>{node.status.as_wire().to_string()}</td>
+            <td>{version}</td>
+            <td>{node.created_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
+            <td class="actions">{action}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,85 @@
+// The cluster page's Node pools tab on the SSO console (emulator at 600× speed): scale and watch,
+// edit labels and taints without losing what was set elsewhere, fixed fields, remove one node.
+import { test, expect } from '@playwright/test';
+import { call, project, waitUntilReady } from '../emulator';
+import { signIn, sso } from '../sso';
+
+async function clusterWithPool(name: string): Promise<{ id: string; pool: string }> {
+  const body = {
+    name,
+    region: 'GRA11',
+    nodepools: [{ name: 'workers', flavorName: 'b3-8', desiredNodes: 2, template: { metadata: { annotations: { 'set-by': 'terraform' } } } }],
+  };
+  const { id } = await call('POST', `/cloud/project/${project}/kube`, body);
+  await waitUntilReady(id);
+  const [pool] = await call('GET', `/cloud/project/${project}/kube/${id}/nodepool`);
+  return { id, pool: pool.id };
+}
+
+test('scale a pool, add a taint and a label; what was set elsewhere survives', async ({ page }) => {
+  const { id, pool } = await clusterWithPool('pools-edit');
+  await signIn(page, 'alice', `/clusters/${id}/pools?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  const card = page.locator('section[data-pool="workers"]');
+  await expect(card.getByTestId('pool-counts')).toContainText('2 available', { timeout: 20_000 });
+  await card.getByRole('button', { name: 'Edit…' }).click();
+  // The flavor is fixed at creation, and the form says why.
+  await expect(card.locator('[data-fixed="Flavor"]')).toHaveText('b3-8');
+  await expect(card.locator('.fixed')).toContainText('create a new pool with another flavor instead');
+  await card.getByLabel('Nodes', { exact: true }).fill('4');
+  await card.getByLabel(/^Labels/).fill('team=payments');
+  await card.getByLabel(/^Taints/).fill('dedicated=payments:NoSchedule');
+  await card.getByLabel(/^Taints/).press('Tab');
+  await card.getByRole('button', { name: 'Save changes' }).click();
+  // Live: the pool grows to four available nodes without a reload.
+  await expect(card.getByTestId('pool-counts')).toContainText('4 desired', { timeout: 20_000 });
+  await expect(card.getByTestId('pool-counts')).toContainText('4 available', { timeout: 30_000 });
+
+  await page.reload();
+  await expect(card.getByTestId('pool-labels')).toHaveText('team=payments');
+  await expect(card.getByTestId('pool-taints')).toHaveText('dedicated=payments:NoSchedule');
+  const saved = await call('GET', `/cloud/project/${project}/kube/${id}/nodepool/${pool}`);
+  expect(saved.template.metadata.annotations).toEqual({ 'set-by': 'terraform' });
+  expect(saved.template.metadata.labels).toEqual({ team: 'payments' });
+});
+
+test('a rule broken in the editor is shown at its field and nothing is sent', async ({ page }) => {
+  const { id } = await clusterWithPool('pools-rules');
+  await signIn(page, 'alice', `/clusters/${id}/pools?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  const card = page.locator('section[data-pool="workers"]');
+  await card.getByRole('button', { name: 'Edit…' }).click();
+  await card.getByLabel('Nodes', { exact: true }).fill('101');
+  await expect(card.locator('#edit-workers-desired-error')).toHaveText('A Free cluster holds at most 100 nodes.');
+  await expect(card.getByRole('button', { name: 'Save changes' })).toBeDisabled();
+});
+
+test('remove one chosen node: exactly that node goes and the pool shrinks by one', async ({ page }) => {
+  const { id } = await clusterWithPool('pools-remove');
+  const nodes: any[] = await call('GET', `/cloud/project/${project}/kube/${id}/node`);
+  expect(nodes).toHaveLength(2);
+  const [kept, removed] = nodes;
+  await signIn(page, 'alice', `/clusters/${id}/pools?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  const row = page.locator(`tr[data-node="${removed.name}"]`);
+  await row.getByRole('button', { name: 'Remove…' }).click();
+  await row.getByRole('button', { name: 'Remove this node' }).click();
+  await expect(page.locator(`tr[data-node="${removed.name}"]`)).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator(`tr[data-node="${kept.name}"]`)).toBeVisible();
+  const left: any[] = await call('GET', `/cloud/project/${project}/kube/${id}/node`);
+  expect(left.map((n) => n.id)).toEqual([kept.id]);
+  await expect(page.locator('section[data-pool="workers"]').getByTestId('pool-counts')).toContainText('1 desired');
+});
+
+test('an operator edits pools but deletes none; a forged pool deletion is refused', async ({ page }) => {
+  const { id, pool } = await clusterWithPool('pools-operator');
+  await signIn(page, 'bob', `/clusters/${id}/pools?project=default`);
+  const card = page.locator('section[data-pool="workers"]');
+  await expect(card.getByRole('button', { name: 'Edit…' })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Delete pool…' })).toHaveCount(0);
+  const forged = await page.request.post(`${sso.console}/api/delete_node_pool`, {
+    form: { project: 'default', cluster: id, pool },
+    headers: { Origin: sso.console },
+  });
+  expect(forged.status()).toBe(403);
+});

@@ -1,0 +1,110 @@
+//! The Node pools tab's calls: pools with their nodes, edits, deletion, removing one node.
+
+use app::api::port::Caller;
+use app::error::AppError;
+use model::access::Role;
+use model::node_pool::NodePoolSpec;
+use model::operation::OperationKind;
+use model::pool_view::{NodeView, PoolView};
+
+use super::{ConsoleBackend, actor, app_error};
+
+impl ConsoleBackend {
+    pub(super) async fn node_pools(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<Vec<PoolView>, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.node_pools", cluster).await?;
+        let (pools, nodes) = tokio::join!(
+            self.services.list_node_pools(project, cluster),
+            self.services.list_nodes(project, cluster)
+        );
+        let (pools, nodes) = (pools.map_err(app_error)?, nodes.map_err(app_error)?);
+        let mut views: Vec<PoolView> = pools
+            .iter()
+            .map(|pool| PoolView {
+                id: pool.id.clone(),
+                status: pool.status.clone(),
+                size_status: pool.size_status.clone(),
+                current_nodes: pool.current_nodes,
+                available_nodes: pool.available_nodes,
+                up_to_date_nodes: pool.up_to_date_nodes,
+                spec: NodePoolSpec::from(pool),
+                nodes: nodes
+                    .iter()
+                    .filter(|n| n.node_pool_id == pool.id)
+                    .map(|n| NodeView {
+                        id: n.id.clone(),
+                        name: n.name.clone(),
+                        status: n.status.clone(),
+                        version: n.version.clone(),
+                        is_up_to_date: n.is_up_to_date,
+                        created_at: n.created_at.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        views.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+        Ok(views)
+    }
+
+    pub(super) async fn update_node_pool(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        pool: &str,
+        spec: &NodePoolSpec,
+        key: &str,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::UpdateNodePool.required_role();
+        self.require(caller, project, needed, "operation.update_node_pool", cluster).await?;
+        let key = (!key.is_empty()).then(|| format!("update-pool-{pool}-{key}"));
+        let submitted = self
+            .services
+            .update_node_pool(project, &actor(caller), cluster, pool, spec, key)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
+    pub(super) async fn delete_node_pool(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        pool: &str,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::DeleteNodePool.required_role();
+        self.require(caller, project, needed, "operation.delete_node_pool", cluster).await?;
+        // One deletion per pool and user, however often it is clicked.
+        let key = Some(format!("delete-pool-{pool}"));
+        let submitted = self
+            .services
+            .delete_node_pool(project, &actor(caller), cluster, pool, key)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
+    pub(super) async fn remove_node(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        pool: &str,
+        node: &str,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::RemoveNode.required_role();
+        self.require(caller, project, needed, "operation.remove_node", cluster).await?;
+        let key = Some(format!("remove-node-{node}"));
+        let submitted = self
+            .services
+            .remove_node(project, &actor(caller), cluster, pool, node, key)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+}
