@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, header};
 use axum::middleware::{self, Next};
 use axum::response::Redirect;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -17,7 +17,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::{self, store::DbSessionStore};
-use crate::routes::{activity, health, live};
+use crate::routes::{activity, health, kubeconfig, live};
 use crate::state::AppState;
 use crate::{error_page, telemetry};
 
@@ -56,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/activity.json", get(activity::json))
         .route("/api/projects/{project}/events", get(live::project_events))
         .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))
+        .route("/api/projects/{project}/clusters/{cluster}/kubeconfig", post(kubeconfig::admin))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -145,3 +145,28 @@ pub async fn remove_node(
     let caller = port::caller()?;
     port::respond(port::backend()?.remove_node(&caller, &project, &cluster, &pool, &node).await)
 }
+
+/// Renames a cluster (operators and admins).
+#[server(endpoint = "rename_cluster")]
+pub async fn rename_cluster(project: String, cluster: String, name: String) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.rename_cluster(&caller, &project, &cluster, &name).await)
+}
+
+/// Changes when the provider may apply security patches (operators and admins).
+#[server(endpoint = "update_cluster_policy")]
+pub async fn update_cluster_policy(
+    project: String,
+    cluster: String,
+    policy: String,
+) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.update_cluster_policy(&caller, &project, &cluster, &policy).await)
+}
+
+/// Resets the cluster's kubeconfig (admins): every kubeconfig issued so far stops working.
+#[server(endpoint = "reset_kubeconfig")]
+pub async fn reset_kubeconfig(project: String, cluster: String) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.reset_kubeconfig(&caller, &project, &cluster).await)
+}

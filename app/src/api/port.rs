@@ -130,6 +130,29 @@ pub trait Backend: Send + Sync + 'static {
         pool: &'a str,
         node: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues a rename; returns the operation id.
+    fn rename_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues a change of the security-patch policy; returns the operation id.
+    fn update_cluster_policy<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        policy: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues a kubeconfig reset (admins); returns the operation id.
+    fn reset_kubeconfig<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
     fn activity<'a>(
         &'a self,
         caller: &'a Caller,

@@ -257,7 +257,7 @@ fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> imp
 
 /// "Delete…", then the cluster's name typed to confirm.
 #[component]
-fn DeleteCluster(project: String, id: String, name: String) -> impl IntoView {
+pub fn DeleteCluster(project: String, id: String, name: String) -> impl IntoView {
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let delete = Action::new(|(project, id, confirm): &(String, String, String)| {

@@ -26,6 +26,7 @@ use crate::services::{Actor, ServiceError, Services};
 
 mod clusters;
 mod pools;
+mod settings;
 
 /// The backend over the services and the audit trail.
 pub struct ConsoleBackend {
@@ -65,7 +66,7 @@ fn actor(caller: &Caller) -> Actor {
 
 impl ConsoleBackend {
     /// Refuses (and audits the refusal of) an action `needed` does not allow the caller.
-    async fn require(
+    pub async fn require(
         &self,
         caller: &Caller,
         project: &str,
@@ -272,6 +273,35 @@ impl Backend for ConsoleBackend {
         node: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::remove_node(self, caller, project, cluster, pool, node))
+    }
+
+    fn rename_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::rename_cluster(self, caller, project, cluster, name))
+    }
+
+    fn update_cluster_policy<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        policy: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::update_cluster_policy(self, caller, project, cluster, policy))
+    }
+
+    fn reset_kubeconfig<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::reset_kubeconfig(self, caller, project, cluster))
     }
 
     fn activity<'a>(

@@ -5,11 +5,12 @@ use app::api::port::Caller;
 use app::error::AppError;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, User};
 use model::activity::{ActivityFilter, AuditEntry};
 
+use super::download;
 use crate::backend::ConsoleBackend;
 use crate::state::AppState;
 
@@ -57,19 +58,6 @@ async fn entries(export: Export) -> Result<Vec<AuditEntry>, Response> {
             Err((StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response())
         }
     }
-}
-
-fn download(name: &str, content_type: &'static str, body: String) -> Response {
-    let disposition = format!("attachment; filename=\"{name}\"");
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// RFC 4180: every field quoted, quotes doubled.

@@ -3,6 +3,7 @@
 //! live-update stream.
 
 mod pools;
+mod settings;
 mod timeline;
 
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ use crate::components::live::{ClusterEvent, follow_cluster};
 use crate::components::user_menu::current_user;
 use crate::pages::project_of;
 use pools::PoolsTab;
+use settings::{AccessTab, SettingsTab};
 use timeline::Timeline;
 
 #[component]
@@ -137,6 +139,14 @@ fn Live(
             </h1>
             <Tabs project=project.clone() id=id.clone() tab=tab.clone() />
             {match (tab.as_str(), pools) {
+                ("access", _) => {
+                    let name = current.with_untracked(|c| c.name.clone());
+                    view! { <AccessTab project=project.clone() cluster=id.clone() name role /> }.into_any()
+                }
+                ("settings", _) => {
+                    let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
+                    view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role /> }.into_any()
+                }
                 ("pools", Some(pools)) => {
                     let plan = current.with_untracked(|c| c.plan.clone());
                     view! { <PoolsTab project=project.clone() cluster=id.clone() plan role pools changes /> }
@@ -157,7 +167,7 @@ fn Live(
 /// The cluster page's tabs, each at its own address.
 #[component]
 fn Tabs(project: String, id: String, tab: String) -> impl IntoView {
-    let links = [("", "Overview"), ("pools", "Node pools")]
+    let links = [("", "Overview"), ("pools", "Node pools"), ("access", "Access"), ("settings", "Settings")]
         .into_iter()
         .map(|(slug, title)| {
             let href = if slug.is_empty() {

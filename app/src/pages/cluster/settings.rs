@@ -1,0 +1,169 @@
+//! The Settings and Access tabs: rename, security-patch policy and deletion; the admin
+//! kubeconfig download and the kubeconfig reset.
+
+use leptos::prelude::*;
+use model::access::Role;
+use model::name::check_name;
+use model::operation::OperationKind;
+use model::version::UpdatePolicy;
+
+use crate::api::{rename_cluster, reset_kubeconfig, update_cluster_policy};
+use crate::error::AppError;
+use crate::pages::clusters::DeleteCluster;
+
+fn outcome(result: Option<Result<String, AppError>>, done: &'static str) -> impl IntoView {
+    result.map(|result| match result {
+        Ok(_) => view! { <p class="notice" role="status">{done}</p> }.into_any(),
+        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+    })
+}
+
+#[component]
+pub fn SettingsTab(
+    project: String,
+    cluster: String,
+    name: String,
+    policy: String,
+    role: Role,
+) -> impl IntoView {
+    let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
+    let may_change = role.allows(OperationKind::RenameCluster.required_role());
+    let may_delete = role.allows(OperationKind::DeleteCluster.required_role());
+    let new_name = RwSignal::new(name.clone());
+    let name_error = move || new_name.with(|n| check_name(n).err().map(|e| e.to_string()));
+    let rename = Action::new(move |name: &String| {
+        rename_cluster(project.get_value(), cluster.get_value(), name.clone())
+    });
+    let chosen = RwSignal::new(policy);
+    let save_policy = Action::new(move |policy: &String| {
+        update_cluster_policy(project.get_value(), cluster.get_value(), policy.clone())
+    });
+    let policies = [
+        (
+            UpdatePolicy::AlwaysUpdate,
+            "Patch as soon as a patch is out, even if workloads are briefly disrupted.",
+        ),
+        (UpdatePolicy::MinimalDowntime, "Patch only when it does not make workloads unavailable."),
+        (UpdatePolicy::NeverUpdate, "Never patch automatically; end-of-life versions are still upgraded."),
+    ]
+    .into_iter()
+    .map(|(policy, text)| {
+        let wire = policy.as_wire().to_string();
+        let id = format!("settings-policy-{}", wire.to_lowercase());
+        let checked = {
+            let wire = wire.clone();
+            move || chosen.with(|c| *c == wire)
+        };
+        view! {
+            <label class="check" for=id.clone()>
+                <input
+                    type="radio"
+                    name="settings-policy"
+                    id=id.clone()
+                    disabled=!may_change
+                    prop:checked=checked
+                    on:change=move |_| chosen.set(wire.clone())
+                />
+                <span>
+                    <strong>{policy.as_wire().replace('_', " ").to_lowercase()}</strong>
+                    " — "
+                    {text}
+                </span>
+            </label>
+        }
+    })
+    .collect_view();
+    view! {
+        <section class="card">
+            <h2>"Name"</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                if may_change && name_error().is_none() {
+                    rename.dispatch(new_name.get());
+                }
+            }>
+                <div class="field">
+                    <label for="settings-name">"Cluster name"</label>
+                    <input id="settings-name" type="text" disabled=!may_change aria-invalid=move || name_error().is_some().to_string() bind:value=new_name />
+                    <p class="field-error" role="alert">{name_error}</p>
+                </div>
+                {may_change.then(|| view! {
+                    <button type="submit" class="button" disabled=move || rename.pending().get() || name_error().is_some()>"Rename"</button>
+                })}
+                {move || outcome(rename.value().get(), "Rename requested.")}
+            </form>
+        </section>
+        <section class="card">
+            <h2>"Security patches"</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                if may_change {
+                    save_policy.dispatch(chosen.get());
+                }
+            }>
+                <fieldset>
+                    <legend class="visually-hidden">"When the provider may patch"</legend>
+                    {policies}
+                </fieldset>
+                {may_change.then(|| view! {
+                    <button type="submit" class="button" disabled=move || save_policy.pending().get()>"Save the policy"</button>
+                })}
+                {move || outcome(save_policy.value().get(), "Policy change requested.")}
+            </form>
+        </section>
+        {may_delete.then(|| view! {
+            <section class="card danger-zone">
+                <h2>"Delete the cluster"</h2>
+                <p>"Deleting removes the cluster, its nodes and everything running on them. It cannot be undone."</p>
+                <DeleteCluster project=project.get_value() id=cluster.get_value() name=name.clone() />
+            </section>
+        })}
+        {(!may_change).then(|| view! { <p class="muted">"Changing these settings needs the operator role."</p> })}
+    }
+}
+
+#[component]
+pub fn AccessTab(project: String, cluster: String, name: String, role: Role) -> impl IntoView {
+    let is_admin = role.allows(OperationKind::ResetKubeconfig.required_role());
+    let action = format!("/api/projects/{project}/clusters/{cluster}/kubeconfig");
+    let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
+    let confirming = RwSignal::new(false);
+    let reset = Action::new(move |_: &()| reset_kubeconfig(project.get_value(), cluster.get_value()));
+    let admin = move || {
+        view! {
+            <form method="post" action=action.clone()>
+                <button type="submit" class="button">"Download the admin kubeconfig"</button>
+            </form>
+            <p class="muted">
+                "The file gives full control of " <strong>{name.clone()}</strong>
+                ": keep it secret. Each download is recorded in the Activity page."
+            </p>
+            <h3>"Reset the kubeconfig"</h3>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! { <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Reset the kubeconfig…"</button> }
+            >
+                <div class="confirm" role="group" aria-label="Confirm the reset">
+                    <p>"The admin kubeconfig and every kubeconfig issued so far stop working; download a new one afterwards."</p>
+                    <div class="confirm-buttons">
+                        <button type="button" class="button danger" disabled=move || reset.pending().get() on:click=move |_| { reset.dispatch(()); }>
+                            "Reset it"
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </div>
+                </div>
+            </Show>
+            {move || outcome(reset.value().get(), "Reset requested; follow it on the Overview tab.")}
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Admin kubeconfig"</h2>
+            {if is_admin {
+                admin().into_any()
+            } else {
+                view! { <p class="muted">"Downloading or resetting the admin kubeconfig needs the admin role."</p> }.into_any()
+            }}
+        </section>
+    }
+}

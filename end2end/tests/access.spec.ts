@@ -1,0 +1,78 @@
+// The cluster page's Access and Settings tabs on the SSO console: the admin kubeconfig (admins
+// only, never cached, audited, accepted by kubectl), renaming, and deleting after typing the name.
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call, clusters, createCluster, project, waitUntilReady } from '../emulator';
+import { signIn, sso } from '../sso';
+
+test('alice downloads the admin kubeconfig; kubectl reads it; the download is in the Activity page', async ({ page }) => {
+  const id = await createCluster('with-kubeconfig');
+  await waitUntilReady(id);
+  const cluster = await call('GET', `/cloud/project/${project}/kube/${id}`);
+  await signIn(page, 'alice', `/clusters/${id}/access?project=default`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download the admin kubeconfig' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('with-kubeconfig.yaml');
+  const file = join(mkdtempSync(join(tmpdir(), 'kubeconfig-')), 'config.yaml');
+  await download.saveAs(file);
+  const view = execFileSync('kubectl', ['config', 'view', '--minify', '--raw', '--kubeconfig', file]).toString();
+  expect(view).toContain(`server: https://${cluster.url}`);
+  expect(view).toContain('certificate-authority-data: ');
+
+  const direct = await page.request.post(`${sso.console}/api/projects/default/clusters/${id}/kubeconfig`, {
+    headers: { Origin: sso.console },
+  });
+  expect(direct.headers()['cache-control']).toBe('no-store');
+  expect(direct.headers()['content-disposition']).toBe('attachment; filename="with-kubeconfig.yaml"');
+
+  await page.goto(`${sso.console}/activity?action=kubeconfig.download&cluster=${id}`);
+  const rows = page.locator('table.list tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText('alice');
+  await expect(rows.first()).toContainText('with-kubeconfig');
+  await expect(rows.first()).toContainText('succeeded');
+});
+
+test('an operator gets no admin kubeconfig, in the page or by a forged request', async ({ page }) => {
+  const id = await createCluster('no-kubeconfig');
+  await signIn(page, 'bob', `/clusters/${id}/access?project=default`);
+  await expect(page.getByText('needs the admin role')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download the admin kubeconfig' })).toHaveCount(0);
+  const forged = await page.request.post(`${sso.console}/api/projects/default/clusters/${id}/kubeconfig`, {
+    headers: { Origin: sso.console },
+  });
+  expect(forged.status()).toBe(403);
+  expect(await forged.text()).not.toContain('client-certificate-data');
+  const crossSite = await page.request.post(`${sso.console}/api/projects/default/clusters/${id}/kubeconfig`, {
+    headers: { Origin: 'https://evil.example' },
+  });
+  expect(crossSite.status()).toBe(403);
+});
+
+test('rename a cluster, then delete it after typing its name', async ({ page }) => {
+  const id = await createCluster('to-rename');
+  await waitUntilReady(id);
+  await signIn(page, 'alice', `/clusters/${id}/settings?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await page.getByLabel('Cluster name').fill('Bad Name');
+  await expect(page.getByRole('button', { name: 'Rename' })).toBeDisabled();
+  await page.getByLabel('Cluster name').fill('renamed');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByText('Rename requested.')).toBeVisible();
+  await expect.poll(async () => (await clusters()).find((c) => c.id === id)?.name, { timeout: 20_000 }).toBe('renamed');
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  const confirm = page.getByLabel(/to delete it and all its nodes/);
+  await confirm.fill('to-rename');
+  await expect(page.getByRole('button', { name: 'Delete cluster' })).toBeDisabled();
+  await confirm.fill('renamed');
+  await page.getByRole('button', { name: 'Delete cluster' }).click();
+  await expect(page.getByText('Deletion requested.')).toBeVisible();
+  await expect.poll(async () => (await clusters()).some((c) => c.id === id), { timeout: 30_000 }).toBe(false);
+});

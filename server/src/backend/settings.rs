@@ -1,0 +1,60 @@
+//! The Settings and Access tabs' changes: rename, security-patch policy, kubeconfig reset.
+
+use app::api::port::Caller;
+use app::error::AppError;
+use model::operation::OperationKind;
+use model::version::UpdatePolicy;
+
+use super::{ConsoleBackend, actor, app_error};
+
+impl ConsoleBackend {
+    pub(super) async fn rename_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        name: &str,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::RenameCluster.required_role();
+        self.require(caller, project, needed, "operation.rename_cluster", cluster).await?;
+        let submitted = self
+            .services
+            .rename_cluster(project, &actor(caller), cluster, name, None)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
+    pub(super) async fn update_cluster_policy(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        policy: &str,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::UpdateClusterPolicy.required_role();
+        self.require(caller, project, needed, "operation.update_cluster_policy", cluster).await?;
+        let submitted = self
+            .services
+            .update_cluster_policy(project, &actor(caller), cluster, UpdatePolicy::from_wire(policy), None)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
+    pub(super) async fn reset_kubeconfig(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::ResetKubeconfig.required_role();
+        self.require(caller, project, needed, "operation.reset_kubeconfig", cluster).await?;
+        let submitted = self
+            .services
+            .reset_kubeconfig(project, &actor(caller), cluster, None)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+}
