@@ -13,6 +13,7 @@ use model::flavor::Flavor;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
+use model::version::UpdateStrategy;
 
 use crate::error::AppError;
 
@@ -169,4 +170,15 @@ pub async fn update_cluster_policy(
 pub async fn reset_kubeconfig(project: String, cluster: String) -> Result<String, AppError> {
     let caller = port::caller()?;
     port::respond(port::backend()?.reset_kubeconfig(&caller, &project, &cluster).await)
+}
+
+/// Starts an upgrade (operators and admins): the next minor or the latest patch.
+#[server(endpoint = "upgrade_cluster")]
+pub async fn upgrade_cluster(
+    project: String,
+    cluster: String,
+    strategy: UpdateStrategy,
+) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.upgrade_cluster(&caller, &project, &cluster, strategy).await)
 }

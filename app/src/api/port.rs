@@ -13,6 +13,7 @@ use model::flavor::Flavor;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
+use model::version::UpdateStrategy;
 
 use crate::error::AppError;
 
@@ -152,6 +153,14 @@ pub trait Backend: Send + Sync + 'static {
         caller: &'a Caller,
         project: &'a str,
         cluster: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues an upgrade: the next minor or the latest patch; returns the operation id.
+    fn upgrade_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        strategy: UpdateStrategy,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     fn activity<'a>(
         &'a self,

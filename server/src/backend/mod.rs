@@ -19,6 +19,7 @@ use model::operation::OperationKind;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
 use model::validation::FieldErrors;
+use model::version::UpdateStrategy;
 
 use crate::audit::{self, AuditEvent, Visibility};
 use crate::db::Db;
@@ -302,6 +303,16 @@ impl Backend for ConsoleBackend {
         cluster: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::reset_kubeconfig(self, caller, project, cluster))
+    }
+
+    fn upgrade_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        strategy: UpdateStrategy,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::upgrade_cluster(self, caller, project, cluster, strategy))
     }
 
     fn activity<'a>(

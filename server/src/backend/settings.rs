@@ -1,9 +1,10 @@
-//! The Settings and Access tabs' changes: rename, security-patch policy, kubeconfig reset.
+//! The Settings, Access and Upgrades tabs' changes: rename, security-patch policy, kubeconfig
+//! reset, upgrades.
 
 use app::api::port::Caller;
 use app::error::AppError;
 use model::operation::OperationKind;
-use model::version::UpdatePolicy;
+use model::version::{UpdatePolicy, UpdateStrategy};
 
 use super::{ConsoleBackend, actor, app_error};
 
@@ -53,6 +54,23 @@ impl ConsoleBackend {
         let submitted = self
             .services
             .reset_kubeconfig(project, &actor(caller), cluster, None)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
+    pub(super) async fn upgrade_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        strategy: UpdateStrategy,
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::UpgradeCluster.required_role();
+        self.require(caller, project, needed, "operation.upgrade_cluster", cluster).await?;
+        let submitted = self
+            .services
+            .upgrade_cluster(project, &actor(caller), cluster, strategy, None)
             .await
             .map_err(app_error)?;
         Ok(submitted.operation_id.as_str().to_string())

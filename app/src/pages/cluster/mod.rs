@@ -5,6 +5,7 @@
 mod pools;
 mod settings;
 mod timeline;
+mod upgrades;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,6 +23,7 @@ use crate::pages::project_of;
 use pools::PoolsTab;
 use settings::{AccessTab, SettingsTab};
 use timeline::Timeline;
+use upgrades::UpgradesTab;
 
 #[component]
 pub fn ClusterPage() -> impl IntoView {
@@ -59,7 +61,11 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
     let pools = Resource::new(
         move || key.clone(),
         move |(p, c)| async move {
-            if tab.get_value() == "pools" { node_pools(p, c).await.map(Some) } else { Ok(None) }
+            if matches!(tab.get_value().as_str(), "pools" | "upgrades") {
+                node_pools(p, c).await.map(Some)
+            } else {
+                Ok(None)
+            }
         },
     );
     let project = StoredValue::new(project);
@@ -139,6 +145,10 @@ fn Live(
             </h1>
             <Tabs project=project.clone() id=id.clone() tab=tab.clone() />
             {match (tab.as_str(), pools) {
+                ("upgrades", Some(pools)) => {
+                    view! { <UpgradesTab project=project.clone() cluster=id.clone() overview=current pools role changes /> }
+                        .into_any()
+                }
                 ("access", _) => {
                     let name = current.with_untracked(|c| c.name.clone());
                     view! { <AccessTab project=project.clone() cluster=id.clone() name role /> }.into_any()
@@ -167,21 +177,27 @@ fn Live(
 /// The cluster page's tabs, each at its own address.
 #[component]
 fn Tabs(project: String, id: String, tab: String) -> impl IntoView {
-    let links = [("", "Overview"), ("pools", "Node pools"), ("access", "Access"), ("settings", "Settings")]
-        .into_iter()
-        .map(|(slug, title)| {
-            let href = if slug.is_empty() {
-                format!("/clusters/{id}?project={project}")
-            } else {
-                format!("/clusters/{id}/{slug}?project={project}")
-            };
-            view! {
-                <a href=href aria-current=if tab == slug { "page" } else { "false" }>
-                    {title}
-                </a>
-            }
-        })
-        .collect_view();
+    let links = [
+        ("", "Overview"),
+        ("pools", "Node pools"),
+        ("upgrades", "Upgrades"),
+        ("access", "Access"),
+        ("settings", "Settings"),
+    ]
+    .into_iter()
+    .map(|(slug, title)| {
+        let href = if slug.is_empty() {
+            format!("/clusters/{id}?project={project}")
+        } else {
+            format!("/clusters/{id}/{slug}?project={project}")
+        };
+        view! {
+            <a href=href aria-current=if tab == slug { "page" } else { "false" }>
+                {title}
+            </a>
+        }
+    })
+    .collect_view();
     view! { <nav class="tabs" aria-label="Cluster">{links}</nav> }
 }
 

@@ -46,22 +46,31 @@ pub fn PoolsTab(
     view! { <PoolList context changes /> }
 }
 
-/// The pools, first as the server rendered them, then reloaded at each provider update (the
-/// rows stay, so an open editor keeps what is typed).
-#[component]
-fn PoolList(context: Context, changes: Memo<u64>) -> impl IntoView {
+/// Loads the cluster's pools again into `pools` at each provider update after the first.
+pub fn reload_on_changes(
+    project: StoredValue<String>,
+    cluster: StoredValue<String>,
+    pools: RwSignal<Vec<PoolView>>,
+    changes: Memo<u64>,
+) {
     Effect::new(move |previous: Option<u64>| {
         let now = changes.get();
         if previous.is_some_and(|p| p != now) {
             leptos::task::spawn_local(async move {
-                if let Ok(pools) = node_pools(context.project.get_value(), context.cluster.get_value()).await
-                {
-                    context.pools.set(pools);
+                if let Ok(loaded) = node_pools(project.get_value(), cluster.get_value()).await {
+                    pools.set(loaded);
                 }
             });
         }
         now
     });
+}
+
+/// The pools, first as the server rendered them, then reloaded at each provider update (the
+/// rows stay, so an open editor keeps what is typed).
+#[component]
+fn PoolList(context: Context, changes: Memo<u64>) -> impl IntoView {
+    reload_on_changes(context.project, context.cluster, context.pools, changes);
     let ids = move || context.pools.with(|pools| pools.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
     view! {
         <For each=ids key=|id| id.clone() let:id>
