@@ -36,6 +36,11 @@ test('alice downloads the admin kubeconfig; kubectl reads it; the download is in
   await expect(rows.first()).toContainText('alice');
   await expect(rows.first()).toContainText('with-kubeconfig');
   await expect(rows.first()).toContainText('succeeded');
+
+  // The cluster's own Activity tab has the downloads and its operations' audit entries.
+  await page.goto(`${sso.console}/clusters/${id}/activity?project=default`);
+  await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
+  await expect(page.locator('table.list tbody tr').filter({ hasText: 'kubeconfig.download' })).toHaveCount(2);
 });
 
 test('an operator gets no admin kubeconfig, in the page or by a forged request', async ({ page }) => {

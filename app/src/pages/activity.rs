@@ -89,7 +89,7 @@ fn Filters(filter: ActivityFilter) -> impl IntoView {
 }
 
 #[component]
-fn Entries(page: Page, filter: ActivityFilter) -> impl IntoView {
+pub fn Entries(page: Page, filter: ActivityFilter) -> impl IntoView {
     let query = ActivityFilter { page: None, ..filter.clone() }.to_query();
     let link = |page: u32| {
         let query = ActivityFilter { page: Some(page), ..filter.clone() }.to_query();

@@ -11,14 +11,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::access::Role;
+use model::activity::{ActivityFilter, ActivityPage};
 use model::cluster_view::ClusterOverview;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
 use model::status::Status;
 
-use crate::api::{cluster_operations, get_cluster_overview, node_pools};
+use crate::api::{activity, cluster_operations, get_cluster_overview, node_pools};
 use crate::components::live::{ClusterEvent, follow_cluster};
 use crate::components::user_menu::current_user;
+use crate::pages::activity::Entries;
 use crate::pages::project_of;
 use pools::PoolsTab;
 use settings::{AccessTab, SettingsTab};
@@ -68,6 +70,18 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
             }
         },
     );
+    let key = (project.clone(), id.clone());
+    let audit = Resource::new(
+        move || key.clone(),
+        move |(_, c)| async move {
+            if tab.get_value() == "activity" {
+                let filter = ActivityFilter { cluster: Some(c), ..ActivityFilter::default() };
+                activity(filter).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     let project = StoredValue::new(project);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
@@ -77,12 +91,18 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
                     .get()
                     .zip(history.get())
                     .zip(pools.get())
+                    .zip(audit.get())
                     .map(move |found| match found {
-                        ((Ok(cluster), Ok(operations)), Ok(pools)) => {
-                            view! { <Live project=project.get_value() id cluster operations pools role tab=tab.get_value() /> }
+                        (((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)) => {
+                            view! {
+                                <Live project=project.get_value() id cluster operations pools audit role tab=tab.get_value() />
+                            }
                                 .into_any()
                         }
-                        ((Err(error), _), _) | ((_, Err(error)), _) | (_, Err(error)) => {
+                        (((Err(error), _), _), _)
+                        | (((_, Err(error)), _), _)
+                        | ((_, Err(error)), _)
+                        | (_, Err(error)) => {
                             view! {
                                 <Title text="Cluster" />
                                 <section class="page">
@@ -106,6 +126,7 @@ fn Live(
     cluster: ClusterOverview,
     operations: Vec<OperationView>,
     pools: Option<Vec<PoolView>>,
+    audit: Option<ActivityPage>,
     role: Role,
     tab: String,
 ) -> impl IntoView {
@@ -147,6 +168,17 @@ fn Live(
             {match (tab.as_str(), pools) {
                 ("upgrades", Some(pools)) => {
                     view! { <UpgradesTab project=project.clone() cluster=id.clone() overview=current pools role changes /> }
+                        .into_any()
+                }
+                ("activity", _) => {
+                    let filter = ActivityFilter { cluster: Some(id.clone()), ..ActivityFilter::default() };
+                    view! {
+                        <Timeline project=project.clone() operations role />
+                        <section aria-labelledby="audit-title">
+                            <h2 id="audit-title">"Audit trail"</h2>
+                            {audit.map(|page| view! { <Entries page filter /> })}
+                        </section>
+                    }
                         .into_any()
                 }
                 ("access", _) => {
