@@ -101,7 +101,8 @@ export default defineConfig({
             PILOTHOUSE_CONFIG: ssoSettings,
             PILOTHOUSE_DATA_DIR: dataDir(),
             PILOTHOUSE_SITE_ROOT: site,
-            PILOTHOUSE_LOG: 'warn',
+            // SSO_LOG=debug shows this console's requests when a test needs looking into.
+            PILOTHOUSE_LOG: process.env.SSO_LOG ?? 'warn',
             PILOTHOUSE_OIDC_ISSUER_URL: sso.idp,
             PILOTHOUSE_OIDC_CLIENT_SECRET: 'pilothouse-dev-secret',
             PILOTHOUSE_ROLE_ADMIN_GROUPS: 'pilothouse-admins',

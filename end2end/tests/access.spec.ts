@@ -46,7 +46,7 @@ test('alice downloads the admin kubeconfig; kubectl reads it; the download is in
 test('an operator gets no admin kubeconfig, in the page or by a forged request', async ({ page }) => {
   const id = await createCluster('no-kubeconfig');
   await signIn(page, 'bob', `/clusters/${id}/access?project=default`);
-  await expect(page.getByText('needs the admin role')).toBeVisible();
+  await expect(page.getByText('Downloading or resetting the admin kubeconfig needs the admin role.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download the admin kubeconfig' })).toHaveCount(0);
   const forged = await page.request.post(`${sso.console}/api/projects/default/clusters/${id}/kubeconfig`, {
     headers: { Origin: sso.console },
@@ -80,4 +80,39 @@ test('rename a cluster, then delete it after typing its name', async ({ page }) 
   await page.getByRole('button', { name: 'Delete cluster' }).click();
   await expect(page.getByText('Deletion requested.')).toBeVisible();
   await expect.poll(async () => (await clusters()).some((c) => c.id === id), { timeout: 30_000 }).toBe(false);
+});
+
+test('an admin edits the allow-list, warned before shutting herself out; an operator cannot', async ({ page, browser }) => {
+  const id = await createCluster('allow-list');
+  await waitUntilReady(id);
+  await signIn(page, 'alice', `/clusters/${id}/access?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.getByTestId('allow-list-current')).toHaveText('Every address can reach the API server.');
+  const entries = page.getByLabel('Allowed addresses and ranges');
+  const save = page.getByRole('button', { name: 'Save the allow-list' });
+  await entries.fill('300.1.1.1');
+  await expect(page.locator('#allow-list-error')).toContainText('Line 1');
+  await expect(save).toBeDisabled();
+  await entries.fill('203.0.113.0/24');
+  await expect(page.getByText('does not include your address 127.0.0.1')).toBeVisible();
+  await expect(save).toBeDisabled();
+  await page.getByRole('button', { name: /Add my address/ }).click();
+  await expect(page.getByText('does not include your address')).toHaveCount(0);
+  await save.click();
+  await expect(page.getByText('Change requested')).toBeVisible();
+  await expect
+    .poll(async () => call('GET', `/cloud/project/${project}/kube/${id}/ipRestrictions`), { timeout: 20_000 })
+    .toEqual(['203.0.113.0/24', '127.0.0.1/32']);
+
+  const bob = await browser.newPage();
+  await signIn(bob, 'bob', `/clusters/${id}/access?project=default`);
+  await expect(bob.getByText('Changing the allow-list needs the admin role.')).toBeVisible();
+  await expect(bob.getByLabel('Allowed addresses and ranges')).toHaveCount(0);
+  const forged = await bob.request.post(`${sso.console}/api/set_allow_list`, {
+    data: { project: 'default', cluster: id, entries: [] },
+    headers: { Origin: sso.console },
+  });
+  expect(forged.status()).toBe(403);
+  expect(await call('GET', `/cloud/project/${project}/kube/${id}/ipRestrictions`)).toEqual(['203.0.113.0/24', '127.0.0.1/32']);
+  await bob.close();
 });

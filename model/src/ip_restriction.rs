@@ -37,6 +37,15 @@ pub fn parse_allow_list<S: AsRef<str>>(entries: &[S]) -> Result<Vec<Ipv4Cidr>, F
     errors.into_result().map(|()| list)
 }
 
+/// A cluster's API server allow-list, and the address the asking user comes from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AllowList {
+    /// Ranges allowed in; empty means every address.
+    pub entries: Vec<String>,
+    /// The user's own address as the console sees it, to offer "add my address" and to warn.
+    pub your_address: Option<String>,
+}
+
 /// Saving the list would keep `address` (the user's own) out of the API server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lockout {

@@ -10,6 +10,7 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
@@ -181,4 +182,22 @@ pub async fn upgrade_cluster(
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
     port::respond(port::backend()?.upgrade_cluster(&caller, &project, &cluster, strategy).await)
+}
+
+/// The cluster's API server allow-list and the caller's address.
+#[server(endpoint = "allow_list")]
+pub async fn get_allow_list(project: String, cluster: String) -> Result<AllowList, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.allow_list(&caller, &project, &cluster).await)
+}
+
+/// Replaces the allow-list (admins); an empty list lets every address in.
+#[server(endpoint = "set_allow_list", input = server_fn::codec::Json)]
+pub async fn set_allow_list(
+    project: String,
+    cluster: String,
+    entries: Vec<String>,
+) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.set_allow_list(&caller, &project, &cluster, &entries).await)
 }

@@ -10,6 +10,7 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
@@ -161,6 +162,21 @@ pub trait Backend: Send + Sync + 'static {
         project: &'a str,
         cluster: &'a str,
         strategy: UpdateStrategy,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// The cluster's API server allow-list, with the caller's address.
+    fn allow_list<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<AllowList, AppError>>;
+    /// Replaces the allow-list (admins); returns the operation id.
+    fn set_allow_list<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        entries: &'a [String],
     ) -> BoxFuture<'a, Result<String, AppError>>;
     fn activity<'a>(
         &'a self,

@@ -14,6 +14,7 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::operation::OperationView;
@@ -313,6 +314,25 @@ impl Backend for ConsoleBackend {
         strategy: UpdateStrategy,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::upgrade_cluster(self, caller, project, cluster, strategy))
+    }
+
+    fn allow_list<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<AllowList, AppError>> {
+        Box::pin(ConsoleBackend::allow_list(self, caller, project, cluster))
+    }
+
+    fn set_allow_list<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        entries: &'a [String],
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::set_allow_list(self, caller, project, cluster, entries))
     }
 
     fn activity<'a>(

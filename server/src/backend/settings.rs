@@ -1,8 +1,10 @@
 //! The Settings, Access and Upgrades tabs' changes: rename, security-patch policy, kubeconfig
-//! reset, upgrades.
+//! reset, upgrades, the API server allow-list.
 
 use app::api::port::Caller;
 use app::error::AppError;
+use model::access::Role;
+use model::ip_restriction::AllowList;
 use model::operation::OperationKind;
 use model::version::{UpdatePolicy, UpdateStrategy};
 
@@ -71,6 +73,34 @@ impl ConsoleBackend {
         let submitted = self
             .services
             .upgrade_cluster(project, &actor(caller), cluster, strategy, None)
+            .await
+            .map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
+    pub(super) async fn allow_list(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<AllowList, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.ip_restrictions", cluster).await?;
+        let entries = self.services.ip_restrictions(project, cluster).await.map_err(app_error)?;
+        Ok(AllowList { entries, your_address: caller.address.clone() })
+    }
+
+    pub(super) async fn set_allow_list(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        entries: &[String],
+    ) -> Result<String, AppError> {
+        let needed = OperationKind::SetIpRestrictions.required_role();
+        self.require(caller, project, needed, "operation.set_ip_restrictions", cluster).await?;
+        let submitted = self
+            .services
+            .set_ip_restrictions(project, &actor(caller), cluster, entries, None)
             .await
             .map_err(app_error)?;
         Ok(submitted.operation_id.as_str().to_string())

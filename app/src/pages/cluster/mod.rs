@@ -2,6 +2,7 @@
 //! operations, both first rendered on the server and then kept current by the cluster's
 //! live-update stream.
 
+mod allow_list;
 mod pools;
 mod settings;
 mod timeline;
@@ -13,15 +14,17 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::access::Role;
 use model::activity::{ActivityFilter, ActivityPage};
 use model::cluster_view::ClusterOverview;
-use model::operation::OperationView;
+use model::ip_restriction::AllowList;
+use model::operation::{OperationKind, OperationView};
 use model::pool_view::PoolView;
 use model::status::Status;
 
-use crate::api::{activity, cluster_operations, get_cluster_overview, node_pools};
+use crate::api::{activity, cluster_operations, get_allow_list, get_cluster_overview, node_pools};
 use crate::components::live::{ClusterEvent, follow_cluster};
 use crate::components::user_menu::current_user;
 use crate::pages::activity::Entries;
 use crate::pages::project_of;
+use allow_list::AllowListEditor;
 use pools::PoolsTab;
 use settings::{AccessTab, SettingsTab};
 use timeline::Timeline;
@@ -82,6 +85,13 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
             }
         },
     );
+    let key = (project.clone(), id.clone());
+    let allowed = Resource::new(
+        move || key.clone(),
+        move |(p, c)| async move {
+            if tab.get_value() == "access" { get_allow_list(p, c).await.map(Some) } else { Ok(None) }
+        },
+    );
     let project = StoredValue::new(project);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
@@ -92,14 +102,15 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
                     .zip(history.get())
                     .zip(pools.get())
                     .zip(audit.get())
+                    .zip(allowed.get())
                     .map(move |found| match found {
-                        (((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)) => {
-                            view! {
-                                <Live project=project.get_value() id cluster operations pools audit role tab=tab.get_value() />
-                            }
+                        ((((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)), Ok(allowed)) => {
+                            let extra = Extra { pools, audit, allowed };
+                            view! { <Live project=project.get_value() id cluster operations extra role tab=tab.get_value() /> }
                                 .into_any()
                         }
-                        (((Err(error), _), _), _)
+                        ((((Err(error), _), _), _), _)
+                        | ((((_, Err(error)), _), _), _)
                         | (((_, Err(error)), _), _)
                         | ((_, Err(error)), _)
                         | (_, Err(error)) => {
@@ -118,6 +129,13 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
     }
 }
 
+/// What one tab needs besides the overview and the operations (loaded only for that tab).
+struct Extra {
+    pools: Option<Vec<PoolView>>,
+    audit: Option<ActivityPage>,
+    allowed: Option<AllowList>,
+}
+
 /// The page once loaded: server-rendered facts, then the live stream's.
 #[component]
 fn Live(
@@ -125,11 +143,11 @@ fn Live(
     id: String,
     cluster: ClusterOverview,
     operations: Vec<OperationView>,
-    pools: Option<Vec<PoolView>>,
-    audit: Option<ActivityPage>,
+    extra: Extra,
     role: Role,
     tab: String,
 ) -> impl IntoView {
+    let Extra { pools, audit, allowed } = extra;
     let operations = RwSignal::new(operations);
     let state = RwSignal::new(None::<ClusterEvent>);
     follow_cluster(&project, &id, operations, state);
@@ -183,7 +201,15 @@ fn Live(
                 }
                 ("access", _) => {
                     let name = current.with_untracked(|c| c.name.clone());
-                    view! { <AccessTab project=project.clone() cluster=id.clone() name role /> }.into_any()
+                    let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
+                    let list = allowed.map(|list| {
+                        view! { <AllowListEditor project=project.clone() cluster=id.clone() list may_edit /> }
+                    });
+                    view! {
+                        <AccessTab project=project.clone() cluster=id.clone() name role />
+                        {list}
+                    }
+                        .into_any()
                 }
                 ("settings", _) => {
                     let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));

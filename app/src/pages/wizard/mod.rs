@@ -144,15 +144,22 @@ fn WizardSteps(project: String) -> impl IntoView {
         let slug = params.read().get("step").unwrap_or_default();
         STEPS.iter().position(|(s, _)| *s == slug).unwrap_or(0)
     });
+    // Everything that reads the provider's answers (the errors too) stays inside the Suspense,
+    // so that the server renders the page only once they are in.
     view! {
-        <StepNav wizard step />
         <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
             {move || {
                 capabilities
                     .get()
                     .map(|caps| match caps {
                         Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                        Ok(caps) => view! { <StepBody wizard step caps /> }.into_any(),
+                        Ok(caps) => {
+                            view! {
+                                <StepNav wizard step />
+                                <StepBody wizard step caps />
+                            }
+                                .into_any()
+                        }
                     })
             }}
         </Suspense>
