@@ -39,6 +39,20 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status this error deserves.
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            AppError::SignedOut => http::StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
+            AppError::NotFound { .. } => http::StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => http::StatusCode::CONFLICT,
+            AppError::Unavailable { .. } => http::StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } => http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// A sentence for the page.
     pub fn message(&self) -> String {
         match self {

@@ -112,6 +112,11 @@ impl Plan {
     /// Both plans, cheapest first.
     pub const ALL: [Plan; 2] = [Plan::Free, Plan::Standard];
 
+    /// The plan the API's `plan` value names.
+    pub fn from_api(value: &str) -> Option<Plan> {
+        Plan::ALL.into_iter().find(|p| p.api_value() == value)
+    }
+
     /// The API's `plan` value.
     pub const fn api_value(self) -> &'static str {
         match self {
@@ -267,6 +272,14 @@ impl CommitmentKind {
 mod tests {
     use super::*;
     use crate::availability::Period;
+
+    #[test]
+    fn plans_are_read_from_the_api_value() {
+        for plan in Plan::ALL {
+            assert_eq!(Plan::from_api(plan.api_value()), Some(plan));
+        }
+        assert_eq!(Plan::from_api("premium"), None);
+    }
 
     #[test]
     fn api_values_round_trip_through_json() {

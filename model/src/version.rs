@@ -133,6 +133,32 @@ open_enum! {
     }
 }
 
+impl UpdatePolicy {
+    /// The policies a user can choose, the default first.
+    pub fn choices() -> [UpdatePolicy; 3] {
+        [UpdatePolicy::AlwaysUpdate, UpdatePolicy::MinimalDowntime, UpdatePolicy::NeverUpdate]
+    }
+
+    /// Its name in words ("minimal downtime").
+    pub fn label(&self) -> String {
+        self.as_wire().replace('_', " ").to_lowercase()
+    }
+
+    /// What it means, for the choice (provider-api.md §9).
+    pub fn description(&self) -> &'static str {
+        match self {
+            UpdatePolicy::AlwaysUpdate => {
+                "Patch as soon as a patch is out, even if workloads are briefly disrupted."
+            }
+            UpdatePolicy::MinimalDowntime => "Patch only when it does not make workloads unavailable.",
+            UpdatePolicy::NeverUpdate => {
+                "Never patch automatically; end-of-life versions are still upgraded."
+            }
+            UpdatePolicy::Other(_) => "A policy this console does not know.",
+        }
+    }
+}
+
 open_enum! {
     /// How kube-proxy routes service traffic (`cloud.kube.KubeProxyModeEnum`); `iptables` by
     /// default (provider-api.md §4.1, Terraform's documented default).
@@ -236,6 +262,13 @@ pub fn check_patch_upgrade(current: KubeVersion, is_up_to_date: bool) -> Result<
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn update_policies_have_words() {
+        assert_eq!(UpdatePolicy::MinimalDowntime.label(), "minimal downtime");
+        assert_eq!(UpdatePolicy::choices()[0], UpdatePolicy::default());
+        assert!(UpdatePolicy::NeverUpdate.description().contains("end-of-life"));
+    }
 
     fn v(text: &str) -> KubeVersion {
         text.parse().unwrap()

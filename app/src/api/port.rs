@@ -202,15 +202,7 @@ pub fn caller() -> Result<Caller, AppError> {
 /// `result`, with the HTTP status its error deserves.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        let status = match error {
-            AppError::SignedOut => http::StatusCode::UNAUTHORIZED,
-            AppError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
-            AppError::NotFound { .. } => http::StatusCode::NOT_FOUND,
-            AppError::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => http::StatusCode::CONFLICT,
-            AppError::Unavailable { .. } => http::StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal { .. } => http::StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let status = error.status();
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(status);
         }

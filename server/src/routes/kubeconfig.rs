@@ -3,10 +3,8 @@
 //! no link can start a download; the answer is never cached, and each download is audited.
 
 use app::api::port::Caller;
-use app::error::AppError;
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, Role, User};
 
@@ -32,13 +30,7 @@ pub async fn admin(
     match result {
         Ok(file) => download(&file.file_name, "application/yaml", file.content),
         Err(error) => {
-            let status = match &error {
-                AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
-                AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-                AppError::SignedOut => StatusCode::UNAUTHORIZED,
-                AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::BAD_GATEWAY,
-            };
+            let status = error.status();
             let body = serde_json::json!({ "error": status.canonical_reason(), "message": error.message() });
             (status, axum::Json(body)).into_response()
         }

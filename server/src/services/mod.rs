@@ -164,5 +164,5 @@ impl Services {
 
 /// The plan a cluster runs on.
 pub fn plan_of(cluster: &Cluster) -> Plan {
-    serde_json::from_value(serde_json::Value::String(cluster.plan.clone())).unwrap_or(Plan::Standard)
+    Plan::from_api(&cluster.plan).unwrap_or(Plan::Standard)
 }

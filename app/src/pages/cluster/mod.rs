@@ -18,6 +18,7 @@ use model::ip_restriction::AllowList;
 use model::operation::{OperationKind, OperationView};
 use model::pool_view::PoolView;
 use model::status::Status;
+use model::version::UpdatePolicy;
 
 use crate::api::{activity, cluster_operations, get_allow_list, get_cluster_overview, node_pools};
 use crate::components::live::{ClusterEvent, follow_cluster};
@@ -317,7 +318,7 @@ fn Overview(cluster: Memo<ClusterOverview>) -> impl IntoView {
             <dt>"etcd usage"</dt>
             <dd>{etcd}</dd>
             <dt>"Security patches"</dt>
-            <dd>{fact(|c| c.update_policy.replace('_', " ").to_lowercase())}</dd>
+            <dd>{fact(|c| UpdatePolicy::from_wire(&c.update_policy).label())}</dd>
             <dt>"Upgrade"</dt>
             <dd>{upgrade}</dd>
             <dt>"ID"</dt>

@@ -35,7 +35,7 @@ pub fn PoolsTab(
     pools: Vec<PoolView>,
     changes: Memo<u64>,
 ) -> impl IntoView {
-    let plan = Plan::ALL.into_iter().find(|p| p.api_value() == plan).unwrap_or(Plan::Standard);
+    let plan = Plan::from_api(&plan).unwrap_or(Plan::Standard);
     let context = Context {
         project: StoredValue::new(project),
         cluster: StoredValue::new(cluster),

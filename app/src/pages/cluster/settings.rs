@@ -38,41 +38,35 @@ pub fn SettingsTab(
     let save_policy = Action::new(move |policy: &String| {
         update_cluster_policy(project.get_value(), cluster.get_value(), policy.clone())
     });
-    let policies = [
-        (
-            UpdatePolicy::AlwaysUpdate,
-            "Patch as soon as a patch is out, even if workloads are briefly disrupted.",
-        ),
-        (UpdatePolicy::MinimalDowntime, "Patch only when it does not make workloads unavailable."),
-        (UpdatePolicy::NeverUpdate, "Never patch automatically; end-of-life versions are still upgraded."),
-    ]
-    .into_iter()
-    .map(|(policy, text)| {
-        let wire = policy.as_wire().to_string();
-        let id = format!("settings-policy-{}", wire.to_lowercase());
-        let checked = {
-            let wire = wire.clone();
-            move || chosen.with(|c| *c == wire)
-        };
-        view! {
-            <label class="check" for=id.clone()>
-                <input
-                    type="radio"
-                    name="settings-policy"
-                    id=id.clone()
-                    disabled=!may_change
-                    prop:checked=checked
-                    on:change=move |_| chosen.set(wire.clone())
-                />
-                <span>
-                    <strong>{policy.as_wire().replace('_', " ").to_lowercase()}</strong>
-                    " — "
-                    {text}
-                </span>
-            </label>
-        }
-    })
-    .collect_view();
+    let policies = UpdatePolicy::choices()
+        .into_iter()
+        .map(|policy| {
+            let text = policy.description();
+            let wire = policy.as_wire().to_string();
+            let id = format!("settings-policy-{}", wire.to_lowercase());
+            let checked = {
+                let wire = wire.clone();
+                move || chosen.with(|c| *c == wire)
+            };
+            view! {
+                <label class="check" for=id.clone()>
+                    <input
+                        type="radio"
+                        name="settings-policy"
+                        id=id.clone()
+                        disabled=!may_change
+                        prop:checked=checked
+                        on:change=move |_| chosen.set(wire.clone())
+                    />
+                    <span>
+                        <strong>{policy.label()}</strong>
+                        " — "
+                        {text}
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
     view! {
         <section class="card">
             <h2>"Name"</h2>

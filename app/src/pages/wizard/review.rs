@@ -119,7 +119,7 @@ fn Summary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
             <dt>"Version"</dt>
             <dd>{spec.version.to_string()}</dd>
             <dt>"Security patches"</dt>
-            <dd>{spec.update_policy.as_wire().replace('_', " ").to_lowercase()}</dd>
+            <dd>{spec.update_policy.label()}</dd>
             <dt>"kube-proxy"</dt>
             <dd>{spec.kube_proxy_mode.as_wire().to_string()}</dd>
             <dt>"Network"</dt>

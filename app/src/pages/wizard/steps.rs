@@ -145,40 +145,34 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
             view! { <option value=value selected=selected>{text}</option> }
         })
         .collect_view();
-    let policies = [
-        (
-            UpdatePolicy::AlwaysUpdate,
-            "Patch as soon as a patch is out, even if workloads are briefly disrupted.",
-        ),
-        (UpdatePolicy::MinimalDowntime, "Patch only when it does not make workloads unavailable."),
-        (UpdatePolicy::NeverUpdate, "Never patch automatically; end-of-life versions are still upgraded."),
-    ]
-    .into_iter()
-    .map(|(policy, text)| {
-        let id = format!("policy-{}", policy.as_wire().to_lowercase());
-        let checked = {
-            let policy = policy.clone();
-            move || draft.with(|d| d.update_policy == policy)
-        };
-        let label = policy.as_wire().replace('_', " ").to_lowercase();
-        view! {
-            <label class="check" for=id.clone()>
-                <input
-                    type="radio"
-                    name="update-policy"
-                    id=id.clone()
-                    prop:checked=checked
-                    on:change=move |_| draft.update(|d| d.update_policy = policy.clone())
-                />
-                <span>
-                    <strong>{label}</strong>
-                    " — "
-                    {text}
-                </span>
-            </label>
-        }
-    })
-    .collect_view();
+    let policies = UpdatePolicy::choices()
+        .into_iter()
+        .map(|policy| {
+            let text = policy.description();
+            let id = format!("policy-{}", policy.as_wire().to_lowercase());
+            let checked = {
+                let policy = policy.clone();
+                move || draft.with(|d| d.update_policy == policy)
+            };
+            let label = policy.label();
+            view! {
+                <label class="check" for=id.clone()>
+                    <input
+                        type="radio"
+                        name="update-policy"
+                        id=id.clone()
+                        prop:checked=checked
+                        on:change=move |_| draft.update(|d| d.update_policy = policy.clone())
+                    />
+                    <span>
+                        <strong>{label}</strong>
+                        " — "
+                        {text}
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
     let error = move || wizard.errors.with(|e| message_at(e, "version"));
     view! {
         <div class="field">
