@@ -140,6 +140,16 @@ pub fn UpgradesTab(
                     .with(|p| preflight(plan.get(), p))
                     .map(|warning| view! { <p class="warning" role="status">{warning}</p> })
             }}
+            {move || {
+                (plan.get().upgrade_strategy() == UpgradeStrategy::InPlace)
+                    .then(|| {
+                        view! {
+                            <p class="muted">
+                                "Pre-flight check: the console cannot see your pods' resource requests yet, so it only checks that a node can drain at all."
+                            </p>
+                        }
+                    })
+            }}
             {buttons}
             {outcome}
             {(!may_upgrade).then(|| view! { <p class="muted">"Starting an upgrade needs the operator role."</p> })}
