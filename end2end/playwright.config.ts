@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // A second console signs in with the development identity provider (tests/sso.spec.ts).
 import { sso } from './sso';
+import { localAuthority } from './tls';
+
+// The SSO console's identity provider serves https, as clusters' API servers need.
+const tls = localAuthority();
 
 const bin = process.env.PILOTHOUSE_BIN;
 const port = process.env.PILOTHOUSE_E2E_PORT ?? '3917';
@@ -47,6 +51,8 @@ export default defineConfig({
   outputDir: './test-results',
   use: {
     baseURL,
+    // The identity provider's certificate comes from the throw-away authority above.
+    ignoreHTTPSErrors: true,
     browserName: 'chromium',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
@@ -83,11 +89,12 @@ export default defineConfig({
         {
           command: 'node idp/server.mjs',
           url: `${sso.idp}/.well-known/openid-configuration`,
+          ignoreHTTPSErrors: true,
           reuseExistingServer: false,
           timeout: 30_000,
           stdout: 'pipe',
           stderr: 'pipe',
-          env: { IDP_PORT: '5557', IDP_CONSOLE_URLS: sso.console },
+          env: { IDP_PORT: '5557', IDP_CONSOLE_URLS: sso.console, IDP_TLS_CERT: tls.cert, IDP_TLS_KEY: tls.key },
         },
         {
           command: bin,
@@ -104,6 +111,7 @@ export default defineConfig({
             // SSO_LOG=debug shows this console's requests when a test needs looking into.
             PILOTHOUSE_LOG: process.env.SSO_LOG ?? 'warn',
             PILOTHOUSE_OIDC_ISSUER_URL: sso.idp,
+            PILOTHOUSE_OIDC_CA_FILE: tls.ca,
             PILOTHOUSE_OIDC_CLIENT_SECRET: 'pilothouse-dev-secret',
             PILOTHOUSE_ROLE_ADMIN_GROUPS: 'pilothouse-admins',
             PILOTHOUSE_ROLE_OPERATOR_GROUPS: 'pilothouse-operators',

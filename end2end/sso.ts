@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test';
 
 export const sso = {
   console: 'http://127.0.0.1:3918',
-  idp: 'http://127.0.0.1:5557',
+  idp: 'https://127.0.0.1:5557',
   emulator: 'http://127.0.0.1:3919',
 };
 

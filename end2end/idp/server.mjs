@@ -9,12 +9,20 @@
 //   IDP_CLIENT_ID      the console's client id (pilothouse)
 //   IDP_CLIENT_SECRET  its secret (pilothouse-dev-secret)
 //   IDP_CONSOLE_URLS   the console URLs allowed to sign in, comma-separated (http://127.0.0.1:3000)
+//   IDP_TLS_CERT, IDP_TLS_KEY
+//                      PEM files: serve https (the issuer becomes https://127.0.0.1:<port>),
+//                      as Kubernetes API servers accept only https issuers
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.IDP_PORT ?? 5556);
-const issuer = `http://127.0.0.1:${port}`;
+const tls = process.env.IDP_TLS_CERT
+  ? { cert: readFileSync(process.env.IDP_TLS_CERT), key: readFileSync(process.env.IDP_TLS_KEY) }
+  : undefined;
+const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 const clientId = process.env.IDP_CLIENT_ID ?? 'pilothouse';
 const clientSecret = process.env.IDP_CLIENT_SECRET ?? 'pilothouse-dev-secret';
 const consoles = (process.env.IDP_CONSOLE_URLS ?? 'http://127.0.0.1:3000')
@@ -150,17 +158,16 @@ async function interaction(req, res, uid, action) {
 }
 
 const handle = provider.callback();
-http
-  .createServer(async (req, res) => {
-    const match = /^\/interaction\/([^/?]+)(?:\/(login))?/.exec(req.url);
-    if (!match) return handle(req, res);
-    try {
-      await interaction(req, res, match[1], match[2]);
-    } catch (error) {
-      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page('Sign-in expired', `<h1>Sign-in expired</h1><p>${escape(error.message)}</p><p>Go back to the console and sign in again.</p>`));
-    }
-  })
-  .listen(port, '127.0.0.1', () => {
-    console.log(`development identity provider: ${issuer} (client ${clientId}; users: ${Object.keys(users).join(', ')})`);
-  });
+const serve = async (req, res) => {
+  const match = /^\/interaction\/([^/?]+)(?:\/(login))?/.exec(req.url);
+  if (!match) return handle(req, res);
+  try {
+    await interaction(req, res, match[1], match[2]);
+  } catch (error) {
+    res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(page('Sign-in expired', `<h1>Sign-in expired</h1><p>${escape(error.message)}</p><p>Go back to the console and sign in again.</p>`));
+  }
+};
+(tls ? https.createServer(tls, serve) : http.createServer(serve)).listen(port, '127.0.0.1', () => {
+  console.log(`development identity provider: ${issuer} (client ${clientId}; users: ${Object.keys(users).join(', ')})`);
+});

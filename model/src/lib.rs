@@ -19,6 +19,7 @@ pub mod cost;
 pub mod flavor;
 pub mod id;
 pub mod ip_restriction;
+pub mod kubeconfig;
 pub mod metadata;
 pub mod name;
 pub mod network;

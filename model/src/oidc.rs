@@ -90,6 +90,66 @@ impl OidcConfig {
     }
 }
 
+/// The console's own identity provider, as a cluster's API server can trust it: the prefill of
+/// "use the console's identity provider" and the settings of per-user kubeconfigs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleIdentity {
+    pub issuer_url: String,
+    /// The client id kubectl signs in with, and the audience the API server checks.
+    pub client_id: String,
+    /// Scopes kubectl asks for besides `openid`.
+    pub scopes: Vec<String>,
+    pub username_claim: String,
+    pub groups_claim: String,
+    /// Base64 PEM authority for the issuer when it is not a public one (the console's own
+    /// setting), so that API servers trust what the console trusts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_content: Option<String>,
+}
+
+/// The prefix given to user and group names from the console's issuer, so that they cannot
+/// collide with the cluster's own (`system:` …) names.
+pub const CONSOLE_PREFIX: &str = "oidc:";
+
+impl ConsoleIdentity {
+    /// A cluster configuration trusting this identity provider.
+    pub fn prefill(&self) -> OidcConfig {
+        OidcConfig {
+            client_id: self.client_id.clone(),
+            issuer_url: self.issuer_url.clone(),
+            username_claim: Some(self.username_claim.clone()),
+            username_prefix: Some(CONSOLE_PREFIX.into()),
+            groups_claim: vec![self.groups_claim.clone()],
+            groups_prefix: Some(CONSOLE_PREFIX.into()),
+            ca_content: self.ca_content.clone(),
+            ..OidcConfig::default()
+        }
+    }
+
+    /// Whether `config` trusts tokens kubectl gets from this identity provider: same issuer
+    /// (a trailing `/` aside) and same client id.
+    pub fn is_trusted_by(&self, config: &OidcConfig) -> bool {
+        config.issuer_url.trim().trim_end_matches('/') == self.issuer_url.trim_end_matches('/')
+            && config.client_id.trim() == self.client_id
+    }
+}
+
+/// A cluster's OIDC configuration and the console's identity provider (none in local mode).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OidcAccess {
+    pub config: Option<OidcConfig>,
+    pub console: Option<ConsoleIdentity>,
+}
+
+impl OidcAccess {
+    /// The console's identity provider when the cluster trusts it: per-user kubeconfigs work.
+    pub fn trusted_console(&self) -> Option<&ConsoleIdentity> {
+        let config = self.config.as_ref()?;
+        self.console.as_ref().filter(|console| console.is_trusted_by(config))
+    }
+}
+
 /// The issuer must be an `https` URL with a host and no query or fragment.
 fn check_issuer(url: &str) -> Result<(), &'static str> {
     let Some(rest) = url.trim().strip_prefix("https://") else {
@@ -154,6 +214,39 @@ mod tests {
         .unwrap();
         assert_eq!(spec.signing_algorithms[0], SigningAlgorithm::Rs256);
         assert!(spec.validate().message_for("signingAlgorithms.1").unwrap().starts_with("HS256"));
+    }
+
+    fn console() -> ConsoleIdentity {
+        ConsoleIdentity {
+            issuer_url: "https://login.example.com/realms/ops".into(),
+            client_id: "kubernetes".into(),
+            scopes: vec!["email".into(), "groups".into()],
+            username_claim: "preferred_username".into(),
+            groups_claim: "groups".into(),
+            ca_content: None,
+        }
+    }
+
+    #[test]
+    fn the_prefill_is_valid_and_trusts_the_console() {
+        let prefill = console().prefill();
+        assert!(prefill.validate().is_empty());
+        assert!(console().is_trusted_by(&prefill));
+        assert_eq!(prefill.username_prefix.as_deref(), Some("oidc:"));
+        assert_eq!(prefill.groups_claim, ["groups"]);
+    }
+
+    #[test]
+    fn per_user_kubeconfigs_need_the_consoles_issuer_and_client() {
+        let with = |config: OidcConfig| OidcAccess { config: Some(config), console: Some(console()) };
+        let slash = OidcConfig { issuer_url: "https://login.example.com/realms/ops/".into(), ..config() };
+        assert!(with(slash).trusted_console().is_some());
+        let other_client = OidcConfig { client_id: "other".into(), ..config() };
+        assert!(with(other_client).trusted_console().is_none());
+        let other_issuer = OidcConfig { issuer_url: "https://id.example.org".into(), ..config() };
+        assert!(with(other_issuer).trusted_console().is_none());
+        assert!(OidcAccess { config: None, console: Some(console()) }.trusted_console().is_none());
+        assert!(OidcAccess { config: Some(config()), console: None }.trusted_console().is_none());
     }
 
     #[test]

@@ -85,6 +85,29 @@ impl StepState {
 }
 
 impl OperationKind {
+    /// The stored text (`create_node_pool`), as serde writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::CreateCluster => "create_cluster",
+            OperationKind::RenameCluster => "rename_cluster",
+            OperationKind::UpdateClusterPolicy => "update_cluster_policy",
+            OperationKind::UpgradeCluster => "upgrade_cluster",
+            OperationKind::ResetCluster => "reset_cluster",
+            OperationKind::RestartCluster => "restart_cluster",
+            OperationKind::DeleteCluster => "delete_cluster",
+            OperationKind::CustomizeCluster => "customize_cluster",
+            OperationKind::UpdatePrivateNetwork => "update_private_network",
+            OperationKind::CreateNodePool => "create_node_pool",
+            OperationKind::UpdateNodePool => "update_node_pool",
+            OperationKind::DeleteNodePool => "delete_node_pool",
+            OperationKind::RemoveNode => "remove_node",
+            OperationKind::ResetKubeconfig => "reset_kubeconfig",
+            OperationKind::SetIpRestrictions => "set_ip_restrictions",
+            OperationKind::SetClusterOidc => "set_cluster_oidc",
+            OperationKind::RemoveClusterOidc => "remove_cluster_oidc",
+        }
+    }
+
     /// A short description for timelines ("Create node pool").
     pub const fn label(self) -> &'static str {
         match self {
@@ -225,7 +248,28 @@ mod tests {
             assert_eq!(serde_json::to_string(&step).unwrap(), format!("\"{}\"", step.as_str()));
             assert!(schema.contains(&format!("'{}'", step.as_str())));
         }
-        assert_eq!(serde_json::to_string(&OperationKind::CreateNodePool).unwrap(), "\"create_node_pool\"");
+        use OperationKind::*;
+        for kind in [
+            CreateCluster,
+            RenameCluster,
+            UpdateClusterPolicy,
+            UpgradeCluster,
+            ResetCluster,
+            RestartCluster,
+            DeleteCluster,
+            CustomizeCluster,
+            UpdatePrivateNetwork,
+            CreateNodePool,
+            UpdateNodePool,
+            DeleteNodePool,
+            RemoveNode,
+            ResetKubeconfig,
+            SetIpRestrictions,
+            SetClusterOidc,
+            RemoveClusterOidc,
+        ] {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+        }
         assert_eq!(OperationState::from_stored("cancelled"), Some(OperationState::Cancelled));
         assert_eq!(StepState::from_stored("skipped"), Some(StepState::Skipped));
         assert_eq!(StepState::from_stored("nonsense"), None);

@@ -88,7 +88,12 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(url.as_deref(), data.path(), 10).await?;
     db.migrate().await?;
     let wake = Arc::new(Notify::new());
-    let services = Services { db: db.clone(), projects: projects.clone(), wake: wake.clone() };
+    let services = Services {
+        db: db.clone(),
+        projects: projects.clone(),
+        wake: wake.clone(),
+        issuers: Default::default(),
+    };
     let mut tasks = Vec::new();
     for _ in 0..runners {
         let runner = Runner {

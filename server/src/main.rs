@@ -2,13 +2,20 @@
 
 use server::config::{Cli, Command};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Stack of each runtime thread: rendering a deep page on the server takes more than the
+/// default 2 MiB in unoptimised builds.
+const THREAD_STACK: usize = 8 * 1024 * 1024;
+
+fn main() -> anyhow::Result<()> {
     let Cli { command, settings } = Cli::load()?;
     server::telemetry::init(settings.log_format, &settings.log)?;
-    let result = match command {
-        None => server::run(settings).await,
-        Some(Command::Emulator { listen }) => server::run_emulator(settings, listen).await,
-    };
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK).build()?;
+    let result = runtime.block_on(async {
+        match command {
+            None => server::run(settings).await,
+            Some(Command::Emulator { listen }) => server::run_emulator(settings, listen).await,
+        }
+    });
     result.inspect_err(|error| tracing::error!("{error:#}"))
 }

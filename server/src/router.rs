@@ -57,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/projects/{project}/events", get(live::project_events))
         .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))
         .route("/api/projects/{project}/clusters/{cluster}/kubeconfig", post(kubeconfig::admin))
+        .route("/api/projects/{project}/clusters/{cluster}/kubeconfig/user", post(kubeconfig::user))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -4,8 +4,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use axum::extract::FromRef;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use leptos::config::LeptosOptions;
+use model::oidc::ConsoleIdentity;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
@@ -16,6 +20,7 @@ use crate::live::{Intervals, Live};
 use crate::operations::runner::Runner;
 use crate::projects::Projects;
 use crate::services::Services;
+use crate::services::issuers::Issuers;
 
 /// The name cargo-leptos gives the bundle (`name` in the workspace's leptos metadata).
 const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
@@ -64,8 +69,33 @@ impl AppState {
             .site_addr(settings.listen)
             .hash_files(hashed_assets)
             .build();
-        let services = Services { db: db.clone(), projects: projects.clone(), wake: Arc::new(Notify::new()) };
-        let auth = Arc::new(Auth::from_settings(settings, projects.clone())?);
+        let extra_roots = match &settings.oidc_ca_file {
+            Some(file) => Some(Arc::new(
+                std::fs::read(file)
+                    .with_context(|| format!("reading PILOTHOUSE_OIDC_CA_FILE {}", file.display()))?,
+            )),
+            None => None,
+        };
+        let auth = Arc::new(Auth::from_settings(settings, projects.clone(), extra_roots.as_deref())?);
+        let console = settings.oidc_issuer_url.as_ref().map(|issuer| ConsoleIdentity {
+            issuer_url: issuer.trim_end_matches('/').to_string(),
+            client_id: settings.oidc_kubectl_client_id.clone(),
+            scopes: settings
+                .oidc_scopes
+                .split_whitespace()
+                .filter(|s| *s != "openid")
+                .map(str::to_string)
+                .collect(),
+            username_claim: settings.oidc_username_claim.clone(),
+            groups_claim: settings.oidc_groups_claim.clone(),
+            ca_content: extra_roots.as_ref().map(|pem| STANDARD.encode(pem.as_slice())),
+        });
+        let services = Services {
+            db: db.clone(),
+            projects: projects.clone(),
+            wake: Arc::new(Notify::new()),
+            issuers: Issuers { console, extra_roots },
+        };
         let live = Live::new(projects, Intervals::default());
         Ok(Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()), auth })
     }

@@ -18,9 +18,12 @@ use model::version::UpdateStrategy;
 
 use crate::error::AppError;
 
+mod oidc;
 /// What the server implements for the pages (server build only).
 #[cfg(feature = "ssr")]
 pub mod port;
+
+pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
 
 /// The signed-in user.
 #[server(endpoint = "current_user")]

@@ -12,6 +12,7 @@ use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
+use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::pool_view::PoolView;
 use model::version::UpdateStrategy;
@@ -177,6 +178,28 @@ pub trait Backend: Send + Sync + 'static {
         project: &'a str,
         cluster: &'a str,
         entries: &'a [String],
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// The cluster's OIDC configuration and the console's identity provider.
+    fn cluster_oidc<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<OidcAccess, AppError>>;
+    /// Checks the issuer and queues the cluster's OIDC configuration (admins).
+    fn set_cluster_oidc<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        config: &'a OidcConfig,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Queues the removal of the cluster's OIDC configuration (admins).
+    fn remove_cluster_oidc<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     fn activity<'a>(
         &'a self,

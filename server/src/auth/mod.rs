@@ -82,7 +82,12 @@ pub const LOCAL_USER: &str = "local-admin";
 
 impl Auth {
     /// The settings' sign-in mode; refuses local mode on an address other machines can reach.
-    pub fn from_settings(settings: &Settings, projects: Projects) -> anyhow::Result<Self> {
+    /// `extra_roots`: PEM certificates trusted for the issuer besides the public roots.
+    pub fn from_settings(
+        settings: &Settings,
+        projects: Projects,
+        extra_roots: Option<&Vec<u8>>,
+    ) -> anyhow::Result<Self> {
         let public_url = settings
             .public_url
             .clone()
@@ -108,6 +113,7 @@ impl Auth {
                 scopes: settings.oidc_scopes.split_whitespace().map(str::to_string).collect(),
                 username_claim: settings.oidc_username_claim.clone(),
                 groups_claim: settings.oidc_groups_claim.clone(),
+                extra_roots: extra_roots.cloned(),
             })?)),
         };
         let loopback_http = public_url.starts_with("http://") && settings.listen.ip().is_loopback();
@@ -344,10 +350,10 @@ mod tests {
     fn local_mode_is_refused_off_loopback() {
         let mut settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
         settings.listen = "0.0.0.0:3000".parse().unwrap();
-        let error = Auth::from_settings(&settings, Projects::default()).unwrap_err();
+        let error = Auth::from_settings(&settings, Projects::default(), None).unwrap_err();
         assert!(error.to_string().contains("only on a loopback address"), "{error}");
         settings.listen = "127.0.0.1:3000".parse().unwrap();
-        let auth = Auth::from_settings(&settings, Projects::default()).unwrap();
+        let auth = Auth::from_settings(&settings, Projects::default(), None).unwrap();
         assert!(auth.is_local() && !auth.secure_cookie);
         assert_eq!(auth.origin(), "http://127.0.0.1:3000");
     }
@@ -357,7 +363,7 @@ mod tests {
         let mut settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
         settings.oidc_issuer_url = Some("https://id.example.com".into());
         settings.public_url = Some("https://console.example.com/".into());
-        let auth = Auth::from_settings(&settings, Projects::default()).unwrap();
+        let auth = Auth::from_settings(&settings, Projects::default(), None).unwrap();
         assert!(auth.secure_cookie);
         assert_eq!(auth.public_url, "https://console.example.com");
     }

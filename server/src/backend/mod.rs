@@ -4,29 +4,21 @@
 
 use std::sync::Arc;
 
-use app::api::port::{Backend, BoxFuture, Caller};
+use app::api::port::{Backend, Caller};
 use app::error::AppError;
 use chrono::Utc;
-use futures::StreamExt;
 use model::access::Role;
-use model::activity::{ActivityFilter, ActivityPage, PAGE_SIZE};
-use model::capabilities::{ApiRequest, Capabilities};
-use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClusterRow};
-use model::flavor::Flavor;
-use model::ip_restriction::AllowList;
-use model::node_pool::NodePoolSpec;
-use model::operation::OperationKind;
-use model::operation::OperationView;
-use model::pool_view::PoolView;
+use model::activity::ActivityFilter;
 use model::validation::FieldErrors;
-use model::version::UpdateStrategy;
 
 use crate::audit::{self, AuditEvent, Visibility};
 use crate::db::Db;
-use crate::services::{Actor, ServiceError, Services};
+use crate::services::{Actor, ServiceError, Services, Submitted};
+use model::operation::OperationKind;
 
 mod clusters;
+mod dispatch;
+mod oidc;
 mod pools;
 mod settings;
 
@@ -99,257 +91,26 @@ impl ConsoleBackend {
     }
 }
 
-impl Backend for ConsoleBackend {
-    fn clusters<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<ClusterRow>, AppError>> {
-        Box::pin(async move {
-            self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
-            let clusters = self.services.list_clusters(project).await.map_err(app_error)?;
-            // Node counts come from each cluster's pools: asked for eight clusters at a time.
-            let mut lookups = Vec::with_capacity(clusters.len());
-            for cluster in &clusters {
-                lookups.push(self.services.list_node_pools(project, &cluster.id));
-            }
-            let pools: Vec<_> = futures::stream::iter(lookups).buffered(8).collect().await;
-            let mut rows = Vec::with_capacity(clusters.len());
-            for (cluster, pools) in clusters.into_iter().zip(pools) {
-                let pools = pools.unwrap_or_default();
-                rows.push(ClusterRow {
-                    nodes_ready: pools.iter().map(|p| p.available_nodes).sum(),
-                    nodes_total: pools.iter().map(|p| p.current_nodes).sum(),
-                    upgrade_available: !cluster.next_upgrade_versions.clone().unwrap_or_default().is_empty()
-                        || !cluster.is_up_to_date,
-                    id: cluster.id,
-                    name: cluster.name,
-                    region: cluster.region,
-                    plan: cluster.plan,
-                    version: cluster.version,
-                    status: cluster.status,
-                    created_at: cluster.created_at,
-                });
-            }
-            rows.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(rows)
-        })
-    }
-
-    fn delete_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        confirm: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(async move {
-            let needed = OperationKind::DeleteCluster.required_role();
-            self.require(caller, project, needed, "operation.delete_cluster", cluster).await?;
-            let found = self.services.get_cluster(project, cluster).await.map_err(app_error)?;
-            if confirm != found.name {
-                let mut errors = FieldErrors::new();
-                errors.add("confirm", format!("Type the cluster's name, {}, to confirm.", found.name));
-                return Err(AppError::Invalid { errors });
-            }
-            // One deletion per cluster and user, however often it is clicked.
-            let key = Some(format!("delete-cluster-{cluster}"));
-            let submitted = self
-                .services
-                .delete_cluster(project, &actor(caller), cluster, key)
-                .await
-                .map_err(app_error)?;
-            Ok(submitted.operation_id.as_str().to_string())
-        })
-    }
-
-    fn capabilities<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-    ) -> BoxFuture<'a, Result<Capabilities, AppError>> {
-        Box::pin(ConsoleBackend::capabilities(self, caller, project))
-    }
-
-    fn flavors<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        region: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<Flavor>, AppError>> {
-        Box::pin(ConsoleBackend::flavors(self, caller, project, region))
-    }
-
-    fn creation_request<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        spec: &'a ClusterSpec,
-    ) -> BoxFuture<'a, Result<ApiRequest, AppError>> {
-        Box::pin(ConsoleBackend::creation_request(self, caller, project, spec))
-    }
-
-    fn create_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        spec: &'a ClusterSpec,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<OperationView, AppError>> {
-        Box::pin(ConsoleBackend::create_cluster(self, caller, project, spec, key))
-    }
-
-    fn cluster_overview<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-    ) -> BoxFuture<'a, Result<ClusterOverview, AppError>> {
-        Box::pin(ConsoleBackend::cluster_overview(self, caller, project, cluster))
-    }
-
-    fn cluster_operations<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<OperationView>, AppError>> {
-        Box::pin(ConsoleBackend::cluster_operations(self, caller, project, cluster))
-    }
-
-    fn operation<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        operation: &'a str,
-    ) -> BoxFuture<'a, Result<OperationView, AppError>> {
-        Box::pin(ConsoleBackend::operation(self, caller, project, operation))
-    }
-
-    fn retry_operation<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        operation: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::retry_operation(self, caller, project, operation))
-    }
-
-    fn node_pools<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<PoolView>, AppError>> {
-        Box::pin(ConsoleBackend::node_pools(self, caller, project, cluster))
-    }
-
-    fn update_node_pool<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
-        spec: &'a NodePoolSpec,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::update_node_pool(self, caller, project, cluster, pool, spec, key))
-    }
-
-    fn delete_node_pool<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::delete_node_pool(self, caller, project, cluster, pool))
-    }
-
-    fn remove_node<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
-        node: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::remove_node(self, caller, project, cluster, pool, node))
-    }
-
-    fn rename_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        name: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::rename_cluster(self, caller, project, cluster, name))
-    }
-
-    fn update_cluster_policy<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        policy: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::update_cluster_policy(self, caller, project, cluster, policy))
-    }
-
-    fn reset_kubeconfig<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::reset_kubeconfig(self, caller, project, cluster))
-    }
-
-    fn upgrade_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        strategy: UpdateStrategy,
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::upgrade_cluster(self, caller, project, cluster, strategy))
-    }
-
-    fn allow_list<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-    ) -> BoxFuture<'a, Result<AllowList, AppError>> {
-        Box::pin(ConsoleBackend::allow_list(self, caller, project, cluster))
-    }
-
-    fn set_allow_list<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a str,
-        entries: &'a [String],
-    ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(ConsoleBackend::set_allow_list(self, caller, project, cluster, entries))
-    }
-
-    fn activity<'a>(
-        &'a self,
-        caller: &'a Caller,
-        filter: ActivityFilter,
-    ) -> BoxFuture<'a, Result<ActivityPage, AppError>> {
-        Box::pin(async move {
-            let page = filter.page.unwrap_or(1).max(1);
-            let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
-            let (entries, total) = self.audit(caller, &filter, i64::from(PAGE_SIZE), offset).await?;
-            Ok(ActivityPage { entries, total, page })
-        })
-    }
-}
-
 impl ConsoleBackend {
+    /// Checks that `caller` may do `kind` to `cluster`, then submits the change; the new
+    /// operation's id.
+    pub(super) async fn change<F>(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        kind: OperationKind,
+        submit: impl FnOnce(Actor) -> F,
+    ) -> Result<String, AppError>
+    where
+        F: Future<Output = Result<Submitted, ServiceError>>,
+    {
+        let action = format!("operation.{}", kind.as_str());
+        self.require(caller, project, kind.required_role(), &action, cluster).await?;
+        let submitted = submit(actor(caller)).await.map_err(app_error)?;
+        Ok(submitted.operation_id.as_str().to_string())
+    }
+
     /// The caller's view of the audit trail: their projects' events, and console-wide ones
     /// (sign-ins) for admins.
     pub async fn audit(

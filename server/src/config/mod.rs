@@ -122,6 +122,17 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_OIDC_SCOPES", default_value = "openid profile email groups")]
     pub oidc_scopes: String,
 
+    /// PEM certificates to trust for the issuer besides the public roots (an issuer with a
+    /// private certificate authority); also trusted when checking clusters' OIDC issuers.
+    #[arg(long, env = "PILOTHOUSE_OIDC_CA_FILE")]
+    pub oidc_ca_file: Option<PathBuf>,
+
+    /// The client id kubectl signs in with (kubelogin) for per-user kubeconfigs: a public client
+    /// of the issuer, and the audience clusters set to "use the console's identity provider"
+    /// accept.
+    #[arg(long, env = "PILOTHOUSE_OIDC_KUBECTL_CLIENT_ID", default_value = "kubernetes")]
+    pub oidc_kubectl_client_id: String,
+
     /// The claim that names the user.
     #[arg(long, env = "PILOTHOUSE_OIDC_USERNAME_CLAIM", default_value = "preferred_username")]
     pub oidc_username_claim: String,

@@ -1,8 +1,11 @@
-//! `POST /api/projects/{project}/clusters/{cluster}/kubeconfig`: the cluster's admin kubeconfig
-//! as a download, for admins only. A POST, so that the sign-in gate's cross-site check applies and
-//! no link can start a download; the answer is never cached, and each download is audited.
+//! Kubeconfig downloads of one cluster, under `/api/projects/{project}/clusters/{cluster}/`:
+//! `POST kubeconfig`, the admin kubeconfig, for admins only; `POST kubeconfig/user`, the caller's
+//! own kubeconfig through the console's identity provider, with no secret inside, for every
+//! member. POSTs, so that the sign-in gate's cross-site check applies and no link can start a
+//! download; answers are never cached, and each download is audited.
 
 use app::api::port::Caller;
+use app::error::AppError;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +14,15 @@ use model::access::{ClientAddress, Role, User};
 use super::download;
 use crate::backend::{ConsoleBackend, app_error};
 use crate::services::Actor;
+use crate::services::access::KubeconfigFile;
 use crate::state::AppState;
+
+/// Which kubeconfig.
+#[derive(Clone, Copy)]
+enum Kind {
+    Admin,
+    User,
+}
 
 pub async fn admin(
     State(state): State<AppState>,
@@ -20,13 +31,42 @@ pub async fn admin(
     Path((project, cluster)): Path<(String, String)>,
 ) -> Response {
     let caller = Caller { user, address: address.map(|Extension(a)| a.0) };
+    answer(fetch(&state, &caller, &project, &cluster, Kind::Admin).await)
+}
+
+pub async fn user(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    address: Option<Extension<ClientAddress>>,
+    Path((project, cluster)): Path<(String, String)>,
+) -> Response {
+    let caller = Caller { user, address: address.map(|Extension(a)| a.0) };
+    answer(fetch(&state, &caller, &project, &cluster, Kind::User).await)
+}
+
+async fn fetch(
+    state: &AppState,
+    caller: &Caller,
+    project: &str,
+    cluster: &str,
+    kind: Kind,
+) -> Result<KubeconfigFile, AppError> {
     let backend = ConsoleBackend { services: state.services.clone(), db: state.db.clone() };
-    let allowed = backend.require(&caller, &project, Role::Admin, "kubeconfig.download", &cluster).await;
-    let actor = Actor { username: caller.user.username.clone(), address: caller.address.clone() };
-    let result = match allowed {
-        Ok(()) => state.services.admin_kubeconfig(&project, &actor, &cluster).await.map_err(app_error),
-        Err(error) => Err(error),
+    let (role, action) = match kind {
+        Kind::Admin => (Role::Admin, "kubeconfig.download"),
+        Kind::User => (Role::Viewer, "kubeconfig.download_user"),
     };
+    backend.require(caller, project, role, action, cluster).await?;
+    let actor = Actor { username: caller.user.username.clone(), address: caller.address.clone() };
+    let services = &state.services;
+    match kind {
+        Kind::Admin => services.admin_kubeconfig(project, &actor, cluster).await,
+        Kind::User => services.user_kubeconfig(project, &actor, cluster).await,
+    }
+    .map_err(app_error)
+}
+
+fn answer(result: Result<KubeconfigFile, AppError>) -> Response {
     match result {
         Ok(file) => download(&file.file_name, "application/yaml", file.content),
         Err(error) => {

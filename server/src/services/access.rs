@@ -4,13 +4,16 @@ use std::net::Ipv4Addr;
 
 use chrono::Utc;
 use model::ip_restriction::{self, Lockout};
-use model::oidc::OidcConfig;
+use model::kubeconfig::{ApiEndpoint, user_kubeconfig};
+use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
-use provider::api::OpenIdConnect;
+use provider::api::{Cluster, Kubeconfig, OpenIdConnect};
+use provider::client::Error as ProviderError;
 
-use super::{Actor, ServiceError, Services, Submitted, provider_error};
+use super::{Actor, ServiceError, Services, Submitted, invalid, provider_error};
 use crate::audit::{self, AuditEvent};
 use crate::operations::params;
+use crate::projects::Project;
 
 /// A kubeconfig file, for a download.
 pub struct KubeconfigFile {
@@ -35,12 +38,25 @@ impl Services {
     ) -> Result<KubeconfigFile, ServiceError> {
         let project = self.project(project)?;
         let cluster = self.cluster(project, id).await?;
-        let result = project.client.kubeconfig(&project.service_name, id).await;
+        let result = self.fetch_kubeconfig(project, actor, &cluster, "kubeconfig.download").await?;
+        let kubeconfig = result.map_err(provider_error(|| format!("cluster {id}")))?;
+        Ok(KubeconfigFile { file_name: format!("{}.yaml", cluster.name), content: kubeconfig.content })
+    }
+
+    /// The provider's kubeconfig of `cluster`, the fetch audited as `action` (never the content).
+    async fn fetch_kubeconfig(
+        &self,
+        project: &Project,
+        actor: &Actor,
+        cluster: &Cluster,
+        action: &str,
+    ) -> Result<Result<Kubeconfig, ProviderError>, ServiceError> {
+        let result = project.client.kubeconfig(&project.service_name, &cluster.id).await;
         let event = AuditEvent {
             project_id: Some(project.id.clone()),
             actor: actor.username.clone(),
             actor_address: actor.address.clone(),
-            action: "kubeconfig.download".into(),
+            action: action.into(),
             target_kind: Some("cluster".into()),
             target_id: Some(cluster.id.clone()),
             target_name: Some(cluster.name.clone()),
@@ -48,8 +64,7 @@ impl Services {
             operation_id: None,
         };
         audit::record(&self.db, &event, Utc::now()).await?;
-        let kubeconfig = result.map_err(provider_error(|| format!("cluster {id}")))?;
-        Ok(KubeconfigFile { file_name: format!("{}.yaml", cluster.name), content: kubeconfig.content })
+        Ok(result)
     }
 
     /// Queues a kubeconfig reset: every kubeconfig issued so far stops working.
@@ -121,6 +136,42 @@ impl Services {
         }
     }
 
+    /// The cluster's OIDC configuration with the console's identity provider.
+    pub async fn oidc_access(&self, project: &str, id: &str) -> Result<OidcAccess, ServiceError> {
+        let config = self.cluster_oidc(project, id).await?;
+        Ok(OidcAccess { config, console: self.issuers.console.clone() })
+    }
+
+    /// A kubeconfig that signs `actor` in through the console's identity provider, with no
+    /// secret inside; only when the cluster trusts that provider. Audited like the admin one.
+    pub async fn user_kubeconfig(
+        &self,
+        project_id: &str,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<KubeconfigFile, ServiceError> {
+        let project = self.project(project_id)?;
+        let cluster = self.cluster(project, id).await?;
+        let access = self.oidc_access(project_id, id).await?;
+        let (Some(console), Some(config)) = (access.trusted_console(), access.config.as_ref()) else {
+            return Err(ServiceError::Conflict(
+                "This cluster does not trust the console's identity provider: set its OIDC configuration to it first (Access tab)."
+                    .into(),
+            ));
+        };
+        let result = self.fetch_kubeconfig(project, actor, &cluster, "kubeconfig.download_user").await?;
+        let admin = result.map_err(provider_error(|| format!("cluster {id}")))?;
+        let endpoint = ApiEndpoint::from_kubeconfig(&admin.content).ok_or_else(|| {
+            ServiceError::Conflict(
+                "The provider's kubeconfig names no API server or certificate authority.".into(),
+            )
+        })?;
+        Ok(KubeconfigFile {
+            file_name: format!("{}-{}.yaml", cluster.name, actor.username),
+            content: user_kubeconfig(&cluster.name, &endpoint, config, &console.scopes),
+        })
+    }
+
     /// Checks and queues the cluster's OIDC configuration (created or replaced).
     pub async fn set_cluster_oidc(
         &self,
@@ -131,6 +182,10 @@ impl Services {
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         config.validate().into_result()?;
+        let ca = config.ca_content.as_deref();
+        if let Err(problem) = self.issuers.check_discovery(&config.issuer_url, ca).await {
+            return Err(invalid("issuerUrl", problem));
+        }
         self.change_cluster(
             project,
             actor,

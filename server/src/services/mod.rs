@@ -5,6 +5,7 @@
 pub mod access;
 pub mod capabilities;
 pub mod clusters;
+pub mod issuers;
 pub mod node_pools;
 pub mod operations;
 pub mod settings;
@@ -32,6 +33,7 @@ pub struct Services {
     pub projects: Projects,
     /// Wakes this replica's runner when an operation is submitted.
     pub wake: Arc<Notify>,
+    pub issuers: issuers::Issuers,
 }
 
 /// Who is asking, for the audit trail.

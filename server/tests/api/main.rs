@@ -5,6 +5,7 @@ mod cloud;
 mod database;
 mod health;
 mod helpers;
+mod issuer;
 mod live;
 mod operations;
 mod pages;

@@ -13,6 +13,7 @@ use server::services::{ServiceError, Submitted};
 
 use crate::cloud::{Cloud, PROJECT, SERVICE, alice, drive, later, pool, runner, spec};
 use crate::helpers::{TestApp, count};
+use crate::issuer::Issuer;
 
 async fn state_of(app: &TestApp, submitted: &Submitted) -> OperationState {
     store::view(&app.db, &submitted.operation_id).await.unwrap().unwrap().state
@@ -70,11 +71,13 @@ async fn every_kind_of_change_is_carried_out() {
     let ips = vec!["198.51.100.7".to_string()];
     run(s.set_ip_restrictions(PROJECT, &me, &id, &ips, None).await.unwrap(), "allow-list").await;
     assert_eq!(s.ip_restrictions(PROJECT, &id).await.unwrap(), vec!["198.51.100.7/32".to_string()]);
-    let oidc = OidcConfig {
-        client_id: "kube".into(),
-        issuer_url: "https://id.example.com".into(),
-        ..Default::default()
-    };
+    let issuer = Issuer::start().await;
+    let unknown =
+        OidcConfig { client_id: "kube".into(), issuer_url: issuer.url.clone(), ..Default::default() };
+    let refused = s.set_cluster_oidc(PROJECT, &me, &id, &unknown, None).await.unwrap_err();
+    let ServiceError::Invalid(errors) = refused else { panic!("{refused:?}") };
+    assert!(errors.message_for("issuerUrl").unwrap().starts_with("The issuer did not answer"), "{errors:?}");
+    let oidc = OidcConfig { ca_content: Some(issuer.ca_content.clone()), ..unknown };
     run(s.set_cluster_oidc(PROJECT, &me, &id, &oidc, None).await.unwrap(), "set OIDC").await;
     assert_eq!(s.cluster_oidc(PROJECT, &id).await.unwrap().unwrap().issuer_url, oidc.issuer_url);
     run(s.remove_cluster_oidc(PROJECT, &me, &id, None).await.unwrap(), "remove OIDC").await;

@@ -3,6 +3,7 @@
 //! live-update stream.
 
 mod allow_list;
+mod oidc;
 mod pools;
 mod settings;
 mod timeline;
@@ -15,17 +16,21 @@ use model::access::Role;
 use model::activity::{ActivityFilter, ActivityPage};
 use model::cluster_view::ClusterOverview;
 use model::ip_restriction::AllowList;
+use model::oidc::OidcAccess;
 use model::operation::{OperationKind, OperationView};
 use model::pool_view::PoolView;
 use model::status::Status;
 use model::version::UpdatePolicy;
 
-use crate::api::{activity, cluster_operations, get_allow_list, get_cluster_overview, node_pools};
+use crate::api::{
+    activity, cluster_oidc, cluster_operations, get_allow_list, get_cluster_overview, node_pools,
+};
 use crate::components::live::{ClusterEvent, follow_cluster};
 use crate::components::user_menu::current_user;
 use crate::pages::activity::Entries;
 use crate::pages::project_of;
 use allow_list::AllowListEditor;
+use oidc::{OidcEditor, UserKubeconfig};
 use pools::PoolsTab;
 use settings::{AccessTab, SettingsTab};
 use timeline::Timeline;
@@ -45,8 +50,9 @@ pub fn ClusterPage() -> impl IntoView {
                         let id = params.read_untracked().get("id").unwrap_or_default();
                         // Each tab is its own address: a new tab renders the page anew.
                         let tab = params.read().get("tab").unwrap_or_default();
+                        let username = user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
                         match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
-                            Some((project, _, role)) => view! { <ClusterView project id role tab /> }.into_any(),
+                            Some((project, _, role)) => view! { <ClusterView project id role tab username /> }.into_any(),
                             None => view! { <p>"You have no project."</p> }.into_any(),
                         }
                     })
@@ -56,7 +62,7 @@ pub fn ClusterPage() -> impl IntoView {
 }
 
 #[component]
-fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl IntoView {
+fn ClusterView(project: String, id: String, role: Role, tab: String, username: String) -> impl IntoView {
     let tab = StoredValue::new(tab);
     let key = (project.clone(), id.clone());
     let overview = Resource::new(move || key.clone(), |(p, c)| get_cluster_overview(p, c));
@@ -90,10 +96,14 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
     let allowed = Resource::new(
         move || key.clone(),
         move |(p, c)| async move {
-            if tab.get_value() == "access" { get_allow_list(p, c).await.map(Some) } else { Ok(None) }
+            if tab.get_value() != "access" {
+                return Ok(None);
+            }
+            let list = get_allow_list(p.clone(), c.clone()).await?;
+            Ok(Some((list, cluster_oidc(p, c).await?)))
         },
     );
-    let project = StoredValue::new(project);
+    let (project, username) = (StoredValue::new(project), StoredValue::new(username));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
             {move || {
@@ -107,7 +117,7 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
                     .map(move |found| match found {
                         ((((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)), Ok(allowed)) => {
                             let extra = Extra { pools, audit, allowed };
-                            view! { <Live project=project.get_value() id cluster operations extra role tab=tab.get_value() /> }
+                            view! { <Live project=project.get_value() id cluster operations extra role tab=tab.get_value() username=username.get_value() /> }
                                 .into_any()
                         }
                         ((((Err(error), _), _), _), _)
@@ -134,7 +144,7 @@ fn ClusterView(project: String, id: String, role: Role, tab: String) -> impl Int
 struct Extra {
     pools: Option<Vec<PoolView>>,
     audit: Option<ActivityPage>,
-    allowed: Option<AllowList>,
+    allowed: Option<(AllowList, OidcAccess)>,
 }
 
 /// The page once loaded: server-rendered facts, then the live stream's.
@@ -147,6 +157,7 @@ fn Live(
     extra: Extra,
     role: Role,
     tab: String,
+    username: String,
 ) -> impl IntoView {
     let Extra { pools, audit, allowed } = extra;
     let operations = RwSignal::new(operations);
@@ -203,13 +214,16 @@ fn Live(
                 ("access", _) => {
                     let name = current.with_untracked(|c| c.name.clone());
                     let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
-                    let list = allowed.map(|list| {
-                        view! { <AllowListEditor project=project.clone() cluster=id.clone() list may_edit /> }
+                    let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
+                    let sections = allowed.map(|(list, access)| {
+                        view! {
+                            <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username=username.clone() />
+                            <AccessTab project=project.clone() cluster=id.clone() name role />
+                            <AllowListEditor project=project.clone() cluster=id.clone() list may_edit />
+                            <OidcEditor project=project.clone() cluster=id.clone() access may_edit=may_set_oidc />
+                        }
                     });
-                    view! {
-                        <AccessTab project=project.clone() cluster=id.clone() name role />
-                        {list}
-                    }
+                    view! { {sections} }
                         .into_any()
                 }
                 ("settings", _) => {

@@ -1,0 +1,47 @@
+//! The Access tab's OIDC section: the cluster's configuration with the console's identity
+//! provider, and setting or removing it (admins).
+
+use app::api::port::Caller;
+use app::error::AppError;
+use model::access::Role;
+use model::oidc::{OidcAccess, OidcConfig};
+use model::operation::OperationKind;
+
+use super::{ConsoleBackend, app_error};
+
+impl ConsoleBackend {
+    pub(super) async fn cluster_oidc(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<OidcAccess, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.oidc", cluster).await?;
+        self.services.oidc_access(project, cluster).await.map_err(app_error)
+    }
+
+    pub(super) async fn set_cluster_oidc(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        config: &OidcConfig,
+    ) -> Result<String, AppError> {
+        self.change(caller, project, cluster, OperationKind::SetClusterOidc, |actor| async move {
+            self.services.set_cluster_oidc(project, &actor, cluster, config, None).await
+        })
+        .await
+    }
+
+    pub(super) async fn remove_cluster_oidc(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<String, AppError> {
+        self.change(caller, project, cluster, OperationKind::RemoveClusterOidc, |actor| async move {
+            self.services.remove_cluster_oidc(project, &actor, cluster, None).await
+        })
+        .await
+    }
+}
