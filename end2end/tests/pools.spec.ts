@@ -83,3 +83,42 @@ test('an operator edits pools but deletes none; a forged pool deletion is refuse
   });
   expect(forged.status()).toBe(403);
 });
+
+test('add a pool with the wizard\'s form and rules, and a new pool like an existing one', async ({ page }) => {
+  const { id } = await clusterWithPool('pools-add');
+  await signIn(page, 'alice', `/clusters/${id}/pools?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await page.getByRole('button', { name: 'Add a node pool' }).click();
+  const form = page.locator('form.new-pool');
+  await expect(form.getByRole('heading', { name: 'New node pool' })).toBeFocused();
+  const create = form.getByRole('button', { name: 'Create the pool' });
+  // The cluster's other pools count: their names and the plan's node limit.
+  await form.getByLabel('Pool name').fill('workers');
+  await expect(form.locator('#pool-0-name-error')).toContainText('already has a pool named workers');
+  await expect(create).toBeDisabled();
+  await form.getByLabel('Pool name').fill('batch');
+  await form.locator('#pool-0-flavor-b3-16').check();
+  await form.getByLabel('Nodes', { exact: true }).fill('99');
+  await expect(form.locator('#pool-0-desired-error')).toContainText('100');
+  await expect(create).toBeDisabled();
+  await form.getByLabel('Nodes', { exact: true }).fill('1');
+  await form.getByText('Labels, taints and annotations').click();
+  await form.getByLabel(/^Labels/).fill('kind=batch');
+  await create.click();
+  await expect(page.getByText('Pool batch requested')).toBeVisible();
+  await expect(form).toHaveCount(0);
+  const batch = page.locator('section[data-pool="batch"]');
+  await expect(batch.getByTestId('pool-counts')).toContainText('1 available', { timeout: 30_000 });
+  const pools = await call('GET', `/cloud/project/${project}/kube/${id}/nodepool`);
+  expect(pools.find((p: any) => p.name === 'batch')).toMatchObject({ flavor: 'b3-16', desiredNodes: 1 });
+
+  // "New pool with these settings" starts from the pool's fixed and editable settings.
+  await batch.getByRole('button', { name: 'Edit…' }).click();
+  await batch.getByRole('button', { name: 'New pool with these settings' }).click();
+  await expect(form.getByLabel('Pool name')).toHaveValue('batch-2');
+  await expect(form.locator('#pool-0-flavor-b3-16')).toBeChecked();
+  await expect(form.getByLabel(/^Labels/)).toBeVisible();
+  await expect(form.getByLabel(/^Labels/)).toHaveValue('kind=batch');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(form).toHaveCount(0);
+});

@@ -119,6 +119,18 @@ pub async fn node_pools(project: String, cluster: String) -> Result<Vec<PoolView
     port::respond(port::backend()?.node_pools(&caller, &project, &cluster).await)
 }
 
+/// Adds a pool to a cluster (operators and admins); `key` makes a repeated click the same request.
+#[server(endpoint = "create_node_pool", input = server_fn::codec::Json)]
+pub async fn create_node_pool(
+    project: String,
+    cluster: String,
+    spec: NodePoolSpec,
+    key: String,
+) -> Result<String, AppError> {
+    let caller = port::caller()?;
+    port::respond(port::backend()?.create_node_pool(&caller, &project, &cluster, &spec, &key).await)
+}
+
 /// Edits a pool (operators and admins); `key` makes a repeated click the same request.
 #[server(endpoint = "update_node_pool", input = server_fn::codec::Json)]
 pub async fn update_node_pool(

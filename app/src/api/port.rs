@@ -179,6 +179,15 @@ pub trait Backend: Send + Sync + 'static {
         cluster: &'a str,
         entries: &'a [String],
     ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Checks and queues a new pool of `cluster` (operators and admins); returns the operation id.
+    fn create_node_pool<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        spec: &'a NodePoolSpec,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
     /// The cluster's OIDC configuration and the console's identity provider.
     fn cluster_oidc<'a>(
         &'a self,

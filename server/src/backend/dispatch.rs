@@ -257,6 +257,17 @@ impl Backend for ConsoleBackend {
         Box::pin(ConsoleBackend::set_allow_list(self, caller, project, cluster, entries))
     }
 
+    fn create_node_pool<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        spec: &'a NodePoolSpec,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::create_node_pool(self, caller, project, cluster, spec, key))
+    }
+
     fn cluster_oidc<'a>(
         &'a self,
         caller: &'a Caller,

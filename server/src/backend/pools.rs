@@ -10,6 +10,21 @@ use model::pool_view::{NodeView, PoolView};
 use super::{ConsoleBackend, actor, app_error};
 
 impl ConsoleBackend {
+    pub(super) async fn create_node_pool(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        spec: &NodePoolSpec,
+        key: &str,
+    ) -> Result<String, AppError> {
+        let key = Some(format!("create-pool-{key}"));
+        self.change(caller, project, cluster, OperationKind::CreateNodePool, |actor| async move {
+            self.services.create_node_pool(project, &actor, cluster, spec, key).await
+        })
+        .await
+    }
+
     pub(super) async fn node_pools(
         &self,
         caller: &Caller,

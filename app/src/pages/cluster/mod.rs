@@ -3,6 +3,8 @@
 //! live-update stream.
 
 mod allow_list;
+mod new_pool;
+mod nodes;
 mod oidc;
 mod pools;
 mod settings;
@@ -231,8 +233,8 @@ fn Live(
                     view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role /> }.into_any()
                 }
                 ("pools", Some(pools)) => {
-                    let plan = current.with_untracked(|c| c.plan.clone());
-                    view! { <PoolsTab project=project.clone() cluster=id.clone() plan role pools changes /> }
+                    let (plan, region) = current.with_untracked(|c| (c.plan.clone(), c.region.clone()));
+                    view! { <PoolsTab project=project.clone() cluster=id.clone() plan region role pools changes /> }
                         .into_any()
                 }
                 _ => {

@@ -7,23 +7,28 @@ use model::access::Role;
 use model::node_pool::{NodePoolSpec, check_node_limit};
 use model::operation::OperationKind;
 use model::plan::Plan;
-use model::pool_view::{NodeView, PoolView};
+use model::pool_view::PoolView;
 use model::validation::FieldErrors;
 
-use crate::api::{delete_node_pool, node_pools, remove_node, update_node_pool};
+use crate::api::{delete_node_pool, node_pools, update_node_pool};
 use crate::components::browser;
 use crate::components::metadata_text::{number, pairs, pairs_text, taints, taints_text};
 use crate::error::AppError;
-use crate::pages::wizard::message_at;
+use crate::pages::wizard::{PoolDraft, message_at};
+
+use super::new_pool::NewPool;
+use super::nodes::Nodes;
 
 /// What every part of the tab works with.
 #[derive(Clone, Copy)]
-struct Context {
-    project: StoredValue<String>,
-    cluster: StoredValue<String>,
-    plan: Plan,
-    role: Role,
-    pools: RwSignal<Vec<PoolView>>,
+pub(super) struct Context {
+    pub(super) project: StoredValue<String>,
+    pub(super) cluster: StoredValue<String>,
+    pub(super) plan: Plan,
+    pub(super) role: Role,
+    pub(super) pools: RwSignal<Vec<PoolView>>,
+    /// The new-pool form's starting point while it is open.
+    pub(super) new_pool: RwSignal<Option<PoolDraft>>,
 }
 
 #[component]
@@ -31,6 +36,7 @@ pub fn PoolsTab(
     project: String,
     cluster: String,
     plan: String,
+    region: String,
     role: Role,
     pools: Vec<PoolView>,
     changes: Memo<u64>,
@@ -42,8 +48,33 @@ pub fn PoolsTab(
         plan,
         role,
         pools: RwSignal::new(pools),
+        new_pool: RwSignal::new(None),
     };
-    view! { <PoolList context changes /> }
+    let requested = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let name = format!("pool-{}", context.pools.with(Vec::len) + 1);
+        requested.set(None);
+        context.new_pool.set(Some(PoolDraft { name, ..PoolDraft::default() }));
+    };
+    let may_create = role.allows(OperationKind::CreateNodePool.required_role());
+    let region = StoredValue::new(region);
+    view! {
+        {may_create.then(|| view! {
+            <div class="pool-actions">
+                <button type="button" class="button" on:click=add>"Add a node pool"</button>
+            </div>
+        })}
+        {move || requested.get().map(|name| view! {
+            <p class="notice" role="status">{format!("Pool {name} requested; it appears below once the provider has it.")}</p>
+        })}
+        // Its own Suspense: the form's loads must not suspend the page around it.
+        {move || context.new_pool.get().map(|start| view! {
+            <Suspense fallback=|| view! { <p class="muted">"Loading the region's flavors…"</p> }>
+                <NewPool project=context.project cluster=context.cluster plan region=region.get_value() pools=context.pools start open=context.new_pool requested />
+            </Suspense>
+        })}
+        <PoolList context changes />
+    }
 }
 
 /// Loads the cluster's pools again into `pools` at each provider update after the first.
@@ -306,6 +337,14 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
             {input("taints", "Taints (key=value:Effect per line)", taint_text, "template.taints", true)}
             {input("annotations", "Annotations (key=value per line)", annotations, "template.annotations", true)}
             <dl class="facts fixed">{fixed}</dl>
+            {context.role.allows(OperationKind::CreateNodePool.required_role()).then(|| {
+                let start = current.with_value(|c| PoolDraft::like(c, format!("{}-2", c.name)));
+                view! {
+                    <button type="button" class="button secondary" on:click=move |_| context.new_pool.set(Some(start.clone()))>
+                        "New pool with these settings"
+                    </button>
+                }
+            })}
             <button type="submit" class="button" disabled=blocked>"Save changes"</button>
             {outcome}
         </form>
@@ -348,87 +387,5 @@ fn DeletePool(
                 {outcome}
             </div>
         </Show>
-    }
-}
-
-#[component]
-fn Nodes(context: Context, pool: Memo<Option<PoolView>>) -> impl IntoView {
-    let may_remove = context.role.allows(OperationKind::RemoveNode.required_role());
-    // Rows are kept while a node's status and version stay the same (a confirmation in
-    // progress survives the refreshes).
-    let nodes = move || {
-        pool.with(|p| {
-            p.as_ref()
-                .map(|p| p.nodes.iter().map(|n| (p.id.clone(), n.clone())).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
-    view! {
-        <div class="table-scroll">
-            <table class="list compact">
-                <caption>"Nodes"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Version"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For
-                        each=nodes
-                        key=|(_, node)| (node.id.clone(), node.status.as_wire().to_string(), node.version.clone())
-                        let:((pool, node))
-                    >
-                        <NodeRow context pool node may_remove />
-                    </For>
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
-#[component]
-fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let ids = StoredValue::new((pool, node.id.clone()));
-    let remove = Action::new(move |_: &()| {
-        let (pool, node) = ids.get_value();
-        remove_node(context.project.get_value(), context.cluster.get_value(), pool, node)
-    });
-    let outcome = move || {
-        remove.value().get().map(|result| match result {
-            Ok(_) => view! { <span class="notice" role="status">"Removal requested."</span> }.into_any(),
-            Err(error) => view! { <span class="error" role="alert">{error.message()}</span> }.into_any(),
-        })
-    };
-    let version =
-        if node.is_up_to_date { node.version.clone() } else { format!("{} (update pending)", node.version) };
-    let name = node.name.clone();
-    let action = may_remove.then(|| {
-        view! {
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! { <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>"Remove…"</button> }
-            >
-                <span>"The pool shrinks by one. "</span>
-                <button type="button" class="button danger" disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(()); }>
-                    "Remove this node"
-                </button>
-                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </Show>
-            {outcome}
-        }
-    });
-    view! {
-        <tr data-node=name.clone()>
-            <th scope="row">{name.clone()}</th>
-            <td>{node.status.as_wire().to_string()}</td>
-            <td>{version}</td>
-            <td>{node.created_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
-            <td class="actions">{action}</td>
-        </tr>
     }
 }

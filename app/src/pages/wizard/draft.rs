@@ -13,7 +13,7 @@ use model::validation::FieldErrors;
 use model::version::{DEFAULT_MINOR, KubeProxyMode, KubeVersion, UpdatePolicy};
 use serde::{Deserialize, Serialize};
 
-use crate::components::metadata_text::{lines, number, pairs, taints};
+use crate::components::metadata_text::{lines, number, pairs, pairs_text, taints, taints_text};
 
 /// One node pool as typed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,6 +120,25 @@ fn cidr(text: &str, field: &str, errors: &mut FieldErrors) -> Option<Ipv4Cidr> {
 }
 
 impl PoolDraft {
+    /// A draft with `spec`'s settings, named `name` ("new pool with these settings").
+    pub fn like(spec: &NodePoolSpec, name: String) -> Self {
+        Self {
+            name,
+            flavor: spec.flavor_name.clone(),
+            desired: spec.desired_nodes.to_string(),
+            min: spec.min_nodes.to_string(),
+            max: spec.max_nodes.to_string(),
+            autoscale: spec.autoscale,
+            anti_affinity: spec.anti_affinity,
+            monthly_billed: spec.monthly_billed,
+            zone: spec.availability_zones.first().cloned().unwrap_or_default(),
+            floating_ips: spec.attach_floating_ips,
+            labels: pairs_text(&spec.template.labels),
+            taints: taints_text(&spec.template.taints),
+            annotations: pairs_text(&spec.template.annotations),
+        }
+    }
+
     fn to_spec(&self, at: &str, plan: Plan, errors: &mut FieldErrors) -> NodePoolSpec {
         let field = |name: &str| format!("{at}.{name}");
         let desired_nodes = number(&self.desired, field("desiredNodes"), errors);
@@ -259,6 +278,29 @@ pub fn step_of(path: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pool_like_another_keeps_its_settings() {
+        let mut spec = NodePoolSpec {
+            name: "web".into(),
+            flavor_name: "b3-16".into(),
+            desired_nodes: 2,
+            min_nodes: 1,
+            max_nodes: 5,
+            autoscale: true,
+            anti_affinity: true,
+            monthly_billed: true,
+            availability_zones: vec!["eu-west-par-a".into()],
+            attach_floating_ips: true,
+            ..NodePoolSpec::default()
+        };
+        spec.template.labels.insert("team".into(), "web".into());
+        spec.template.annotations.insert("owner".into(), "ops".into());
+        let mut errors = FieldErrors::new();
+        let copy = PoolDraft::like(&spec, "web-2".into()).to_spec("nodePools.0", Plan::Standard, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(copy, NodePoolSpec { name: "web-2".into(), ..spec });
+    }
 
     fn gra() -> Region {
         Region { name: "GRA11".into(), zones: vec![] }

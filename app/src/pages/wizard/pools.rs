@@ -64,7 +64,7 @@ pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
 }
 
 #[component]
-fn PoolEditor(
+pub fn PoolEditor(
     wizard: Wizard,
     index: usize,
     flavors: StoredValue<Vec<Flavor>>,
@@ -88,6 +88,9 @@ fn PoolEditor(
             }
         })
     };
+    // Open from the start when the pool already has some (a copy of another pool).
+    let has_metadata =
+        untrack(pool).labels.len() + untrack(pool).taints.len() + untrack(pool).annotations.len() > 0;
     let title = move || {
         let name = pool().name;
         if name.is_empty() { format!("Node pool {}", index + 1) } else { format!("Node pool {name}") }
@@ -200,7 +203,7 @@ fn PoolEditor(
                     </p>
                 </div>
             </Show>
-            <details class="pool-metadata">
+            <details class="pool-metadata" open=has_metadata>
                 <summary>"Labels, taints and annotations"</summary>
                 <TextField
                     id=id("labels")

@@ -1,0 +1,91 @@
+//! The nodes of one pool on the Node pools tab: status, version and age, and removing one chosen
+//! node (the pool shrinks by one).
+
+use leptos::prelude::*;
+use model::operation::OperationKind;
+use model::pool_view::{NodeView, PoolView};
+
+use super::pools::Context;
+use crate::api::remove_node;
+
+#[component]
+pub(super) fn Nodes(context: Context, pool: Memo<Option<PoolView>>) -> impl IntoView {
+    let may_remove = context.role.allows(OperationKind::RemoveNode.required_role());
+    // Rows are kept while a node's status and version stay the same (a confirmation in
+    // progress survives the refreshes).
+    let nodes = move || {
+        pool.with(|p| {
+            p.as_ref()
+                .map(|p| p.nodes.iter().map(|n| (p.id.clone(), n.clone())).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="list compact">
+                <caption>"Nodes"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=nodes
+                        key=|(_, node)| (node.id.clone(), node.status.as_wire().to_string(), node.version.clone())
+                        let:((pool, node))
+                    >
+                        <NodeRow context pool node may_remove />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let ids = StoredValue::new((pool, node.id.clone()));
+    let remove = Action::new(move |_: &()| {
+        let (pool, node) = ids.get_value();
+        remove_node(context.project.get_value(), context.cluster.get_value(), pool, node)
+    });
+    let outcome = move || {
+        remove.value().get().map(|result| match result {
+            Ok(_) => view! { <span class="notice" role="status">"Removal requested."</span> }.into_any(),
+            Err(error) => view! { <span class="error" role="alert">{error.message()}</span> }.into_any(),
+        })
+    };
+    let version =
+        if node.is_up_to_date { node.version.clone() } else { format!("{} (update pending)", node.version) };
+    let name = node.name.clone();
+    let action = may_remove.then(|| {
+        view! {
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! { <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>"Remove…"</button> }
+            >
+                <span>"The pool shrinks by one. "</span>
+                <button type="button" class="button danger" disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(()); }>
+                    "Remove this node"
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </Show>
+            {outcome}
+        }
+    });
+    view! {
+        <tr data-node=name.clone()>
+            <th scope="row">{name.clone()}</th>
+            <td>{node.status.as_wire().to_string()}</td>
+            <td>{version}</td>
+            <td>{node.created_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
+            <td class="actions">{action}</td>
+        </tr>
+    }
+}
