@@ -16,6 +16,7 @@ pub mod cluster_spec;
 pub mod cluster_view;
 pub mod component;
 pub mod cost;
+pub mod customization;
 pub mod flavor;
 pub mod id;
 pub mod ip_restriction;

@@ -22,8 +22,10 @@ mod oidc;
 /// What the server implements for the pages (server build only).
 #[cfg(feature = "ssr")]
 pub mod port;
+mod settings;
 
 pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
+pub use settings::{customization, customize_cluster, reset_cluster};
 
 /// The signed-in user.
 #[server(endpoint = "current_user")]

@@ -9,6 +9,7 @@ use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
@@ -187,6 +188,30 @@ pub trait Backend: Send + Sync + 'static {
         cluster: &'a str,
         spec: &'a NodePoolSpec,
         key: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// The cluster's admission plugins and kube-proxy periods.
+    fn customization<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<CustomizationView, AppError>>;
+    /// Checks and queues new admission plugins and kube-proxy periods (operators and admins).
+    fn customize_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        view: &'a CustomizationView,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+    /// Resets the cluster (admins) once `confirm` repeats its name; `nodes`: delete or reinstall.
+    fn reset_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        nodes: &'a str,
+        confirm: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// The cluster's OIDC configuration and the console's identity provider.
     fn cluster_oidc<'a>(

@@ -8,6 +8,7 @@
 //! `{"message": "Customization updated"}` and is refused for Cilium on Free clusters; only
 //! `AlwaysPullImages` can be disabled (§4.3).
 
+use model::customization::{ADMISSION_PLUGINS, seconds};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,9 +31,6 @@ use crate::api::{
 
 /// How long a restarted control plane shows `REDEPLOYING`, at speed 1.0.
 pub const RESTART: Duration = Duration::from_secs(60);
-
-/// The admission plugins the provider knows.
-const ADMISSION_PLUGINS: [&str; 2] = ["AlwaysPullImages", "NodeRestriction"];
 
 pub fn routes() -> Router<Arc<Emulator>> {
     let base = "/cloud/project/{service_name}/kube/{kube_id}";
@@ -64,7 +62,7 @@ fn default_customization() -> Customization {
     Customization {
         api_server: Some(ApiServerCustomization {
             admission_plugins: Some(AdmissionPlugins {
-                enabled: Some(ADMISSION_PLUGINS.map(String::from).to_vec()),
+                enabled: Some(ADMISSION_PLUGINS.iter().map(|p| p.name.to_string()).collect()),
                 disabled: Some(Vec::new()),
             }),
         }),
@@ -85,15 +83,17 @@ async fn customization(
 fn check_customization(body: &Customization, plan: Plan) -> Result<(), EmulatorError> {
     let plugins = body.api_server.as_ref().and_then(|a| a.admission_plugins.as_ref());
     for name in plugins.iter().flat_map(|p| p.enabled.iter().chain(p.disabled.iter()).flatten()) {
-        if !ADMISSION_PLUGINS.contains(&name.as_str()) {
+        if !ADMISSION_PLUGINS.iter().any(|p| p.name == name) {
             return Err(EmulatorError::bad_request(format!("Unknown admission plugin {name}")));
         }
     }
-    if plugins.and_then(|p| p.disabled.as_ref()).is_some_and(|d| d.iter().any(|n| n == "NodeRestriction")) {
-        return Err(EmulatorError::bad_request("NodeRestriction cannot be disabled"));
+    let required = |name: &String| ADMISSION_PLUGINS.iter().any(|p| p.name == name && !p.optional);
+    if let Some(name) = plugins.and_then(|p| p.disabled.as_ref()).and_then(|d| d.iter().find(|n| required(n)))
+    {
+        return Err(EmulatorError::bad_request(format!("{name} cannot be disabled")));
     }
     let periods = body.kube_proxy.as_ref().and_then(|k| k.iptables.as_ref());
-    let zero = |p: &Option<String>| p.as_deref().is_some_and(|d| matches!(d, "PT0S" | "P0D"));
+    let zero = |p: &Option<String>| p.as_deref().is_some_and(|d| seconds(d) == Ok(0));
     if periods.is_some_and(|p| zero(&p.sync_period)) {
         return Err(EmulatorError::bad_request("syncPeriod must be greater than 0"));
     }

@@ -9,6 +9,7 @@ use model::activity::{ActivityFilter, ActivityPage, PAGE_SIZE};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
@@ -266,6 +267,36 @@ impl Backend for ConsoleBackend {
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::create_node_pool(self, caller, project, cluster, spec, key))
+    }
+
+    fn customization<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+    ) -> BoxFuture<'a, Result<CustomizationView, AppError>> {
+        Box::pin(ConsoleBackend::customization(self, caller, project, cluster))
+    }
+
+    fn customize_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        view: &'a CustomizationView,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::customize_cluster(self, caller, project, cluster, view))
+    }
+
+    fn reset_cluster<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a str,
+        nodes: &'a str,
+        confirm: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(ConsoleBackend::reset_cluster(self, caller, project, cluster, nodes, confirm))
     }
 
     fn cluster_oidc<'a>(

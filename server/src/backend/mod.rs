@@ -17,6 +17,7 @@ use crate::services::{Actor, ServiceError, Services, Submitted};
 use model::operation::OperationKind;
 
 mod clusters;
+mod customize;
 mod dispatch;
 mod oidc;
 mod pools;

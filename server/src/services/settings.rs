@@ -1,8 +1,13 @@
 //! A cluster's settings: customization (admission plugins, kube-proxy), private network, and
 //! etcd usage.
 
+use model::customization::CustomizationView;
 use model::operation::OperationKind;
-use provider::api::{Customization, EtcdUsage, PrivateNetworkConfiguration};
+use model::version::KubeVersion;
+use provider::api::{
+    AdmissionPlugins, ApiServerCustomization, Customization, EtcdUsage, KubeProxyCustomization,
+    PrivateNetworkConfiguration, ResetCreation, SyncPeriods,
+};
 
 use super::clusters::cluster_change;
 use super::{Actor, ServiceError, Services, Submitted, invalid, provider_error};
@@ -36,6 +41,79 @@ impl Services {
             idempotency_key,
         )
         .await
+    }
+
+    /// The admission plugins and kube-proxy periods, as the Settings tab edits them.
+    pub async fn customization_view(
+        &self,
+        project: &str,
+        id: &str,
+    ) -> Result<CustomizationView, ServiceError> {
+        let current = self.customization(project, id).await?;
+        let plugins = current.api_server.and_then(|a| a.admission_plugins).unwrap_or_default();
+        let iptables = current.kube_proxy.and_then(|k| k.iptables).unwrap_or_default();
+        Ok(CustomizationView {
+            disabled_plugins: plugins.disabled.unwrap_or_default(),
+            min_sync_period: iptables.min_sync_period.unwrap_or_default(),
+            sync_period: iptables.sync_period.unwrap_or_default(),
+        })
+    }
+
+    /// Checks `view` and queues it: the admission plugins block and kube-proxy's iptables periods
+    /// are replaced, its ipvs settings and the Cilium block are kept as they are.
+    pub async fn apply_customization(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        view: &CustomizationView,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        view.validate().into_result()?;
+        let current = self.customization(project, id).await?;
+        let given = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty());
+        let iptables = SyncPeriods {
+            min_sync_period: given(&view.min_sync_period),
+            sync_period: given(&view.sync_period),
+        };
+        let kube_proxy = KubeProxyCustomization {
+            iptables: (iptables != SyncPeriods::default()).then_some(iptables),
+            ipvs: current.kube_proxy.and_then(|k| k.ipvs),
+        };
+        let customization = Customization {
+            api_server: Some(ApiServerCustomization {
+                admission_plugins: Some(AdmissionPlugins {
+                    enabled: Some(view.enabled_plugins()),
+                    disabled: Some(view.disabled_plugins.clone()),
+                }),
+            }),
+            kube_proxy: Some(kube_proxy),
+            cilium: None,
+        };
+        self.customize_cluster(project, actor, id, customization, idempotency_key).await
+    }
+
+    /// Queues a reset that keeps the cluster's name, version, patch policy and network, with its
+    /// nodes deleted or reinstalled (`worker_nodes_policy`).
+    pub async fn reset_keeping_settings(
+        &self,
+        project: &str,
+        actor: &Actor,
+        id: &str,
+        worker_nodes_policy: &str,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
+        let cluster = self.get_cluster(project, id).await?;
+        let version = cluster.version.parse::<KubeVersion>().ok().map(|v| v.minor_version().to_string());
+        let body = ResetCreation {
+            name: Some(cluster.name),
+            version,
+            update_policy: Some(cluster.update_policy),
+            worker_nodes_policy: Some(worker_nodes_policy.to_string()),
+            private_network_id: cluster.private_network_id,
+            nodes_subnet_id: cluster.nodes_subnet_id,
+        };
+        self.reset_cluster(project, actor, id, body, idempotency_key).await
     }
 
     /// Queues new private-network settings: the egress gateway and routing, and the load

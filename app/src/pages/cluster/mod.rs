@@ -3,6 +3,7 @@
 //! live-update stream.
 
 mod allow_list;
+mod customize;
 mod new_pool;
 mod nodes;
 mod oidc;
@@ -17,15 +18,18 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::access::Role;
 use model::activity::{ActivityFilter, ActivityPage};
 use model::cluster_view::ClusterOverview;
+use model::customization::CustomizationView;
 use model::ip_restriction::AllowList;
 use model::oidc::OidcAccess;
 use model::operation::{OperationKind, OperationView};
 use model::pool_view::PoolView;
 use model::status::Status;
 use model::version::UpdatePolicy;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    activity, cluster_oidc, cluster_operations, get_allow_list, get_cluster_overview, node_pools,
+    activity, cluster_oidc, cluster_operations, customization, get_allow_list, get_cluster_overview,
+    node_pools,
 };
 use crate::components::live::{ClusterEvent, follow_cluster};
 use crate::components::user_menu::current_user;
@@ -95,14 +99,17 @@ fn ClusterView(project: String, id: String, role: Role, tab: String, username: S
         },
     );
     let key = (project.clone(), id.clone());
-    let allowed = Resource::new(
+    let data = Resource::new(
         move || key.clone(),
         move |(p, c)| async move {
-            if tab.get_value() != "access" {
-                return Ok(None);
-            }
-            let list = get_allow_list(p.clone(), c.clone()).await?;
-            Ok(Some((list, cluster_oidc(p, c).await?)))
+            Ok(match tab.get_value().as_str() {
+                "access" => {
+                    let list = get_allow_list(p.clone(), c.clone()).await?;
+                    TabData::Access(list, Box::new(cluster_oidc(p, c).await?))
+                }
+                "settings" => TabData::Settings(customization(p, c).await?),
+                _ => TabData::Nothing,
+            })
         },
     );
     let (project, username) = (StoredValue::new(project), StoredValue::new(username));
@@ -115,10 +122,10 @@ fn ClusterView(project: String, id: String, role: Role, tab: String, username: S
                     .zip(history.get())
                     .zip(pools.get())
                     .zip(audit.get())
-                    .zip(allowed.get())
+                    .zip(data.get())
                     .map(move |found| match found {
-                        ((((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)), Ok(allowed)) => {
-                            let extra = Extra { pools, audit, allowed };
+                        ((((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)), Ok(data)) => {
+                            let extra = Extra { pools, audit, data };
                             view! { <Live project=project.get_value() id cluster operations extra role tab=tab.get_value() username=username.get_value() /> }
                                 .into_any()
                         }
@@ -146,7 +153,15 @@ fn ClusterView(project: String, id: String, role: Role, tab: String, username: S
 struct Extra {
     pools: Option<Vec<PoolView>>,
     audit: Option<ActivityPage>,
-    allowed: Option<(AllowList, OidcAccess)>,
+    data: TabData,
+}
+
+/// The Access and Settings tabs' own data.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum TabData {
+    Nothing,
+    Access(AllowList, Box<OidcAccess>),
+    Settings(CustomizationView),
 }
 
 /// The page once loaded: server-rendered facts, then the live stream's.
@@ -161,7 +176,7 @@ fn Live(
     tab: String,
     username: String,
 ) -> impl IntoView {
-    let Extra { pools, audit, allowed } = extra;
+    let Extra { pools, audit, data } = extra;
     let operations = RwSignal::new(operations);
     let state = RwSignal::new(None::<ClusterEvent>);
     follow_cluster(&project, &id, operations, state);
@@ -217,7 +232,11 @@ fn Live(
                     let name = current.with_untracked(|c| c.name.clone());
                     let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
                     let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
-                    let sections = allowed.map(|(list, access)| {
+                    let sections = match data {
+                        TabData::Access(list, access) => Some((list, *access)),
+                        _ => None,
+                    };
+                    let sections = sections.map(|(list, access)| {
                         view! {
                             <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username=username.clone() />
                             <AccessTab project=project.clone() cluster=id.clone() name role />
@@ -230,7 +249,11 @@ fn Live(
                 }
                 ("settings", _) => {
                     let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
-                    view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role /> }.into_any()
+                    let customization = match data {
+                        TabData::Settings(view) => view,
+                        _ => CustomizationView::default(),
+                    };
+                    view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role customization /> }.into_any()
                 }
                 ("pools", Some(pools)) => {
                     let (plan, region) = current.with_untracked(|c| (c.plan.clone(), c.region.clone()));

@@ -1,8 +1,10 @@
-//! The Settings and Access tabs: rename, security-patch policy and deletion; the admin
+//! The Settings and Access tabs: rename, security-patch policy, customization, reset and
+//! deletion; the admin
 //! kubeconfig download and the kubeconfig reset.
 
 use leptos::prelude::*;
 use model::access::Role;
+use model::customization::CustomizationView;
 use model::name::check_name;
 use model::operation::OperationKind;
 use model::version::UpdatePolicy;
@@ -10,6 +12,8 @@ use model::version::UpdatePolicy;
 use crate::api::{rename_cluster, reset_kubeconfig, update_cluster_policy};
 use crate::error::AppError;
 use crate::pages::clusters::DeleteCluster;
+
+use super::customize::{CustomizationForm, ResetCluster};
 
 fn outcome(result: Option<Result<String, AppError>>, done: &'static str) -> impl IntoView {
     result.map(|result| match result {
@@ -25,9 +29,12 @@ pub fn SettingsTab(
     name: String,
     policy: String,
     role: Role,
+    customization: CustomizationView,
 ) -> impl IntoView {
     let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
     let may_change = role.allows(OperationKind::RenameCluster.required_role());
+    let may_customize = role.allows(OperationKind::CustomizeCluster.required_role());
+    let may_reset = role.allows(OperationKind::ResetCluster.required_role());
     let may_delete = role.allows(OperationKind::DeleteCluster.required_role());
     let new_name = RwSignal::new(name.clone());
     let name_error = move || new_name.with(|n| check_name(n).err().map(|e| e.to_string()));
@@ -105,6 +112,8 @@ pub fn SettingsTab(
                 {move || outcome(save_policy.value().get(), "Policy change requested.")}
             </form>
         </section>
+        <CustomizationForm project cluster current=customization may_change=may_customize />
+        {may_reset.then(|| view! { <ResetCluster project cluster name=name.clone() /> })}
         {may_delete.then(|| view! {
             <section class="card danger-zone">
                 <h2>"Delete the cluster"</h2>

@@ -1,0 +1,205 @@
+//! The Settings tab's admission plugins and kube-proxy periods (operators), and the cluster reset
+//! with its choice of deleting or reinstalling the nodes (admins, after typing the name).
+
+use leptos::prelude::*;
+use model::customization::{ADMISSION_PLUGINS, CustomizationView};
+use model::validation::FieldErrors;
+
+use crate::api::{customize_cluster, reset_cluster};
+use crate::error::AppError;
+use crate::pages::wizard::message_at;
+
+#[component]
+pub fn CustomizationForm(
+    project: StoredValue<String>,
+    cluster: StoredValue<String>,
+    current: CustomizationView,
+    may_change: bool,
+) -> impl IntoView {
+    let disabled = RwSignal::new(current.disabled_plugins.clone());
+    let min_sync = RwSignal::new(current.min_sync_period.clone());
+    let sync = RwSignal::new(current.sync_period.clone());
+    let view_now = Memo::new(move |_| CustomizationView {
+        disabled_plugins: disabled.get(),
+        min_sync_period: min_sync.get(),
+        sync_period: sync.get(),
+    });
+    let save = Action::new(move |view: &CustomizationView| {
+        customize_cluster(project.get_value(), cluster.get_value(), view.clone())
+    });
+    let sent = RwSignal::new(None::<CustomizationView>);
+    let errors = Memo::new(move |_| {
+        let mut errors = view_now.with(CustomizationView::validate);
+        if let Some(Err(AppError::Invalid { errors: server })) = save.value().get()
+            && sent.with(|sent| view_now.with(|now| sent.as_ref() == Some(now)))
+        {
+            errors.append(server);
+        }
+        errors
+    });
+    let plugins = ADMISSION_PLUGINS
+        .iter()
+        .map(|plugin| {
+            let id = format!("plugin-{}", plugin.name);
+            let name = plugin.name;
+            let on = move || disabled.with(|d| !d.iter().any(|n| n == name));
+            view! {
+                <label class="check" for=id.clone()>
+                    <input
+                        id=id.clone()
+                        type="checkbox"
+                        disabled=!may_change || !plugin.optional
+                        prop:checked=on
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            disabled.update(|d| {
+                                d.retain(|n| n != name);
+                                if !checked {
+                                    d.push(name.to_string());
+                                }
+                            });
+                        }
+                    />
+                    <span>
+                        <strong>{name}</strong>
+                        " — "
+                        {plugin.description}
+                        {(!plugin.optional).then_some(" Always on.")}
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
+    let period = move |id: &'static str,
+                       label: &'static str,
+                       value: RwSignal<String>,
+                       field: &'static str| {
+        let error = move || errors.with(|e| message_at(e, field));
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <span class="hint">"A duration like PT30S or PT1M; empty for the provider's default."</span>
+                <input
+                    id=id
+                    type="text"
+                    disabled=!may_change
+                    aria-invalid=move || error().is_some().to_string()
+                    aria-describedby=format!("{id}-error")
+                    bind:value=value
+                />
+                <p class="field-error" id=format!("{id}-error") role="alert">{error}</p>
+            </div>
+        }
+    };
+    let outcome = move || {
+        save.value().get().and_then(|result| match result {
+            Ok(_) => Some(view! { <p class="notice" role="status">"Change requested; follow it on the Overview tab."</p> }.into_any()),
+            Err(AppError::Invalid { .. }) => None,
+            Err(error) => Some(view! { <p class="error" role="alert">{error.message()}</p> }.into_any()),
+        })
+    };
+    let plugins_error = move || errors.with(|e| message_at(e, "admissionPlugins"));
+    view! {
+        <section class="card">
+            <h2>"Admission plugins and kube-proxy"</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                if may_change && errors.with(FieldErrors::is_empty) {
+                    sent.set(Some(view_now.get()));
+                    save.dispatch(view_now.get());
+                }
+            }>
+                <fieldset>
+                    <legend>"Admission plugins"</legend>
+                    {plugins}
+                    <p class="field-error" role="alert">{plugins_error}</p>
+                </fieldset>
+                <fieldset>
+                    <legend>"kube-proxy (iptables mode)"</legend>
+                    {period("kube-proxy-min-sync", "Minimum sync period", min_sync, "minSyncPeriod")}
+                    {period("kube-proxy-sync", "Sync period", sync, "syncPeriod")}
+                </fieldset>
+                {may_change.then(|| view! {
+                    <button type="submit" class="button" disabled=move || save.pending().get() || !errors.with(FieldErrors::is_empty)>
+                        "Save the customization"
+                    </button>
+                })}
+                {outcome}
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ResetCluster(
+    project: StoredValue<String>,
+    cluster: StoredValue<String>,
+    name: String,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let nodes = RwSignal::new("reinstall".to_string());
+    let reset = Action::new(move |(nodes, confirm): &(String, String)| {
+        reset_cluster(project.get_value(), cluster.get_value(), nodes.clone(), confirm.clone())
+    });
+    let expected = StoredValue::new(name.clone());
+    let matches = move || expected.with_value(|expected| *typed.read() == *expected);
+    let choice = move |value: &'static str, label: &'static str| {
+        let id = format!("reset-nodes-{value}");
+        view! {
+            <label class="check" for=id.clone()>
+                <input
+                    type="radio"
+                    name="reset-nodes"
+                    id=id.clone()
+                    prop:checked=move || nodes.with(|n| n == value)
+                    on:change=move |_| nodes.set(value.to_string())
+                />
+                <span>{label}</span>
+            </label>
+        }
+    };
+    let outcome = move || {
+        reset.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="notice" role="status">"Reset requested; follow it on the Overview tab."</p> }.into_any(),
+            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card danger-zone">
+            <h2>"Reset the cluster"</h2>
+            <p>
+                "Reinstalls the control plane with the same name, version, patch policy and network. "
+                "Every Kubernetes object and workload in the cluster is lost."
+            </p>
+            <Show
+                when=move || open.get()
+                fallback=move || view! { <button type="button" class="button danger" on:click=move |_| open.set(true)>"Reset…"</button> }
+            >
+                <form class="confirm" on:submit=move |ev| {
+                    ev.prevent_default();
+                    if matches() {
+                        reset.dispatch((nodes.get(), typed.get()));
+                    }
+                }>
+                    <fieldset>
+                        <legend>"The nodes"</legend>
+                        {choice("reinstall", "Reinstall them: the same nodes, wiped")}
+                        {choice("delete", "Delete them: the pools get new nodes")}
+                    </fieldset>
+                    <label for="reset-confirm">"Type " <strong>{name.clone()}</strong> " to reset it"</label>
+                    <input id="reset-confirm" type="text" autocomplete="off" bind:value=typed />
+                    <div class="confirm-buttons">
+                        <button type="submit" class="button danger" disabled=move || !matches() || reset.pending().get()>
+                            "Reset cluster"
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                    </div>
+                    {outcome}
+                </form>
+            </Show>
+        </section>
+    }
+    .into_any()
+}

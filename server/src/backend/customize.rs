@@ -1,0 +1,56 @@
+//! The Settings tab's customization (admission plugins, kube-proxy) and reset.
+
+use app::api::port::Caller;
+use app::error::AppError;
+use model::access::Role;
+use model::customization::CustomizationView;
+use model::operation::OperationKind;
+use model::validation::FieldErrors;
+
+use super::{ConsoleBackend, app_error};
+
+impl ConsoleBackend {
+    pub(super) async fn customization(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+    ) -> Result<CustomizationView, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.customization", cluster).await?;
+        self.services.customization_view(project, cluster).await.map_err(app_error)
+    }
+
+    pub(super) async fn customize_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        view: &CustomizationView,
+    ) -> Result<String, AppError> {
+        self.change(caller, project, cluster, OperationKind::CustomizeCluster, |actor| async move {
+            self.services.apply_customization(project, &actor, cluster, view, None).await
+        })
+        .await
+    }
+
+    /// Resets the cluster once `confirm` repeats its name; `nodes` is `delete` or `reinstall`.
+    pub(super) async fn reset_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &str,
+        nodes: &str,
+        confirm: &str,
+    ) -> Result<String, AppError> {
+        self.change(caller, project, cluster, OperationKind::ResetCluster, |actor| async move {
+            let found = self.services.get_cluster(project, cluster).await?;
+            if confirm != found.name {
+                let mut errors = FieldErrors::new();
+                errors.add("confirm", format!("Type the cluster's name, {}, to confirm.", found.name));
+                return Err(errors.into());
+            }
+            self.services.reset_keeping_settings(project, &actor, cluster, nodes, None).await
+        })
+        .await
+    }
+}
