@@ -1,5 +1,6 @@
-// Screenshots of the create-cluster wizard's six steps and of the new cluster's page, wide and
-// narrow, for the README. Run by scripts/screenshots against a console in local mode.
+// Screenshots of the create-cluster wizard's six steps and of the new cluster's page (overview,
+// new pool, access, settings), wide and narrow, for the README. Run by scripts/screenshots
+// against a console in local mode.
 import { chromium } from '@playwright/test';
 
 const base = process.env.PILOTHOUSE_URL;
@@ -52,6 +53,18 @@ for (const [size, viewport] of Object.entries(sizes)) {
   await page.getByTestId('cluster-status').filter({ hasText: 'READY' }).waitFor({ timeout: 60_000 });
   await page.getByTestId('nodes').filter({ hasText: /^[1-9]/ }).waitFor({ timeout: 60_000 });
   await shot('cluster-overview');
+  const cluster = page.url().split('?')[0];
+  await page.goto(`${cluster}/pools?project=default`);
+  await page.waitForSelector('body[data-hydrated]');
+  await page.getByRole('button', { name: 'Add a node pool' }).click();
+  await page.locator('#pool-0-flavor-b3-8').waitFor();
+  await shot('cluster-new-pool');
+  await page.goto(`${cluster}/access?project=default`);
+  await page.waitForSelector('body[data-hydrated]');
+  await shot('cluster-access');
+  await page.goto(`${cluster}/settings?project=default`);
+  await page.waitForSelector('body[data-hydrated]');
+  await shot('cluster-settings');
   await page.close();
 }
 await browser.close();

@@ -116,8 +116,10 @@ pub fn CustomizationForm(
                 </fieldset>
                 <fieldset>
                     <legend>"kube-proxy (iptables mode)"</legend>
-                    {period("kube-proxy-min-sync", "Minimum sync period", min_sync, "minSyncPeriod")}
-                    {period("kube-proxy-sync", "Sync period", sync, "syncPeriod")}
+                    <div class="field-grid">
+                        {period("kube-proxy-min-sync", "Minimum sync period", min_sync, "minSyncPeriod")}
+                        {period("kube-proxy-sync", "Sync period", sync, "syncPeriod")}
+                    </div>
                 </fieldset>
                 {may_change.then(|| view! {
                     <button type="submit" class="button" disabled=move || save.pending().get() || !errors.with(FieldErrors::is_empty)>

@@ -198,6 +198,10 @@ pub fn OidcEditor(project: String, cluster: String, access: OidcAccess, may_edit
         }
     };
     let has_config = current.is_some();
+    // The less common settings stay folded unless they are set.
+    let has_more = draft.with_untracked(|d| {
+        !(d.signing_algorithms.is_empty() && d.required_claims.is_empty() && d.ca_content.is_empty())
+    });
     let form = may_edit.then(|| {
         view! {
             <form on:submit=move |ev| {
@@ -209,15 +213,20 @@ pub fn OidcEditor(project: String, cluster: String, access: OidcAccess, may_edit
                 }
             }>
                 {prefill}
-                {field("oidc-issuer", "Issuer URL", "https only; the API server checks it against each token.", "issuerUrl", |d| &mut d.issuer_url, None)}
-                {field("oidc-client", "Client ID", "The audience tokens must be issued for.", "clientId", |d| &mut d.client_id, None)}
-                {field("oidc-username-claim", "Username claim", "Default: sub.", "usernameClaim", |d| &mut d.username_claim, None)}
-                {field("oidc-username-prefix", "Username prefix", "Put before every user name; - for none.", "usernamePrefix", |d| &mut d.username_prefix, None)}
-                {field("oidc-groups-claim", "Groups claim", "Comma-separated.", "groupsClaim", |d| &mut d.groups_claim, None)}
-                {field("oidc-groups-prefix", "Groups prefix", "", "groupsPrefix", |d| &mut d.groups_prefix, None)}
-                {field("oidc-algorithms", "Signing algorithms", "Comma-separated; default RS256.", "signingAlgorithms", |d| &mut d.signing_algorithms, None)}
-                {field("oidc-required-claims", "Required claims", "One key=value per line.", "requiredClaim", |d| &mut d.required_claims, Some(2))}
-                {field("oidc-ca", "Issuer's CA certificate", "Base64-encoded PEM, when the issuer's certificate is not from a public authority.", "caContent", |d| &mut d.ca_content, Some(2))}
+                <div class="field-grid">
+                    {field("oidc-issuer", "Issuer URL", "https only; the API server checks it against each token.", "issuerUrl", |d| &mut d.issuer_url, None)}
+                    {field("oidc-client", "Client ID", "The audience tokens must be issued for.", "clientId", |d| &mut d.client_id, None)}
+                    {field("oidc-username-claim", "Username claim", "Default: sub.", "usernameClaim", |d| &mut d.username_claim, None)}
+                    {field("oidc-username-prefix", "Username prefix", "Put before every user name; - for none.", "usernamePrefix", |d| &mut d.username_prefix, None)}
+                    {field("oidc-groups-claim", "Groups claim", "Comma-separated.", "groupsClaim", |d| &mut d.groups_claim, None)}
+                    {field("oidc-groups-prefix", "Groups prefix", "", "groupsPrefix", |d| &mut d.groups_prefix, None)}
+                </div>
+                <details class="oidc-more" open=has_more>
+                    <summary>"Signing algorithms, required claims, CA certificate"</summary>
+                    {field("oidc-algorithms", "Signing algorithms", "Comma-separated; default RS256.", "signingAlgorithms", |d| &mut d.signing_algorithms, None)}
+                    {field("oidc-required-claims", "Required claims", "One key=value per line.", "requiredClaim", |d| &mut d.required_claims, Some(2))}
+                    {field("oidc-ca", "Issuer's CA certificate", "Base64-encoded PEM, when the issuer's certificate is not from a public authority.", "caContent", |d| &mut d.ca_content, Some(2))}
+                </details>
                 <button type="submit" class="button" disabled=move || save.pending().get() || !errors.with(FieldErrors::is_empty)>
                     "Check the issuer and save"
                 </button>
