@@ -54,6 +54,30 @@ test('a rule broken in the editor is shown at its field and nothing is sent', as
   await expect(card.getByRole('button', { name: 'Save changes' })).toBeDisabled();
 });
 
+test('autoscaling with its three tuning values reaches the provider; a share above 1 is refused', async ({ page }) => {
+  const { id, pool } = await clusterWithPool('pools-autoscale');
+  await signIn(page, 'alice', `/clusters/${id}/pools?project=default`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  const card = page.locator('section[data-pool="workers"]');
+  await card.getByRole('button', { name: 'Edit…' }).click();
+  await card.getByLabel('Autoscale between a minimum and a maximum').check();
+  await card.getByLabel('Minimum nodes').fill('1');
+  await card.getByLabel('Maximum nodes').fill('5');
+  await card.getByLabel(/unneeded for/).fill('300');
+  await card.getByLabel(/unready for/).fill('900');
+  const share = card.getByLabel(/share of its resources/);
+  await share.fill('1.5');
+  await expect(card.locator('#edit-workers-threshold-error')).not.toBeEmpty();
+  await expect(card.getByRole('button', { name: 'Save changes' })).toBeDisabled();
+  await share.fill('0.65');
+  await card.getByRole('button', { name: 'Save changes' }).click();
+  await expect
+    .poll(async () => (await call('GET', `/cloud/project/${project}/kube/${id}/nodepool/${pool}`)).autoscaling, { timeout: 20_000 })
+    .toEqual({ scaleDownUnneededTimeSeconds: 300, scaleDownUnreadyTimeSeconds: 900, scaleDownUtilizationThreshold: 0.65 });
+  const stored = await call('GET', `/cloud/project/${project}/kube/${id}/nodepool/${pool}`);
+  expect(stored).toMatchObject({ autoscale: true, minNodes: 1, maxNodes: 5 });
+});
+
 test('remove one chosen node: exactly that node goes and the pool shrinks by one', async ({ page }) => {
   const { id } = await clusterWithPool('pools-remove');
   const nodes: any[] = await call('GET', `/cloud/project/${project}/kube/${id}/node`);

@@ -190,6 +190,9 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
     let min = RwSignal::new(spec.min_nodes.to_string());
     let max = RwSignal::new(spec.max_nodes.to_string());
     let autoscale = RwSignal::new(spec.autoscale);
+    let unneeded = RwSignal::new(spec.autoscaling.scale_down_unneeded_time_seconds.to_string());
+    let unready = RwSignal::new(spec.autoscaling.scale_down_unready_time_seconds.to_string());
+    let threshold = RwSignal::new(spec.autoscaling.scale_down_utilization_threshold.to_string());
     let labels = RwSignal::new(pairs_text(&spec.template.labels));
     let taint_text = RwSignal::new(taints_text(&spec.template.taints));
     let annotations = RwSignal::new(pairs_text(&spec.template.annotations));
@@ -207,6 +210,18 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
         if spec.autoscale {
             spec.min_nodes = number(&min.get(), "minNodes".into(), &mut errors);
             spec.max_nodes = number(&max.get(), "maxNodes".into(), &mut errors);
+            let tuning = &mut spec.autoscaling;
+            tuning.scale_down_unneeded_time_seconds =
+                number(&unneeded.get(), "autoscaling.scaleDownUnneededTimeSeconds".into(), &mut errors);
+            tuning.scale_down_unready_time_seconds =
+                number(&unready.get(), "autoscaling.scaleDownUnreadyTimeSeconds".into(), &mut errors);
+            match threshold.get().trim().parse::<f64>() {
+                Ok(share) => tuning.scale_down_utilization_threshold = share,
+                Err(_) => errors.add(
+                    "autoscaling.scaleDownUtilizationThreshold",
+                    "Give a share between 0 and 1, like 0.5.",
+                ),
+            }
         }
         spec.template.labels = pairs(&labels.get(), "template.labels".into(), &mut errors);
         spec.template.taints = taints(&taint_text.get(), "template.taints".into(), &mut errors);
@@ -260,7 +275,7 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
             .into_any()
         } else {
             view! {
-                <input id=id.clone() type="text" inputmode="numeric" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                <input id=id.clone() type="text" inputmode="decimal" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             }
             .into_any()
         };
@@ -328,6 +343,9 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
                 <Show when=move || autoscale.get()>
                     {input("min", "Minimum nodes", min, "minNodes", false)}
                     {input("max", "Maximum nodes", max, "maxNodes", false)}
+                    {input("unneeded", "Remove a node unneeded for (seconds)", unneeded, "autoscaling.scaleDownUnneededTimeSeconds", false)}
+                    {input("unready", "Remove a node unready for (seconds)", unready, "autoscaling.scaleDownUnreadyTimeSeconds", false)}
+                    {input("threshold", "Unneeded below this share of its resources requested (0–1)", threshold, "autoscaling.scaleDownUtilizationThreshold", false)}
                 </Show>
             </div>
             {check(format!("{}-autoscale", prefix.get_value()), "Autoscale between a minimum and a maximum", autoscale)}
