@@ -5,7 +5,6 @@ use app::error::AppError;
 use model::access::Role;
 use model::customization::CustomizationView;
 use model::operation::OperationKind;
-use model::validation::FieldErrors;
 
 use super::{ConsoleBackend, app_error};
 
@@ -43,12 +42,7 @@ impl ConsoleBackend {
         confirm: &str,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::ResetCluster, |actor| async move {
-            let found = self.services.get_cluster(project, cluster).await?;
-            if confirm != found.name {
-                let mut errors = FieldErrors::new();
-                errors.add("confirm", format!("Type the cluster's name, {}, to confirm.", found.name));
-                return Err(errors.into());
-            }
+            self.services.confirm_name(project, cluster, confirm).await?;
             self.services.reset_keeping_settings(project, &actor, cluster, nodes, None).await
         })
         .await

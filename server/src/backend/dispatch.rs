@@ -17,10 +17,9 @@ use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
-use model::validation::FieldErrors;
 use model::version::UpdateStrategy;
 
-use super::{ConsoleBackend, actor, app_error};
+use super::{ConsoleBackend, app_error};
 
 impl Backend for ConsoleBackend {
     fn clusters<'a>(
@@ -66,24 +65,18 @@ impl Backend for ConsoleBackend {
         cluster: &'a str,
         confirm: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
-        Box::pin(async move {
-            let needed = OperationKind::DeleteCluster.required_role();
-            self.require(caller, project, needed, "operation.delete_cluster", cluster).await?;
-            let found = self.services.get_cluster(project, cluster).await.map_err(app_error)?;
-            if confirm != found.name {
-                let mut errors = FieldErrors::new();
-                errors.add("confirm", format!("Type the cluster's name, {}, to confirm.", found.name));
-                return Err(AppError::Invalid { errors });
-            }
-            // One deletion per cluster and user, however often it is clicked.
-            let key = Some(format!("delete-cluster-{cluster}"));
-            let submitted = self
-                .services
-                .delete_cluster(project, &actor(caller), cluster, key)
-                .await
-                .map_err(app_error)?;
-            Ok(submitted.operation_id.as_str().to_string())
-        })
+        Box::pin(self.change(
+            caller,
+            project,
+            cluster,
+            OperationKind::DeleteCluster,
+            move |actor| async move {
+                self.services.confirm_name(project, cluster, confirm).await?;
+                // One deletion per cluster and user, however often it is clicked.
+                let key = Some(format!("delete-cluster-{cluster}"));
+                self.services.delete_cluster(project, &actor, cluster, key).await
+            },
+        ))
     }
 
     fn capabilities<'a>(

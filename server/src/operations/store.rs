@@ -63,8 +63,7 @@ pub async fn submit(
         return Ok((id, false));
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let kind =
-        serde_json::to_value(new.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let kind = new.kind.as_str();
     const INSERT: &str = "INSERT INTO operations (id, project_id, kind, cluster_id, target_kind, target_id, \
         target_name, parameters, actor, idempotency_key, state, next_attempt_at, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $11)";
@@ -74,7 +73,7 @@ pub async fn submit(
     let inserted = on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let insert = sqlx::query(INSERT)
-            .bind(&id).bind(&new.project_id).bind(&kind).bind(&new.cluster_id).bind(&new.target_kind)
+            .bind(&id).bind(&new.project_id).bind(kind).bind(&new.cluster_id).bind(&new.target_kind)
             .bind(&new.target_id).bind(&new.target_name).bind(new.parameters.to_string()).bind(&new.actor)
             .bind(&new.idempotency_key).bind(now)
             .execute(&mut *tx).await;
@@ -126,8 +125,7 @@ pub async fn creating(
 ) -> Result<bool, sqlx::Error> {
     const CREATING: &str = "SELECT COUNT(*) FROM operations WHERE project_id = $1 AND kind = $2 \
         AND state IN ('pending', 'running') AND target_name = $3 AND ($4 IS NULL OR cluster_id = $4)";
-    let kind =
-        serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let kind = kind.as_str();
     let count: i64 = on_db!(db, pool => sqlx::query_scalar(CREATING)
         .bind(project_id).bind(kind).bind(name).bind(cluster_id).fetch_one(pool).await)?;
     Ok(count > 0)

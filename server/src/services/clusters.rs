@@ -19,6 +19,16 @@ impl Services {
         project.client.list_clusters(&project.service_name).await.map_err(ServiceError::Provider)
     }
 
+    /// Refuses, at the `confirm` field, a `typed` name that is not the cluster's (before a
+    /// deletion or a reset).
+    pub async fn confirm_name(&self, project: &str, id: &str, typed: &str) -> Result<(), ServiceError> {
+        let found = self.get_cluster(project, id).await?;
+        if typed == found.name {
+            return Ok(());
+        }
+        Err(invalid("confirm", format!("Type the cluster's name, {}, to confirm.", found.name)))
+    }
+
     pub async fn get_cluster(&self, project: &str, id: &str) -> Result<Cluster, ServiceError> {
         let project = self.project(project)?;
         self.cluster(project, id).await
