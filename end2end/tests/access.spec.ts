@@ -21,7 +21,7 @@ test('alice downloads the admin kubeconfig; kubectl reads it; the download is in
   const file = join(mkdtempSync(join(tmpdir(), 'kubeconfig-')), 'config.yaml');
   await download.saveAs(file);
   const view = execFileSync('kubectl', ['config', 'view', '--minify', '--raw', '--kubeconfig', file]).toString();
-  expect(view).toContain(`server: https://${cluster.url}`);
+  expect(view).toContain(`tls-server-name: ${cluster.url}`);
   expect(view).toContain('certificate-authority-data: ');
 
   const direct = await page.request.post(`${sso.console}/api/projects/default/clusters/${id}/kubeconfig`, {

@@ -1,12 +1,13 @@
 // The Access tab's single sign-on parts on the SSO console (its identity provider serves https):
 // the cluster's OIDC configuration set from the console's identity provider after a discovery
-// check, the per-user kubeconfig (kubectl reads it; nothing secret inside), and who may do what.
+// check, the per-user kubeconfig (kubectl signs in with it; nothing secret inside), and who may do what.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, createCluster, project, waitUntilReady } from '../emulator';
+import { kubectlSigningIn } from '../kubectl';
 import { signIn, sso } from '../sso';
 
 test('alice points a cluster at the console\'s identity provider, then downloads her own kubeconfig', async ({ page, browser }) => {
@@ -55,7 +56,7 @@ test('alice points a cluster at the console\'s identity provider, then downloads
   const file = join(mkdtempSync(join(tmpdir(), 'kubeconfig-')), 'config.yaml');
   await download.saveAs(file);
   const view = execFileSync('kubectl', ['config', 'view', '--minify', '--raw', '--kubeconfig', file], { stdio: 'pipe' }).toString();
-  expect(view).toContain(`server: https://${cluster.url}`);
+  expect(view).toContain(`tls-server-name: ${cluster.url}`);
   expect(view).toContain('certificate-authority-data: ');
   expect(view).toContain('apiVersion: client.authentication.k8s.io/v1');
   expect(view).toContain('interactiveMode: IfAvailable');
@@ -66,6 +67,17 @@ test('alice points a cluster at the console\'s identity provider, then downloads
   for (const secret of ['client-key-data', 'client-certificate-data', 'token:', 'password', 'BEGIN PRIVATE KEY']) {
     expect(text).not.toContain(secret);
   }
+
+  // kubectl signs alice in at the identity provider (she already has a session there) and the
+  // cluster's API server checks her ID token: she is herself, with her groups, and nothing more.
+  const whoami = await kubectlSigningIn(page, file, 'auth', 'whoami');
+  expect(whoami.ok, whoami.stderr).toBe(true);
+  expect(whoami.page).toContain('Signed in');
+  expect(whoami.stdout).toMatch(/Username\s+oidc:alice/);
+  expect(whoami.stdout).toMatch(/Groups\s+\[oidc:pilothouse-admins system:authenticated\]/);
+  const nodes = await kubectlSigningIn(page, file, 'get', 'nodes');
+  expect(nodes.ok).toBe(false);
+  expect(nodes.stderr).toContain('User "oidc:alice" cannot list resource "nodes"');
 
   await page.goto(`${sso.console}/activity?action=kubeconfig.download_user&cluster=${id}`);
   await expect(page.locator('table.list tbody tr')).toHaveCount(1);

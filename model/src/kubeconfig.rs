@@ -13,6 +13,8 @@ pub struct ApiEndpoint {
     pub server: String,
     /// The base64-encoded PEM certificate authority.
     pub certificate_authority_data: String,
+    /// The name the server's certificate is for, when `server` is another address.
+    pub tls_server_name: Option<String>,
 }
 
 impl ApiEndpoint {
@@ -29,6 +31,7 @@ impl ApiEndpoint {
         Some(Self {
             server: value("server")?,
             certificate_authority_data: value("certificate-authority-data")?,
+            tls_server_name: value("tls-server-name"),
         })
     }
 }
@@ -61,6 +64,7 @@ pub fn user_kubeconfig(
            cluster:\n    \
              server: {server}\n    \
              certificate-authority-data: {ca}\n\
+         {server_name}\
          users:\n\
          - name: {user}\n  \
            user:\n    \
@@ -80,6 +84,11 @@ pub fn user_kubeconfig(
         server = quoted(&endpoint.server),
         ca = quoted(&endpoint.certificate_authority_data),
         user = quoted(&user),
+        server_name = endpoint
+            .tls_server_name
+            .as_deref()
+            .map(|name| format!("    tls-server-name: {}\n", quoted(name)))
+            .unwrap_or_default(),
     )
 }
 
@@ -150,10 +159,23 @@ mod tests {
 
     #[test]
     fn the_issuers_authority_goes_to_kubelogin() {
-        let endpoint = ApiEndpoint { server: "https://x".into(), certificate_authority_data: "Q0EK".into() };
+        let endpoint = ApiEndpoint {
+            server: "https://x".into(),
+            certificate_authority_data: "Q0EK".into(),
+            tls_server_name: None,
+        };
         let config = OidcConfig { ca_content: Some("TUlJ\nQkFE\n".into()), ..oidc() };
         let file = user_kubeconfig("a", &endpoint, &config, &[]);
         assert!(file.contains("- \"--certificate-authority-data=TUlJQkFE\""), "{file}");
+    }
+
+    #[test]
+    fn the_servers_certificate_name_is_kept() {
+        let admin = format!("{ADMIN}    tls-server-name: abc.c1.gra.k8s.example.net\n");
+        let endpoint = ApiEndpoint::from_kubeconfig(&admin).unwrap();
+        assert_eq!(endpoint.tls_server_name.as_deref(), Some("abc.c1.gra.k8s.example.net"));
+        let file = user_kubeconfig("prod", &endpoint, &oidc(), &[]);
+        assert!(file.contains("    tls-server-name: \"abc.c1.gra.k8s.example.net\"\n"), "{file}");
     }
 
     #[test]

@@ -18,6 +18,16 @@ pub struct RunningEmulator {
     /// The base URL its API answers under (`<url>/1.0`).
     pub url: String,
     pub task: tokio::task::JoinHandle<()>,
+    /// The emulated clusters' API servers.
+    pub kube_task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningEmulator {
+    /// Stops serving.
+    pub fn stop(&self) {
+        self.task.abort();
+        self.kube_task.abort();
+    }
 }
 
 /// Binds `listen` and starts serving the emulator in the background; logs its URL and credentials.
@@ -36,6 +46,11 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
         )
     };
     let running = serve(listener, config).context("reading the emulator's saved state")?;
+    let kube_listener =
+        bind_kube_api(settings.emulator_kube_listen, running.emulator.saved_kube_address()).await?;
+    let kube_address = kube_listener.local_addr()?;
+    let kube_task = provider::emulator::kube::serve(kube_listener, running.emulator.clone())
+        .context("starting the emulated clusters' API servers")?;
     let url = running.url;
     tracing::info!(
         url = %format!("{url}/1.0"),
@@ -44,9 +59,23 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
         consumer_key = %settings.emulator_consumer_key,
         project = %settings.emulator_project,
         speed = settings.emulator_speed,
+        kube_api = %format!("https://{kube_address}"),
         "provider emulator ready"
     );
-    Ok(RunningEmulator { url, task: running.task })
+    Ok(RunningEmulator { url, task: running.task, kube_task })
+}
+
+/// Binds the clusters' API server address: with port 0, the previous run's address first.
+async fn bind_kube_api(requested: SocketAddr, saved: Option<SocketAddr>) -> anyhow::Result<TcpListener> {
+    if requested.port() == 0
+        && let Some(saved) = saved.filter(|s| s.ip() == requested.ip())
+        && let Ok(listener) = TcpListener::bind(saved).await
+    {
+        return Ok(listener);
+    }
+    TcpListener::bind(requested)
+        .await
+        .with_context(|| format!("starting the emulated clusters' API servers on {requested}"))
 }
 
 #[cfg(test)]
@@ -71,6 +100,6 @@ mod tests {
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         assert!(answer.to_ascii_lowercase().contains("x-ovh-queryid: emu."));
         assert!(data.path().join("emulator.json").exists());
-        running.task.abort();
+        running.stop();
     }
 }

@@ -39,7 +39,7 @@ pub async fn run_emulator(settings: Settings, listen: std::net::SocketAddr) -> a
     let running = emulator::spawn(&settings, listen).await?;
     let (signal, _) = shutdown::on_signal(Duration::ZERO);
     signal.await;
-    running.task.abort();
+    running.stop();
     tracing::info!("stopped");
     Ok(())
 }

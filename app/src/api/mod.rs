@@ -183,7 +183,7 @@ pub async fn update_cluster_policy(
     port::respond(port::backend()?.update_cluster_policy(&caller, &project, &cluster, &policy).await)
 }
 
-/// Resets the cluster's kubeconfig (admins): every kubeconfig issued so far stops working.
+/// Resets the cluster's kubeconfig (admins): every admin kubeconfig issued so far stops working.
 #[server(endpoint = "reset_kubeconfig")]
 pub async fn reset_kubeconfig(project: String, cluster: String) -> Result<String, AppError> {
     let caller = port::caller()?;

@@ -27,6 +27,7 @@ mod cluster_settings;
 mod error;
 pub mod fault;
 mod healing;
+pub mod kube;
 mod kubeconfig;
 mod node;
 mod node_pool;
@@ -135,6 +136,10 @@ pub struct World {
     out_of_stock: std::collections::BTreeSet<String>,
     pools: BTreeMap<String, PoolRecord>,
     nodes: BTreeMap<String, NodeRecord>,
+    /// Where the clusters' API servers last answered, to keep downloaded kubeconfigs working
+    /// across restarts.
+    #[serde(default)]
+    kube_address: Option<std::net::SocketAddr>,
 }
 
 impl Default for World {
@@ -146,6 +151,7 @@ impl Default for World {
             out_of_stock: Default::default(),
             pools: BTreeMap::new(),
             nodes: BTreeMap::new(),
+            kube_address: None,
         }
     }
 }
@@ -160,6 +166,8 @@ pub struct Emulator {
     queries: AtomicU64,
     /// Bearer tokens issued to the service account.
     pub tokens: oauth2::Tokens,
+    /// Where [`kube::serve`] answers for the clusters' API servers.
+    kube_address: std::sync::OnceLock<std::net::SocketAddr>,
 }
 
 impl Emulator {
@@ -184,6 +192,7 @@ impl Emulator {
             faults: Mutex::new(Vec::new()),
             queries: AtomicU64::new(0),
             tokens: oauth2::Tokens::default(),
+            kube_address: std::sync::OnceLock::new(),
         }))
     }
 
@@ -197,6 +206,18 @@ impl Emulator {
         let Some(path) = &self.config.state_file else { return Ok(()) };
         let snapshot = persistence::Snapshot { virtual_now: self.clock.now(), world: self.world().clone() };
         persistence::save(path, &snapshot)
+    }
+
+    /// The address the clusters' API servers answered on in an earlier run, if any.
+    pub fn saved_kube_address(&self) -> Option<std::net::SocketAddr> {
+        self.world().kube_address
+    }
+
+    fn remember_kube_address(&self, address: std::net::SocketAddr) {
+        let changed = self.world().kube_address.replace(address) != Some(address);
+        if changed && let Err(error) = self.save() {
+            tracing::warn!(%error, "the emulator could not save its state");
+        }
     }
 
     /// The fault rules in force.

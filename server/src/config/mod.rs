@@ -88,6 +88,12 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_EMULATOR_LISTEN", default_value = "127.0.0.1:0")]
     pub emulator_listen: SocketAddr,
 
+    /// Address of the emulated clusters' Kubernetes API (HTTPS, one listener for all clusters;
+    /// their kubeconfigs point here). Port 0 reuses the previous run's port when free, so
+    /// downloaded kubeconfigs keep working, or picks a free one.
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_KUBE_LISTEN", default_value = "127.0.0.1:0")]
+    pub emulator_kube_listen: SocketAddr,
+
     /// Application key the emulator accepts.
     #[arg(long, env = "PILOTHOUSE_EMULATOR_APPLICATION_KEY", default_value = "pilothouse-emulator")]
     pub emulator_application_key: String,

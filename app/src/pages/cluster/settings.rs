@@ -147,7 +147,7 @@ pub fn AccessTab(project: String, cluster: String, name: String, role: Role) -> 
                 fallback=move || view! { <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Reset the kubeconfig…"</button> }
             >
                 <div class="confirm" role="group" aria-label="Confirm the reset">
-                    <p>"The admin kubeconfig and every kubeconfig issued so far stop working; download a new one afterwards."</p>
+                    <p>"Every admin kubeconfig downloaded so far stops working; download a new one afterwards. Per-user kubeconfigs keep working."</p>
                     <div class="confirm-buttons">
                         <button type="button" class="button danger" disabled=move || reset.pending().get() on:click=move |_| { reset.dispatch(()); }>
                             "Reset it"

@@ -6,6 +6,7 @@ mod cluster_ops;
 mod cluster_settings;
 mod fault;
 mod healing;
+mod kube_api;
 mod kubeconfig;
 mod node_pool;
 mod upgrade;

@@ -1,0 +1,160 @@
+//! The emulated clusters' Kubernetes API: enough of it for kubectl to use the kubeconfigs the
+//! emulator hands out.
+//!
+//! One HTTPS listener serves every cluster. A client names the cluster it wants by TLS server
+//! name (the kubeconfig's `tls-server-name`, the cluster's `url`), and gets that cluster's
+//! certificate, signed by its own authority. Served: `/version`, discovery (`/api`, `/api/v1`,
+//! `/apis` and the groups below), nodes, namespaces, `selfsubjectreviews` (`kubectl auth
+//! whoami`) and the provider's in-cluster `NodePool` resource (`nodepools.kube.cloud.ovh.com`,
+//! `v1alpha1`, cluster-scoped). Lists answer as tables when kubectl asks for them. Callers are
+//! authenticated as [`authn`] says; the cluster's IP restrictions apply first.
+
+mod authn;
+mod discovery;
+mod namespace;
+mod node;
+mod objects;
+mod oidc;
+mod pool;
+mod selector;
+mod status;
+mod table;
+mod tls;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use super::Emulator;
+use super::kubeconfig::ClusterCredentials;
+use crate::api::OpenIdConnect;
+pub use authn::User;
+
+/// What the API servers share.
+#[derive(Debug)]
+pub struct KubeApi {
+    emulator: Arc<Emulator>,
+    issuer_keys: oidc::IssuerKeys,
+}
+
+/// What admission needs to know of a cluster.
+#[derive(Clone, Debug)]
+pub struct ClusterAccess {
+    id: String,
+    /// The authority client certificates must chain to.
+    authority_pem: String,
+    oidc: Option<OpenIdConnect>,
+    ip_restrictions: Vec<String>,
+}
+
+impl ClusterAccess {
+    /// Whether the cluster's IP restrictions let `address` in; an empty list lets everyone in.
+    fn allows(&self, address: Ipv4Addr) -> bool {
+        match model::ip_restriction::parse_allow_list(&self.ip_restrictions) {
+            Ok(list) => model::ip_restriction::lockout(&list, address).is_none(),
+            Err(_) => false,
+        }
+    }
+}
+
+impl Emulator {
+    /// The cluster whose API server answers to `host` (its `url`), once it has credentials.
+    fn cluster_for_host(&self, host: &str) -> Option<ClusterAccess> {
+        let now = self.clock.now();
+        let world = self.world();
+        world
+            .clusters
+            .values()
+            .find(|c| c.deleted_at.is_none() && c.api_host() == host && now >= c.ready_at)
+            .and_then(|cluster| {
+                Some(ClusterAccess {
+                    id: cluster.id.clone(),
+                    authority_pem: cluster.credentials.as_ref()?.client_authority().to_string(),
+                    oidc: cluster.oidc.clone(),
+                    ip_restrictions: cluster.ip_restrictions.clone(),
+                })
+            })
+    }
+
+    fn credentials_for_host(&self, host: &str) -> Option<ClusterCredentials> {
+        let id = self.cluster_for_host(host)?.id;
+        self.world().clusters.get(&id)?.credentials.clone()
+    }
+
+    /// Where the clusters' API servers answer, once [`serve`] runs.
+    pub fn kube_address(&self) -> Option<SocketAddr> {
+        self.kube_address.get().copied()
+    }
+}
+
+/// Serves the emulated API servers on `listener` in the background, and has the emulator's
+/// kubeconfigs point at it.
+pub fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let address = listener.local_addr()?;
+    let config = tls::server_config(emulator.clone()).map_err(std::io::Error::other)?;
+    let _ = emulator.kube_address.set(address);
+    emulator.remember_kube_address(address);
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let api = Arc::new(KubeApi { emulator, issuer_keys: oidc::IssuerKeys::default() });
+    let app = router(api);
+    Ok(tokio::spawn(async move {
+        loop {
+            let (stream, peer) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "the emulated API servers could not accept a connection");
+                    continue;
+                }
+            };
+            let (acceptor, app) = (acceptor.clone(), app.clone());
+            tokio::spawn(async move {
+                let Ok(stream) = acceptor.accept(stream).await else { return };
+                let (_, session) = stream.get_ref();
+                let connection = authn::Connection {
+                    peer: peer.ip(),
+                    server_name: session.server_name().map(str::to_string),
+                    client_chain: session
+                        .peer_certificates()
+                        .map(|chain| chain.iter().map(|c| c.clone().into_owned()).collect())
+                        .unwrap_or_default(),
+                };
+                let service = TowerToHyperService::new(app.layer(axum::Extension(Arc::new(connection))));
+                let served = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+                if let Err(error) = served {
+                    tracing::debug!(%error, "an emulated API server connection ended");
+                }
+            });
+        }
+    }))
+}
+
+fn router(api: Arc<KubeApi>) -> Router {
+    Router::new()
+        .route("/version", get(discovery::version))
+        .route("/api", get(discovery::core_versions))
+        .route("/api/v1", get(discovery::core_resources))
+        .route("/apis", get(discovery::groups))
+        .route("/apis/{group}", get(discovery::group))
+        .route("/apis/{group}/{version}", get(discovery::group_resources))
+        .route("/api/v1/nodes", get(objects::list_nodes))
+        .route("/api/v1/nodes/{name}", get(objects::read_node))
+        .route("/api/v1/namespaces", get(objects::list_namespaces))
+        .route("/api/v1/namespaces/{name}", get(objects::read_namespace))
+        .route("/apis/authentication.k8s.io/{version}/selfsubjectreviews", post(objects::who_am_i))
+        .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools", get(objects::list_pools))
+        .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools/{name}", get(objects::read_pool))
+        .fallback(|| async { status::KubeError::no_such_path() })
+        .layer(axum::middleware::from_fn_with_state(api.clone(), authn::admit))
+        .with_state(api)
+}
+
+#[cfg(test)]
+mod tests;

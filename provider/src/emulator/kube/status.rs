@@ -1,0 +1,119 @@
+//! Errors as Kubernetes states them: a `Status` object (`apiVersion: v1`) with the HTTP code, a
+//! reason kubectl recognises (`Unauthorized`, `Forbidden`, `NotFound`) and a message.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// A failed request to an emulated API server.
+#[derive(Debug)]
+pub struct KubeError {
+    code: StatusCode,
+    reason: &'static str,
+    message: String,
+    details: Option<serde_json::Value>,
+}
+
+impl KubeError {
+    /// 401: no credentials, or credentials the cluster does not accept.
+    pub fn unauthorized() -> Self {
+        Self {
+            code: StatusCode::UNAUTHORIZED,
+            reason: "Unauthorized",
+            message: "Unauthorized".into(),
+            details: None,
+        }
+    }
+
+    /// 403 with kube-apiserver's wording for `user` doing `verb` on `resource` of `group`.
+    pub fn forbidden(user: &str, verb: &str, resource: &str, group: &str, name: Option<&str>) -> Self {
+        let target = match name {
+            Some(name) => format!("{resource} \"{name}\""),
+            None => resource.to_string(),
+        };
+        Self {
+            code: StatusCode::FORBIDDEN,
+            reason: "Forbidden",
+            message: format!(
+                "{target} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" at the cluster scope"
+            ),
+            details: Some(json!({ "kind": resource, "group": group, "name": name })),
+        }
+    }
+
+    /// 403 before any authentication: the caller's address is outside the allow-list.
+    pub fn address_refused(address: std::net::IpAddr) -> Self {
+        Self {
+            code: StatusCode::FORBIDDEN,
+            reason: "Forbidden",
+            message: format!("address {address} is not allowed by this API server's IP restrictions"),
+            details: None,
+        }
+    }
+
+    /// 404 for a named object of `resource` in `group`.
+    pub fn not_found(resource: &str, group: &str, name: &str) -> Self {
+        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        Self {
+            code: StatusCode::NOT_FOUND,
+            reason: "NotFound",
+            message: format!("{qualified} \"{name}\" not found"),
+            details: Some(json!({ "name": name, "group": group, "kind": resource })),
+        }
+    }
+
+    /// 404 for a path the server does not serve.
+    pub fn no_such_path() -> Self {
+        Self {
+            code: StatusCode::NOT_FOUND,
+            reason: "NotFound",
+            message: "the server could not find the requested resource".into(),
+            details: None,
+        }
+    }
+
+    /// 400: a request body that is not what the endpoint takes.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self { code: StatusCode::BAD_REQUEST, reason: "BadRequest", message: message.into(), details: None }
+    }
+}
+
+impl IntoResponse for KubeError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code.as_u16(),
+        });
+        if let Some(details) = self.details {
+            body["details"] = details;
+        }
+        (self.code, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_reads_like_kube_apiserver() {
+        let error = KubeError::forbidden("oidc:alice", "list", "nodes", "", None);
+        assert_eq!(
+            error.message,
+            "nodes is forbidden: User \"oidc:alice\" cannot list resource \"nodes\" in API group \"\" at the cluster scope"
+        );
+        assert_eq!(error.into_response().status(), StatusCode::FORBIDDEN);
+    }
+
+    #[test]
+    fn not_found_names_the_group() {
+        let error = KubeError::not_found("nodepools", "kube.cloud.ovh.com", "gone");
+        assert_eq!(error.message, "nodepools.kube.cloud.ovh.com \"gone\" not found");
+    }
+}
