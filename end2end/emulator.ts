@@ -13,6 +13,13 @@ export const credentials = {
 
 /// One signed call; returns the parsed answer.
 export async function call(method: string, path: string, payload?: unknown): Promise<any> {
+  const response = await send(method, path, payload);
+  expect(response.status, `${method} ${path}`).toBe(200);
+  return response.json();
+}
+
+/// One signed call; returns the response whatever its status.
+async function send(method: string, path: string, payload?: unknown): Promise<Response> {
   const url = `${sso.emulator}/1.0${path}`;
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const timestamp = Math.floor(Date.now() / 1000).toString();
@@ -28,8 +35,7 @@ export async function call(method: string, path: string, payload?: unknown): Pro
       'X-Ovh-Signature': '$1$' + createHash('sha1').update(signed).digest('hex'),
     },
   });
-  expect(response.status, `${method} ${path}`).toBe(200);
-  return response.json();
+  return response;
 }
 
 /// Creates a one-pool Free cluster; returns its id.
@@ -38,15 +44,23 @@ export async function createCluster(name: string): Promise<string> {
   return (await call('POST', `/cloud/project/${project}/kube`, body)).id;
 }
 
-/// The project's clusters, each with its pools.
+/// The project's clusters, each with its pools; a cluster whose deletion ends while they are
+/// read is left out.
 export async function clusters(): Promise<any[]> {
   const ids: string[] = await call('GET', `/cloud/project/${project}/kube`);
-  return Promise.all(
-    ids.map(async (id) => ({
-      ...(await call('GET', `/cloud/project/${project}/kube/${id}`)),
-      pools: await call('GET', `/cloud/project/${project}/kube/${id}/nodepool`),
-    })),
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      const [cluster, pools] = await Promise.all([
+        send('GET', `/cloud/project/${project}/kube/${id}`),
+        send('GET', `/cloud/project/${project}/kube/${id}/nodepool`),
+      ]);
+      if (cluster.status === 404 || pools.status === 404) return undefined;
+      expect(cluster.status, `GET cluster ${id}`).toBe(200);
+      expect(pools.status, `GET pools of ${id}`).toBe(200);
+      return { ...(await cluster.json()), pools: await pools.json() };
+    }),
   );
+  return found.filter((cluster) => cluster !== undefined);
 }
 
 /// Waits until the cluster `id` is READY at the provider.

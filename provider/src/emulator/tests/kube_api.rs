@@ -147,3 +147,32 @@ async fn a_reset_kubeconfig_is_refused_and_ip_restrictions_apply() {
     cluster.change("PUT", "/ipRestrictions", json!({ "ips": [] })).await;
     assert!(kubectl(&new, &["get", "nodes"]).await.is_ok());
 }
+
+#[tokio::test]
+async fn broken_and_cordoned_nodes_show_as_kubectl_expects() {
+    let cluster = Cluster::start().await;
+    let template = json!({ "metadata": { "labels": {}, "annotations": {}, "finalizers": [] }, "spec": { "taints": [], "unschedulable": true } });
+    cluster.change("PUT", &format!("/nodepool/{}", cluster.pool), json!({ "template": template })).await;
+    let file = cluster.kubeconfig("admin.yaml").await;
+    let nodes = node_list(&file).await;
+    let broken = nodes[0]["metadata"]["uid"].as_str().unwrap();
+    let request = axum::http::Request::post(format!("/emulator/nodes/{broken}/break"));
+    let answer = send(&cluster.emulator, request.body(axum::body::Body::empty()).unwrap()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+
+    let table = kubectl(&file, &["get", "nodes"]).await.unwrap();
+    let name = nodes[0]["metadata"]["name"].as_str().unwrap();
+    let row = table.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{table}"));
+    assert!(row.contains(" NotReady,SchedulingDisabled "), "{table}");
+    assert_eq!(table.lines().filter(|l| l.contains(" Ready,SchedulingDisabled ")).count(), 1, "{table}");
+    let node: Value =
+        serde_json::from_str(&kubectl(&file, &["get", "node", name, "-o", "json"]).await.unwrap()).unwrap();
+    assert_eq!(node["status"]["conditions"][0]["status"], "Unknown");
+    let taints: Vec<&str> =
+        node["spec"]["taints"].as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap()).collect();
+    assert!(
+        taints.contains(&"node.kubernetes.io/unschedulable")
+            && taints.contains(&"node.kubernetes.io/unreachable"),
+        "{taints:?}"
+    );
+}
