@@ -13,6 +13,7 @@ test('alice downloads the admin kubeconfig; kubectl reads it; the download is in
   await waitUntilReady(id);
   const cluster = await call('GET', `/cloud/project/${project}/kube/${id}`);
   await signIn(page, 'alice', `/clusters/${id}/access?project=default`);
+  await expect(page.getByText('kubectl --kubeconfig with-kubeconfig.yaml get nodes')).toBeVisible();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download the admin kubeconfig' }).click(),

@@ -129,6 +129,7 @@ pub fn SettingsTab(
 pub fn AccessTab(project: String, cluster: String, name: String, role: Role) -> impl IntoView {
     let is_admin = role.allows(OperationKind::ResetKubeconfig.required_role());
     let action = format!("/api/projects/{project}/clusters/{cluster}/kubeconfig");
+    let try_it = format!("kubectl --kubeconfig {name}.yaml get nodes");
     let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
     let confirming = RwSignal::new(false);
     let reset = Action::new(move |_: &()| reset_kubeconfig(project.get_value(), cluster.get_value()));
@@ -141,6 +142,7 @@ pub fn AccessTab(project: String, cluster: String, name: String, role: Role) -> 
                 "The file gives full control of " <strong>{name.clone()}</strong>
                 ": keep it secret. Each download is recorded in the Activity page."
             </p>
+            <p class="muted">"Try it: " <code>{try_it.clone()}</code></p>
             <h3>"Reset the kubeconfig"</h3>
             <Show
                 when=move || confirming.get()
