@@ -27,6 +27,8 @@ function nodes(file: string): any[] {
 }
 
 test('kubectl lists the nodes and pools, follows scaling, and is refused after a reset or outside the allow-list', async ({ page }) => {
+  test.setTimeout(90_000);
+  const hydrated = () => expect(page.locator('body[data-hydrated]')).toBeAttached();
   const body = {
     name: 'kubectl-admin',
     region: 'GRA11',
@@ -46,7 +48,7 @@ test('kubectl lists the nodes and pools, follows scaling, and is refused after a
   await waitUntilReady(id);
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
   await signIn(page, 'alice', `/clusters/${id}/access?project=default`);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await hydrated();
   const first = await downloadAdminKubeconfig(page, dir, 'first.yaml');
 
   await expect.poll(() => nodes(first).length, { timeout: 20_000 }).toBe(2);
@@ -64,6 +66,7 @@ test('kubectl lists the nodes and pools, follows scaling, and is refused after a
 
   // Scaled in the console: the node list follows.
   await page.goto(page.url().replace('/access?', '/pools?'));
+  await hydrated();
   const card = page.locator('section[data-pool="workers"]');
   await card.getByRole('button', { name: 'Edit…' }).click();
   await card.getByLabel('Nodes', { exact: true }).fill('3');
@@ -72,11 +75,13 @@ test('kubectl lists the nodes and pools, follows scaling, and is refused after a
 
   // A reset: the old file is refused, a new download works.
   await page.goto(page.url().replace('/pools?', '/access?'));
+  await hydrated();
   await page.getByRole('button', { name: 'Reset the kubeconfig…' }).click();
   await page.getByRole('button', { name: 'Reset it' }).click();
   await expect.poll(() => kubectl(first, 'get', 'nodes').stderr, { timeout: 20_000 }).toContain('Unauthorized');
   await expect.poll(async () => (await call('GET', `/cloud/project/${project}/kube/${id}`)).status, { timeout: 20_000 }).toBe('READY');
   await page.reload();
+  await hydrated();
   const second = await downloadAdminKubeconfig(page, dir, 'second.yaml');
   expect(nodes(second)).toHaveLength(3);
 
@@ -88,6 +93,8 @@ test('kubectl lists the nodes and pools, follows scaling, and is refused after a
   expect(refused.stderr).toContain('IP restrictions');
   await expect.poll(async () => (await call('GET', `/cloud/project/${project}/kube/${id}`)).status, { timeout: 20_000 }).toBe('READY');
   await page.reload();
+  await hydrated();
+  await expect(page.getByLabel('Allowed addresses and ranges')).toHaveValue('203.0.113.0/24');
   await page.getByLabel('Allowed addresses and ranges').fill('');
   await page.getByRole('button', { name: 'Save the allow-list' }).click();
   await expect(page.getByText('Change requested')).toBeVisible();

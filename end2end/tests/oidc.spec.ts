@@ -11,6 +11,7 @@ import { kubectlSigningIn } from '../kubectl';
 import { signIn, sso } from '../sso';
 
 test('alice points a cluster at the console\'s identity provider, then downloads her own kubeconfig', async ({ page, browser }) => {
+  test.setTimeout(60_000);
   const id = await createCluster('sso-cluster');
   await waitUntilReady(id);
   const cluster = await call('GET', `/cloud/project/${project}/kube/${id}`);
