@@ -54,6 +54,16 @@ impl KubeVersion {
     pub const fn patch(self) -> Option<u16> {
         self.patch
     }
+
+    /// The major and minor numbers.
+    pub const fn numbers(self) -> (u16, u16) {
+        (self.major, self.minor)
+    }
+
+    /// The Kubernetes release as its components report it (`v1.35.2`): without the provider's build.
+    pub fn release_tag(self) -> String {
+        format!("v{}", Self { build: None, ..self })
+    }
 }
 
 impl FromStr for KubeVersion {
@@ -360,5 +370,12 @@ mod tests {
             let key = |v: KubeVersion| (v.major, v.minor, v.patch.map_or(-1, i32::from), v.build.map_or(-1, i32::from));
             prop_assert_eq!(a.cmp(&b), key(a).cmp(&key(b)));
         }
+    }
+
+    #[test]
+    fn the_release_tag_drops_the_providers_build() {
+        let version: KubeVersion = "1.35.2-1".parse().unwrap();
+        assert_eq!(version.release_tag(), "v1.35.2");
+        assert_eq!(version.numbers(), (1, 35));
     }
 }

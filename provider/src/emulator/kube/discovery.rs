@@ -5,14 +5,29 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use model::version::KubeVersion;
 use serde_json::{Value, json};
 
 use super::KubeApi;
 use super::authn::{ClusterId, User};
+use super::objects::KINDS;
 use super::status::KubeError;
 
-/// The groups served besides the core group, each with one version and its resources.
-const GROUPS: [(&str, &str); 2] = [("authentication.k8s.io", "v1"), ("kube.cloud.ovh.com", "v1alpha1")];
+/// The group of `selfsubjectreviews`, the one resource that is not a [`Kind`].
+const AUTHENTICATION: (&str, &str) = ("authentication.k8s.io", "v1");
+
+/// The groups served besides the core group, each with one version: authentication and the
+/// groups of the kinds.
+fn groups_served() -> Vec<(&'static str, &'static str)> {
+    let mut groups = vec![AUTHENTICATION];
+    for kind in KINDS.iter().filter(|k| !k.group.is_empty()) {
+        let version = kind.api_version.rsplit('/').next().unwrap_or(kind.api_version);
+        if !groups.contains(&(kind.group, version)) {
+            groups.push((kind.group, version));
+        }
+    }
+    groups
+}
 
 fn resource(name: &str, singular: &str, kind: &str, verbs: &[&str], short: &[&str]) -> Value {
     json!({
@@ -26,19 +41,21 @@ fn resource(name: &str, singular: &str, kind: &str, verbs: &[&str], short: &[&st
 }
 
 fn resources_of(group_version: &str) -> Option<Vec<Value>> {
-    Some(match group_version {
-        "v1" => vec![
-            resource("namespaces", "namespace", "Namespace", &["get", "list"], &["ns"]),
-            resource("nodes", "node", "Node", &["get", "list"], &["no"]),
-        ],
-        "authentication.k8s.io/v1" => {
-            vec![resource("selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview", &["create"], &[])]
-        }
-        "kube.cloud.ovh.com/v1alpha1" => {
-            vec![resource("nodepools", "nodepool", "NodePool", &["get", "list"], &[])]
-        }
-        _ => return None,
-    })
+    if group_version == format!("{}/{}", AUTHENTICATION.0, AUTHENTICATION.1) {
+        return Some(vec![resource(
+            "selfsubjectreviews",
+            "selfsubjectreview",
+            "SelfSubjectReview",
+            &["create"],
+            &[],
+        )]);
+    }
+    let resources: Vec<Value> = KINDS
+        .iter()
+        .filter(|k| k.api_version == group_version)
+        .map(|k| resource(k.resource, k.singular, k.kind, &["get", "list"], k.short_names))
+        .collect();
+    (!resources.is_empty()).then_some(resources)
 }
 
 fn resource_list(group_version: &str) -> Result<Json<Value>, KubeError> {
@@ -58,20 +75,13 @@ pub async fn version(
     State(api): State<Arc<KubeApi>>,
     ClusterId(id): ClusterId,
 ) -> Result<Json<Value>, KubeError> {
-    let version = api
-        .emulator
-        .world()
-        .clusters
-        .get(&id)
-        .map(|c| c.version.clone())
-        .ok_or_else(KubeError::no_such_path)?;
-    let plain = version.split('-').next().unwrap_or(&version).to_string();
-    let mut parts = plain.split('.');
-    let (major, minor) = (parts.next().unwrap_or("1"), parts.next().unwrap_or("0"));
+    let cluster = api.emulator.world().clusters.get(&id).map(|c| c.version.clone());
+    let version: KubeVersion = cluster.and_then(|v| v.parse().ok()).ok_or_else(KubeError::no_such_path)?;
+    let (major, minor) = version.numbers();
     Ok(Json(json!({
-        "major": major,
-        "minor": minor,
-        "gitVersion": format!("v{plain}"),
+        "major": major.to_string(),
+        "minor": minor.to_string(),
+        "gitVersion": version.release_tag(),
         "gitCommit": "",
         "gitTreeState": "clean",
         "buildDate": "",
@@ -90,12 +100,14 @@ pub async fn core_resources(_: User) -> Result<Json<Value>, KubeError> {
 }
 
 pub async fn groups(_: User) -> Json<Value> {
-    let groups: Vec<Value> = GROUPS.iter().map(|(name, version)| group_document(name, version)).collect();
+    let groups: Vec<Value> =
+        groups_served().iter().map(|(name, version)| group_document(name, version)).collect();
     Json(json!({ "kind": "APIGroupList", "apiVersion": "v1", "groups": groups }))
 }
 
 pub async fn group(_: User, Path(name): Path<String>) -> Result<Json<Value>, KubeError> {
-    let (name, version) = GROUPS.iter().find(|(n, _)| *n == name).ok_or_else(KubeError::no_such_path)?;
+    let (name, version) =
+        groups_served().into_iter().find(|(n, _)| *n == name).ok_or_else(KubeError::no_such_path)?;
     let mut document = group_document(name, version);
     document["kind"] = json!("APIGroup");
     document["apiVersion"] = json!("v1");
@@ -115,9 +127,11 @@ mod tests {
 
     #[test]
     fn every_served_group_lists_its_resources() {
-        for (group, version) in GROUPS {
+        for (group, version) in groups_served() {
             assert!(resources_of(&format!("{group}/{version}")).is_some_and(|r| !r.is_empty()));
         }
+        assert_eq!(groups_served(), [("authentication.k8s.io", "v1"), ("kube.cloud.ovh.com", "v1alpha1")]);
+        assert_eq!(resources_of("v1").unwrap().len(), 2);
         assert!(resources_of("apps/v1").is_none());
     }
 }

@@ -32,6 +32,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use super::Emulator;
+use super::cluster::ClusterRecord;
 use super::kubeconfig::ClusterCredentials;
 use crate::api::OpenIdConnect;
 pub use authn::User;
@@ -64,27 +65,30 @@ impl ClusterAccess {
 }
 
 impl Emulator {
-    /// The cluster whose API server answers to `host` (its `url`), once it has credentials.
+    /// The cluster whose API server answers to `host` (its `url`): installed, not deleted.
+    fn cluster_at<'w>(
+        world: &'w super::World,
+        host: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<&'w ClusterRecord> {
+        world.clusters.values().find(|c| c.deleted_at.is_none() && now >= c.ready_at && c.api_host() == host)
+    }
+
+    /// What admission needs of the cluster at `host`, once it has credentials.
     fn cluster_for_host(&self, host: &str) -> Option<ClusterAccess> {
-        let now = self.clock.now();
         let world = self.world();
-        world
-            .clusters
-            .values()
-            .find(|c| c.deleted_at.is_none() && c.api_host() == host && now >= c.ready_at)
-            .and_then(|cluster| {
-                Some(ClusterAccess {
-                    id: cluster.id.clone(),
-                    authority_pem: cluster.credentials.as_ref()?.client_authority().to_string(),
-                    oidc: cluster.oidc.clone(),
-                    ip_restrictions: cluster.ip_restrictions.clone(),
-                })
-            })
+        let cluster = Self::cluster_at(&world, host, self.clock.now())?;
+        Some(ClusterAccess {
+            id: cluster.id.clone(),
+            authority_pem: cluster.credentials.as_ref()?.client_authority().to_string(),
+            oidc: cluster.oidc.clone(),
+            ip_restrictions: cluster.ip_restrictions.clone(),
+        })
     }
 
     fn credentials_for_host(&self, host: &str) -> Option<ClusterCredentials> {
-        let id = self.cluster_for_host(host)?.id;
-        self.world().clusters.get(&id)?.credentials.clone()
+        let world = self.world();
+        Self::cluster_at(&world, host, self.clock.now())?.credentials.clone()
     }
 
     /// Where the clusters' API servers answer, once [`serve`] runs.
@@ -148,7 +152,7 @@ fn router(api: Arc<KubeApi>) -> Router {
         .route("/api/v1/nodes/{name}", get(objects::read_node))
         .route("/api/v1/namespaces", get(objects::list_namespaces))
         .route("/api/v1/namespaces/{name}", get(objects::read_namespace))
-        .route("/apis/authentication.k8s.io/{version}/selfsubjectreviews", post(objects::who_am_i))
+        .route("/apis/authentication.k8s.io/v1/selfsubjectreviews", post(objects::who_am_i))
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools", get(objects::list_pools))
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools/{name}", get(objects::read_pool))
         .fallback(|| async { status::KubeError::no_such_path() })

@@ -1,15 +1,16 @@
 //! The namespaces every cluster starts with.
 
 use serde_json::{Value, json};
-use sha1::Digest;
 
 use super::objects::{Item, Kind, Snapshot, timestamp};
 use super::table::{Column, column};
 
 pub const NAMESPACES: Kind = Kind {
     resource: "namespaces",
+    singular: "namespace",
+    kind: "Namespace",
+    short_names: &["ns"],
     group: "",
-    list_kind: "NamespaceList",
     api_version: "v1",
     columns: &COLUMNS,
     items,
@@ -23,15 +24,8 @@ fn items(snapshot: &Snapshot) -> Vec<Item> {
     NAMES
         .iter()
         .map(|name| {
-            let digest = hex::encode(sha1::Sha1::digest(format!("{}/{name}", cluster.id)));
-            let uid = format!(
-                "{}-{}-{}-{}-{}",
-                &digest[..8],
-                &digest[8..12],
-                &digest[12..16],
-                &digest[16..20],
-                &digest[20..32]
-            );
+            // Opaque to clients; stable per cluster and name.
+            let uid = format!("{}-{name}", cluster.id);
             let object = json!({
                 "kind": "Namespace",
                 "apiVersion": "v1",

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use model::status::Status;
+use model::version::KubeVersion;
 use serde_json::{Value, json};
 
 use super::objects::{Item, Kind, Snapshot, timestamp};
@@ -17,8 +18,10 @@ use crate::emulator::node_pool::PoolRecord;
 
 pub const NODES: Kind = Kind {
     resource: "nodes",
+    singular: "node",
+    kind: "Node",
+    short_names: &["no"],
     group: "",
-    list_kind: "NodeList",
     api_version: "v1",
     columns: &COLUMNS,
     items,
@@ -41,10 +44,6 @@ fn items(snapshot: &Snapshot) -> Vec<Item> {
             created: node.created_at,
         })
         .collect()
-}
-
-fn kubelet_version(version: &str) -> String {
-    format!("v{}", version.split('-').next().unwrap_or(version))
 }
 
 fn cpu(millicores: u32) -> String {
@@ -116,7 +115,10 @@ fn object(cluster: &ClusterRecord, pool: &PoolRecord, node: &NodeRecord, now: Da
     if !taints.is_empty() {
         spec["taints"] = json!(taints);
     }
-    let version = kubelet_version(node.version_at(now));
+    let version = node
+        .version_at(now)
+        .parse()
+        .map_or_else(|_| node.version_at(now).to_string(), KubeVersion::release_tag);
     json!({
         "kind": "Node",
         "apiVersion": "v1",
@@ -157,7 +159,7 @@ const COLUMNS: [Column; 6] = [
     column("Roles", "string", "The roles of the node"),
     column("Age", "string", "Time since the node registered"),
     column("Version", "string", "Kubelet version"),
-    Column { name: "Instance-Type", kind: "string", format: "", description: "The flavor", wide: true },
+    Column { name: "Instance-Type", kind: "string", description: "The flavor", wide: true },
 ];
 
 fn row(object: &Value, age: String) -> Vec<Value> {

@@ -58,8 +58,11 @@ pub struct Item {
 /// A kind of object the API servers serve.
 pub struct Kind {
     pub resource: &'static str,
+    pub singular: &'static str,
+    pub kind: &'static str,
+    pub short_names: &'static [&'static str],
     pub group: &'static str,
-    pub list_kind: &'static str,
+    /// `<group>/<version>`, or `v1` for the core group.
     pub api_version: &'static str,
     pub columns: &'static [Column],
     pub items: fn(&Snapshot) -> Vec<Item>,
@@ -111,7 +114,8 @@ impl Kind {
             items.into_iter().next().map(|item| item.object).unwrap_or_default()
         } else {
             let items: Vec<Value> = items.into_iter().map(|item| item.object).collect();
-            json!({ "kind": self.list_kind, "apiVersion": self.api_version, "metadata": { "resourceVersion": "1" }, "items": items })
+            let kind = format!("{}List", self.kind);
+            json!({ "kind": kind, "apiVersion": self.api_version, "metadata": { "resourceVersion": "1" }, "items": items })
         }
     }
 
@@ -164,15 +168,15 @@ pub async fn read_pool(call: Call, Path(name): Path<String>) -> Result<Json<Valu
     POOLS.read(call, name).await
 }
 
+/// The kinds served, in discovery's order.
+pub const KINDS: [&Kind; 3] = [&NAMESPACES, &NODES, &POOLS];
+
 /// `kubectl auth whoami`: the caller as the API server authenticated them.
-pub async fn who_am_i(user: User, Path(version): Path<String>) -> Result<Json<Value>, KubeError> {
-    if version != "v1" {
-        return Err(KubeError::no_such_path());
-    }
-    Ok(Json(json!({
+pub async fn who_am_i(user: User) -> Json<Value> {
+    Json(json!({
         "kind": "SelfSubjectReview",
         "apiVersion": "authentication.k8s.io/v1",
         "metadata": { "creationTimestamp": null },
         "status": { "userInfo": { "username": user.name, "groups": user.groups } },
-    })))
+    }))
 }

@@ -15,8 +15,10 @@ pub const POOL_GROUP: &str = "kube.cloud.ovh.com";
 
 pub const POOLS: Kind = Kind {
     resource: "nodepools",
+    singular: "nodepool",
+    kind: "NodePool",
+    short_names: &[],
     group: POOL_GROUP,
-    list_kind: "NodePoolList",
     api_version: "kube.cloud.ovh.com/v1alpha1",
     columns: &COLUMNS,
     items,

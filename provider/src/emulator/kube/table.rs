@@ -18,13 +18,12 @@ pub fn wanted(headers: &HeaderMap) -> bool {
 pub struct Column {
     pub name: &'static str,
     pub kind: &'static str,
-    pub format: &'static str,
     pub description: &'static str,
     pub wide: bool,
 }
 
 pub const fn column(name: &'static str, kind: &'static str, description: &'static str) -> Column {
-    Column { name, kind, format: "", description, wide: false }
+    Column { name, kind, description, wide: false }
 }
 
 /// A `Table` of `rows`, each cells and the object's metadata.
@@ -35,7 +34,7 @@ pub fn table(columns: &[Column], rows: Vec<(Vec<Value>, Value)>) -> Value {
             json!({
                 "name": c.name,
                 "type": c.kind,
-                "format": c.format,
+                "format": "",
                 "description": c.description,
                 "priority": if c.wide { 1 } else { 0 },
             })
