@@ -80,9 +80,7 @@ pub async fn admit(
     };
     let cluster = connection.server_name.as_deref().and_then(|host| api.emulator.cluster_for_host(host));
     let Some(cluster) = cluster else { return KubeError::no_such_path().into_response() };
-    if let IpAddr::V4(address) = connection.peer.to_canonical()
-        && !cluster.allows(address)
-    {
+    if !cluster.allows(connection.peer) {
         return KubeError::address_refused(connection.peer).into_response();
     }
     request.extensions_mut().insert(ClusterId(cluster.id.clone()));

@@ -21,7 +21,7 @@ mod status;
 mod table;
 mod tls;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
@@ -55,11 +55,15 @@ pub struct ClusterAccess {
 }
 
 impl ClusterAccess {
-    /// Whether the cluster's IP restrictions let `address` in; an empty list lets everyone in.
-    fn allows(&self, address: Ipv4Addr) -> bool {
-        match model::ip_restriction::parse_allow_list(&self.ip_restrictions) {
-            Ok(list) => model::ip_restriction::lockout(&list, address).is_none(),
-            Err(_) => false,
+    /// Whether the cluster's IP restrictions let `address` in; an empty list lets everyone in. The
+    /// list holds IPv4 ranges only, so a non-empty one keeps every IPv6 address out.
+    fn allows(&self, address: IpAddr) -> bool {
+        if self.ip_restrictions.is_empty() {
+            return true;
+        }
+        match (address.to_canonical(), model::ip_restriction::parse_allow_list(&self.ip_restrictions)) {
+            (IpAddr::V4(address), Ok(list)) => model::ip_restriction::lockout(&list, address).is_none(),
+            _ => false,
         }
     }
 }
@@ -162,3 +166,23 @@ fn router(api: Arc<KubeApi>) -> Router {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod allow_list_tests {
+    use super::*;
+
+    fn access(ips: &[&str]) -> ClusterAccess {
+        let ip_restrictions = ips.iter().map(|s| s.to_string()).collect();
+        ClusterAccess { id: "c".into(), authority_pem: String::new(), oidc: None, ip_restrictions }
+    }
+
+    #[test]
+    fn ipv6_callers_are_kept_out_by_any_restriction() {
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        assert!(access(&[]).allows(v6));
+        assert!(!access(&["203.0.113.0/24"]).allows(v6));
+        let mapped: IpAddr = "::ffff:203.0.113.9".parse().unwrap();
+        assert!(access(&["203.0.113.0/24"]).allows(mapped));
+        assert!(!access(&["203.0.113.0/24"]).allows("127.0.0.1".parse().unwrap()));
+    }
+}
