@@ -13,6 +13,10 @@ use model::validation::FieldErrors;
 pub enum AppError {
     /// Not signed in (any more).
     SignedOut,
+    /// The request itself is malformed (an id of the wrong shape); the message says how.
+    BadRequest {
+        message: String,
+    },
     /// The user's role does not allow this; the message says which role would.
     Forbidden {
         message: String,
@@ -44,6 +48,7 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         match self {
             AppError::SignedOut => http::StatusCode::UNAUTHORIZED,
+            AppError::BadRequest { .. } => http::StatusCode::BAD_REQUEST,
             AppError::Forbidden { .. } => http::StatusCode::FORBIDDEN,
             AppError::NotFound { .. } => http::StatusCode::NOT_FOUND,
             AppError::Invalid { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -58,6 +63,7 @@ impl AppError {
         match self {
             AppError::SignedOut => "Your session has ended. Sign in again to continue.".into(),
             AppError::Forbidden { message }
+            | AppError::BadRequest { message }
             | AppError::NotFound { message }
             | AppError::Conflict { message }
             | AppError::Unavailable { message } => message.clone(),

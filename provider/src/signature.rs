@@ -8,7 +8,7 @@
 use sha1::{Digest, Sha1};
 
 /// Everything that goes into one request's signature.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct SignedRequest<'a> {
     /// The application secret (never sent; only hashed).
     pub application_secret: &'a str,
@@ -22,6 +22,16 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
     /// Unix seconds, corrected to the server's clock, also sent as `X-Ovh-Timestamp`.
     pub timestamp: i64,
+}
+
+impl std::fmt::Debug for SignedRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("timestamp", &self.timestamp)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SignedRequest<'_> {

@@ -3,6 +3,7 @@
 
 mod common;
 
+use model::id::ClusterId;
 use std::time::Duration;
 
 use common::{PROJECT, spawn_emulator};
@@ -48,12 +49,12 @@ async fn typed_calls_create_read_and_change_clusters_and_pools() {
     client
         .update_cluster(
             PROJECT,
-            &created.id,
+            &ClusterId::new(&created.id),
             &ClusterUpdate { name: Some("renamed".into()), ..Default::default() },
         )
         .await
         .unwrap();
-    assert_eq!(client.get_cluster(PROJECT, &created.id).await.unwrap().name, "renamed");
+    assert_eq!(client.get_cluster(PROJECT, &ClusterId::new(&created.id)).await.unwrap().name, "renamed");
 
     let pool = NodePoolCreation {
         flavor_name: "b3-8".into(),
@@ -61,19 +62,29 @@ async fn typed_calls_create_read_and_change_clusters_and_pools() {
         sizing: NodePoolSizing { desired_nodes: Some(3), ..Default::default() },
         ..Default::default()
     };
-    client.create_node_pool(PROJECT, &created.id, &pool).await.unwrap();
-    assert_eq!(client.list_node_pools(PROJECT, &created.id).await.unwrap()[0].desired_nodes, 3);
+    client.create_node_pool(PROJECT, &ClusterId::new(&created.id), &pool).await.unwrap();
+    assert_eq!(
+        client.list_node_pools(PROJECT, &ClusterId::new(&created.id)).await.unwrap()[0].desired_nodes,
+        3
+    );
     // More nodes than one page: the client follows the cursor.
-    assert_eq!(client.list_nodes(PROJECT, &created.id).await.unwrap().len(), 3);
+    assert_eq!(client.list_nodes(PROJECT, &ClusterId::new(&created.id)).await.unwrap().len(), 3);
 
     admin(&url, "POST", "/emulator/clock/advance", r#"{"seconds":600}"#).await;
-    let ips =
-        client.replace_ip_restrictions(PROJECT, &created.id, vec!["203.0.113.0/24".into()]).await.unwrap();
+    let ips = client
+        .replace_ip_restrictions(PROJECT, &ClusterId::new(&created.id), vec!["203.0.113.0/24".into()])
+        .await
+        .unwrap();
     assert_eq!(ips, vec!["203.0.113.0/24".to_string()]);
     admin(&url, "POST", "/emulator/clock/advance", r#"{"seconds":600}"#).await;
-    client.remove_ip_restriction(PROJECT, &created.id, "203.0.113.0/24").await.unwrap();
+    client.remove_ip_restriction(PROJECT, &ClusterId::new(&created.id), "203.0.113.0/24").await.unwrap();
     assert!(
-        client.kubeconfig(PROJECT, &created.id).await.unwrap().content.contains("client-certificate-data")
+        client
+            .kubeconfig(PROJECT, &ClusterId::new(&created.id))
+            .await
+            .unwrap()
+            .content
+            .contains("client-certificate-data")
     );
 }
 
@@ -109,7 +120,7 @@ async fn provider_refusals_are_returned_whole_and_not_retried() {
     assert_eq!(error.to_string(), "the provider refused the call (400): Version 1.29 is not available");
     assert!(!error.is_retryable());
 
-    let wrong = client_with_secret(&url).get_cluster(PROJECT, "x").await.unwrap_err();
+    let wrong = client_with_secret(&url).get_cluster(PROJECT, &ClusterId::new("x")).await.unwrap_err();
     assert!(wrong.is_signature_refusal());
     assert!(!format!("{wrong:?}").contains("wrong-secret"));
 }

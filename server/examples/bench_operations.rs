@@ -93,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         projects: projects.clone(),
         wake: wake.clone(),
         issuers: Default::default(),
+        audit_throttle: Default::default(),
     };
     let mut tasks = Vec::new();
     for _ in 0..runners {

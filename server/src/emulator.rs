@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use provider::emulator::{EmulatorConfig, serve};
+use provider::emulator::{EmulatorConfig, admin, serve};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -38,6 +38,10 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
     let config = EmulatorConfig {
         speed: settings.emulator_speed,
         state_file: Some(settings.data_dir.join("emulator.json")),
+        admin: match &settings.emulator_admin_token {
+            Some(token) => admin::Access::Token(token.expose().to_string()),
+            None => admin::Access::Open,
+        },
         ..EmulatorConfig::new(
             &settings.emulator_project,
             &settings.emulator_application_key,

@@ -16,6 +16,7 @@ pub mod operations;
 pub mod projects;
 pub mod router;
 pub mod routes;
+pub mod security_headers;
 pub mod services;
 pub mod shutdown;
 pub mod state;
@@ -57,6 +58,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         true => Some(emulator::spawn(&settings, settings.emulator_listen).await?),
         false => None,
     };
+    if emulator.is_some() && settings.oidc_issuer_url.is_some() {
+        tracing::warn!(
+            "the provider emulator runs next to a console with single sign-on: its clusters are not real; \
+             turn it off with PILOTHOUSE_EMULATOR=false when serving real users"
+        );
+    }
     let projects = projects::Projects::from_settings(&settings, emulator.as_ref().map(|e| e.url.as_str()))?;
     for project in projects.iter() {
         tracing::info!(project = %project.id, name = %project.name, "provider project");

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use model::id::ClusterId;
 use model::operation::OperationView;
 use provider::api::{Cluster, NodePool};
 use serde::Serialize;
@@ -72,6 +73,8 @@ pub struct Intervals {
     pub watch_min: Duration,
     /// A watch after a long time without change.
     pub watch_max: Duration,
+    /// How often an open stream checks that its session is still signed in with a role.
+    pub session_recheck: Duration,
 }
 
 impl Default for Intervals {
@@ -80,6 +83,42 @@ impl Default for Intervals {
             operations: Duration::from_secs(1),
             watch_min: Duration::from_secs(2),
             watch_max: Duration::from_secs(30),
+            session_recheck: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How many streams may be open at once.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamLimits {
+    /// Per user (a browser opens one or two per tab).
+    pub per_user: usize,
+    /// Per project, whoever opens them.
+    pub per_project: usize,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        Self { per_user: 16, per_project: 1000 }
+    }
+}
+
+/// An open stream's place in the counts, given back when dropped.
+pub struct StreamSlot {
+    live: Arc<Live>,
+    keys: [String; 2],
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.live.open.lock().unwrap_or_else(|e| e.into_inner());
+        for key in &self.keys {
+            if let Some(count) = open.get_mut(key) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    open.remove(key);
+                }
+            }
         }
     }
 }
@@ -108,7 +147,10 @@ pub struct Live {
     closing: tokio::sync::watch::Sender<bool>,
     watches: Mutex<HashMap<Scope, Watch>>,
     projects: Projects,
-    intervals: Intervals,
+    pub intervals: Intervals,
+    pub limits: StreamLimits,
+    /// Open streams per `user:…` and `project:…`.
+    open: Mutex<HashMap<String, usize>>,
 }
 
 impl std::fmt::Debug for Live {
@@ -138,9 +180,35 @@ impl Drop for Subscription {
 
 impl Live {
     pub fn new(projects: Projects, intervals: Intervals) -> Arc<Self> {
+        Self::with_limits(projects, intervals, StreamLimits::default())
+    }
+
+    pub fn with_limits(projects: Projects, intervals: Intervals, limits: StreamLimits) -> Arc<Self> {
         let (sender, _) = broadcast::channel(1024);
         let (closing, _) = tokio::sync::watch::channel(false);
-        Arc::new(Self { sender, closing, watches: Mutex::new(HashMap::new()), projects, intervals })
+        Arc::new(Self {
+            sender,
+            closing,
+            watches: Mutex::new(HashMap::new()),
+            projects,
+            intervals,
+            limits,
+            open: Mutex::default(),
+        })
+    }
+
+    /// A place for one more stream of `user` in `project`, or `None` when either has its most.
+    pub fn admit(self: &Arc<Self>, user: &str, project: &str) -> Option<StreamSlot> {
+        let keys = [format!("user:{user}"), format!("project:{project}")];
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let count = |key: &String| open.get(key).copied().unwrap_or(0);
+        if count(&keys[0]) >= self.limits.per_user || count(&keys[1]) >= self.limits.per_project {
+            return None;
+        }
+        for key in &keys {
+            *open.entry(key.clone()).or_insert(0) += 1;
+        }
+        Some(StreamSlot { live: self.clone(), keys })
     }
 
     /// Subscribes a page to `scope`, starting its watch if it is the first viewer.
@@ -227,19 +295,21 @@ impl Live {
                 .list_clusters(service)
                 .await
                 .map(|clusters| vec![LiveEvent::Clusters { project_id: project_id.clone(), clusters }]),
-            Scope::Cluster(_, id) => match client.get_cluster(service, id).await {
+            Scope::Cluster(_, id) => match client.get_cluster(service, &ClusterId::new(id.as_str())).await {
                 Err(e) if e.status() == Some(404) => Ok(vec![LiveEvent::ClusterGone {
                     project_id: project_id.clone(),
                     cluster_id: id.clone(),
                 }]),
                 Err(e) => Err(e),
-                Ok(cluster) => client.list_node_pools(service, id).await.map(|node_pools| {
-                    vec![LiveEvent::Cluster {
-                        project_id: project_id.clone(),
-                        cluster: Box::new(cluster),
-                        node_pools,
-                    }]
-                }),
+                Ok(cluster) => {
+                    client.list_node_pools(service, &ClusterId::new(id.as_str())).await.map(|node_pools| {
+                        vec![LiveEvent::Cluster {
+                            project_id: project_id.clone(),
+                            cluster: Box::new(cluster),
+                            node_pools,
+                        }]
+                    })
+                }
             },
         };
         result.unwrap_or_else(|error| {

@@ -19,7 +19,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::auth::{self, store::DbSessionStore};
 use crate::routes::{activity, health, kubeconfig, live};
 use crate::state::AppState;
-use crate::{error_page, telemetry};
+use crate::{error_page, security_headers, telemetry};
 
 /// Bundle files named by content hash never change: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -65,6 +65,7 @@ pub fn app(state: AppState) -> Router {
                 let db = state.db.clone();
                 let backend = crate::backend::provide(state.services.clone(), state.db.clone());
                 move || {
+                    security_headers::provide_page_nonce();
                     provide_context(db.clone());
                     provide_context(backend.clone());
                 }
@@ -75,9 +76,13 @@ pub fn app(state: AppState) -> Router {
             },
         )
         .nest_service(pkg_route.trim_end_matches('/'), pkg)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            security_headers::provide_page_nonce,
+            app::shell,
+        ))
         .layer(middleware::from_fn_with_state((state.auth.clone(), state.db.clone()), auth::gate))
         .layer(sessions(&state))
+        .layer(middleware::from_fn_with_state(form_targets(&state), security_headers::set))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static(REVALIDATE),
@@ -88,12 +93,21 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Server-side sessions in the database: an HttpOnly, SameSite=Lax cookie holding only the id,
-/// Secure as configured, ending after the configured idle time.
+/// Where pages' forms may lead besides the console: the identity provider's origin, to which
+/// signing out redirects.
+fn form_targets(state: &AppState) -> std::sync::Arc<str> {
+    match &state.auth.mode {
+        auth::Mode::Oidc(oidc) => oidc.issuer().splitn(4, '/').take(3).collect::<Vec<_>>().join("/").into(),
+        auth::Mode::Local => "".into(),
+    }
+}
+
+/// Server-side sessions in the database: an HttpOnly, SameSite=Lax cookie holding only the id
+/// (named with the `__Host-` prefix when Secure), ending after the configured idle time.
 fn sessions(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
     let idle = time::Duration::seconds(state.auth.idle.as_secs() as i64);
     SessionManagerLayer::new(DbSessionStore::new(&state.db))
-        .with_name("pilothouse_session")
+        .with_name(state.auth.session_cookie_name())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.auth.secure_cookie)

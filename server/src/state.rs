@@ -95,6 +95,7 @@ impl AppState {
             projects: projects.clone(),
             wake: Arc::new(Notify::new()),
             issuers: Issuers { console, extra_roots },
+            audit_throttle: Arc::default(),
         };
         let live = Live::new(projects, Intervals::default());
         Ok(Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()), auth })

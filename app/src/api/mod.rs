@@ -10,6 +10,8 @@ use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::flavor::Flavor;
+#[cfg(feature = "ssr")]
+use model::id::{ClusterId, NodeId, NodePoolId, ProjectId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
@@ -37,14 +39,17 @@ pub async fn current_user() -> Result<User, AppError> {
 #[server(endpoint = "list_clusters")]
 pub async fn list_clusters(project: String) -> Result<Vec<ClusterRow>, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.clusters(&caller, &project).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.clusters(&caller, project.as_str()).await)
 }
 
 /// Deletes a cluster (admins only) once `confirm` repeats its name; returns the operation id.
 #[server(endpoint = "delete_cluster")]
 pub async fn delete_cluster(project: String, cluster: String, confirm: String) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.delete_cluster(&caller, &project, &cluster, &confirm).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.delete_cluster(&caller, project.as_str(), &cluster, &confirm).await)
 }
 
 /// One page of the audit trail the user may see.
@@ -58,21 +63,24 @@ pub async fn activity(filter: ActivityFilter) -> Result<ActivityPage, AppError> 
 #[server(endpoint = "capabilities")]
 pub async fn get_capabilities(project: String) -> Result<Capabilities, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.capabilities(&caller, &project).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.capabilities(&caller, project.as_str()).await)
 }
 
 /// The flavors of one region.
 #[server(endpoint = "flavors")]
 pub async fn flavors(project: String, region: String) -> Result<Vec<Flavor>, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.flavors(&caller, &project, &region).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.flavors(&caller, project.as_str(), &region).await)
 }
 
 /// The provider request creating `spec` would send.
 #[server(endpoint = "creation_request", input = server_fn::codec::Json)]
 pub async fn creation_request(project: String, spec: ClusterSpec) -> Result<ApiRequest, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.creation_request(&caller, &project, &spec).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.creation_request(&caller, project.as_str(), &spec).await)
 }
 
 /// Creates a cluster (operators and admins); `key` makes a repeated click the same request.
@@ -83,42 +91,51 @@ pub async fn create_cluster(
     key: String,
 ) -> Result<OperationView, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.create_cluster(&caller, &project, &spec, &key).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.create_cluster(&caller, project.as_str(), &spec, &key).await)
 }
 
 /// One cluster, as its Overview tab shows it.
 #[server(endpoint = "cluster_overview")]
 pub async fn get_cluster_overview(project: String, cluster: String) -> Result<ClusterOverview, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.cluster_overview(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.cluster_overview(&caller, project.as_str(), &cluster).await)
 }
 
 /// A cluster's running and recent operations.
 #[server(endpoint = "cluster_operations")]
 pub async fn cluster_operations(project: String, cluster: String) -> Result<Vec<OperationView>, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.cluster_operations(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.cluster_operations(&caller, project.as_str(), &cluster).await)
 }
 
 /// One operation of the project.
 #[server(endpoint = "operation")]
 pub async fn operation(project: String, operation: String) -> Result<OperationView, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.operation(&caller, &project, &operation).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.operation(&caller, project.as_str(), &operation).await)
 }
 
 /// Tries a failed operation again; returns the new operation's id.
 #[server(endpoint = "retry_operation")]
 pub async fn retry_operation(project: String, operation: String) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.retry_operation(&caller, &project, &operation).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    port::respond(port::backend()?.retry_operation(&caller, project.as_str(), &operation).await)
 }
 
 /// A cluster's node pools with their nodes.
 #[server(endpoint = "node_pools")]
 pub async fn node_pools(project: String, cluster: String) -> Result<Vec<PoolView>, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.node_pools(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.node_pools(&caller, project.as_str(), &cluster).await)
 }
 
 /// Adds a pool to a cluster (operators and admins); `key` makes a repeated click the same request.
@@ -130,7 +147,9 @@ pub async fn create_node_pool(
     key: String,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.create_node_pool(&caller, &project, &cluster, &spec, &key).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.create_node_pool(&caller, project.as_str(), &cluster, &spec, &key).await)
 }
 
 /// Edits a pool (operators and admins); `key` makes a repeated click the same request.
@@ -143,14 +162,22 @@ pub async fn update_node_pool(
     key: String,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.update_node_pool(&caller, &project, &cluster, &pool, &spec, &key).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    let pool = port::id(NodePoolId::parse(&pool))?;
+    port::respond(
+        port::backend()?.update_node_pool(&caller, project.as_str(), &cluster, &pool, &spec, &key).await,
+    )
 }
 
 /// Deletes a pool (admins); its nodes are drained first.
 #[server(endpoint = "delete_node_pool")]
 pub async fn delete_node_pool(project: String, cluster: String, pool: String) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.delete_node_pool(&caller, &project, &cluster, &pool).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    let pool = port::id(NodePoolId::parse(&pool))?;
+    port::respond(port::backend()?.delete_node_pool(&caller, project.as_str(), &cluster, &pool).await)
 }
 
 /// Removes one node; its pool shrinks by one.
@@ -162,14 +189,20 @@ pub async fn remove_node(
     node: String,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.remove_node(&caller, &project, &cluster, &pool, &node).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    let pool = port::id(NodePoolId::parse(&pool))?;
+    let node = port::id(NodeId::parse(&node))?;
+    port::respond(port::backend()?.remove_node(&caller, project.as_str(), &cluster, &pool, &node).await)
 }
 
 /// Renames a cluster (operators and admins).
 #[server(endpoint = "rename_cluster")]
 pub async fn rename_cluster(project: String, cluster: String, name: String) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.rename_cluster(&caller, &project, &cluster, &name).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.rename_cluster(&caller, project.as_str(), &cluster, &name).await)
 }
 
 /// Changes when the provider may apply security patches (operators and admins).
@@ -180,14 +213,18 @@ pub async fn update_cluster_policy(
     policy: String,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.update_cluster_policy(&caller, &project, &cluster, &policy).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.update_cluster_policy(&caller, project.as_str(), &cluster, &policy).await)
 }
 
 /// Resets the cluster's kubeconfig (admins): every admin kubeconfig issued so far stops working.
 #[server(endpoint = "reset_kubeconfig")]
 pub async fn reset_kubeconfig(project: String, cluster: String) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.reset_kubeconfig(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.reset_kubeconfig(&caller, project.as_str(), &cluster).await)
 }
 
 /// Starts an upgrade (operators and admins): the next minor or the latest patch.
@@ -198,14 +235,18 @@ pub async fn upgrade_cluster(
     strategy: UpdateStrategy,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.upgrade_cluster(&caller, &project, &cluster, strategy).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.upgrade_cluster(&caller, project.as_str(), &cluster, strategy).await)
 }
 
 /// The cluster's API server allow-list and the caller's address.
 #[server(endpoint = "allow_list")]
 pub async fn get_allow_list(project: String, cluster: String) -> Result<AllowList, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.allow_list(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.allow_list(&caller, project.as_str(), &cluster).await)
 }
 
 /// Replaces the allow-list (admins); an empty list lets every address in.
@@ -216,5 +257,7 @@ pub async fn set_allow_list(
     entries: Vec<String>,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.set_allow_list(&caller, &project, &cluster, &entries).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.set_allow_list(&caller, project.as_str(), &cluster, &entries).await)
 }

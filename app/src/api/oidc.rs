@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn;
+#[cfg(feature = "ssr")]
+use model::id::{ClusterId, ProjectId};
 use model::oidc::{OidcAccess, OidcConfig};
 
 #[cfg(feature = "ssr")]
@@ -12,7 +14,9 @@ use crate::error::AppError;
 #[server(endpoint = "cluster_oidc")]
 pub async fn cluster_oidc(project: String, cluster: String) -> Result<OidcAccess, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.cluster_oidc(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.cluster_oidc(&caller, project.as_str(), &cluster).await)
 }
 
 /// Checks the issuer's discovery document, then sets the cluster's OIDC configuration (admins).
@@ -23,12 +27,16 @@ pub async fn set_cluster_oidc(
     config: OidcConfig,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.set_cluster_oidc(&caller, &project, &cluster, &config).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.set_cluster_oidc(&caller, project.as_str(), &cluster, &config).await)
 }
 
 /// Removes the cluster's OIDC configuration (admins).
 #[server(endpoint = "remove_cluster_oidc")]
 pub async fn remove_cluster_oidc(project: String, cluster: String) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.remove_cluster_oidc(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.remove_cluster_oidc(&caller, project.as_str(), &cluster).await)
 }

@@ -11,6 +11,7 @@ use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
+use model::id::{ClusterId, NodeId, NodePoolId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
@@ -42,7 +43,7 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         confirm: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// What the project can create: regions, versions, prices.
@@ -78,14 +79,14 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<ClusterOverview, AppError>>;
     /// The running and recent operations of a cluster, newest first.
     fn cluster_operations<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<Vec<OperationView>, AppError>>;
     fn operation<'a>(
         &'a self,
@@ -105,15 +106,15 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<Vec<PoolView>, AppError>>;
     /// Queues a pool's edit (the mutable fields of `spec`); returns the operation id.
     fn update_node_pool<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
+        cluster: &'a ClusterId,
+        pool: &'a NodePoolId,
         spec: &'a NodePoolSpec,
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
@@ -122,24 +123,24 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
+        cluster: &'a ClusterId,
+        pool: &'a NodePoolId,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Queues the removal of one node (its pool shrinks by one); returns the operation id.
     fn remove_node<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
-        node: &'a str,
+        cluster: &'a ClusterId,
+        pool: &'a NodePoolId,
+        node: &'a NodeId,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Queues a rename; returns the operation id.
     fn rename_cluster<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         name: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Queues a change of the security-patch policy; returns the operation id.
@@ -147,7 +148,7 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         policy: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Queues a kubeconfig reset (admins); returns the operation id.
@@ -155,14 +156,14 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Queues an upgrade: the next minor or the latest patch; returns the operation id.
     fn upgrade_cluster<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         strategy: UpdateStrategy,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// The cluster's API server allow-list, with the caller's address.
@@ -170,14 +171,14 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<AllowList, AppError>>;
     /// Replaces the allow-list (admins); returns the operation id.
     fn set_allow_list<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         entries: &'a [String],
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Checks and queues a new pool of `cluster` (operators and admins); returns the operation id.
@@ -185,7 +186,7 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         spec: &'a NodePoolSpec,
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
@@ -194,14 +195,14 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<CustomizationView, AppError>>;
     /// Checks and queues new admission plugins and kube-proxy periods (operators and admins).
     fn customize_cluster<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         view: &'a CustomizationView,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Resets the cluster (admins) once `confirm` repeats its name; `nodes`: delete or reinstall.
@@ -209,7 +210,7 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         nodes: &'a str,
         confirm: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>>;
@@ -218,14 +219,14 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<OidcAccess, AppError>>;
     /// Checks the issuer and queues the cluster's OIDC configuration (admins).
     fn set_cluster_oidc<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         config: &'a OidcConfig,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     /// Queues the removal of the cluster's OIDC configuration (admins).
@@ -233,7 +234,7 @@ pub trait Backend: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<String, AppError>>;
     fn activity<'a>(
         &'a self,
@@ -254,6 +255,12 @@ pub fn caller() -> Result<Caller, AppError> {
     let user = parts.extensions.get::<User>().cloned().ok_or(AppError::SignedOut)?;
     let address = parts.extensions.get::<ClientAddress>().map(|a| a.0.clone());
     Ok(Caller { user, address })
+}
+
+/// An id parsed from a request, or a 400 saying what an id of its kind looks like.
+pub fn id<T>(parsed: Result<T, model::id::IdError>) -> Result<T, AppError> {
+    parsed
+        .map_err(|error| respond::<()>(Err(AppError::BadRequest { message: error.to_string() })).unwrap_err())
 }
 
 /// `result`, with the HTTP status its error deserves.

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos::server_fn;
 use model::customization::CustomizationView;
+#[cfg(feature = "ssr")]
+use model::id::{ClusterId, ProjectId};
 
 #[cfg(feature = "ssr")]
 use super::port;
@@ -12,7 +14,9 @@ use crate::error::AppError;
 #[server(endpoint = "customization")]
 pub async fn customization(project: String, cluster: String) -> Result<CustomizationView, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.customization(&caller, &project, &cluster).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.customization(&caller, project.as_str(), &cluster).await)
 }
 
 /// Changes the admission plugins and kube-proxy periods (operators and admins).
@@ -23,7 +27,9 @@ pub async fn customize_cluster(
     view: CustomizationView,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.customize_cluster(&caller, &project, &cluster, &view).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.customize_cluster(&caller, project.as_str(), &cluster, &view).await)
 }
 
 /// Resets the cluster (admins) once `confirm` repeats its name; `nodes`: delete or reinstall.
@@ -35,5 +41,7 @@ pub async fn reset_cluster(
     confirm: String,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
-    port::respond(port::backend()?.reset_cluster(&caller, &project, &cluster, &nodes, &confirm).await)
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.reset_cluster(&caller, project.as_str(), &cluster, &nodes, &confirm).await)
 }

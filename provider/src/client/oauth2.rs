@@ -25,8 +25,16 @@ struct TokenAnswer {
 }
 
 /// The current access token, shared by every call of one client.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct TokenCache(Mutex<Option<(String, Instant)>>);
+
+/// Says whether a token is kept, never the token.
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.0.try_lock().map(|kept| kept.is_some());
+        f.debug_struct("TokenCache").field("kept", &kept.ok()).finish()
+    }
+}
 
 impl TokenCache {
     /// A valid access token: the kept one, or a new one from `token_url`.
@@ -68,5 +76,19 @@ impl TokenCache {
     /// Forgets the kept token (the API refused it).
     pub async fn forget(&self) {
         *self.0.lock().await = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn debug_output_never_shows_the_token() {
+        let cache = TokenCache::default();
+        *cache.0.lock().await = Some(("eyJ-very-secret-access-token".into(), Instant::now()));
+        let shown = format!("{cache:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(shown.contains("kept: Some(true)"), "{shown}");
     }
 }

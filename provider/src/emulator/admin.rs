@@ -1,10 +1,15 @@
 //! The admin API under `/emulator` (not part of the provider's API, never signed): moves the
 //! virtual clock, validates consumer keys, sets fault rules and the project's Free-cluster quota.
+//! Anyone who reaches it can change "the cloud", so off loopback it is served only behind a
+//! bearer token ([`Access`]).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -19,7 +24,82 @@ struct Advance {
     seconds: u64,
 }
 
-pub fn routes() -> Router<Arc<Emulator>> {
+/// Who may use the admin API.
+#[derive(Clone)]
+pub enum Access {
+    /// Anyone who reaches the emulator (a loopback address).
+    Open,
+    /// Requests with `Authorization: Bearer <token>`.
+    Token(String),
+    /// Nobody: the routes are not served.
+    Off,
+}
+
+impl std::fmt::Debug for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Access::Open => f.write_str("Open"),
+            Access::Token(_) => f.write_str("Token([redacted])"),
+            Access::Off => f.write_str("Off"),
+        }
+    }
+}
+
+impl Access {
+    /// This access on an emulator listening on `ip`: open access only on loopback.
+    pub fn for_address(self, ip: std::net::IpAddr) -> Self {
+        match self {
+            Access::Open if !ip.is_loopback() => {
+                tracing::warn!(
+                    %ip,
+                    "the emulator's admin API is not served on an address other machines can reach without \
+                     PILOTHOUSE_EMULATOR_ADMIN_TOKEN"
+                );
+                Access::Off
+            }
+            access => access,
+        }
+    }
+}
+
+/// The admin routes behind `access`.
+pub fn guarded(access: &Access) -> Router<Arc<Emulator>> {
+    match access {
+        Access::Open => routes(),
+        Access::Token(token) => {
+            let token: Arc<str> = token.as_str().into();
+            routes().layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+                let token = token.clone();
+                async move { require_token(&token, request, next).await }
+            }))
+        }
+        Access::Off => Router::new(),
+    }
+}
+
+/// Lets through requests that carry `token` as their bearer token.
+async fn require_token(token: &str, request: Request, next: Next) -> Response {
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared in full whatever the first difference, so timing says nothing about the token.
+    let same =
+        given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0, |d, (a, b)| d | (a ^ b)) == 0;
+    if !same {
+        return EmulatorError::auth(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_CREDENTIAL",
+            "the admin API needs its bearer token",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+fn routes() -> Router<Arc<Emulator>> {
     Router::new()
         .route("/clock/advance", post(advance))
         .route("/credentials/{consumer_key}/validate", post(validate))

@@ -33,7 +33,7 @@ use crate::api::Kubeconfig;
 /// server's certificate and lasts as long as the cluster. Client certificates come from a
 /// separate client authority, as kube-apiserver's `--client-ca-file` allows, which a reset
 /// replaces: an old kubeconfig still reaches the server, and is refused as `Unauthorized`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ClusterCredentials {
     pub ca_cert_pem: String,
     pub ca_key_pem: String,
@@ -42,6 +42,17 @@ pub struct ClusterCredentials {
     pub client_ca_cert_pem: Option<String>,
     pub admin_cert_pem: String,
     pub admin_key_pem: String,
+}
+
+/// Certificates only: the private keys stay out of logs and panics.
+impl std::fmt::Debug for ClusterCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterCredentials")
+            .field("ca_cert_pem", &self.ca_cert_pem)
+            .field("client_ca_cert_pem", &self.client_ca_cert_pem)
+            .field("admin_cert_pem", &self.admin_cert_pem)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A new self-signed authority called `name`: its certificate and signing key.

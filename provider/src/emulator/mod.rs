@@ -16,7 +16,7 @@
 //! - a cluster created without a name is called `kube-<first 8 characters of its id>`;
 //! - `X-Ovh-QueryId` is `EMU.<counter>.<random hex>`.
 
-mod admin;
+pub mod admin;
 pub mod auth;
 mod autoscaler;
 mod capabilities;
@@ -59,7 +59,7 @@ use node_pool::PoolRecord;
 pub const LATEST_PATCH: u16 = 2;
 
 /// How the emulator is set up.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
     pub application_key: String,
     pub application_secret: String,
@@ -78,6 +78,21 @@ pub struct EmulatorConfig {
     pub speed: f64,
     /// Where the state is kept between runs; in memory only when `None`.
     pub state_file: Option<std::path::PathBuf>,
+    /// Who may use the admin API under `/emulator`.
+    pub admin: admin::Access,
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("application_key", &self.application_key)
+            .field("project", &self.project)
+            .field("public_url", &self.public_url)
+            .field("speed", &self.speed)
+            .field("state_file", &self.state_file)
+            .field("admin", &self.admin)
+            .finish_non_exhaustive()
+    }
 }
 
 fn default_free_quota() -> u32 {
@@ -98,6 +113,7 @@ impl EmulatorConfig {
             auto_validate_credentials: true,
             speed: 1.0,
             state_file: None,
+            admin: admin::Access::Open,
         }
     }
 }
@@ -111,9 +127,12 @@ pub struct Running {
 }
 
 /// Serves an emulator with `config` on `listener`, its public URL being the listener's address.
+/// On an address other machines can reach, an admin API without a token is not served.
 pub fn serve(listener: tokio::net::TcpListener, config: EmulatorConfig) -> std::io::Result<Running> {
-    let url = format!("http://{}", listener.local_addr()?);
-    let emulator = Emulator::open(EmulatorConfig { public_url: Some(url.clone()), ..config })?;
+    let address = listener.local_addr()?;
+    let url = format!("http://{address}");
+    let admin = config.admin.clone().for_address(address.ip());
+    let emulator = Emulator::open(EmulatorConfig { public_url: Some(url.clone()), admin, ..config })?;
     let app = router(emulator.clone());
     let task = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
@@ -301,7 +320,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .nest("/1.0", api.clone())
         .nest("/v1", api)
-        .nest("/emulator", admin::routes())
+        .nest("/emulator", admin::guarded(&emulator.config.admin))
         .route("/auth/oauth2/token", post(oauth2::token))
         .layer(middleware::from_fn_with_state(emulator.clone(), save_after_change))
         .layer(middleware::from_fn_with_state(emulator.clone(), autoscale))

@@ -22,8 +22,16 @@ use crate::api::ApiErrorBody;
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// The issued tokens and when each expires.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Tokens(std::sync::Mutex<HashMap<String, Instant>>);
+
+/// How many tokens are valid, never which.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.0.lock().map(|tokens| tokens.len()).unwrap_or_default();
+        f.debug_struct("Tokens").field("issued", &count).finish()
+    }
+}
 
 impl Tokens {
     fn issue(&self) -> String {
@@ -48,7 +56,7 @@ impl Tokens {
 }
 
 /// The form of a token request.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct TokenRequest {
     grant_type: String,
     #[serde(default)]
@@ -58,7 +66,7 @@ pub struct TokenRequest {
 }
 
 /// A token answer (RFC 6749 §5.1).
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct TokenResponse {
     access_token: String,
     token_type: &'static str,

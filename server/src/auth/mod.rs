@@ -7,7 +7,10 @@
 //! needed), sends strangers to sign in, users without any role to the no-access page, and refuses
 //! cross-site changes.
 
+mod attempt;
+mod host;
 pub mod oidc;
+mod refresh;
 mod routes;
 pub mod store;
 
@@ -37,8 +40,9 @@ use oidc::{Oidc, OidcSettings};
 
 /// The session key of the signed-in user.
 const USER: &str = "user";
-/// The session key of a sign-in in progress.
-const ATTEMPT: &str = "sign_in";
+/// How long roles read from an ID token are trusted when there is no refresh token to read
+/// them again with: then a silent re-authentication reads them, or the session ends.
+pub const GROUPS_RECHECK: Duration = Duration::from_secs(15 * 60);
 /// The page for users without any role.
 pub const NO_ACCESS: &str = "/no-access";
 
@@ -63,10 +67,18 @@ pub struct Auth {
     /// Whether the session cookie is marked Secure.
     pub secure_cookie: bool,
     pub projects: Projects,
+    /// How long groups read from an ID token are trusted without a refresh token to read them
+    /// again ([`GROUPS_RECHECK`]).
+    pub groups_recheck: Duration,
+    /// The address the console listens on; in local mode, requests must name it (or
+    /// `localhost`) as their host.
+    pub listen: SocketAddr,
+    /// Token refreshes under way, so that concurrent requests of one session refresh once.
+    refreshes: refresh::Refreshes,
 }
 
 /// What the session holds about its user.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct SessionUser {
     username: String,
     groups: Vec<String>,
@@ -75,6 +87,40 @@ struct SessionUser {
     refresh_token: Option<String>,
     /// Unix seconds; refreshed after this.
     access_expires_at: Option<i64>,
+    /// Unix seconds: when the session's idle window last restarted.
+    #[serde(default)]
+    seen_at: i64,
+    /// Unix seconds: when the groups were last read from the identity provider.
+    #[serde(default)]
+    groups_read_at: i64,
+}
+
+impl std::fmt::Debug for SessionUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUser")
+            .field("username", &self.username)
+            .field("groups", &self.groups)
+            .field("signed_in_at", &self.signed_in_at)
+            .field("access_expires_at", &self.access_expires_at)
+            .field("seen_at", &self.seen_at)
+            .field("groups_read_at", &self.groups_read_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionUser {
+    /// A session just signed in at `now`.
+    fn new(identity: oidc::Identity, now: i64) -> Self {
+        Self {
+            username: identity.username,
+            groups: identity.groups,
+            signed_in_at: now,
+            access_expires_at: identity.access_expires_in.map(|d| now + d.as_secs() as i64),
+            refresh_token: identity.refresh_token,
+            seen_at: now,
+            groups_read_at: now,
+        }
+    }
 }
 
 /// The local admin's name.
@@ -124,6 +170,9 @@ impl Auth {
             idle: Duration::from_secs(settings.session_idle_minutes * 60),
             secure_cookie: settings.cookie_secure.unwrap_or(!loopback_http),
             projects,
+            listen: settings.listen,
+            groups_recheck: GROUPS_RECHECK,
+            refreshes: refresh::Refreshes::default(),
         })
     }
 
@@ -151,6 +200,12 @@ impl Auth {
             local_mode: self.is_local(),
             memberships,
         }
+    }
+
+    /// The session cookie's name: with the `__Host-` prefix when it is Secure, so that no other
+    /// host (a sibling subdomain) can set it.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookie { "__Host-pilothouse_session" } else { "pilothouse_session" }
     }
 
     /// The origin (`scheme://host:port`) pages are served from.
@@ -201,6 +256,13 @@ fn client_address(request: &Request) -> Option<String> {
 
 /// Resolves the user of every request, or sends them where they need to go.
 pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Request, next: Next) -> Response {
+    if auth.is_local() && !host::is_allowed(&auth, &request) {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "wrong_host",
+            "In local mode the console answers only to its own address and localhost.",
+        );
+    }
     if is_cross_site(&auth, &request) {
         return refuse(
             StatusCode::FORBIDDEN,
@@ -227,13 +289,18 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
                     "Sessions are not available.",
                 );
             };
-            match signed_in(&auth, oidc, &db, &session, address).await {
-                Some(user) => user,
-                None if is_api(&path) => {
+            let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            let page = !is_api(&path) && request.method() == Method::GET;
+            match signed_in(&auth, oidc, &db, &session, address, page).await {
+                Ok(user) => user,
+                Err(_) if is_api(&path) => {
                     return refuse(StatusCode::UNAUTHORIZED, "signed_out", "Sign in to use the console.");
                 }
-                None => {
-                    let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                Err(NotSignedIn::Recheck) => {
+                    let next = encode_query_value(wanted);
+                    return Redirect::to(&format!("/auth/login?silent=1&next={next}")).into_response();
+                }
+                Err(NotSignedIn::SignedOut) => {
                     let next = encode_query_value(wanted);
                     return Redirect::to(&format!("/auth/login?next={next}")).into_response();
                 }
@@ -254,64 +321,126 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
     next.run(request).await
 }
 
-/// The session's user, after the checks that may end the session: its absolute lifetime, and
-/// the issuer's refusal to refresh an expired access token.
+/// Why a request has no user.
+#[derive(Debug)]
+enum NotSignedIn {
+    SignedOut,
+    /// Signed in, but the groups are due to be read again by a silent sign-in (pages only).
+    Recheck,
+}
+
+/// The session's user, after the checks that may end the session: its absolute lifetime, the
+/// issuer's refusal to refresh an expired access token, and groups that are too old to trust
+/// without a refresh token. Restarts the idle window when less than half of it is left, so an
+/// active user stays signed in without a write on every request.
 async fn signed_in(
     auth: &Auth,
     oidc: &Oidc,
     db: &Db,
     session: &Session,
     address: Option<String>,
-) -> Option<User> {
-    let mut kept: SessionUser = session.get(USER).await.ok().flatten()?;
+    page: bool,
+) -> Result<User, NotSignedIn> {
+    let mut kept: SessionUser = session.get(USER).await.ok().flatten().ok_or(NotSignedIn::SignedOut)?;
     let now = Utc::now().timestamp();
-    let ended = |reason: &'static str| AuditEvent {
-        project_id: None,
-        actor: kept.username.clone(),
-        actor_address: address.clone(),
-        action: format!("session.{reason}"),
-        target_kind: None,
-        target_id: None,
-        target_name: None,
-        outcome: "succeeded",
-        operation_id: None,
+    let end = |reason: &'static str, username: String| async move {
+        let ended = AuditEvent {
+            project_id: None,
+            actor: username,
+            actor_address: address,
+            action: format!("session.{reason}"),
+            target_kind: None,
+            target_id: None,
+            target_name: None,
+            outcome: "succeeded",
+            operation_id: None,
+        };
+        let _ = audit::record(db, &ended, Utc::now()).await;
+        let _ = session.flush().await;
+        NotSignedIn::SignedOut
     };
     if now - kept.signed_in_at > auth.lifetime.as_secs() as i64 {
-        let _ = audit::record(db, &ended("expired"), Utc::now()).await;
-        let _ = session.flush().await;
-        return None;
+        return Err(end("expired", kept.username).await);
     }
-    if let (Some(expires_at), Some(refresh)) = (kept.access_expires_at, kept.refresh_token.clone())
+    let mut changed = false;
+    if let (Some(expires_at), Some(refresh_token)) = (kept.access_expires_at, kept.refresh_token.clone())
         && now >= expires_at
     {
-        match oidc.refresh(&refresh).await {
-            Some((new_refresh, expires_in)) => {
-                kept.refresh_token = new_refresh.or(Some(refresh));
-                kept.access_expires_at = expires_in.map(|d| now + d.as_secs() as i64);
-                let _ = session.insert(USER, &kept).await;
+        match auth.refreshes.refresh(oidc, &refresh_token, now).await {
+            Some(refreshed) => {
+                kept.refresh_token = refreshed.refresh_token.or(Some(refresh_token));
+                kept.access_expires_at = refreshed.expires_at;
+                if let Some(groups) = refreshed.groups {
+                    kept.groups = groups;
+                    kept.groups_read_at = now;
+                }
+                changed = true;
             }
-            None => {
-                let _ = audit::record(db, &ended("refresh_refused"), Utc::now()).await;
-                let _ = session.flush().await;
-                return None;
-            }
+            None => return Err(end("refresh_refused", kept.username).await),
         }
     }
-    Some(auth.user(&kept.username, &kept.groups))
+    if kept.refresh_token.is_none() && now - kept.groups_read_at >= auth.groups_recheck.as_secs() as i64 {
+        if page {
+            return Err(NotSignedIn::Recheck);
+        }
+        return Err(end("groups_expired", kept.username).await);
+    }
+    if now - kept.seen_at >= (auth.idle.as_secs() / 2) as i64 {
+        kept.seen_at = now;
+        changed = true;
+    }
+    if changed {
+        // Saving restarts the idle window (and sends the cookie again).
+        let _ = session.insert(USER, &kept).await;
+    }
+    Ok(auth.user(&kept.username, &kept.groups))
+}
+
+/// Whether the session `id` is still signed in with a role in `project`, as the store has it
+/// now (a sign-out, an expiry or a change of groups on any replica shows here). Long-lived
+/// responses (live streams) ask this again while they run.
+pub async fn session_allows(auth: &Auth, db: &Db, id: &tower_sessions::session::Id, project: &str) -> bool {
+    use tower_sessions::SessionStore;
+    if auth.is_local() {
+        return true;
+    }
+    let Ok(Some(record)) = store::DbSessionStore::new(db).load(id).await else {
+        return false;
+    };
+    let Some(kept) =
+        record.data.get(USER).and_then(|v| serde_json::from_value::<SessionUser>(v.clone()).ok())
+    else {
+        return false;
+    };
+    let now = Utc::now().timestamp();
+    record.expiry_date > time::OffsetDateTime::now_utc()
+        && now - kept.signed_in_at <= auth.lifetime.as_secs() as i64
+        && auth.user(&kept.username, &kept.groups).may(project, Role::Viewer)
 }
 
 /// `next` when it is a path of this console (`/clusters?x=1`); `/` otherwise, so sign-in never
-/// sends anyone to another site.
+/// sends anyone to another site. Only the characters of a URL's path and query are accepted (RFC
+/// 3986), and the path must stay harmless once its percent-escapes are decoded too: no control
+/// characters, whitespace or backslashes, which browsers drop or turn into `/`, and no `//`
+/// start, which names another host.
 pub fn same_origin_path(next: Option<&str>) -> String {
+    fn url_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c)
+    }
+    fn harmless(path: &str) -> bool {
+        let before_query = path.split('?').next().unwrap_or_default();
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c.is_control() || c == '\\')
+            && !before_query.chars().any(char::is_whitespace)
+    }
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.contains(['\r', '\n'])
-                && !path.starts_with("/auth/") =>
-        {
-            path.to_string()
+        Some(path) if path.chars().all(url_char) && !path.starts_with("/auth/") => {
+            let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            match harmless(path) && harmless(&decoded) {
+                true => path.to_string(),
+                false => "/".to_string(),
+            }
         }
         _ => "/".to_string(),
     }
@@ -340,10 +469,49 @@ mod tests {
             "/\\evil.example",
             "/a\r\nSet-Cookie: x",
             "/auth/logout",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%2fevil.example",
+            "/%5C/evil.example",
+            "/%5cevil.example",
+            "/\u{3000}/evil.example",
+            "/\u{a0}/evil.example",
+            "/ /evil.example",
+            "/clusters\\x",
+            "/\n/evil.example",
+            "/%E3%80%80/evil.example",
+            "/%0d%0aSet-Cookie:x",
         ] {
             assert_eq!(same_origin_path(Some(hostile)), "/", "{hostile:?}");
         }
         assert_eq!(same_origin_path(None), "/");
+        assert_eq!(
+            same_origin_path(Some("/activity?since=2026-11-27&q=a%20b")),
+            "/activity?since=2026-11-27&q=a%20b"
+        );
+    }
+
+    #[test]
+    fn debug_output_of_sessions_and_sign_ins_never_shows_a_token_or_verifier() {
+        let identity = oidc::Identity {
+            username: "alice".into(),
+            groups: vec!["admins".into()],
+            refresh_token: Some("refresh-SECRET-1".into()),
+            access_expires_in: None,
+        };
+        let user = SessionUser::new(identity.clone(), 0);
+        let attempt = oidc::Attempt {
+            state: "state-SECRET-2".into(),
+            nonce: "nonce-SECRET-3".into(),
+            pkce_verifier: "verifier-SECRET-4".into(),
+            next: "/clusters".into(),
+            silent: false,
+        };
+        for shown in [format!("{identity:?}"), format!("{user:?}"), format!("{attempt:?}")] {
+            assert!(!shown.contains("SECRET"), "{shown}");
+        }
+        assert!(format!("{user:?}").contains("alice"));
     }
 
     #[test]

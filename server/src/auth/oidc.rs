@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdToken};
+use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreIdToken};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet,
     IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
@@ -46,24 +46,55 @@ pub enum SignInError {
     MissingClaim(String),
 }
 
-/// What a sign-in in progress keeps in the session until the identity provider sends the user
-/// back.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// What a sign-in in progress keeps (in its cookie, [`super::attempt`]) until the identity
+/// provider sends the user back.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Attempt {
     pub state: String,
     pub nonce: String,
     pub pkce_verifier: String,
     /// Where to go after signing in (a same-origin path).
     pub next: String,
+    /// A silent re-authentication (`prompt=none`) of a signed-in user, to read their groups again.
+    #[serde(default)]
+    pub silent: bool,
+}
+
+impl std::fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attempt")
+            .field("next", &self.next)
+            .field("silent", &self.silent)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Who signed in, and the tokens to keep the session alive and end it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Identity {
     pub username: String,
     pub groups: Vec<String>,
     pub refresh_token: Option<String>,
     pub access_expires_in: Option<Duration>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("username", &self.username)
+            .field("groups", &self.groups)
+            .field("access_expires_in", &self.access_expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a token refresh gives: new tokens, and the user's groups read again where the issuer
+/// says them (the refreshed ID token, or userinfo).
+pub struct Refreshed {
+    pub refresh_token: Option<String>,
+    pub expires_in: Option<Duration>,
+    /// `None` when the issuer gave nothing to read them from.
+    pub groups: Option<Vec<String>>,
 }
 
 /// The relying party's settings and the issuer's discovered metadata.
@@ -170,8 +201,10 @@ impl Oidc {
         Ok((client, metadata))
     }
 
-    /// Where to send the browser to sign in, and what to keep until it comes back.
-    pub async fn start(&self, next: String) -> Result<(String, Attempt), SignInError> {
+    /// Where to send the browser to sign in, and what to keep until it comes back. A `silent`
+    /// sign-in asks the issuer not to show anything (`prompt=none`): it answers at once, with a
+    /// code or with `login_required`.
+    pub async fn start(&self, next: String, silent: bool) -> Result<(String, Attempt), SignInError> {
         let (client, _) = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client.authorize_url(
@@ -182,12 +215,16 @@ impl Oidc {
         for scope in self.scopes.iter().filter(|s| *s != "openid") {
             request = request.add_scope(Scope::new(scope.clone()));
         }
+        if silent {
+            request = request.add_prompt(CoreAuthPrompt::None);
+        }
         let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
         let attempt = Attempt {
             state: state.secret().clone(),
             nonce: nonce.secret().clone(),
             pkce_verifier: verifier.secret().clone(),
             next,
+            silent,
         };
         Ok((url.to_string(), attempt))
     }
@@ -276,12 +313,34 @@ impl Oidc {
         }
     }
 
-    /// New tokens for a session whose access token expired; `None` when the issuer refuses.
-    pub async fn refresh(&self, refresh_token: &str) -> Option<(Option<String>, Option<Duration>)> {
-        let (client, _) = self.client().await.ok()?;
+    /// New tokens for a session whose access token expired, with the user's groups read again;
+    /// `None` when the issuer refuses. A refreshed ID token must be validly signed by the issuer
+    /// for this client and name the same subject as userinfo.
+    pub async fn refresh(&self, refresh_token: &str) -> Option<Refreshed> {
+        let (client, metadata) = self.client().await.ok()?;
         let token = RefreshToken::new(refresh_token.to_string());
         let tokens = client.exchange_refresh_token(&token).ok()?.request_async(&self.http).await.ok()?;
-        Some((tokens.refresh_token().map(|t| t.secret().clone()), tokens.expires_in()))
+        let mut claims = Map::new();
+        if let Some(id_token) = tokens.id_token() {
+            let algorithms = metadata.id_token_signing_alg_values_supported().clone();
+            let verifier = client.id_token_verifier().set_allowed_algs(algorithms);
+            // No nonce: a refreshed ID token answers no authorization request.
+            id_token.claims(&verifier, |_: Option<&Nonce>| Ok(())).ok()?;
+            claims = payload(id_token).ok()?;
+        }
+        if let Some(endpoint) = metadata.userinfo_endpoint() {
+            let userinfo =
+                self.userinfo(endpoint.url().as_str(), tokens.access_token().secret()).await.ok()?;
+            if claims.get("sub").is_some_and(|sub| userinfo.get("sub") != Some(sub)) {
+                return None;
+            }
+            claims.extend(userinfo);
+        }
+        Some(Refreshed {
+            refresh_token: tokens.refresh_token().map(|t| t.secret().clone()),
+            expires_in: tokens.expires_in(),
+            groups: (!claims.is_empty()).then(|| self.groups(&claims)),
+        })
     }
 
     /// The issuer's sign-out address, if it offers one. It names the client rather than carrying

@@ -1,7 +1,7 @@
 //! `/auth/login`, `/auth/callback`, `/auth/logout` and `/auth/signed-out`.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -10,8 +10,8 @@ use model::access::ClientAddress;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::oidc::{Attempt, SignInError};
-use super::{ATTEMPT, Mode, SessionUser, USER, html, same_origin_path};
+use super::oidc::SignInError;
+use super::{Mode, SessionUser, USER, attempt, html, same_origin_path};
 use crate::audit::{self, AuditEvent};
 use crate::error_page::{escape, message_page};
 use crate::state::AppState;
@@ -27,6 +27,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Next {
     next: Option<String>,
+    /// `1` for a silent re-authentication of a signed-in user (their groups are read again).
+    silent: Option<String>,
 }
 
 fn event(actor: &str, action: &str, outcome: &'static str, address: Option<String>) -> AuditEvent {
@@ -43,25 +45,22 @@ fn event(actor: &str, action: &str, outcome: &'static str, address: Option<Strin
     }
 }
 
-/// Starts a sign-in: remembers state, nonce, PKCE verifier and the page asked for, and sends the
-/// browser to the issuer.
-async fn login(State(state): State<AppState>, session: Session, Query(query): Query<Next>) -> Response {
+/// Starts a sign-in: keeps state, nonce, PKCE verifier and the page asked for in the sign-in
+/// cookie (no session yet), and sends the browser to the issuer.
+async fn login(State(state): State<AppState>, Query(query): Query<Next>) -> Response {
     let next = same_origin_path(query.next.as_deref());
     let Mode::Oidc(oidc) = &state.auth.mode else {
         return Redirect::to(&next).into_response();
     };
-    match oidc.start(next.clone()).await {
-        Ok((url, attempt)) => match session.insert(ATTEMPT, &attempt).await {
-            Ok(()) => Redirect::to(&url).into_response(),
-            Err(error) => {
-                tracing::error!(%error, "could not keep the sign-in attempt");
-                failure_page(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the console could not keep your session",
-                    &next,
-                )
-            }
-        },
+    let silent = query.silent.as_deref() == Some("1");
+    match oidc.start(next.clone(), silent).await {
+        Ok((url, started)) => {
+            let mut response = Redirect::to(&url).into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, attempt::keep(&started, state.auth.secure_cookie));
+            response
+        }
         Err(error) => failure_page(StatusCode::BAD_GATEWAY, &error.to_string(), &next),
     }
 }
@@ -74,28 +73,35 @@ struct Callback {
     error_description: Option<String>,
 }
 
-/// Completes a sign-in; any failure ends on a page that says what happened, with no session,
-/// and an audit event.
+/// Completes a sign-in; any failure ends on a page that says what happened, and an audit event
+/// (throttled per client). An answer that does not belong to this browser's sign-in changes
+/// nothing: whoever is signed in stays signed in. A silent re-authentication that fails ends the
+/// session, whose groups could not be read again, and starts an ordinary sign-in.
 async fn callback(
     State(state): State<AppState>,
     session: Session,
     recorded: Option<Extension<ClientAddress>>,
+    headers: HeaderMap,
     Query(answer): Query<Callback>,
 ) -> Response {
     let address = recorded.map(|Extension(ClientAddress(a))| a);
     let Mode::Oidc(oidc) = &state.auth.mode else {
         return Redirect::to("/").into_response();
     };
-    // Taken out at once: a code or state can be used once only.
-    let attempt: Option<Attempt> = session.remove(ATTEMPT).await.ok().flatten();
-    let next = attempt.as_ref().map_or("/".to_string(), |a| a.next.clone());
-    let result = match (&attempt, &answer) {
-        (_, Callback { error: Some(error), error_description, .. }) => Err(SignInError::Refused(
-            error_description.clone().map_or(error.clone(), |d| format!("{error}: {d}")),
-        )),
+    let secure = state.auth.secure_cookie;
+    let started = attempt::read(&headers, secure);
+    let next = started.as_ref().map_or("/".to_string(), |a| a.next.clone());
+    let belongs = started.as_ref().is_some_and(|a| answer.state.as_deref() == Some(a.state.as_str()));
+    let result = match (&started, &answer) {
         (None, _) => Err(SignInError::NoAttempt),
-        (Some(attempt), Callback { code: Some(code), state: Some(returned), .. }) => {
-            oidc.finish(attempt, code, returned).await
+        (Some(_), Callback { error: Some(error), error_description, .. }) if belongs => {
+            Err(SignInError::Refused(
+                error_description.clone().map_or(error.clone(), |d| format!("{error}: {d}")),
+            ))
+        }
+        (Some(_), _) if !belongs => Err(SignInError::WrongState),
+        (Some(started), Callback { code: Some(code), state: Some(returned), .. }) => {
+            oidc.finish(started, code, returned).await
         }
         (Some(_), _) => Err(SignInError::Refused("the answer has no code or state".into())),
     };
@@ -103,21 +109,27 @@ async fn callback(
         Ok(identity) => identity,
         Err(error) => {
             tracing::info!(reason = %error, "sign-in failed");
-            let mut failed = event("unknown", "session.sign_in", "failed", address);
+            let mut failed = event(audit::UNKNOWN_ACTOR, "session.sign_in", "failed", address);
             failed.target_name = Some(error.to_string());
-            let _ = audit::record(&state.db, &failed, Utc::now()).await;
-            let _ = session.flush().await;
-            return failure_page(StatusCode::BAD_REQUEST, &error.to_string(), &next);
+            let _ =
+                audit::record_throttled(&state.db, &state.services.audit_throttle, &failed, Utc::now()).await;
+            let silent = started.as_ref().is_some_and(|a| a.silent);
+            let mut response = if belongs && silent {
+                let _ = session.flush().await;
+                let retry = format!("/auth/login?next={}", model::activity::encode_query_value(&next));
+                Redirect::to(&retry).into_response()
+            } else {
+                failure_page(StatusCode::BAD_REQUEST, &audit::capped(&error.to_string()), &next)
+            };
+            if belongs {
+                // Used once: the same answer cannot be tried again.
+                response.headers_mut().append(header::SET_COOKIE, attempt::forget(secure));
+            }
+            return response;
         }
     };
-    let now = Utc::now().timestamp();
-    let user = SessionUser {
-        username: identity.username.clone(),
-        groups: identity.groups.clone(),
-        signed_in_at: now,
-        refresh_token: identity.refresh_token,
-        access_expires_at: identity.access_expires_in.map(|d| now + d.as_secs() as i64),
-    };
+    let username = identity.username.clone();
+    let user = SessionUser::new(identity, Utc::now().timestamp());
     // A new session id at sign-in, so an id planted before it is worth nothing after.
     if let Err(error) = session.cycle_id().await.and(session.insert(USER, &user).await) {
         tracing::error!(%error, "could not start the session");
@@ -127,13 +139,11 @@ async fn callback(
             &next,
         );
     }
-    let _ = audit::record(
-        &state.db,
-        &event(&identity.username, "session.sign_in", "succeeded", address),
-        Utc::now(),
-    )
-    .await;
-    Redirect::to(&next).into_response()
+    let _ = audit::record(&state.db, &event(&username, "session.sign_in", "succeeded", address), Utc::now())
+        .await;
+    let mut response = Redirect::to(&next).into_response();
+    response.headers_mut().append(header::SET_COOKIE, attempt::forget(secure));
+    response
 }
 
 /// Ends the session here and, where the issuer offers it, there too.

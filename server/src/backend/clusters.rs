@@ -9,7 +9,7 @@ use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, EtcdUsage};
 use model::cost::example_prices;
 use model::flavor::Flavor;
-use model::id::OperationId;
+use model::id::{ClusterId, OperationId};
 use model::operation::{OperationKind, OperationView};
 
 use super::{ConsoleBackend, actor, app_error};
@@ -81,7 +81,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        id: &str,
+        id: &ClusterId,
     ) -> Result<ClusterOverview, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.read", id).await?;
         let cluster = self.services.get_cluster(project, id).await.map_err(app_error)?;
@@ -113,7 +113,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<Vec<OperationView>, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.operations", cluster).await?;
         self.services.cluster_operations(project, cluster).await.map_err(app_error)

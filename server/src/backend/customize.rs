@@ -4,6 +4,7 @@ use app::api::port::Caller;
 use app::error::AppError;
 use model::access::Role;
 use model::customization::CustomizationView;
+use model::id::ClusterId;
 use model::operation::OperationKind;
 
 use super::{ConsoleBackend, app_error};
@@ -13,7 +14,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<CustomizationView, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.customization", cluster).await?;
         self.services.customization_view(project, cluster).await.map_err(app_error)
@@ -23,7 +24,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         view: &CustomizationView,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::CustomizeCluster, |actor| async move {
@@ -37,7 +38,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         nodes: &str,
         confirm: &str,
     ) -> Result<String, AppError> {

@@ -11,6 +11,7 @@ use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
+use model::id::{ClusterId, NodeId, NodePoolId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
@@ -31,9 +32,10 @@ impl Backend for ConsoleBackend {
             self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
             let clusters = self.services.list_clusters(project).await.map_err(app_error)?;
             // Node counts come from each cluster's pools: asked for eight clusters at a time.
+            let ids: Vec<ClusterId> = clusters.iter().map(|cluster| ClusterId::new(&cluster.id)).collect();
             let mut lookups = Vec::with_capacity(clusters.len());
-            for cluster in &clusters {
-                lookups.push(self.services.list_node_pools(project, &cluster.id));
+            for id in &ids {
+                lookups.push(self.services.list_node_pools(project, id));
             }
             let pools: Vec<_> = futures::stream::iter(lookups).buffered(8).collect().await;
             let mut rows = Vec::with_capacity(clusters.len());
@@ -62,7 +64,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         confirm: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(self.change(
@@ -72,8 +74,13 @@ impl Backend for ConsoleBackend {
             OperationKind::DeleteCluster,
             move |actor| async move {
                 self.services.confirm_name(project, cluster, confirm).await?;
-                // One deletion per cluster and user, however often it is clicked.
-                let key = Some(format!("delete-cluster-{cluster}"));
+                // One deletion per cluster and user, however often it is clicked; a new one once
+                // the last has failed or been cancelled.
+                let key = self
+                    .services
+                    .key_after_last_ended(project, cluster, &format!("delete-cluster-{cluster}"))
+                    .await?;
+                let key = Some(key);
                 self.services.delete_cluster(project, &actor, cluster, key).await
             },
         ))
@@ -119,7 +126,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<ClusterOverview, AppError>> {
         Box::pin(ConsoleBackend::cluster_overview(self, caller, project, cluster))
     }
@@ -128,7 +135,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<Vec<OperationView>, AppError>> {
         Box::pin(ConsoleBackend::cluster_operations(self, caller, project, cluster))
     }
@@ -155,7 +162,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<Vec<PoolView>, AppError>> {
         Box::pin(ConsoleBackend::node_pools(self, caller, project, cluster))
     }
@@ -164,8 +171,8 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
+        cluster: &'a ClusterId,
+        pool: &'a NodePoolId,
         spec: &'a NodePoolSpec,
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
@@ -176,8 +183,8 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
+        cluster: &'a ClusterId,
+        pool: &'a NodePoolId,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::delete_node_pool(self, caller, project, cluster, pool))
     }
@@ -186,9 +193,9 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
-        pool: &'a str,
-        node: &'a str,
+        cluster: &'a ClusterId,
+        pool: &'a NodePoolId,
+        node: &'a NodeId,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::remove_node(self, caller, project, cluster, pool, node))
     }
@@ -197,7 +204,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         name: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::rename_cluster(self, caller, project, cluster, name))
@@ -207,7 +214,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         policy: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::update_cluster_policy(self, caller, project, cluster, policy))
@@ -217,7 +224,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::reset_kubeconfig(self, caller, project, cluster))
     }
@@ -226,7 +233,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         strategy: UpdateStrategy,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::upgrade_cluster(self, caller, project, cluster, strategy))
@@ -236,7 +243,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<AllowList, AppError>> {
         Box::pin(ConsoleBackend::allow_list(self, caller, project, cluster))
     }
@@ -245,7 +252,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         entries: &'a [String],
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::set_allow_list(self, caller, project, cluster, entries))
@@ -255,7 +262,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         spec: &'a NodePoolSpec,
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
@@ -266,7 +273,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<CustomizationView, AppError>> {
         Box::pin(ConsoleBackend::customization(self, caller, project, cluster))
     }
@@ -275,7 +282,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         view: &'a CustomizationView,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::customize_cluster(self, caller, project, cluster, view))
@@ -285,7 +292,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         nodes: &'a str,
         confirm: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
@@ -296,7 +303,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<OidcAccess, AppError>> {
         Box::pin(ConsoleBackend::cluster_oidc(self, caller, project, cluster))
     }
@@ -305,7 +312,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
         config: &'a OidcConfig,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::set_cluster_oidc(self, caller, project, cluster, config))
@@ -315,7 +322,7 @@ impl Backend for ConsoleBackend {
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-        cluster: &'a str,
+        cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(ConsoleBackend::remove_cluster_oidc(self, caller, project, cluster))
     }

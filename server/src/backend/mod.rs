@@ -9,6 +9,7 @@ use app::error::AppError;
 use chrono::Utc;
 use model::access::Role;
 use model::activity::ActivityFilter;
+use model::id::ClusterId;
 use model::validation::FieldErrors;
 
 use crate::audit::{self, AuditEvent, Visibility};
@@ -67,7 +68,7 @@ impl ConsoleBackend {
         project: &str,
         needed: Role,
         action: &str,
-        target: &str,
+        target: impl AsRef<str>,
     ) -> Result<(), AppError> {
         if caller.user.may(project, needed) {
             return Ok(());
@@ -79,12 +80,14 @@ impl ConsoleBackend {
                 actor_address: caller.address.clone(),
                 action: action.to_string(),
                 target_kind: Some("cluster".into()),
-                target_id: Some(target.to_string()),
+                target_id: Some(target.as_ref().to_string()),
                 target_name: None,
                 outcome: "denied",
                 operation_id: None,
             };
-            audit::record(&self.db, &event, Utc::now()).await.map_err(|e| internal(&e))?;
+            audit::record_throttled(&self.db, &self.services.audit_throttle, &event, Utc::now())
+                .await
+                .map_err(|e| internal(&e))?;
         }
         Err(AppError::Forbidden {
             message: format!("This needs the {} role in this project.", needed.label().to_lowercase()),
@@ -99,7 +102,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         kind: OperationKind,
         submit: impl FnOnce(Actor) -> F,
     ) -> Result<String, AppError>

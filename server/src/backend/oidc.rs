@@ -4,6 +4,7 @@
 use app::api::port::Caller;
 use app::error::AppError;
 use model::access::Role;
+use model::id::ClusterId;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
 
@@ -14,7 +15,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<OidcAccess, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.oidc", cluster).await?;
         self.services.oidc_access(project, cluster).await.map_err(app_error)
@@ -24,7 +25,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         config: &OidcConfig,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::SetClusterOidc, |actor| async move {
@@ -37,7 +38,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::RemoveClusterOidc, |actor| async move {
             self.services.remove_cluster_oidc(project, &actor, cluster, None).await

@@ -3,6 +3,7 @@
 use app::api::port::Caller;
 use app::error::AppError;
 use model::access::Role;
+use model::id::{ClusterId, NodeId, NodePoolId};
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::pool_view::{NodeView, PoolView};
@@ -14,7 +15,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         spec: &NodePoolSpec,
         key: &str,
     ) -> Result<String, AppError> {
@@ -29,7 +30,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<Vec<PoolView>, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.node_pools", cluster).await?;
         let (pools, nodes) = tokio::join!(
@@ -69,8 +70,8 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
-        pool: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
         spec: &NodePoolSpec,
         key: &str,
     ) -> Result<String, AppError> {
@@ -89,8 +90,8 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
-        pool: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
     ) -> Result<String, AppError> {
         let needed = OperationKind::DeleteNodePool.required_role();
         self.require(caller, project, needed, "operation.delete_node_pool", cluster).await?;
@@ -108,16 +109,20 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
-        pool: &str,
-        node: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
+        node: &NodeId,
     ) -> Result<String, AppError> {
         let needed = OperationKind::RemoveNode.required_role();
         self.require(caller, project, needed, "operation.remove_node", cluster).await?;
-        let key = Some(format!("remove-node-{node}"));
+        let key = self
+            .services
+            .key_after_last_ended(project, cluster, &format!("remove-node-{node}"))
+            .await
+            .map_err(app_error)?;
         let submitted = self
             .services
-            .remove_node(project, &actor(caller), cluster, pool, node, key)
+            .remove_node(project, &actor(caller), cluster, pool, node, Some(key))
             .await
             .map_err(app_error)?;
         Ok(submitted.operation_id.as_str().to_string())

@@ -4,6 +4,7 @@
 use app::api::port::Caller;
 use app::error::AppError;
 use model::access::Role;
+use model::id::ClusterId;
 use model::ip_restriction::AllowList;
 use model::operation::OperationKind;
 use model::version::{UpdatePolicy, UpdateStrategy};
@@ -15,7 +16,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         name: &str,
     ) -> Result<String, AppError> {
         let needed = OperationKind::RenameCluster.required_role();
@@ -32,7 +33,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         policy: &str,
     ) -> Result<String, AppError> {
         let needed = OperationKind::UpdateClusterPolicy.required_role();
@@ -49,7 +50,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<String, AppError> {
         let needed = OperationKind::ResetKubeconfig.required_role();
         self.require(caller, project, needed, "operation.reset_kubeconfig", cluster).await?;
@@ -65,7 +66,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         strategy: UpdateStrategy,
     ) -> Result<String, AppError> {
         let needed = OperationKind::UpgradeCluster.required_role();
@@ -82,7 +83,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<AllowList, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.ip_restrictions", cluster).await?;
         let entries = self.services.ip_restrictions(project, cluster).await.map_err(app_error)?;
@@ -93,7 +94,7 @@ impl ConsoleBackend {
         &self,
         caller: &Caller,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
         entries: &[String],
     ) -> Result<String, AppError> {
         let needed = OperationKind::SetIpRestrictions.required_role();

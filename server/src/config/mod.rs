@@ -187,6 +187,11 @@ pub struct Settings {
     #[arg(skip)]
     pub oidc_client_secret: Option<Secret>,
 
+    /// The bearer token the emulator's admin API requires; see below. Never read from the
+    /// command line.
+    #[arg(skip)]
+    pub emulator_admin_token: Option<Secret>,
+
     /// Provider projects (`[[projects]]` tables of the settings file); see below.
     #[arg(skip)]
     #[serde(default)]
@@ -213,6 +218,12 @@ Settings read only from the environment or the TOML file (secrets):
                                 the application secret the emulator accepts
                                 [default: pilothouse-emulator-secret]
   PILOTHOUSE_EMULATOR_APPLICATION_SECRET_FILE
+                                a file holding it
+  PILOTHOUSE_EMULATOR_ADMIN_TOKEN
+                                bearer token the emulator's admin API (/emulator/…)
+                                requires; without one that API is served on loopback
+                                addresses only [default: none]
+  PILOTHOUSE_EMULATOR_ADMIN_TOKEN_FILE
                                 a file holding it
   PILOTHOUSE_OIDC_CLIENT_SECRET the console's client secret at the OpenID issuer
   PILOTHOUSE_OIDC_CLIENT_SECRET_FILE
@@ -250,10 +261,11 @@ impl fmt::Debug for Secret {
 }
 
 /// Secret settings: (TOML key, environment variable).
-const SECRETS: [(&str, &str); 3] = [
+const SECRETS: [(&str, &str); 4] = [
     ("database_url", "PILOTHOUSE_DATABASE_URL"),
     ("emulator_application_secret", "PILOTHOUSE_EMULATOR_APPLICATION_SECRET"),
     ("oidc_client_secret", "PILOTHOUSE_OIDC_CLIENT_SECRET"),
+    ("emulator_admin_token", "PILOTHOUSE_EMULATOR_ADMIN_TOKEN"),
 ];
 
 impl Settings {
@@ -307,6 +319,7 @@ impl Cli {
                         settings.emulator_application_secret = Some(Secret(value))
                     }
                     "oidc_client_secret" => settings.oidc_client_secret = Some(Secret(value)),
+                    "emulator_admin_token" => settings.emulator_admin_token = Some(Secret(value)),
                     _ => unreachable!("every secret is assigned above"),
                 }
             }

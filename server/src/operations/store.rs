@@ -50,17 +50,28 @@ pub struct Step {
     pub started_at: DateTime<Utc>,
 }
 
-/// Records `new` (or finds the operation its idempotency key already made) and its audit event,
-/// in one transaction; returns the operation's id and whether it is new.
+/// Why a submission was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The idempotency key already made an operation of another kind or on another target.
+    #[error("the idempotency key was already used for another change")]
+    KeyReused,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Records `new` (or finds the operation its idempotency key already made, when that is the
+/// same change) and its audit event, in one transaction; returns the operation's id and whether
+/// it is new.
 pub async fn submit(
     db: &Db,
     new: &NewOperation,
     now: DateTime<Utc>,
-) -> Result<(OperationId, bool), sqlx::Error> {
+) -> Result<(OperationId, bool), SubmitError> {
     if let Some(key) = &new.idempotency_key
-        && let Some(id) = find_by_key(db, &new.project_id, &new.actor, key).await?
+        && let Some(found) = find_by_key(db, &new.project_id, &new.actor, key).await?
     {
-        return Ok((id, false));
+        return found.answers(new).then_some((found.id, false)).ok_or(SubmitError::KeyReused);
     }
     let id = uuid::Uuid::new_v4().to_string();
     let kind = new.kind.as_str();
@@ -96,8 +107,28 @@ pub async fn submit(
         return Ok((OperationId::new(id), true));
     }
     let key = new.idempotency_key.as_deref().unwrap_or_default();
-    let id = find_by_key(db, &new.project_id, &new.actor, key).await?.ok_or(sqlx::Error::RowNotFound)?;
-    Ok((id, false))
+    let found = find_by_key(db, &new.project_id, &new.actor, key).await?.ok_or(sqlx::Error::RowNotFound)?;
+    found.answers(new).then_some((found.id, false)).ok_or(SubmitError::KeyReused)
+}
+
+/// An operation found by its idempotency key: what it does, to what.
+#[derive(Debug)]
+pub struct Keyed {
+    pub id: OperationId,
+    pub kind: String,
+    pub cluster_id: Option<String>,
+    pub target_id: Option<String>,
+}
+
+impl Keyed {
+    /// Whether this operation is the one `new` asks for again: the same kind, on the cluster and
+    /// target `new` names (a creation names none; the runner fills them in later).
+    pub fn answers(&self, new: &NewOperation) -> bool {
+        let same = |named: &Option<String>, kept: &Option<String>| named.is_none() || named == kept;
+        self.kind == new.kind.as_str()
+            && same(&new.cluster_id, &self.cluster_id)
+            && same(&new.target_id, &self.target_id)
+    }
 }
 
 /// The operation `actor` submitted in `project` with idempotency key `key`, if any.
@@ -106,12 +137,27 @@ pub async fn find_by_key(
     project_id: &str,
     actor: &str,
     key: &str,
-) -> Result<Option<OperationId>, sqlx::Error> {
-    const EXISTING: &str =
-        "SELECT id FROM operations WHERE project_id = $1 AND actor = $2 AND idempotency_key = $3";
-    let found: Option<String> = on_db!(db, pool => sqlx::query_scalar(EXISTING)
+) -> Result<Option<Keyed>, sqlx::Error> {
+    const EXISTING: &str = "SELECT id, kind, cluster_id, target_id FROM operations \
+        WHERE project_id = $1 AND actor = $2 AND idempotency_key = $3";
+    let found: Option<(String, String, Option<String>, Option<String>)> = on_db!(db, pool => sqlx::query_as(EXISTING)
         .bind(project_id).bind(actor).bind(key).fetch_optional(pool).await)?;
-    Ok(found.map(OperationId::new))
+    Ok(found.map(|(id, kind, cluster_id, target_id)| Keyed {
+        id: OperationId::new(id),
+        kind,
+        cluster_id,
+        target_id,
+    }))
+}
+
+/// How many operations on `cluster_id` have ended (succeeded, failed or were cancelled). Changes
+/// that may be asked again after a failure put it in their idempotency key: a double click
+/// before the first one ends is the same request, asking again after it failed is a new one.
+/// A count, unlike a time, does not depend on the clocks of the replicas that ended them.
+pub async fn ended_count(db: &Db, project_id: &str, cluster_id: &str) -> Result<i64, sqlx::Error> {
+    const ENDED: &str = "SELECT COUNT(*) FROM operations WHERE project_id = $1 AND cluster_id = $2 \
+        AND state IN ('succeeded', 'failed', 'cancelled')";
+    on_db!(db, pool => sqlx::query_scalar(ENDED).bind(project_id).bind(cluster_id).fetch_one(pool).await)
 }
 
 /// Whether an unfinished operation of `kind` in `project` (on `cluster_id`, when given) is

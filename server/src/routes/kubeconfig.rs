@@ -10,6 +10,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, Role, User};
+use model::id::{ClusterId, ProjectId};
 
 use super::download;
 use crate::backend::{ConsoleBackend, app_error};
@@ -51,6 +52,9 @@ async fn fetch(
     cluster: &str,
     kind: Kind,
 ) -> Result<KubeconfigFile, AppError> {
+    let project = ProjectId::parse(project).map_err(bad_request)?;
+    let project = project.as_str();
+    let cluster = &ClusterId::parse(cluster).map_err(bad_request)?;
     let backend = ConsoleBackend { services: state.services.clone(), db: state.db.clone() };
     let (role, action) = match kind {
         Kind::Admin => (Role::Admin, "kubeconfig.download"),
@@ -64,6 +68,10 @@ async fn fetch(
         Kind::User => services.user_kubeconfig(project, &actor, cluster).await,
     }
     .map_err(app_error)
+}
+
+fn bad_request(error: model::id::IdError) -> AppError {
+    AppError::BadRequest { message: error.to_string() }
 }
 
 fn answer(result: Result<KubeconfigFile, AppError>) -> Response {

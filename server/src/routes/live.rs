@@ -1,7 +1,9 @@
 //! Server-sent events: `GET /api/projects/{project}/events` (the project's clusters and
 //! operations) and `GET /api/projects/{project}/clusters/{cluster}/events` (one cluster, its
 //! pools and its operations). Each stream starts with the latest known state and the recent
-//! operations, then carries every change.
+//! operations, then carries every change. A user may hold [`crate::live::StreamLimits`] streams
+//! at once; a stream ends when its session does (checked every
+//! [`crate::live::Intervals::session_recheck`]).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -13,8 +15,11 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use futures::stream::{self, StreamExt};
 use model::access::{Role, User};
+use model::id::{ClusterId, ProjectId};
 use tokio::sync::broadcast::error::RecvError;
+use tower_sessions::Session;
 
+use crate::auth;
 use crate::live::{LiveEvent, Scope, Subscription};
 use crate::operations::store;
 use crate::state::AppState;
@@ -25,38 +30,76 @@ const RECENT: i64 = 20;
 pub async fn project_events(
     State(state): State<AppState>,
     user: Option<Extension<User>>,
+    session: Option<Extension<Session>>,
     Path(project): Path<String>,
 ) -> Response {
-    open(state, user, Scope::Project(project)).await
+    if let Err(error) = ProjectId::parse(&project) {
+        return refuse(StatusCode::BAD_REQUEST, "bad_request", error.to_string());
+    }
+    open(state, user, session, Scope::Project(project)).await
 }
 
 pub async fn cluster_events(
     State(state): State<AppState>,
     user: Option<Extension<User>>,
+    session: Option<Extension<Session>>,
     Path((project, cluster)): Path<(String, String)>,
 ) -> Response {
-    open(state, user, Scope::Cluster(project, cluster)).await
+    if let Err(error) = ProjectId::parse(&project).and(ClusterId::parse(&cluster)) {
+        return refuse(StatusCode::BAD_REQUEST, "bad_request", error.to_string());
+    }
+    open(state, user, session, Scope::Cluster(project, cluster)).await
 }
 
-fn not_found(message: String) -> Response {
-    (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": "not_found", "message": message })))
-        .into_response()
+fn refuse(status: StatusCode, error: &str, message: String) -> Response {
+    (status, Json(serde_json::json!({ "error": error, "message": message }))).into_response()
 }
 
-async fn open(state: AppState, user: Option<Extension<User>>, scope: Scope) -> Response {
+async fn open(
+    state: AppState,
+    user: Option<Extension<User>>,
+    session: Option<Extension<Session>>,
+    scope: Scope,
+) -> Response {
     let (Scope::Project(project) | Scope::Cluster(project, _)) = &scope;
     if state.services.projects.get(project).is_none() {
-        return not_found(format!("There is no project {project}."));
+        return refuse(StatusCode::NOT_FOUND, "not_found", format!("There is no project {project}."));
     }
     // The sign-in gate put the user here; only members of the project may follow it.
-    if !user.is_some_and(|Extension(user)| user.may(project, Role::Viewer)) {
-        let body =
-            serde_json::json!({ "error": "forbidden", "message": "You have no role in this project." });
-        return (StatusCode::FORBIDDEN, Json(body)).into_response();
-    }
+    let Some(Extension(user)) = user.filter(|Extension(user)| user.may(project, Role::Viewer)) else {
+        return refuse(StatusCode::FORBIDDEN, "forbidden", "You have no role in this project.".into());
+    };
     let cluster = match &scope {
         Scope::Cluster(_, cluster) => Some(cluster.clone()),
         Scope::Project(_) => None,
+    };
+    // A watch polls the provider for as long as someone looks: only for a cluster that exists.
+    if let Some(cluster) = &cluster {
+        match state.services.cluster_exists(project, &ClusterId::new(cluster.as_str())).await {
+            Ok(true) => {}
+            Ok(false) => {
+                return refuse(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "There is no such cluster in this project.".into(),
+                );
+            }
+            Err(error) => {
+                tracing::warn!(%error, "live updates: could not look the cluster up");
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The cloud provider did not answer. Try again in a moment.".into(),
+                );
+            }
+        }
+    }
+    let Some(slot) = state.live.admit(&user.username, project) else {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_streams",
+            "Too many live views are open. Close some tabs of the console and reload this one.".into(),
+        );
     };
     let subscription = state.live.subscribe(scope.clone());
     let mut first: Vec<Arc<LiveEvent>> = subscription.snapshot.clone();
@@ -89,7 +132,28 @@ async fn open(state: AppState, user: Option<Extension<User>>, scope: Scope) -> R
         }
     });
     let live = state.live.clone();
-    let stopping = async move { live.closed().await };
+    let session_id = session.and_then(|Extension(session)| session.id());
+    let recheck = state.live.intervals.session_recheck;
+    let (auth, db, project) = (state.auth.clone(), state.db.clone(), project.clone());
+    let stopping = async move {
+        let signed_out = async {
+            loop {
+                tokio::time::sleep(recheck).await;
+                let allowed = match &session_id {
+                    Some(id) => auth::session_allows(&auth, &db, id, &project).await,
+                    None => auth.is_local(),
+                };
+                if !allowed {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            () = live.closed() => {}
+            () = signed_out => {}
+        }
+        drop(slot);
+    };
     let events = stream::iter(first).chain(changes).take_until(stopping).map(to_sse);
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }

@@ -3,6 +3,7 @@
 use std::net::Ipv4Addr;
 
 use chrono::Utc;
+use model::id::ClusterId;
 use model::ip_restriction::{self, Lockout};
 use model::kubeconfig::{ApiEndpoint, user_kubeconfig};
 use model::oidc::{OidcAccess, OidcConfig};
@@ -34,7 +35,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
     ) -> Result<KubeconfigFile, ServiceError> {
         let project = self.project(project)?;
         let cluster = self.cluster(project, id).await?;
@@ -51,7 +52,7 @@ impl Services {
         cluster: &Cluster,
         action: &str,
     ) -> Result<Result<Kubeconfig, ProviderError>, ServiceError> {
-        let result = project.client.kubeconfig(&project.service_name, &cluster.id).await;
+        let result = project.client.kubeconfig(&project.service_name, &ClusterId::new(&cluster.id)).await;
         let event = AuditEvent {
             project_id: Some(project.id.clone()),
             actor: actor.username.clone(),
@@ -72,7 +73,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         self.change_cluster(
@@ -87,7 +88,7 @@ impl Services {
     }
 
     /// The API server's allow-list (empty: open to all).
-    pub async fn ip_restrictions(&self, project: &str, id: &str) -> Result<Vec<String>, ServiceError> {
+    pub async fn ip_restrictions(&self, project: &str, id: &ClusterId) -> Result<Vec<String>, ServiceError> {
         let project = self.project(project)?;
         project
             .client
@@ -111,7 +112,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         entries: &[String],
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -123,7 +124,11 @@ impl Services {
     }
 
     /// The cluster's OIDC configuration, if it has one.
-    pub async fn cluster_oidc(&self, project: &str, id: &str) -> Result<Option<OidcConfig>, ServiceError> {
+    pub async fn cluster_oidc(
+        &self,
+        project: &str,
+        id: &ClusterId,
+    ) -> Result<Option<OidcConfig>, ServiceError> {
         let project = self.project(project)?;
         match project.client.oidc(&project.service_name, id).await {
             Ok(config) => Ok(Some(OidcConfig::from(&config))),
@@ -137,7 +142,7 @@ impl Services {
     }
 
     /// The cluster's OIDC configuration with the console's identity provider.
-    pub async fn oidc_access(&self, project: &str, id: &str) -> Result<OidcAccess, ServiceError> {
+    pub async fn oidc_access(&self, project: &str, id: &ClusterId) -> Result<OidcAccess, ServiceError> {
         let config = self.cluster_oidc(project, id).await?;
         Ok(OidcAccess { config, console: self.issuers.console.clone() })
     }
@@ -148,7 +153,7 @@ impl Services {
         &self,
         project_id: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
     ) -> Result<KubeconfigFile, ServiceError> {
         let project = self.project(project_id)?;
         let cluster = self.cluster(project, id).await?;
@@ -177,7 +182,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         config: &OidcConfig,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -202,7 +207,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         self.change_cluster(

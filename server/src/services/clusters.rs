@@ -3,6 +3,7 @@
 use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
 use model::flavor::check_pool_flavors;
+use model::id::ClusterId;
 use model::name::check_name;
 use model::operation::OperationKind;
 use model::validation::FieldErrors;
@@ -21,7 +22,7 @@ impl Services {
 
     /// Refuses, at the `confirm` field, a `typed` name that is not the cluster's (before a
     /// deletion or a reset).
-    pub async fn confirm_name(&self, project: &str, id: &str, typed: &str) -> Result<(), ServiceError> {
+    pub async fn confirm_name(&self, project: &str, id: &ClusterId, typed: &str) -> Result<(), ServiceError> {
         let found = self.get_cluster(project, id).await?;
         if typed == found.name {
             return Ok(());
@@ -29,7 +30,7 @@ impl Services {
         Err(invalid("confirm", format!("Type the cluster's name, {}, to confirm.", found.name)))
     }
 
-    pub async fn get_cluster(&self, project: &str, id: &str) -> Result<Cluster, ServiceError> {
+    pub async fn get_cluster(&self, project: &str, id: &ClusterId) -> Result<Cluster, ServiceError> {
         let project = self.project(project)?;
         self.cluster(project, id).await
     }
@@ -100,7 +101,11 @@ impl Services {
     ) -> Result<Option<Submitted>, ServiceError> {
         let Some(key) = key else { return Ok(None) };
         let found = crate::operations::store::find_by_key(&self.db, project, &actor.username, key).await?;
-        Ok(found.map(|operation_id| Submitted { operation_id, new: false }))
+        match found {
+            Some(found) if found.kind != OperationKind::CreateCluster.as_str() => Err(super::key_reused()),
+            Some(found) => Ok(Some(Submitted { operation_id: found.id, new: false })),
+            None => Ok(None),
+        }
     }
 
     /// Queues a rename.
@@ -108,7 +113,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         name: &str,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -130,7 +135,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         update_policy: UpdatePolicy,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -154,7 +159,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         strategy: UpdateStrategy,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -181,7 +186,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         body: ResetCreation,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -211,7 +216,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         force: bool,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -231,7 +236,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         self.change_cluster(

@@ -13,7 +13,7 @@ pub mod settings;
 use std::sync::Arc;
 
 use chrono::Utc;
-use model::id::OperationId;
+use model::id::{ClusterId, OperationId};
 use model::operation::OperationKind;
 use model::plan::Plan;
 use model::validation::FieldErrors;
@@ -34,6 +34,8 @@ pub struct Services {
     /// Wakes this replica's runner when an operation is submitted.
     pub wake: Arc<Notify>,
     pub issuers: issuers::Issuers,
+    /// Keeps refused actions and failed sign-ins from flooding the audit trail.
+    pub audit_throttle: Arc<crate::audit::Throttle>,
 }
 
 /// Who is asking, for the audit trail.
@@ -112,12 +114,35 @@ impl Services {
     }
 
     /// The cluster `id` of `project`.
-    pub async fn cluster(&self, project: &Project, id: &str) -> Result<Cluster, ServiceError> {
+    pub async fn cluster(&self, project: &Project, id: &ClusterId) -> Result<Cluster, ServiceError> {
         project
             .client
             .get_cluster(&project.service_name, id)
             .await
             .map_err(provider_error(|| format!("cluster {id}")))
+    }
+
+    /// Whether `project` has the cluster `id`.
+    pub async fn cluster_exists(&self, project: &str, id: &ClusterId) -> Result<bool, ServiceError> {
+        match self.cluster(self.project(project)?, id).await {
+            Ok(_) => Ok(true),
+            Err(ServiceError::NotFound(_)) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// An idempotency key for `change` on `cluster` that follows the cluster's ended operations:
+    /// clicking twice makes one operation, asking again after it failed or was cancelled makes
+    /// a new one.
+    pub async fn key_after_last_ended(
+        &self,
+        project: &str,
+        cluster: &ClusterId,
+        change: &str,
+    ) -> Result<String, ServiceError> {
+        let project = self.project(project)?;
+        let ended = store::ended_count(&self.db, &project.id, cluster.as_str()).await?;
+        Ok(format!("{change}-after-{ended}"))
     }
 
     /// Records `change` as an operation (with its audit event) and wakes the runner.
@@ -142,7 +167,7 @@ impl Services {
             actor_address: actor.address.clone(),
             idempotency_key,
         };
-        let (operation_id, new) = store::submit(&self.db, &new, Utc::now()).await?;
+        let (operation_id, new) = store::submit(&self.db, &new, Utc::now()).await.map_err(submit_error)?;
         self.wake.notify_one();
         Ok(Submitted { operation_id, new })
     }
@@ -152,7 +177,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         kind: OperationKind,
         parameters: P,
         idempotency_key: Option<String>,
@@ -161,6 +186,21 @@ impl Services {
         let cluster = self.cluster(project, id).await?;
         let change = clusters::cluster_change(kind, &cluster, parameters);
         self.submit(project, actor, idempotency_key, change).await
+    }
+}
+
+/// The refusal of an idempotency key that already made another change.
+pub fn key_reused() -> ServiceError {
+    ServiceError::Conflict(
+        "This request's key was already used for a different change. Reload the page and try again.".into(),
+    )
+}
+
+/// A submission's failure as the services report it.
+pub fn submit_error(error: store::SubmitError) -> ServiceError {
+    match error {
+        store::SubmitError::KeyReused => key_reused(),
+        store::SubmitError::Db(error) => ServiceError::Db(error),
     }
 }
 

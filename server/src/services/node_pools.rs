@@ -1,5 +1,6 @@
 //! Node pools and their nodes: list, read, create, edit, delete, remove one node.
 
+use model::id::{ClusterId, NodeId, NodePoolId};
 use model::node_pool::{NodePoolSpec, check_node_limit};
 use model::operation::OperationKind;
 use provider::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolSizing, NodePoolUpdate};
@@ -10,7 +11,11 @@ use crate::projects::Project;
 use model::flavor::check_pool_flavors;
 
 impl Services {
-    pub async fn list_node_pools(&self, project: &str, cluster: &str) -> Result<Vec<NodePool>, ServiceError> {
+    pub async fn list_node_pools(
+        &self,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<Vec<NodePool>, ServiceError> {
         let project = self.project(project)?;
         pools(project, cluster).await
     }
@@ -18,8 +23,8 @@ impl Services {
     pub async fn get_node_pool(
         &self,
         project: &str,
-        cluster: &str,
-        pool: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
     ) -> Result<NodePool, ServiceError> {
         let project = self.project(project)?;
         project
@@ -30,7 +35,7 @@ impl Services {
     }
 
     /// Every node of the cluster.
-    pub async fn list_nodes(&self, project: &str, cluster: &str) -> Result<Vec<Node>, ServiceError> {
+    pub async fn list_nodes(&self, project: &str, cluster: &ClusterId) -> Result<Vec<Node>, ServiceError> {
         let project = self.project(project)?;
         project
             .client
@@ -45,7 +50,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        cluster_id: &str,
+        cluster_id: &ClusterId,
         spec: &NodePoolSpec,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -61,9 +66,14 @@ impl Services {
             errors.add("flavorName", &error.message);
         }
         let existing = pools(&project_ref, cluster_id).await?;
-        let queued =
-            store::creating(&self.db, project, OperationKind::CreateNodePool, Some(cluster_id), &spec.name)
-                .await?;
+        let queued = store::creating(
+            &self.db,
+            project,
+            OperationKind::CreateNodePool,
+            Some(cluster_id.as_str()),
+            &spec.name,
+        )
+        .await?;
         if queued || existing.iter().any(|p| p.name == spec.name) {
             errors.add("name", format!("This cluster already has a pool named {}.", spec.name));
         }
@@ -92,8 +102,8 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        cluster_id: &str,
-        pool_id: &str,
+        cluster_id: &ClusterId,
+        pool_id: &NodePoolId,
         edited: &NodePoolSpec,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -140,8 +150,8 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        cluster_id: &str,
-        pool_id: &str,
+        cluster_id: &ClusterId,
+        pool_id: &NodePoolId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         let pool = self.get_node_pool(project, cluster_id, pool_id).await?;
@@ -158,9 +168,9 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        cluster_id: &str,
-        pool_id: &str,
-        node_id: &str,
+        cluster_id: &ClusterId,
+        pool_id: &NodePoolId,
+        node_id: &NodeId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         let pool = self.get_node_pool(project, cluster_id, pool_id).await?;
@@ -181,7 +191,7 @@ impl Services {
     }
 }
 
-async fn pools(project: &Project, cluster: &str) -> Result<Vec<NodePool>, ServiceError> {
+async fn pools(project: &Project, cluster: &ClusterId) -> Result<Vec<NodePool>, ServiceError> {
     project
         .client
         .list_node_pools(&project.service_name, cluster)
@@ -189,7 +199,7 @@ async fn pools(project: &Project, cluster: &str) -> Result<Vec<NodePool>, Servic
         .map_err(provider_error(|| format!("cluster {cluster}")))
 }
 
-fn pool_change<P>(kind: OperationKind, cluster_id: &str, pool: &NodePool, parameters: P) -> Change<P> {
+fn pool_change<P>(kind: OperationKind, cluster_id: &ClusterId, pool: &NodePool, parameters: P) -> Change<P> {
     Change {
         kind,
         cluster_id: Some(cluster_id.to_string()),

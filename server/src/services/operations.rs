@@ -2,7 +2,7 @@
 //! reached the provider, and trying a failed one again.
 
 use chrono::Utc;
-use model::id::OperationId;
+use model::id::{ClusterId, OperationId};
 use model::operation::OperationView;
 
 use super::{Actor, ServiceError, Services, Submitted};
@@ -25,10 +25,10 @@ impl Services {
     pub async fn cluster_operations(
         &self,
         project: &str,
-        cluster: &str,
+        cluster: &ClusterId,
     ) -> Result<Vec<OperationView>, ServiceError> {
         let project = self.project(project)?;
-        Ok(store::recent(&self.db, &project.id, Some(cluster), TIMELINE_LENGTH).await?)
+        Ok(store::recent(&self.db, &project.id, Some(cluster.as_str()), TIMELINE_LENGTH).await?)
     }
 
     /// Cancels an operation of `project` that has not reached the provider yet.
@@ -78,7 +78,8 @@ impl Services {
             actor_address: actor.address.clone(),
             idempotency_key: Some(format!("retry-{}", id.as_str())),
         };
-        let (operation_id, new) = store::submit(&self.db, &new, Utc::now()).await?;
+        let (operation_id, new) =
+            store::submit(&self.db, &new, Utc::now()).await.map_err(super::submit_error)?;
         self.wake.notify_one();
         Ok(Submitted { operation_id, new })
     }

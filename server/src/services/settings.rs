@@ -2,6 +2,7 @@
 //! etcd usage.
 
 use model::customization::CustomizationView;
+use model::id::ClusterId;
 use model::operation::OperationKind;
 use model::version::KubeVersion;
 use provider::api::{
@@ -14,7 +15,7 @@ use super::{Actor, ServiceError, Services, Submitted, invalid, provider_error};
 use crate::operations::params;
 
 impl Services {
-    pub async fn customization(&self, project: &str, id: &str) -> Result<Customization, ServiceError> {
+    pub async fn customization(&self, project: &str, id: &ClusterId) -> Result<Customization, ServiceError> {
         let project = self.project(project)?;
         project
             .client
@@ -28,7 +29,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         customization: Customization,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -47,7 +48,7 @@ impl Services {
     pub async fn customization_view(
         &self,
         project: &str,
-        id: &str,
+        id: &ClusterId,
     ) -> Result<CustomizationView, ServiceError> {
         let current = self.customization(project, id).await?;
         let plugins = current.api_server.and_then(|a| a.admission_plugins).unwrap_or_default();
@@ -65,7 +66,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         view: &CustomizationView,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -99,7 +100,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         worker_nodes_policy: &str,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
@@ -122,7 +123,7 @@ impl Services {
         &self,
         project: &str,
         actor: &Actor,
-        id: &str,
+        id: &ClusterId,
         configuration: Option<PrivateNetworkConfiguration>,
         load_balancers_subnet_id: Option<Option<String>>,
         idempotency_key: Option<String>,
@@ -155,7 +156,7 @@ impl Services {
     }
 
     /// How much of the plan's etcd quota the cluster uses.
-    pub async fn etcd_usage(&self, project: &str, id: &str) -> Result<EtcdUsage, ServiceError> {
+    pub async fn etcd_usage(&self, project: &str, id: &ClusterId) -> Result<EtcdUsage, ServiceError> {
         let project = self.project(project)?;
         project
             .client

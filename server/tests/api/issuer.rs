@@ -63,3 +63,19 @@ impl Issuer {
         Issuer { url, ca_content: STANDARD.encode(ca.pem()) }
     }
 }
+
+impl Issuer {
+    /// `services` as a console whose own identity provider is this issuer.
+    pub fn as_console_identity(&self, services: &server::services::Services) -> server::services::Services {
+        let mut services = services.clone();
+        services.issuers.console = Some(model::oidc::ConsoleIdentity {
+            issuer_url: self.url.clone(),
+            client_id: "kubernetes".into(),
+            scopes: Vec::new(),
+            username_claim: "email".into(),
+            groups_claim: "groups".into(),
+            ca_content: None,
+        });
+        services
+    }
+}

@@ -12,4 +12,5 @@ mod pages;
 mod retry;
 mod runner;
 mod scenarios;
+mod security;
 mod sign_in;

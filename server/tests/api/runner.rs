@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use model::id::{ClusterId, NodePoolId};
 use model::operation::OperationKind;
 use model::version::UpdatePolicy;
 use provider::api::ClusterCreation;
@@ -74,9 +75,9 @@ async fn a_cluster_with_two_pools_is_carried_to_ready_with_every_step() {
     assert_eq!(steps[3].detail.as_deref(), Some("2 pools: 3 of 3 nodes ready"));
     let clusters = cloud.client.list_clusters(SERVICE).await.unwrap();
     assert_eq!(clusters.len(), 1);
-    let pools = cloud.client.list_node_pools(SERVICE, &clusters[0].id).await.unwrap();
+    let pools = cloud.client.list_node_pools(SERVICE, &ClusterId::new(&clusters[0].id)).await.unwrap();
     assert_eq!(pools.iter().map(|p| p.available_nodes).sum::<u32>(), 3);
-    let ips = cloud.client.ip_restrictions(SERVICE, &clusters[0].id).await.unwrap();
+    let ips = cloud.client.ip_restrictions(SERVICE, &ClusterId::new(&clusters[0].id)).await.unwrap();
     assert_eq!(ips, vec!["203.0.113.0/24".to_string()]);
 }
 
@@ -131,7 +132,11 @@ async fn a_runner_killed_mid_operation_is_replaced_and_nothing_is_made_twice() {
     second.abort();
     let clusters = cloud.client.list_clusters(SERVICE).await.unwrap();
     assert_eq!(clusters.len(), 1, "one cluster");
-    assert_eq!(cloud.client.list_node_pools(SERVICE, &clusters[0].id).await.unwrap().len(), 2, "two pools");
+    assert_eq!(
+        cloud.client.list_node_pools(SERVICE, &ClusterId::new(&clusters[0].id)).await.unwrap().len(),
+        2,
+        "two pools"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -161,14 +166,29 @@ async fn a_change_to_a_busy_cluster_waits_for_the_one_before_it() {
     let runner = runner(&app, "r1");
     let now = drive(&cloud, &[&runner], Utc::now(), 15).await;
     let cluster = cloud.client.list_clusters(SERVICE).await.unwrap().remove(0);
-    let pool = cloud.client.list_node_pools(SERVICE, &cluster.id).await.unwrap().remove(0);
+    let pool = cloud.client.list_node_pools(SERVICE, &ClusterId::new(&cluster.id)).await.unwrap().remove(0);
 
     let mut bigger = model::node_pool::NodePoolSpec::from(&pool);
     bigger.desired_nodes += 2;
-    let scale =
-        services.update_node_pool(PROJECT, &alice(), &cluster.id, &pool.id, &bigger, None).await.unwrap();
+    let scale = services
+        .update_node_pool(
+            PROJECT,
+            &alice(),
+            &ClusterId::new(&cluster.id),
+            &NodePoolId::new(&pool.id),
+            &bigger,
+            None,
+        )
+        .await
+        .unwrap();
     let policy = services
-        .update_cluster_policy(PROJECT, &alice(), &cluster.id, UpdatePolicy::NeverUpdate, None)
+        .update_cluster_policy(
+            PROJECT,
+            &alice(),
+            &ClusterId::new(&cluster.id),
+            UpdatePolicy::NeverUpdate,
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(runner.run_once(now).await.unwrap(), Some(scale.operation_id.clone()));
@@ -181,8 +201,12 @@ async fn a_change_to_a_busy_cluster_waits_for_the_one_before_it() {
     assert_eq!(scaled.state, model::operation::OperationState::Succeeded);
     assert_eq!(changed.state, model::operation::OperationState::Succeeded);
     assert!(changed.finished_at >= scaled.finished_at);
-    let cluster = cloud.client.get_cluster(SERVICE, &cluster.id).await.unwrap();
+    let cluster = cloud.client.get_cluster(SERVICE, &ClusterId::new(&cluster.id)).await.unwrap();
     assert_eq!(cluster.update_policy, UpdatePolicy::NeverUpdate);
-    let pool = cloud.client.get_node_pool(SERVICE, &cluster.id, &pool.id).await.unwrap();
+    let pool = cloud
+        .client
+        .get_node_pool(SERVICE, &ClusterId::new(&cluster.id), &NodePoolId::new(&pool.id))
+        .await
+        .unwrap();
     assert_eq!(pool.available_nodes, bigger.desired_nodes);
 }

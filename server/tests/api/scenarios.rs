@@ -3,6 +3,7 @@
 //! idempotency keys; refusals at the field; cancellation; two runners sharing one queue.
 
 use chrono::Utc;
+use model::id::{ClusterId, NodeId, NodePoolId};
 use model::oidc::OidcConfig;
 use model::operation::OperationState;
 use model::version::{OFFERED_MINORS, UpdateStrategy};
@@ -34,7 +35,7 @@ async fn every_kind_of_change_is_carried_out() {
     s.create_cluster(PROJECT, &me, &older, None).await.unwrap();
     let runner = runner(&app, "r1");
     let mut now = drive(&cloud, &[&runner], Utc::now(), 15).await;
-    let id = cloud.client.list_clusters(SERVICE).await.unwrap().remove(0).id;
+    let id = ClusterId::new(cloud.client.list_clusters(SERVICE).await.unwrap().remove(0).id);
 
     // One change at a time, each carried to its end before the next.
     let mut run = async |submitted: Submitted, what: &str| {
@@ -55,7 +56,13 @@ async fn every_kind_of_change_is_carried_out() {
     let extra = pools.iter().find(|p| p.name == "extra").unwrap();
     let nodes = s.list_nodes(PROJECT, &id).await.unwrap();
     let doomed = nodes.iter().find(|n| n.node_pool_id == extra.id).unwrap().clone();
-    run(s.remove_node(PROJECT, &me, &id, &extra.id, &doomed.id, None).await.unwrap(), "remove node").await;
+    run(
+        s.remove_node(PROJECT, &me, &id, &NodePoolId::new(&extra.id), &NodeId::new(&doomed.id), None)
+            .await
+            .unwrap(),
+        "remove node",
+    )
+    .await;
     let left: Vec<_> = s
         .list_nodes(PROJECT, &id)
         .await
@@ -65,7 +72,11 @@ async fn every_kind_of_change_is_carried_out() {
         .collect();
     assert_eq!(left.len(), 1);
     assert_ne!(left[0].id, doomed.id, "that node and no other went");
-    run(s.delete_node_pool(PROJECT, &me, &id, &extra.id, None).await.unwrap(), "delete pool").await;
+    run(
+        s.delete_node_pool(PROJECT, &me, &id, &NodePoolId::new(&extra.id), None).await.unwrap(),
+        "delete pool",
+    )
+    .await;
     assert!(cloud.client.list_node_pools(SERVICE, &id).await.unwrap().iter().all(|p| p.name != "extra"));
     run(s.reset_kubeconfig(PROJECT, &me, &id, None).await.unwrap(), "reset kubeconfig").await;
     let ips = vec!["198.51.100.7".to_string()];
@@ -76,9 +87,20 @@ async fn every_kind_of_change_is_carried_out() {
         OidcConfig { client_id: "kube".into(), issuer_url: issuer.url.clone(), ..Default::default() };
     let refused = s.set_cluster_oidc(PROJECT, &me, &id, &unknown, None).await.unwrap_err();
     let ServiceError::Invalid(errors) = refused else { panic!("{refused:?}") };
-    assert!(errors.message_for("issuerUrl").unwrap().starts_with("The issuer did not answer"), "{errors:?}");
+    let not_reachable = format!("The issuer {} is not reachable from the console.", issuer.url);
+    assert_eq!(
+        errors.message_for("issuerUrl"),
+        Some(not_reachable.as_str()),
+        "a loopback issuer not the console's"
+    );
+    // As the console's own identity provider, the loopback issuer is checked; its authority is
+    // needed to reach it.
+    let own = issuer.as_console_identity(s);
+    let refused = own.set_cluster_oidc(PROJECT, &me, &id, &unknown, None).await.unwrap_err();
+    let ServiceError::Invalid(errors) = refused else { panic!("{refused:?}") };
+    assert_eq!(errors.message_for("issuerUrl"), Some(not_reachable.as_str()), "no authority: no TLS");
     let oidc = OidcConfig { ca_content: Some(issuer.ca_content.clone()), ..unknown };
-    run(s.set_cluster_oidc(PROJECT, &me, &id, &oidc, None).await.unwrap(), "set OIDC").await;
+    run(own.set_cluster_oidc(PROJECT, &me, &id, &oidc, None).await.unwrap(), "set OIDC").await;
     assert_eq!(s.cluster_oidc(PROJECT, &id).await.unwrap().unwrap().issuer_url, oidc.issuer_url);
     run(s.remove_cluster_oidc(PROJECT, &me, &id, None).await.unwrap(), "remove OIDC").await;
     assert_eq!(s.cluster_oidc(PROJECT, &id).await.unwrap(), None);
@@ -124,7 +146,10 @@ async fn operations_complete_through_server_errors_and_bursts_of_429() {
     names.sort();
     assert_eq!(names, vec!["flaky-0", "flaky-1", "flaky-2", "flaky-3"], "each cluster exactly once");
     for cluster in &clusters {
-        assert_eq!(cloud.client.list_node_pools(SERVICE, &cluster.id).await.unwrap().len(), 2);
+        assert_eq!(
+            cloud.client.list_node_pools(SERVICE, &ClusterId::new(&cluster.id)).await.unwrap().len(),
+            2
+        );
     }
 }
 
@@ -177,7 +202,7 @@ async fn invalid_requests_are_refused_at_their_field_and_nothing_is_queued() {
     assert_eq!(field_of(s.create_cluster(PROJECT, &me, &spec("taken"), None).await), vec!["name"]);
     let runner = runner(&app, "r1");
     drive(&cloud, &[&runner], Utc::now(), 15).await;
-    let id = cloud.client.list_clusters(SERVICE).await.unwrap().remove(0).id;
+    let id = ClusterId::new(cloud.client.list_clusters(SERVICE).await.unwrap().remove(0).id);
     let mut wrong = pool("general", 2);
     wrong.flavor_name = "b3-16".into();
     let pool_id = cloud
@@ -190,7 +215,7 @@ async fn invalid_requests_are_refused_at_their_field_and_nothing_is_queued() {
         .unwrap()
         .id;
     assert_eq!(
-        field_of(s.update_node_pool(PROJECT, &me, &id, &pool_id, &wrong, None).await),
+        field_of(s.update_node_pool(PROJECT, &me, &id, &NodePoolId::new(&pool_id), &wrong, None).await),
         vec!["flavorName"]
     );
     assert_eq!(
@@ -205,7 +230,10 @@ async fn invalid_requests_are_refused_at_their_field_and_nothing_is_queued() {
         field_of(s.update_private_network(PROJECT, &me, &id, None, Some(None), None).await),
         vec!["privateNetwork"]
     );
-    assert!(matches!(s.get_cluster(PROJECT, "no-such-cluster").await, Err(ServiceError::NotFound(_))));
+    assert!(matches!(
+        s.get_cluster(PROJECT, &ClusterId::new("no-such-cluster")).await,
+        Err(ServiceError::NotFound(_))
+    ));
     assert!(matches!(s.list_clusters("no-such-project").await, Err(ServiceError::UnknownProject(_))));
 
     let queued = store::recent(&app.db, PROJECT, None, 50).await.unwrap();
@@ -295,7 +323,7 @@ async fn reads_come_from_the_provider_and_a_kubeconfig_download_is_audited() {
     s.create_cluster(PROJECT, &me, &spec("reads"), None).await.unwrap();
     let runner = runner(&app, "r1");
     drive(&cloud, &[&runner], Utc::now(), 15).await;
-    let id = s.list_clusters(PROJECT).await.unwrap().remove(0).id;
+    let id = ClusterId::new(s.list_clusters(PROJECT).await.unwrap().remove(0).id);
     assert_eq!(s.list_node_pools(PROJECT, &id).await.unwrap().len(), 2);
     assert_eq!(s.list_nodes(PROJECT, &id).await.unwrap().len(), 3);
     assert!(s.etcd_usage(PROJECT, &id).await.unwrap().quota > 0);

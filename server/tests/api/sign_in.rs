@@ -28,20 +28,22 @@ type ShapeFor = fn(&mut Shape, &str);
 
 /// How the stand-in provider signs its next ID token.
 #[derive(Default)]
-struct Shape {
-    nonce: Option<String>,
-    expired: bool,
-    wrong_key: bool,
+pub struct Shape {
+    pub nonce: Option<String>,
+    pub expired: bool,
+    pub wrong_key: bool,
     /// Access tokens that expire at once, with a refresh token.
-    short_lived: bool,
-    refuse_refresh: bool,
+    pub short_lived: bool,
+    pub refuse_refresh: bool,
 }
 
-struct Provider {
-    issuer: String,
-    shape: Mutex<Shape>,
+pub struct Provider {
+    pub issuer: String,
+    pub shape: Mutex<Shape>,
     used_codes: Mutex<HashSet<String>>,
-    refreshes: Mutex<u32>,
+    pub refreshes: Mutex<u32>,
+    /// The groups userinfo says alice is in.
+    pub groups: Mutex<Vec<String>>,
 }
 
 async fn discovery(State(p): State<Arc<Provider>>) -> Json<serde_json::Value> {
@@ -67,6 +69,8 @@ async fn token(
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     if field("grant_type") == "refresh_token" {
         *p.refreshes.lock().unwrap() += 1;
+        // Slow enough that concurrent requests overlap.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         if p.shape.lock().unwrap().refuse_refresh {
             let error = json!({ "error": "invalid_grant", "error_description": "refresh token revoked" });
             return (axum::http::StatusCode::BAD_REQUEST, Json(error)).into_response();
@@ -106,12 +110,13 @@ async fn token(
     Json(answer).into_response()
 }
 
-async fn userinfo() -> Json<serde_json::Value> {
-    Json(json!({ "sub": "alice", "preferred_username": "alice", "groups": ["admins"] }))
+async fn userinfo(State(p): State<Arc<Provider>>) -> Json<serde_json::Value> {
+    let groups = p.groups.lock().unwrap().clone();
+    Json(json!({ "sub": "alice", "preferred_username": "alice", "groups": groups }))
 }
 
 /// Starts the stand-in provider; returns it and the task serving it.
-async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
+pub async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
     let provider = Arc::new(Provider {
@@ -119,6 +124,7 @@ async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
         shape: Mutex::default(),
         used_codes: Mutex::default(),
         refreshes: Mutex::default(),
+        groups: Mutex::new(vec!["admins".into()]),
     });
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
@@ -130,32 +136,43 @@ async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
     (provider, task)
 }
 
-async fn console(issuer: &str) -> TestApp {
+/// A console signing in at `issuer`, in which the group `admins` is admin and `viewers` viewer
+/// of the cloud's project.
+pub async fn console(issuer: &str) -> TestApp {
     let mut settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
     settings.oidc_issuer_url = Some(issuer.to_string());
     settings.oidc_client_id = CLIENT.into();
     settings.oidc_client_secret = Some(serde_json::from_value(json!(SECRET)).unwrap());
     settings.role_admin_groups = vec!["admins".into()];
     settings.public_url = Some("http://127.0.0.1:3000".into());
-    let groups = RoleGroups { admin: vec!["admins".into()], ..RoleGroups::default() };
+    let groups =
+        RoleGroups { admin: vec!["admins".into()], viewer: vec!["viewers".into()], ..RoleGroups::default() };
     TestApp::with_settings(settings, crate::cloud::Cloud::start().await.projects_with(groups)).await
 }
 
-fn session_cookie(response: &TestResponse) -> Option<String> {
+/// The `name=value` pair of the cookie `name` that `response` sets, if it sets one with a value.
+pub fn set_cookie(response: &TestResponse, name: &str) -> Option<String> {
     response.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        v.strip_prefix("pilothouse_session=").map(|rest| rest.split(';').next().unwrap().to_string())
+        let pair = v.split(';').next().unwrap();
+        pair.strip_prefix(&format!("{name}=")).filter(|value| !value.is_empty()).map(|_| pair.to_string())
     })
 }
 
-async fn visit(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
+/// The session cookie (`pilothouse_session=…`) `response` sets.
+pub fn session_cookie(response: &TestResponse) -> Option<String> {
+    set_cookie(response, "pilothouse_session")
+}
+
+/// `path` with these cookies (`a=1; b=2`).
+pub async fn visit(app: &TestApp, path: &str, cookies: Option<&str>) -> TestResponse {
     let mut request = Request::get(path);
-    if let Some(id) = cookie {
-        request = request.header("cookie", format!("pilothouse_session={id}"));
+    if let Some(cookies) = cookies {
+        request = request.header("cookie", cookies);
     }
     app.request(request.body(axum::body::Body::empty()).unwrap(), false).await
 }
 
-fn query_value(url: &str, name: &str) -> String {
+pub fn query_value(url: &str, name: &str) -> String {
     let query = url.split_once('?').unwrap().1;
     query
         .split('&')
@@ -164,53 +181,70 @@ fn query_value(url: &str, name: &str) -> String {
         .to_string()
 }
 
-/// Starts a sign-in for `/activity`; returns the session cookie, the state and the nonce.
-async fn start(app: &TestApp) -> (String, String, String) {
+/// Starts a sign-in for `/activity`; returns the sign-in cookie, the state and the nonce. No
+/// session is created for it.
+pub async fn start(app: &TestApp) -> (String, String, String) {
     let response = visit(app, "/auth/login?next=%2Factivity", None).await;
     assert_eq!(response.status, 303, "{}", response.text());
+    assert_eq!(session_cookie(&response), None, "no session before signing in");
     let location = response.header("location").unwrap().to_string();
     assert!(location.contains("code_challenge_method=S256"), "{location}");
     (
-        session_cookie(&response).expect("a session"),
+        set_cookie(&response, "pilothouse_sign_in").expect("the sign-in cookie"),
         query_value(&location, "state"),
         query_value(&location, "nonce"),
     )
 }
 
-async fn failed_sign_ins(app: &TestApp) -> i64 {
+pub async fn failed_sign_ins(app: &TestApp) -> i64 {
     count(app, "SELECT COUNT(*) FROM audit_events WHERE action = 'session.sign_in' AND outcome = 'failed'")
         .await
 }
 
 /// Whether `cookie` carries a signed-in session: a page then renders instead of leading to sign-in.
-async fn is_signed_in(app: &TestApp, cookie: &str) -> bool {
+pub async fn is_signed_in(app: &TestApp, cookie: &str) -> bool {
     let response = visit(app, "/plans", Some(cookie)).await;
     response.status == 200
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn signing_in_rotates_the_session_id_and_returns_to_the_page_asked_for() {
+async fn signing_in_starts_a_new_session_and_returns_to_the_page_asked_for() {
     let (provider, _task) = provider().await;
     let app = console(&provider.issuer).await;
     assert_eq!(visit(&app, "/activity", None).await.header("location"), Some("/auth/login?next=/activity"));
-    let (cookie, state, nonce) = start(&app).await;
+    let (attempt, state, nonce) = start(&app).await;
     provider.shape.lock().unwrap().nonce = Some(nonce);
-    let back = visit(&app, &format!("/auth/callback?code=c1&state={state}"), Some(&cookie)).await;
+    // An id planted before sign-in is worth nothing after it.
+    let planted = "pilothouse_session=planted-by-someone-else";
+    let back =
+        visit(&app, &format!("/auth/callback?code=c1&state={state}"), Some(&format!("{attempt}; {planted}")))
+            .await;
     assert_eq!(back.status, 303, "{}", back.text());
     assert_eq!(back.header("location"), Some("/activity"));
-    let signed_in = session_cookie(&back).expect("a new session id");
-    assert_ne!(signed_in, cookie, "the session id changes at sign-in");
+    let signed_in = session_cookie(&back).expect("a session");
+    assert_ne!(signed_in, planted);
+    assert_eq!(set_cookie(&back, "pilothouse_sign_in"), None, "the sign-in cookie is removed");
     assert!(is_signed_in(&app, &signed_in).await);
-    assert!(!is_signed_in(&app, &cookie).await, "the old id is worth nothing");
+    assert!(!is_signed_in(&app, planted).await);
     let ok = "SELECT COUNT(*) FROM audit_events WHERE action = 'session.sign_in' AND outcome = 'succeeded' AND actor = 'alice'";
     assert_eq!(count(&app, ok).await, 1);
 
-    // The same code and state again: refused, audited, no session.
-    let replay = visit(&app, &format!("/auth/callback?code=c1&state={state}"), Some(&signed_in)).await;
+    // The same code and state again, with a copy of the old sign-in cookie: refused by the
+    // issuer, audited, and the session already there stays.
+    let replay = visit(
+        &app,
+        &format!("/auth/callback?code=c1&state={state}"),
+        Some(&format!("{attempt}; {signed_in}")),
+    )
+    .await;
     assert_eq!(replay.status, 400);
-    assert!(replay.text().contains("no sign-in was in progress"), "{}", replay.text());
+    assert!(replay.text().contains("code already used"), "{}", replay.text());
     assert_eq!(failed_sign_ins(&app).await, 1);
-    assert!(!is_signed_in(&app, &signed_in).await, "a failed callback ends the session");
+    assert!(is_signed_in(&app, &signed_in).await, "a failed callback leaves the session alone");
+    // And without any sign-in in progress.
+    let stray = visit(&app, &format!("/auth/callback?code=c1&state={state}"), Some(&signed_in)).await;
+    assert!(stray.text().contains("no sign-in was in progress"), "{}", stray.text());
+    assert!(is_signed_in(&app, &signed_in).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -248,7 +282,7 @@ async fn each_bad_callback_ends_on_a_clear_page_with_no_session_and_an_audit_eve
             page.text()
         );
         assert!(!page.text().contains(SECRET));
-        assert!(!is_signed_in(&app, &cookie).await, "{case}: no session");
+        assert_eq!(session_cookie(&page), None, "{case}: no session");
         assert_eq!(failed_sign_ins(&app).await, i as i64 + 1, "{case}: audited");
         *provider.shape.lock().unwrap() = Shape::default();
     }

@@ -23,10 +23,11 @@ mod tls;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -101,9 +102,33 @@ impl Emulator {
     }
 }
 
+/// How long a client may take over its TLS handshake, and a kept-alive connection may sit
+/// without sending the next request's headers.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub handshake: Duration,
+    pub idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { handshake: Duration::from_secs(10), idle: Duration::from_secs(90) }
+    }
+}
+
 /// Serves the emulated API servers on `listener` in the background, and has the emulator's
 /// kubeconfigs point at it.
 pub fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    serve_with(listener, emulator, Timeouts::default())
+}
+
+/// [`serve`] with these timeouts: a connection that stalls is closed, so stalled clients cannot
+/// pile up.
+pub fn serve_with(
+    listener: TcpListener,
+    emulator: Arc<Emulator>,
+    timeouts: Timeouts,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
     let address = listener.local_addr()?;
     let config = tls::server_config(emulator.clone()).map_err(std::io::Error::other)?;
     let _ = emulator.kube_address.set(address);
@@ -122,7 +147,10 @@ pub fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> std::io::Result<
             };
             let (acceptor, app) = (acceptor.clone(), app.clone());
             tokio::spawn(async move {
-                let Ok(stream) = acceptor.accept(stream).await else { return };
+                let Ok(Ok(stream)) = tokio::time::timeout(timeouts.handshake, acceptor.accept(stream)).await
+                else {
+                    return;
+                };
                 let (_, session) = stream.get_ref();
                 let connection = authn::Connection {
                     peer: peer.ip(),
@@ -134,6 +162,8 @@ pub fn serve(listener: TcpListener, emulator: Arc<Emulator>) -> std::io::Result<
                 };
                 let service = TowerToHyperService::new(app.layer(axum::Extension(Arc::new(connection))));
                 let served = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(timeouts.idle)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
                 if let Err(error) = served {

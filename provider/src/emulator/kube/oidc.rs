@@ -3,6 +3,11 @@
 //! (RS256 when none is set), issuer, audience = client id, expiry, required claims; then the
 //! username from its claim and prefix (none for `email`, else `<issuer>#` unless set; `-` for
 //! none) and the groups from their claim and prefix.
+//!
+//! Fetching an issuer's keys is the emulated API server acting on a cluster admin's word, so it
+//! is held to what kube-apiserver does and a little more: https only, no redirects, documents of
+//! at most [`MOST_BYTES`], a discovery document naming exactly the configured issuer, and a token
+//! with an unknown key id refetches the keys at most once a minute per issuer.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -20,6 +25,10 @@ use crate::api::OpenIdConnect;
 
 /// How long an issuer's keys are kept before they are fetched again.
 const KEYS_TTL: Duration = Duration::from_secs(300);
+/// The shortest time between two fetches of one issuer's keys for unknown key ids.
+const REFETCH_AFTER: Duration = Duration::from_secs(60);
+/// Largest discovery document or key set read.
+pub const MOST_BYTES: usize = 1 << 20;
 
 /// Issuers' signing keys, fetched on demand and kept for a while.
 #[derive(Debug, Default)]
@@ -38,7 +47,8 @@ impl IssuerKeys {
         let keys = self.keys(config, false).await?;
         let keys = match key_for(&keys, header.kid.as_deref()) {
             Some(_) => keys,
-            // The issuer may have rotated its keys since they were fetched.
+            // The issuer may have rotated its keys since they were fetched: fetched again, but
+            // not more than once a minute, whatever tokens arrive.
             None => self.keys(config, true).await?,
         };
         let jwk =
@@ -54,11 +64,11 @@ impl IssuerKeys {
     }
 
     async fn keys(&self, config: &OpenIdConnect, refresh: bool) -> Result<JwkSet, String> {
-        let issuer = config.issuer_url.trim().trim_end_matches('/').to_string();
-        if !refresh {
+        let issuer = config.issuer_url.trim().to_string();
+        {
             let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((at, keys)) = cached.get(&issuer)
-                && at.elapsed() < KEYS_TTL
+                && at.elapsed() < if refresh { REFETCH_AFTER } else { KEYS_TTL }
             {
                 return Ok(keys.clone());
             }
@@ -88,7 +98,13 @@ fn allowed_algorithms(config: &OpenIdConnect) -> Result<Vec<Algorithm>, String> 
 
 /// Discovery, then the key set it points to, trusting `ca_content` (base64 PEM) if given.
 async fn fetch_keys(issuer: &str, ca_content: Option<&str>) -> Result<JwkSet, String> {
-    let mut client = reqwest::Client::builder().timeout(Duration::from_secs(10));
+    if !issuer.starts_with("https://") {
+        return Err(format!("the issuer {issuer} is not an https URL"));
+    }
+    let mut client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .https_only(true);
     if let Some(ca) = ca_content.map(str::trim).filter(|ca| !ca.is_empty()) {
         let pem = STANDARD.decode(ca.replace(['\n', '\r'], "")).unwrap_or_else(|_| ca.as_bytes().to_vec());
         let certificates =
@@ -98,18 +114,32 @@ async fn fetch_keys(issuer: &str, ca_content: Option<&str>) -> Result<JwkSet, St
         }
     }
     let client = client.build().map_err(|e| e.to_string())?;
-    let get = |url: String| {
-        let client = client.clone();
-        async move {
-            let response = client.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
-            let response = response.error_for_status().map_err(|e| format!("{url}: {e}"))?;
-            response.json::<Value>().await.map_err(|e| format!("{url}: {e}"))
-        }
-    };
-    let discovery = get(format!("{issuer}/.well-known/openid-configuration")).await?;
+    let discovery =
+        get_json(&client, format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/')))
+            .await?;
+    if discovery["issuer"].as_str() != Some(issuer) {
+        return Err(format!("the discovery document names issuer {}, not {issuer}", discovery["issuer"]));
+    }
     let jwks_uri = discovery["jwks_uri"].as_str().ok_or("the discovery document has no jwks_uri")?;
-    let keys = get(jwks_uri.to_string()).await?;
+    let keys = get_json(&client, jwks_uri.to_string()).await?;
     serde_json::from_value(keys).map_err(|e| format!("the issuer's key set: {e}"))
+}
+
+/// The JSON document at `url`, refused when it is longer than [`MOST_BYTES`].
+async fn get_json(client: &reqwest::Client, url: String) -> Result<Value, String> {
+    let mut response = client.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+    // Redirects are not followed: anything but a success is a refusal.
+    if !response.status().is_success() {
+        return Err(format!("{url}: answered {}", response.status()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| format!("{url}: {e}"))? {
+        if body.len() + chunk.len() > MOST_BYTES {
+            return Err(format!("{url}: longer than {MOST_BYTES} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
 }
 
 /// The user named by verified `claims`.

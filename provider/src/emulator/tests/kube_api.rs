@@ -176,3 +176,20 @@ async fn broken_and_cordoned_nodes_show_as_kubectl_expects() {
         "{taints:?}"
     );
 }
+
+#[tokio::test]
+async fn stalled_handshakes_and_idle_connections_are_closed() {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let timeouts = kube::Timeouts {
+        handshake: std::time::Duration::from_millis(300),
+        idle: std::time::Duration::from_millis(300),
+    };
+    kube::serve_with(listener, emulator(), timeouts).unwrap();
+    // A client that connects and never says hello.
+    let mut silent = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut buffer = [0u8; 16];
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), silent.read(&mut buffer)).await;
+    assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "the server closes a silent connection: {closed:?}");
+}

@@ -1,5 +1,6 @@
 //! The emulator through its router, with requests signed as the provider's clients sign them.
 
+mod admin;
 mod autoscaler;
 mod cluster;
 mod cluster_ops;

@@ -7,7 +7,7 @@ use super::{Outcome, StepContext, StepError, cluster_ready, is_not_found};
 use crate::operations::params;
 
 async fn then_ready(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     match ctx.wait(2, "wait_for_ready", cluster_ready(client, service, id)).await? {
         true => Ok(Outcome::Done),
         false => Ok(Outcome::Wait),
@@ -16,7 +16,7 @@ async fn then_ready(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 
 /// 1 `reset_kubeconfig` (repeating it only issues yet another one), 2 `wait_for_ready`.
 pub async fn reset_kubeconfig(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "reset_kubeconfig", async {
         client.reset_kubeconfig(service, id).await?;
         Ok((StepState::Succeeded, "earlier kubeconfigs no longer work".to_string()))
@@ -28,7 +28,7 @@ pub async fn reset_kubeconfig(ctx: &mut StepContext<'_>) -> Result<Outcome, Step
 /// 1 `set_ip_restrictions` (a PUT of the whole list: repeatable), 2 `wait_for_ready`.
 pub async fn set_ip_restrictions(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::IpRestrictions { ips } = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "set_ip_restrictions", async {
         let set = client.replace_ip_restrictions(service, id, ips).await?;
         let detail = match set.is_empty() {
@@ -44,7 +44,7 @@ pub async fn set_ip_restrictions(ctx: &mut StepContext<'_>) -> Result<Outcome, S
 /// 1 `set_oidc` (created, changed, or skipped when already so), 2 `wait_for_ready`.
 pub async fn set_oidc(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let wanted: OpenIdConnect = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "set_oidc", async {
         match client.oidc(service, id).await {
             Ok(current) if current == wanted => Ok((StepState::Skipped, "already configured so".to_string())),
@@ -65,7 +65,7 @@ pub async fn set_oidc(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 
 /// 1 `remove_oidc` (skipped when there is none), 2 `wait_for_ready`.
 pub async fn remove_oidc(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "remove_oidc", async {
         match client.delete_oidc(service, id).await {
             Ok(()) => Ok((StepState::Succeeded, "OIDC configuration removed".to_string())),

@@ -1,5 +1,6 @@
 //! Steps of the operations on a whole cluster.
 
+use model::id::ClusterId;
 use model::operation::StepState;
 use model::status::Status;
 use model::version::UpdateStrategy;
@@ -38,6 +39,7 @@ pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
                 .ok_or_else(|| StepError::Invalid("no cluster id recorded".into()))?
         }
     };
+    let id = ClusterId::new(id);
     if !ctx.wait(2, "wait_for_ready", cluster_ready(client, service, &id)).await? {
         return Ok(Outcome::Wait);
     }
@@ -59,7 +61,7 @@ pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// 1 `rename` (skipped when the cluster already has the name).
 pub async fn rename(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::Rename { name } = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "rename", async {
         if client.get_cluster(service, id).await?.name == name {
             return Ok((StepState::Skipped, format!("already named {name}")));
@@ -75,7 +77,7 @@ pub async fn rename(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// 1 `update_policy` (skipped when already in force).
 pub async fn update_policy(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::Policy { update_policy } = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "update_policy", async {
         let wire = update_policy.as_wire().to_string();
         if client.get_cluster(service, id).await?.update_policy == update_policy {
@@ -92,7 +94,7 @@ pub async fn update_policy(ctx: &mut StepContext<'_>) -> Result<Outcome, StepErr
 /// target), 2 `wait_for_upgrade`: the cluster READY and up to date.
 pub async fn upgrade(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::Upgrade { strategy, from_version } = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "request_upgrade", async {
         let cluster = client.get_cluster(service, id).await?;
         let moved_on = match strategy {
@@ -140,7 +142,7 @@ async fn request_once(
     name: &str,
     send: impl std::future::Future<Output = Result<(), provider::client::Error>>,
 ) -> Result<(), StepError> {
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     let interrupted = ctx.was_started(1);
     ctx.once(1, name, async {
         if interrupted {
@@ -159,7 +161,7 @@ async fn request_once(
 }
 
 async fn then_ready(ctx: &mut StepContext<'_>, seq: i64) -> Result<Outcome, StepError> {
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     match ctx.wait(seq, "wait_for_ready", cluster_ready(client, service, id)).await? {
         true => Ok(Outcome::Done),
         false => Ok(Outcome::Wait),
@@ -169,7 +171,7 @@ async fn then_ready(ctx: &mut StepContext<'_>, seq: i64) -> Result<Outcome, Step
 /// 1 `reset`, 2 `wait_for_ready`.
 pub async fn reset(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let body: ResetCreation = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     request_once(ctx, "reset", client.reset(service, id, &body)).await?;
     then_ready(ctx, 2).await
 }
@@ -177,7 +179,7 @@ pub async fn reset(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// 1 `restart`, 2 `wait_for_ready`.
 pub async fn restart(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let body: Restart = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     request_once(ctx, "restart", client.restart(service, id, &body)).await?;
     then_ready(ctx, 2).await
 }
@@ -185,7 +187,7 @@ pub async fn restart(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// 1 `customize` (a PUT of the whole customization: repeatable), 2 `wait_for_ready`.
 pub async fn customize(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let body: Customization = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "customize", async {
         let answer = client.customize(service, id, &body).await?;
         Ok((StepState::Succeeded, answer.message))
@@ -198,7 +200,7 @@ pub async fn customize(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> 
 /// asked for, 3 `wait_for_ready`.
 pub async fn update_private_network(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::PrivateNetwork { configuration, load_balancers_subnet_id } = ctx.params()?;
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     if let Some(body) = configuration {
         ctx.once(1, "update_private_network", async {
             Ok((StepState::Succeeded, client.update_private_network(service, id, &body).await?.message))
@@ -222,7 +224,7 @@ pub async fn update_private_network(ctx: &mut StepContext<'_>) -> Result<Outcome
 
 /// 1 `delete` (skipped when already gone or going), 2 `wait_for_deletion`.
 pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let (client, service, id) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "delete", async {
         match client.get_cluster(service, id).await {
             Err(e) if is_not_found(&e) => return Ok((StepState::Skipped, "already gone".to_string())),

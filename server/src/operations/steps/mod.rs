@@ -9,6 +9,7 @@ mod node_pool;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
+use model::id::ClusterId;
 use model::operation::{OperationKind, StepState};
 use model::status::Status;
 use provider::api::{Cluster, NodePool};
@@ -73,10 +74,11 @@ impl<'a> StepContext<'a> {
     }
 
     /// The cluster the operation changes.
-    pub fn cluster_id(&self) -> Result<&'a str, StepError> {
+    pub fn cluster_id(&self) -> Result<ClusterId, StepError> {
         self.op
             .cluster_id
             .as_deref()
+            .map(ClusterId::new)
             .ok_or_else(|| StepError::Invalid("the operation names no cluster".into()))
     }
 
@@ -163,7 +165,7 @@ impl<'a> StepContext<'a> {
         if !self.log.is_empty() {
             return Ok(true);
         }
-        match self.client.get_cluster(self.service, self.cluster_id()?).await {
+        match self.client.get_cluster(self.service, &self.cluster_id()?).await {
             Ok(cluster) => Ok(!cluster.status.is_in_progress()),
             // Gone: the steps say what that means for them.
             Err(e) if is_not_found(&e) => Ok(true),
@@ -212,7 +214,7 @@ pub fn is_not_found(error: &ProviderError) -> bool {
 }
 
 /// The cluster READY (an error status fails the operation).
-pub async fn cluster_ready(client: &Client, service: &str, id: &str) -> Result<Check, StepError> {
+pub async fn cluster_ready(client: &Client, service: &str, id: &ClusterId) -> Result<Check, StepError> {
     let cluster = client.get_cluster(service, id).await?;
     cluster_check(&cluster)
 }

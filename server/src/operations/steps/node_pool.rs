@@ -1,5 +1,6 @@
 //! Steps of the operations on node pools and nodes.
 
+use model::id::NodePoolId;
 use model::operation::StepState;
 use model::status::Status;
 use provider::api::{NodePoolCreation, NodePoolSizing, NodePoolUpdate};
@@ -14,7 +15,7 @@ fn done_or_wait(done: bool) -> Outcome {
 /// 1 `create` (adopting a pool of that name already there), 2 `wait_for_nodes`.
 pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let body: NodePoolCreation = ctx.params()?;
-    let (client, service, db, op, cluster) = (ctx.client, ctx.service, ctx.db, ctx.op, ctx.cluster_id()?);
+    let (client, service, db, op, cluster) = (ctx.client, ctx.service, ctx.db, ctx.op, &ctx.cluster_id()?);
     ctx.once(1, "create", async {
         let name = body.name.clone().unwrap_or_default();
         let pools = client.list_node_pools(service, cluster).await?;
@@ -28,6 +29,7 @@ pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     .await?;
     let pool_id =
         store::target(db, &op.id).await?.ok_or_else(|| StepError::Invalid("no pool id recorded".into()))?;
+    let pool_id = NodePoolId::new(pool_id);
     let check = async { pools_check(&[client.get_node_pool(service, cluster, &pool_id).await?]) };
     Ok(done_or_wait(ctx.wait(2, "wait_for_nodes", check).await?))
 }
@@ -35,7 +37,8 @@ pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// 1 `update` (a PUT of the whole body: repeatable), 2 `wait_for_nodes`.
 pub async fn update(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::UpdatePool { node_pool_id, update } = ctx.params()?;
-    let (client, service, cluster) = (ctx.client, ctx.service, ctx.cluster_id()?);
+    let node_pool_id = NodePoolId::new(node_pool_id);
+    let (client, service, cluster) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "update", async {
         client.update_node_pool(service, cluster, &node_pool_id, &update).await?;
         Ok((StepState::Succeeded, "pool updated".to_string()))
@@ -48,8 +51,8 @@ pub async fn update(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// 1 `delete` (skipped when already gone or going), 2 `wait_for_deletion`.
 pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::Pool { node_pool_id } = ctx.params()?;
-    let (client, service, cluster) = (ctx.client, ctx.service, ctx.cluster_id()?);
-    let pool = node_pool_id.as_str();
+    let (client, service, cluster) = (ctx.client, ctx.service, &ctx.cluster_id()?);
+    let pool = &NodePoolId::new(node_pool_id);
     ctx.once(1, "delete", async {
         match client.get_node_pool(service, cluster, pool).await {
             Err(e) if is_not_found(&e) => return Ok((StepState::Skipped, "already gone".to_string())),
@@ -79,8 +82,8 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 /// the node is already going), 2 `wait_for_removal`.
 pub async fn remove_node(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let params::RemoveNode { node_pool_id, node_id } = ctx.params()?;
-    let (client, service, cluster) = (ctx.client, ctx.service, ctx.cluster_id()?);
-    let (pool_id, node) = (node_pool_id.as_str(), node_id.as_str());
+    let (client, service, cluster) = (ctx.client, ctx.service, &ctx.cluster_id()?);
+    let (pool_id, node) = (&NodePoolId::new(node_pool_id), node_id.as_str());
     ctx.once(1, "remove", async {
         let nodes = client.list_nodes(service, cluster).await?;
         let Some(found) = nodes.iter().find(|n| n.id == node) else {

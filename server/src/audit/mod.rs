@@ -1,6 +1,12 @@
 //! The audit trail: who did what, to which target, from where, with which outcome. Operations
 //! write their own events with the operation (`operations::store`); this is for the rest
-//! (downloads, sign-in and sign-out), and the queries of the Activity page.
+//! (downloads, sign-in and sign-out), and the queries of the Activity page. Every stored text is
+//! capped ([`MOST_CHARS`]); events anyone can cause without a role (refused actions, failed
+//! sign-ins) go through a [`Throttle`].
+
+pub mod throttle;
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use model::activity::{ActivityFilter, AuditEntry};
@@ -8,6 +14,26 @@ use sqlx::Row;
 
 use crate::db::Db;
 use crate::on_db;
+pub use throttle::Throttle;
+
+/// The longest text stored in one field of an event, in characters; longer text is cut and ends
+/// with [`CUT`].
+pub const MOST_CHARS: usize = 256;
+/// Marks a field that was cut.
+pub const CUT: &str = "…[cut]";
+
+/// `text` as stored: at most [`MOST_CHARS`] characters, the cut marked.
+pub fn capped(text: &str) -> Cow<'_, str> {
+    if text.chars().count() <= MOST_CHARS {
+        return text.into();
+    }
+    let kept: String = text.chars().take(MOST_CHARS - CUT.chars().count()).collect();
+    format!("{kept}{CUT}").into()
+}
+
+fn capped_opt(text: &Option<String>) -> Option<Cow<'_, str>> {
+    text.as_deref().map(capped)
+}
 
 /// One event. Never holds a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,11 +56,53 @@ pub async fn record(db: &Db, event: &AuditEvent, now: DateTime<Utc>) -> Result<(
     const INSERT: &str = "INSERT INTO audit_events (occurred_at, project_id, actor, actor_address, action, \
         target_kind, target_id, target_name, outcome, operation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     on_db!(db, pool => sqlx::query(INSERT)
-        .bind(now).bind(&event.project_id).bind(&event.actor).bind(&event.actor_address).bind(&event.action)
-        .bind(&event.target_kind).bind(&event.target_id).bind(&event.target_name).bind(event.outcome)
-        .bind(&event.operation_id)
+        .bind(now).bind(capped_opt(&event.project_id)).bind(capped(&event.actor))
+        .bind(capped_opt(&event.actor_address)).bind(capped(&event.action))
+        .bind(capped_opt(&event.target_kind)).bind(capped_opt(&event.target_id))
+        .bind(capped_opt(&event.target_name)).bind(event.outcome).bind(capped_opt(&event.operation_id))
         .execute(pool).await.map(|_| ()))
 }
+
+/// Writes `event` if `throttle` lets its client address and actor through; otherwise it is only
+/// counted, and the count is written as one `audit.suppressed` event before the next that gets
+/// through.
+pub async fn record_throttled(
+    db: &Db,
+    throttle: &Throttle,
+    event: &AuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut keys = vec![format!("address:{}", event.actor_address.as_deref().unwrap_or("unknown"))];
+    if event.actor != UNKNOWN_ACTOR {
+        keys.push(format!("user:{}", event.actor));
+    }
+    match throttle.admit(&keys) {
+        None => {
+            tracing::debug!(action = %capped(&event.action), "audit event left out: too many from this client");
+            Ok(())
+        }
+        Some(left_out) => {
+            if left_out > 0 {
+                let summary = AuditEvent {
+                    action: "audit.suppressed".into(),
+                    target_kind: None,
+                    target_id: None,
+                    target_name: Some(format!(
+                        "{left_out} more events like {} from this client were not stored",
+                        capped(&event.action)
+                    )),
+                    operation_id: None,
+                    ..event.clone()
+                };
+                record(db, &summary, now).await?;
+            }
+            record(db, event, now).await
+        }
+    }
+}
+
+/// The actor of events whose user is not known (a failed sign-in).
+pub const UNKNOWN_ACTOR: &str = "unknown";
 
 /// A value bound to a query built at run time.
 enum Bind {
@@ -163,4 +231,20 @@ pub async fn query(
         Ok::<_, sqlx::Error>((total, entries))
     })?;
     Ok(Ok((entries, total.max(0) as u64)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_fields_are_cut_and_marked() {
+        assert_eq!(capped("alice"), "alice");
+        let exact = "x".repeat(MOST_CHARS);
+        assert_eq!(capped(&exact), exact);
+        let long = "é".repeat(400_000);
+        let stored = capped(&long);
+        assert_eq!(stored.chars().count(), MOST_CHARS);
+        assert!(stored.ends_with(CUT));
+    }
 }
