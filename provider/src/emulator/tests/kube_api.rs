@@ -178,7 +178,7 @@ async fn broken_and_cordoned_nodes_show_as_kubectl_expects() {
 }
 
 #[tokio::test]
-async fn stalled_handshakes_and_idle_connections_are_closed() {
+async fn a_stalled_tls_handshake_is_closed() {
     use tokio::io::AsyncReadExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
