@@ -1,6 +1,6 @@
 // Single sign-on with the development identity provider: who gets in, who may delete, sign-out.
 import { test, expect } from '@playwright/test';
-import { createCluster } from '../emulator';
+import { call, createCluster, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 
 test('alice signs in, lands on the page she asked for and may delete', async ({ page }) => {
@@ -80,4 +80,17 @@ test('a cluster created elsewhere appears in the open list without a reload', as
   await expect(page.locator('tr[data-cluster="appears-live"]')).toHaveCount(0);
   await createCluster('appears-live');
   await expect(page.locator('tr[data-cluster="appears-live"]')).toBeVisible({ timeout: 20_000 });
+});
+
+test('a cluster deleted elsewhere is reported gone on its open page', async ({ page }) => {
+  // The page's watch backs off while nothing changes: give it time to notice.
+  test.setTimeout(60_000);
+  const id = await createCluster('goes-away');
+  await waitUntilReady(id);
+  await signIn(page, 'alice', `/clusters/${id}`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.getByText('This cluster no longer exists')).toHaveCount(0);
+  await call('DELETE', `/cloud/project/${project}/kube/${id}`);
+  await expect(page.getByText('This cluster no longer exists: it was deleted.')).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByRole('link', { name: 'Back to the clusters' })).toBeVisible();
 });

@@ -21,6 +21,7 @@ pub mod flavor;
 pub mod id;
 pub mod ip_restriction;
 pub mod kubeconfig;
+pub mod live;
 pub mod metadata;
 pub mod name;
 pub mod network;

@@ -10,59 +10,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use model::id::ClusterId;
-use model::operation::OperationView;
-use provider::api::{Cluster, NodePool};
-use serde::Serialize;
+pub use model::live::LiveEvent;
+use model::live::{LiveCluster, PoolCounts};
 use tokio::sync::{Notify, broadcast};
 
 use crate::db::Db;
 use crate::operations::store;
 use crate::projects::Projects;
-
-/// One change pushed to pages.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum LiveEvent {
-    /// An operation changed state or recorded a step.
-    Operation { operation: Box<OperationView> },
-    /// The clusters of a project, as the provider lists them.
-    Clusters { project_id: String, clusters: Vec<Cluster> },
-    /// One cluster and its node pools.
-    Cluster { project_id: String, cluster: Box<Cluster>, node_pools: Vec<NodePool> },
-    /// The cluster no longer exists.
-    ClusterGone { project_id: String, cluster_id: String },
-}
-
-impl LiveEvent {
-    /// The SSE event name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            LiveEvent::Operation { .. } => "operation",
-            LiveEvent::Clusters { .. } => "clusters",
-            LiveEvent::Cluster { .. } => "cluster",
-            LiveEvent::ClusterGone { .. } => "cluster_gone",
-        }
-    }
-
-    pub fn project_id(&self) -> &str {
-        match self {
-            LiveEvent::Operation { operation } => &operation.project_id,
-            LiveEvent::Clusters { project_id, .. }
-            | LiveEvent::Cluster { project_id, .. }
-            | LiveEvent::ClusterGone { project_id, .. } => project_id,
-        }
-    }
-
-    /// The cluster it is about, if one.
-    pub fn cluster_id(&self) -> Option<&str> {
-        match self {
-            LiveEvent::Operation { operation } => operation.cluster_id.as_deref(),
-            LiveEvent::Clusters { .. } => None,
-            LiveEvent::Cluster { cluster, .. } => Some(&cluster.id),
-            LiveEvent::ClusterGone { cluster_id, .. } => Some(cluster_id),
-        }
-    }
-}
 
 /// How often the sources look.
 #[derive(Clone, Copy, Debug)]
@@ -291,10 +245,10 @@ impl Live {
         let Some(project) = self.projects.get(project_id) else { return Vec::new() };
         let (client, service) = (&project.client, &project.service_name);
         let result = match scope {
-            Scope::Project(_) => client
-                .list_clusters(service)
-                .await
-                .map(|clusters| vec![LiveEvent::Clusters { project_id: project_id.clone(), clusters }]),
+            Scope::Project(_) => client.list_clusters(service).await.map(|clusters| {
+                let clusters = clusters.iter().map(LiveCluster::from).collect();
+                vec![LiveEvent::Clusters { project_id: project_id.clone(), clusters }]
+            }),
             Scope::Cluster(_, id) => match client.get_cluster(service, &ClusterId::new(id.as_str())).await {
                 Err(e) if e.status() == Some(404) => Ok(vec![LiveEvent::ClusterGone {
                     project_id: project_id.clone(),
@@ -305,8 +259,8 @@ impl Live {
                     client.list_node_pools(service, &ClusterId::new(id.as_str())).await.map(|node_pools| {
                         vec![LiveEvent::Cluster {
                             project_id: project_id.clone(),
-                            cluster: Box::new(cluster),
-                            node_pools,
+                            cluster: Box::new(LiveCluster::from(&cluster)),
+                            node_pools: node_pools.iter().map(PoolCounts::from).collect(),
                         }]
                     })
                 }

@@ -2,15 +2,38 @@
 //! place, so the client, the server and the emulator read the provider's bodies the same way.
 
 use model::cluster_spec::ClusterSpec;
+use model::live::{LiveCluster, PoolCounts};
 use model::node_pool::{AutoscalingTuning, NodePoolSpec, NodeTemplate};
 use model::oidc::{OidcConfig, SigningAlgorithm};
 
-use super::cluster::{ClusterCreation, IpAllocationPolicy, PrivateNetworkConfiguration};
+use super::cluster::{Cluster, ClusterCreation, IpAllocationPolicy, PrivateNetworkConfiguration};
 use super::node_pool::{
     AutoscalingSettings, FloatingIps, NodePool, NodePoolCreation, NodePoolSizing, NodePoolTemplate,
     TemplateMetadata, TemplateSpec,
 };
 use super::small::OpenIdConnect;
+
+impl From<&Cluster> for LiveCluster {
+    fn from(cluster: &Cluster) -> Self {
+        LiveCluster {
+            id: cluster.id.clone(),
+            name: cluster.name.clone(),
+            region: cluster.region.clone(),
+            plan: cluster.plan.clone(),
+            version: cluster.version.clone(),
+            status: cluster.status.clone(),
+            next_versions: cluster.next_upgrade_versions.clone().unwrap_or_default(),
+            patch_pending: !cluster.is_up_to_date,
+            created_at: cluster.created_at.clone(),
+        }
+    }
+}
+
+impl From<&NodePool> for PoolCounts {
+    fn from(pool: &NodePool) -> Self {
+        PoolCounts { current_nodes: pool.current_nodes, available_nodes: pool.available_nodes }
+    }
+}
 
 impl From<&ClusterSpec> for ClusterCreation {
     /// The creation body for a validated spec: every pool in `nodepools`, the API allow-list left

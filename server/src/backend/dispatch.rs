@@ -13,6 +13,7 @@ use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::ip_restriction::AllowList;
+use model::live::LiveCluster;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
@@ -39,21 +40,10 @@ impl Backend for ConsoleBackend {
             }
             let pools: Vec<_> = futures::stream::iter(lookups).buffered(8).collect().await;
             let mut rows = Vec::with_capacity(clusters.len());
-            for (cluster, pools) in clusters.into_iter().zip(pools) {
+            for (cluster, pools) in clusters.iter().zip(pools) {
                 let pools = pools.unwrap_or_default();
-                rows.push(ClusterRow {
-                    nodes_ready: pools.iter().map(|p| p.available_nodes).sum(),
-                    nodes_total: pools.iter().map(|p| p.current_nodes).sum(),
-                    upgrade_available: !cluster.next_upgrade_versions.clone().unwrap_or_default().is_empty()
-                        || !cluster.is_up_to_date,
-                    id: cluster.id,
-                    name: cluster.name,
-                    region: cluster.region,
-                    plan: cluster.plan,
-                    version: cluster.version,
-                    status: cluster.status,
-                    created_at: cluster.created_at,
-                });
+                let ready = pools.iter().map(|p| p.available_nodes).sum();
+                rows.push(LiveCluster::from(cluster).row(ready, pools.iter().map(|p| p.current_nodes).sum()));
             }
             rows.sort_by(|a, b| a.name.cmp(&b.name));
             Ok(rows)

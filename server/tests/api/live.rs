@@ -64,6 +64,25 @@ async fn a_cluster_page_sees_steps_and_status_without_reloading() {
     read_until(&mut stream, &mut text, "cluster is READY").await;
     read_until(&mut stream, &mut text, "\"status\":\"READY\"").await;
     assert!(!text.contains("pilothouse-emulator-secret") && !text.contains("\"as\""), "no credentials");
+    // Every event is one of the shared contract's.
+    for data in text.lines().filter_map(|line| line.strip_prefix("data: ")) {
+        serde_json::from_str::<model::live::LiveEvent>(data).unwrap_or_else(|e| panic!("{e}: {data}"));
+    }
+
+    // Deleted: the page learns it is gone.
+    let id = model::id::ClusterId::new(cluster.as_str());
+    let deletion = app.services().delete_cluster(PROJECT, &alice(), &id, None).await.unwrap();
+    let mut now = later(t0, 12);
+    for _ in 0..20 {
+        runner.run_once(now).await.unwrap();
+        cloud.advance(60);
+        now = later(now, 6);
+        let view = store::view(&app.db, &deletion.operation_id).await.unwrap().unwrap();
+        if view.state == model::operation::OperationState::Succeeded {
+            break;
+        }
+    }
+    read_until(&mut stream, &mut text, "event: cluster_gone").await;
 
     drop(stream);
     let mut waited = 0;

@@ -31,7 +31,7 @@ use crate::api::{
     activity, cluster_oidc, cluster_operations, customization, get_allow_list, get_cluster_overview,
     node_pools,
 };
-use crate::components::live::{ClusterEvent, follow_cluster};
+use crate::components::live::{ClusterState, follow_cluster};
 use crate::components::user_menu::current_user;
 use crate::pages::activity::Entries;
 use crate::pages::project_of;
@@ -178,7 +178,7 @@ fn Live(
 ) -> impl IntoView {
     let Extra { pools, audit, data } = extra;
     let operations = RwSignal::new(operations);
-    let state = RwSignal::new(None::<ClusterEvent>);
+    let state = RwSignal::new(None::<ClusterState>);
     follow_cluster(&project, &id, operations, state);
     // Counts the provider's updates of this cluster: tabs that load more refresh on each.
     let changes = Memo::new(move |previous: Option<&u64>| {
@@ -188,18 +188,13 @@ fn Live(
     let base = StoredValue::new(cluster);
     let current = Memo::new(move |_| {
         let mut shown = base.get_value();
-        if let Some(event) = state.get() {
-            shown.status = event.cluster.status.clone();
-            shown.version = event.cluster.version.clone();
-            shown.name = event.cluster.name.clone();
-            shown.next_versions = event.cluster.next_upgrade_versions.clone().unwrap_or_default();
-            shown.patch_pending = !event.cluster.is_up_to_date;
-            shown.node_pools = event.node_pools.len() as u32;
-            shown.nodes_ready = event.node_pools.iter().map(|p| p.available_nodes).sum();
-            shown.nodes_total = event.node_pools.iter().map(|p| p.current_nodes).sum();
+        if let Some(ClusterState::Live { cluster, pools }) = state.get() {
+            cluster.apply_to(&mut shown, &pools);
         }
         shown
     });
+    let gone = move || state.with(|s| matches!(s, Some(ClusterState::Gone)));
+    let list = format!("/clusters?project={project}");
     let name = move || current.with(|c| c.name.clone());
     view! {
         <Title text=name />
@@ -211,6 +206,12 @@ fn Live(
             <h1>
                 {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
             </h1>
+            <Show when=gone>
+                <p class="warning" role="status">
+                    "This cluster no longer exists: it was deleted. "
+                    <a href=list.clone()>"Back to the clusters"</a>
+                </p>
+            </Show>
             <Tabs project=project.clone() id=id.clone() tab=tab.clone() />
             {match (tab.as_str(), pools) {
                 ("upgrades", Some(pools)) => {

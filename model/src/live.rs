@@ -1,0 +1,185 @@
+//! The live-update contract: the events the server pushes to open pages (server-sent events) and
+//! the browser applies, in the console's own types, so both sides read one definition. A page
+//! merges them into what it rendered ([`merge_rows`], [`LiveCluster::apply_to`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster_view::{ClusterOverview, ClusterRow};
+use crate::operation::OperationView;
+use crate::status::Status;
+
+/// A cluster as live updates carry it: what the list and the cluster page show of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveCluster {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    /// `free` or `standard`, as the provider says.
+    pub plan: String,
+    pub version: String,
+    pub status: Status,
+    /// Versions the cluster can move to next (a minor upgrade).
+    pub next_versions: Vec<String>,
+    /// Whether a patch of the current minor is pending.
+    pub patch_pending: bool,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl LiveCluster {
+    /// Whether an upgrade is offered: a newer minor, or a pending patch. The one place this
+    /// rule lives, for the list's badge and the live updates alike.
+    pub fn upgrade_available(&self) -> bool {
+        !self.next_versions.is_empty() || self.patch_pending
+    }
+
+    /// The list row of this cluster with its node counts.
+    pub fn row(&self, nodes_ready: u32, nodes_total: u32) -> ClusterRow {
+        ClusterRow {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            region: self.region.clone(),
+            plan: self.plan.clone(),
+            version: self.version.clone(),
+            status: self.status.clone(),
+            nodes_ready,
+            nodes_total,
+            upgrade_available: self.upgrade_available(),
+            created_at: self.created_at.clone(),
+        }
+    }
+
+    /// `overview` brought up to date with this state and its pools' counts.
+    pub fn apply_to(&self, overview: &mut ClusterOverview, pools: &[PoolCounts]) {
+        overview.status = self.status.clone();
+        overview.version = self.version.clone();
+        overview.name = self.name.clone();
+        overview.next_versions = self.next_versions.clone();
+        overview.patch_pending = self.patch_pending;
+        overview.node_pools = pools.len() as u32;
+        overview.nodes_ready = pools.iter().map(|p| p.available_nodes).sum();
+        overview.nodes_total = pools.iter().map(|p| p.current_nodes).sum();
+    }
+}
+
+/// A node pool's counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolCounts {
+    pub current_nodes: u32,
+    pub available_nodes: u32,
+}
+
+/// One change pushed to pages; its SSE event name is [`LiveEvent::name`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// An operation changed state or recorded a step.
+    Operation { operation: Box<OperationView> },
+    /// The clusters of a project, as the provider lists them.
+    Clusters { project_id: String, clusters: Vec<LiveCluster> },
+    /// One cluster and its node pools.
+    Cluster { project_id: String, cluster: Box<LiveCluster>, node_pools: Vec<PoolCounts> },
+    /// The cluster no longer exists.
+    ClusterGone { project_id: String, cluster_id: String },
+}
+
+impl LiveEvent {
+    /// The SSE event name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::Operation { .. } => "operation",
+            LiveEvent::Clusters { .. } => "clusters",
+            LiveEvent::Cluster { .. } => "cluster",
+            LiveEvent::ClusterGone { .. } => "cluster_gone",
+        }
+    }
+
+    pub fn project_id(&self) -> &str {
+        match self {
+            LiveEvent::Operation { operation } => &operation.project_id,
+            LiveEvent::Clusters { project_id, .. }
+            | LiveEvent::Cluster { project_id, .. }
+            | LiveEvent::ClusterGone { project_id, .. } => project_id,
+        }
+    }
+
+    /// The cluster it is about, if one.
+    pub fn cluster_id(&self) -> Option<&str> {
+        match self {
+            LiveEvent::Operation { operation } => operation.cluster_id.as_deref(),
+            LiveEvent::Clusters { .. } => None,
+            LiveEvent::Cluster { cluster, .. } => Some(&cluster.id),
+            LiveEvent::ClusterGone { cluster_id, .. } => Some(cluster_id),
+        }
+    }
+}
+
+/// `rows` brought up to date with what the provider now lists: changed statuses, names and
+/// versions, new clusters added (their nodes counted once the page reloads), deleted ones removed.
+pub fn merge_rows(rows: &mut Vec<ClusterRow>, clusters: &[LiveCluster]) {
+    rows.retain(|row| clusters.iter().any(|c| c.id == row.id));
+    for cluster in clusters {
+        match rows.iter_mut().find(|row| row.id == cluster.id) {
+            Some(row) => *row = cluster.row(row.nodes_ready, row.nodes_total),
+            None => rows.push(cluster.row(0, 0)),
+        }
+    }
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(id: &str, name: &str, status: Status) -> LiveCluster {
+        LiveCluster {
+            id: id.into(),
+            name: name.into(),
+            region: "GRA11".into(),
+            plan: "free".into(),
+            version: "1.35.2-1".into(),
+            status,
+            next_versions: Vec::new(),
+            patch_pending: false,
+            created_at: "2026-11-27T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn an_event_updates_adds_and_removes_rows_keeping_node_counts() {
+        let mut rows = vec![
+            live("a", "alpha", Status::Installing).row(1, 2),
+            live("gone", "gone", Status::Ready).row(3, 3),
+        ];
+        let mut beta = live("b", "beta", Status::Installing);
+        beta.patch_pending = true;
+        merge_rows(&mut rows, &[live("a", "alpha", Status::Ready), beta]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].status.clone(), rows[0].nodes_total, rows[0].upgrade_available),
+            (Status::Ready, 2, false)
+        );
+        assert_eq!(
+            (rows[1].name.as_str(), rows[1].nodes_total, rows[1].upgrade_available),
+            ("beta", 0, true)
+        );
+    }
+
+    #[test]
+    fn events_travel_as_tagged_json_with_their_names() {
+        let event = LiveEvent::ClusterGone { project_id: "default".into(), cluster_id: "c1".into() };
+        let text = serde_json::to_string(&event).unwrap();
+        assert_eq!(text, r#"{"type":"cluster_gone","project_id":"default","cluster_id":"c1"}"#);
+        assert_eq!(serde_json::from_str::<LiveEvent>(&text).unwrap(), event);
+        assert_eq!((event.name(), event.cluster_id()), ("cluster_gone", Some("c1")));
+        let cluster = LiveEvent::Cluster {
+            project_id: "default".into(),
+            cluster: Box::new(live("c1", "one", Status::Ready)),
+            node_pools: vec![PoolCounts { current_nodes: 3, available_nodes: 2 }],
+        };
+        let back: LiveEvent = serde_json::from_str(&serde_json::to_string(&cluster).unwrap()).unwrap();
+        assert_eq!(back, cluster);
+    }
+}
