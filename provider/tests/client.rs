@@ -159,3 +159,45 @@ async fn a_service_account_gets_a_token_and_a_new_one_when_it_is_refused() {
     assert_eq!(error.status(), Some(401));
     assert!(error.is_token_refusal());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_limited_provider_answers_429_and_the_client_waits_its_turn() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let config = provider::emulator::EmulatorConfig {
+        speed: 0.0,
+        rate_per_second: 2.0,
+        ..provider::emulator::EmulatorConfig::new(PROJECT, "ak", "as", "ck")
+    };
+    let url = provider::emulator::serve(listener, config).unwrap().url;
+    let once = client_with_attempts(&url, "as", 1);
+    let answers: Vec<_> = list_times(&once, 3).await;
+    let refused = answers.into_iter().find_map(Result::err).expect("the third call in a second is refused");
+    assert_eq!(refused.status(), Some(429));
+    assert_eq!(refused.body().map(|b| b.class.clone()), Some(Some("Client::TooManyRequests".to_string())));
+    // A client that retries idempotent calls gets through once a token is earned.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let credentials = Credentials::Application {
+        application_key: "ak".into(),
+        application_secret: "as".into(),
+        consumer_key: "ck".into(),
+    };
+    let mut config = ClientConfig::new(format!("{url}/1.0"), credentials);
+    config.rate_per_second = 0.0;
+    config.backoff = Duration::from_millis(300);
+    let patient = Client::new(config).unwrap();
+    for answer in list_times(&patient, 4).await {
+        answer.expect("retried until the provider lets it through");
+    }
+}
+
+/// `n` cluster listings one after the other.
+async fn list_times(
+    client: &Client,
+    n: usize,
+) -> Vec<Result<Vec<provider::api::Cluster>, provider::client::Error>> {
+    let mut answers = Vec::new();
+    for _ in 0..n {
+        answers.push(client.list_clusters(PROJECT).await);
+    }
+    answers
+}

@@ -38,6 +38,7 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
     let config = EmulatorConfig {
         speed: settings.emulator_speed,
         state_file: Some(settings.data_dir.join("emulator.json")),
+        rate_per_second: settings.emulator_rate_per_second,
         admin: match &settings.emulator_admin_token {
             Some(token) => admin::Access::Token(token.expose().to_string()),
             None => admin::Access::Open,

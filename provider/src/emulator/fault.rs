@@ -46,8 +46,8 @@ impl Fault {
     }
 }
 
-/// The provider-shaped error a fault answers with.
-fn failure(status: StatusCode) -> EmulatorError {
+/// The provider-shaped error a fault (or the rate limit) answers with.
+pub(super) fn failure(status: StatusCode) -> EmulatorError {
     let (class, message) = match status.as_u16() {
         429 => ("Client::TooManyRequests", "Too many requests"),
         503 => ("Server::ServiceUnavailable", "Service unavailable"),

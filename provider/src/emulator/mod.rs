@@ -33,6 +33,7 @@ mod node;
 mod node_pool;
 pub mod oauth2;
 mod persistence;
+pub mod rate_limit;
 mod upgrade;
 
 use std::collections::{BTreeMap, HashMap};
@@ -80,6 +81,9 @@ pub struct EmulatorConfig {
     pub state_file: Option<std::path::PathBuf>,
     /// Who may use the admin API under `/emulator`.
     pub admin: admin::Access,
+    /// API calls per second beyond which the emulator answers 429, as a rate-limited provider
+    /// would; 0 for no limit.
+    pub rate_per_second: f64,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -91,6 +95,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("speed", &self.speed)
             .field("state_file", &self.state_file)
             .field("admin", &self.admin)
+            .field("rate_per_second", &self.rate_per_second)
             .finish_non_exhaustive()
     }
 }
@@ -114,6 +119,7 @@ impl EmulatorConfig {
             speed: 1.0,
             state_file: None,
             admin: admin::Access::Open,
+            rate_per_second: 0.0,
         }
     }
 }
@@ -187,6 +193,8 @@ pub struct Emulator {
     pub tokens: oauth2::Tokens,
     /// Where [`kube::serve`] answers for the clusters' API servers.
     kube_address: std::sync::OnceLock<std::net::SocketAddr>,
+    /// The provider-side rate limit ([`EmulatorConfig::rate_per_second`]).
+    limiter: rate_limit::Limiter,
 }
 
 impl Emulator {
@@ -206,6 +214,7 @@ impl Emulator {
         );
         Ok(Arc::new(Self {
             clock,
+            limiter: rate_limit::Limiter::new(config.rate_per_second),
             config,
             world: Mutex::new(world),
             faults: Mutex::new(Vec::new()),
@@ -326,6 +335,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .layer(middleware::from_fn_with_state(emulator.clone(), autoscale))
         .layer(middleware::from_fn_with_state(emulator.clone(), fault::inject))
         .layer(middleware::from_fn_with_state(emulator.clone(), auth::verify))
+        .layer(middleware::from_fn_with_state(emulator.clone(), rate_limit::limit))
         .layer(middleware::from_fn_with_state(emulator.clone(), add_query_id))
         .with_state(emulator)
 }

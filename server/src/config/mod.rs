@@ -110,6 +110,11 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_EMULATOR_SPEED", default_value_t = 60.0)]
     pub emulator_speed: f64,
 
+    /// API calls per second the emulator answers before it refuses with 429, as a rate-limited
+    /// provider would (0: no limit).
+    #[arg(long, env = "PILOTHOUSE_EMULATOR_RATE_PER_SECOND", default_value_t = 0.0)]
+    pub emulator_rate_per_second: f64,
+
     /// The console's address as browsers reach it (scheme, host, port); sign-in returns to
     /// `<public URL>/auth/callback`. Default: `http://` and the listen address.
     #[arg(long, env = "PILOTHOUSE_PUBLIC_URL")]
