@@ -197,6 +197,11 @@ impl Live {
         let _ = closing.wait_for(|closed| *closed).await;
     }
 
+    /// Whether `scope` is watched now.
+    pub fn is_watched(&self, scope: &Scope) -> bool {
+        self.watches.lock().unwrap_or_else(|e| e.into_inner()).contains_key(scope)
+    }
+
     /// How many scopes are watched now.
     pub fn watched(&self) -> usize {
         self.watches.lock().unwrap_or_else(|e| e.into_inner()).len()

@@ -259,8 +259,7 @@ pub fn caller() -> Result<Caller, AppError> {
 
 /// An id parsed from a request, or a 400 saying what an id of its kind looks like.
 pub fn id<T>(parsed: Result<T, model::id::IdError>) -> Result<T, AppError> {
-    parsed
-        .map_err(|error| respond::<()>(Err(AppError::BadRequest { message: error.to_string() })).unwrap_err())
+    respond(parsed.map_err(|error| AppError::BadRequest { message: error.to_string() }))
 }
 
 /// `result`, with the HTTP status its error deserves.

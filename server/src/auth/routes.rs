@@ -11,7 +11,8 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::oidc::SignInError;
-use super::{Mode, SessionUser, USER, attempt, html, same_origin_path};
+use super::session::SessionUser;
+use super::{Mode, USER, attempt, html, same_origin_path};
 use crate::audit::{self, AuditEvent};
 use crate::error_page::{escape, message_page};
 use crate::state::AppState;

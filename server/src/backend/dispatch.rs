@@ -68,7 +68,7 @@ impl Backend for ConsoleBackend {
                 // the last has failed or been cancelled.
                 let key = self
                     .services
-                    .key_after_last_ended(project, cluster, &format!("delete-cluster-{cluster}"))
+                    .key_after_ended(project, cluster, &format!("delete-cluster-{cluster}"))
                     .await?;
                 let key = Some(key);
                 self.services.delete_cluster(project, &actor, cluster, key).await

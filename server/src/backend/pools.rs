@@ -117,7 +117,7 @@ impl ConsoleBackend {
         self.require(caller, project, needed, "operation.remove_node", cluster).await?;
         let key = self
             .services
-            .key_after_last_ended(project, cluster, &format!("remove-node-{node}"))
+            .key_after_ended(project, cluster, &format!("remove-node-{node}"))
             .await
             .map_err(app_error)?;
         let submitted = self

@@ -22,8 +22,11 @@ use tower_sessions::Session;
 use crate::auth;
 use crate::live::{LiveEvent, Scope, Subscription};
 use crate::operations::store;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
+/// How long opening a cluster's stream may wait for the provider to say the cluster exists.
+const LOOKUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 /// Operations sent when a stream opens.
 const RECENT: i64 = 20;
 
@@ -73,9 +76,15 @@ async fn open(
         Scope::Cluster(_, cluster) => Some(cluster.clone()),
         Scope::Project(_) => None,
     };
-    // A watch polls the provider for as long as someone looks: only for a cluster that exists.
-    if let Some(cluster) = &cluster {
-        match state.services.cluster_exists(project, &ClusterId::new(cluster.as_str())).await {
+    // A watch polls the provider for as long as someone looks: started only for a cluster that
+    // exists. A scope already watched was checked when its watch started; otherwise one lookup,
+    // with a deadline so a slow provider cannot hold the request.
+    if let Some(cluster) = cluster.as_ref().filter(|_| !state.live.is_watched(&scope)) {
+        let id = ClusterId::new(cluster.as_str());
+        let found = tokio::time::timeout(LOOKUP_DEADLINE, state.services.cluster_exists(project, &id))
+            .await
+            .unwrap_or_else(|_| Err(ServiceError::Conflict("no answer before the deadline".into())));
+        match found {
             Ok(true) => {}
             Ok(false) => {
                 return refuse(

@@ -134,7 +134,7 @@ impl Services {
     /// An idempotency key for `change` on `cluster` that follows the cluster's ended operations:
     /// clicking twice makes one operation, asking again after it failed or was cancelled makes
     /// a new one.
-    pub async fn key_after_last_ended(
+    pub async fn key_after_ended(
         &self,
         project: &str,
         cluster: &ClusterId,
