@@ -2,7 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::freshness::Freshness;
 use crate::status::Status;
+
+/// Nodes ready and nodes in all of a cluster's pools.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeCounts {
+    pub ready: u32,
+    pub total: u32,
+}
+
+/// The clusters list: its rows and how fresh they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClustersView {
+    pub rows: Vec<ClusterRow>,
+    pub freshness: Freshness,
+}
 
 /// One row of the clusters list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15,8 +31,8 @@ pub struct ClusterRow {
     pub plan: String,
     pub version: String,
     pub status: Status,
-    pub nodes_ready: u32,
-    pub nodes_total: u32,
+    /// `None` until the cluster's pools have been read.
+    pub nodes: Option<NodeCounts>,
     /// A newer minor is offered, or a patch is pending.
     pub upgrade_available: bool,
     /// RFC 3339.
@@ -42,11 +58,12 @@ pub struct ClusterOverview {
     /// Whether a patch of the current minor is pending.
     pub patch_pending: bool,
     pub node_pools: u32,
-    pub nodes_ready: u32,
-    pub nodes_total: u32,
+    /// `None` until the cluster's pools have been read.
+    pub nodes: Option<NodeCounts>,
     /// Bytes used in etcd and the plan's quota; `None` while the provider cannot tell.
     pub etcd: Option<EtcdUsage>,
     pub created_at: String,
+    pub freshness: Freshness,
 }
 
 /// etcd's use of its quota, in bytes.

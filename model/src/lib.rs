@@ -18,6 +18,7 @@ pub mod component;
 pub mod cost;
 pub mod customization;
 pub mod flavor;
+pub mod freshness;
 pub mod id;
 pub mod ip_restriction;
 pub mod kubeconfig;

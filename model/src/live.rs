@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster_view::{ClusterOverview, ClusterRow};
+use crate::cluster_view::{ClusterOverview, ClusterRow, NodeCounts};
+use crate::freshness::Freshness;
 use crate::operation::OperationView;
 use crate::status::Status;
 
@@ -25,6 +26,8 @@ pub struct LiveCluster {
     pub patch_pending: bool,
     /// RFC 3339.
     pub created_at: String,
+    /// `None` until the cluster's pools have been read.
+    pub nodes: Option<NodeCounts>,
 }
 
 impl LiveCluster {
@@ -34,8 +37,8 @@ impl LiveCluster {
         !self.next_versions.is_empty() || self.patch_pending
     }
 
-    /// The list row of this cluster with its node counts.
-    pub fn row(&self, nodes_ready: u32, nodes_total: u32) -> ClusterRow {
+    /// The list row of this cluster.
+    pub fn row(&self) -> ClusterRow {
         ClusterRow {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -43,10 +46,32 @@ impl LiveCluster {
             plan: self.plan.clone(),
             version: self.version.clone(),
             status: self.status.clone(),
-            nodes_ready,
-            nodes_total,
+            nodes: self.nodes,
             upgrade_available: self.upgrade_available(),
             created_at: self.created_at.clone(),
+        }
+    }
+
+    /// The Overview tab's facts this state gives; the rest (the API server's address, policies,
+    /// etcd, pools, freshness) left for the caller to fill in.
+    pub fn overview(&self) -> ClusterOverview {
+        ClusterOverview {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            region: self.region.clone(),
+            plan: self.plan.clone(),
+            version: self.version.clone(),
+            status: self.status.clone(),
+            api_url: String::new(),
+            update_policy: String::new(),
+            kube_proxy_mode: String::new(),
+            next_versions: self.next_versions.clone(),
+            patch_pending: self.patch_pending,
+            node_pools: 0,
+            nodes: self.nodes,
+            etcd: None,
+            created_at: self.created_at.clone(),
+            freshness: Freshness::default(),
         }
     }
 
@@ -58,8 +83,15 @@ impl LiveCluster {
         overview.next_versions = self.next_versions.clone();
         overview.patch_pending = self.patch_pending;
         overview.node_pools = pools.len() as u32;
-        overview.nodes_ready = pools.iter().map(|p| p.available_nodes).sum();
-        overview.nodes_total = pools.iter().map(|p| p.current_nodes).sum();
+        overview.nodes = Some(totals(pools));
+    }
+}
+
+/// The nodes of all `pools`: available ones are ready.
+pub fn totals(pools: &[PoolCounts]) -> NodeCounts {
+    NodeCounts {
+        ready: pools.iter().map(|p| p.available_nodes).sum(),
+        total: pools.iter().map(|p| p.current_nodes).sum(),
     }
 }
 
@@ -78,9 +110,14 @@ pub enum LiveEvent {
     /// An operation changed state or recorded a step.
     Operation { operation: Box<OperationView> },
     /// The clusters of a project, as the provider lists them.
-    Clusters { project_id: String, clusters: Vec<LiveCluster> },
+    Clusters { project_id: String, clusters: Vec<LiveCluster>, freshness: Freshness },
     /// One cluster and its node pools.
-    Cluster { project_id: String, cluster: Box<LiveCluster>, node_pools: Vec<PoolCounts> },
+    Cluster {
+        project_id: String,
+        cluster: Box<LiveCluster>,
+        node_pools: Vec<PoolCounts>,
+        freshness: Freshness,
+    },
     /// The cluster no longer exists.
     ClusterGone { project_id: String, cluster_id: String },
 }
@@ -116,14 +153,19 @@ impl LiveEvent {
     }
 }
 
-/// `rows` brought up to date with what the provider now lists: changed statuses, names and
-/// versions, new clusters added (their nodes counted once the page reloads), deleted ones removed.
+/// `rows` brought up to date with what the provider now lists: changed statuses, names,
+/// versions and node counts, new clusters added, deleted ones removed. A cluster whose pools are
+/// not read yet keeps the counts its row had.
 pub fn merge_rows(rows: &mut Vec<ClusterRow>, clusters: &[LiveCluster]) {
     rows.retain(|row| clusters.iter().any(|c| c.id == row.id));
     for cluster in clusters {
+        let mut fresh = cluster.row();
         match rows.iter_mut().find(|row| row.id == cluster.id) {
-            Some(row) => *row = cluster.row(row.nodes_ready, row.nodes_total),
-            None => rows.push(cluster.row(0, 0)),
+            Some(row) => {
+                fresh.nodes = fresh.nodes.or(row.nodes);
+                *row = fresh;
+            }
+            None => rows.push(fresh),
         }
     }
     rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -144,27 +186,33 @@ mod tests {
             next_versions: Vec::new(),
             patch_pending: false,
             created_at: "2026-11-27T10:00:00Z".into(),
+            nodes: None,
         }
+    }
+
+    fn counted(mut cluster: LiveCluster, ready: u32, total: u32) -> LiveCluster {
+        cluster.nodes = Some(NodeCounts { ready, total });
+        cluster
     }
 
     #[test]
     fn an_event_updates_adds_and_removes_rows_keeping_node_counts() {
         let mut rows = vec![
-            live("a", "alpha", Status::Installing).row(1, 2),
-            live("gone", "gone", Status::Ready).row(3, 3),
+            counted(live("a", "alpha", Status::Installing), 1, 2).row(),
+            counted(live("c", "gamma", Status::Ready), 1, 1).row(),
+            counted(live("gone", "gone", Status::Ready), 3, 3).row(),
         ];
         let mut beta = live("b", "beta", Status::Installing);
         beta.patch_pending = true;
-        merge_rows(&mut rows, &[live("a", "alpha", Status::Ready), beta]);
-        assert_eq!(rows.len(), 2);
+        let gamma = counted(live("c", "gamma", Status::Ready), 2, 2);
+        merge_rows(&mut rows, &[live("a", "alpha", Status::Ready), beta, gamma]);
+        assert_eq!(rows.len(), 3);
         assert_eq!(
-            (rows[0].status.clone(), rows[0].nodes_total, rows[0].upgrade_available),
-            (Status::Ready, 2, false)
+            (rows[0].status.clone(), rows[0].nodes, rows[0].upgrade_available),
+            (Status::Ready, Some(NodeCounts { ready: 1, total: 2 }), false)
         );
-        assert_eq!(
-            (rows[1].name.as_str(), rows[1].nodes_total, rows[1].upgrade_available),
-            ("beta", 0, true)
-        );
+        assert_eq!((rows[1].name.as_str(), rows[1].nodes, rows[1].upgrade_available), ("beta", None, true));
+        assert_eq!(rows[2].nodes, Some(NodeCounts { ready: 2, total: 2 }), "new counts replace old");
     }
 
     #[test]
@@ -178,6 +226,7 @@ mod tests {
             project_id: "default".into(),
             cluster: Box::new(live("c1", "one", Status::Ready)),
             node_pools: vec![PoolCounts { current_nodes: 3, available_nodes: 2 }],
+            freshness: Freshness { read_at: Some(1_800_000_000), ..Freshness::default() },
         };
         let back: LiveEvent = serde_json::from_str(&serde_json::to_string(&cluster).unwrap()).unwrap();
         assert_eq!(back, cluster);

@@ -94,6 +94,8 @@ async fn main() -> anyhow::Result<()> {
         wake: wake.clone(),
         issuers: Default::default(),
         audit_throttle: Default::default(),
+        catalog: server::catalog::Catalog::new(db.clone(), &projects, Default::default()),
+        caches: Default::default(),
     };
     let mut tasks = Vec::new();
     for _ in 0..runners {

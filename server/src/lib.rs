@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod backend;
+pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod emulator;
@@ -78,6 +79,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let cleanup = tokio::spawn(sessions.delete_expired_every(Duration::from_secs(600)));
     let workers = state.spawn_workers(Duration::from_millis(settings.operations_poll_ms));
     let state_live = state.live.clone();
+    let catalog = state.services.catalog.clone();
     if !settings.site_root.join("pkg").is_dir() {
         tracing::warn!(
             site_root = %settings.site_root.display(),
@@ -112,6 +114,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     for worker in workers {
         worker.abort();
     }
+    catalog.release().await;
     cleanup.abort();
     db.close().await;
     tracing::info!("stopped");

@@ -120,7 +120,8 @@ impl Projects {
                 oauth2_client_id: None,
                 oauth2_client_secret: None,
                 oauth2_token_url: None,
-                rate_per_second: 0.0,
+                // What a real project gets, so what runs locally is what users get.
+                rate_per_second: default_rate(),
                 admin_groups: Vec::new(),
                 operator_groups: Vec::new(),
                 viewer_groups: Vec::new(),

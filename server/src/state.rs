@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::auth::Auth;
+use crate::catalog::{Catalog, Timings};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::{Intervals, Live};
@@ -96,21 +97,26 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             issuers: Issuers { console, extra_roots },
             audit_throttle: Arc::default(),
+            catalog: Catalog::new(db.clone(), &projects, Timings::default()),
+            caches: Arc::default(),
         };
-        let live = Live::new(projects, Intervals::default());
+        let live = Live::new(Intervals::default());
         Ok(Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()), auth })
     }
 
     /// Starts this replica's background work: the operations runner (looking at the provider
-    /// every `poll` while it waits) and the live-updates feed.
+    /// every `poll` while it waits), the catalog's refreshers (poked after each of the runner's
+    /// steps) and the live-updates feed.
     pub fn spawn_workers(&self, poll: Duration) -> Vec<JoinHandle<()>> {
         let runner = Runner {
             wake: self.services.wake.clone(),
             changed: self.changed.clone(),
             ..Runner::new(self.db.clone(), self.services.projects.clone(), poll)
         };
+        self.services.catalog.start();
         vec![
             tokio::spawn(runner.run()),
+            tokio::spawn(self.services.catalog.clone().follow(self.changed.clone())),
             tokio::spawn(self.live.clone().feed_operations(self.db.clone(), self.changed.clone())),
         ]
     }

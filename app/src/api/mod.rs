@@ -8,7 +8,7 @@ use model::access::User;
 use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::cluster_view::{ClusterOverview, ClustersView};
 use model::flavor::Flavor;
 #[cfg(feature = "ssr")]
 use model::id::{ClusterId, NodeId, NodePoolId, ProjectId};
@@ -35,9 +35,9 @@ pub async fn current_user() -> Result<User, AppError> {
     port::respond(port::caller().map(|caller| caller.user))
 }
 
-/// The clusters of `project`, as the list shows them.
+/// The clusters of `project`, as the list shows them, and how fresh they are.
 #[server(endpoint = "list_clusters")]
-pub async fn list_clusters(project: String) -> Result<Vec<ClusterRow>, AppError> {
+pub async fn list_clusters(project: String) -> Result<ClustersView, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     port::respond(port::backend()?.clusters(&caller, project.as_str()).await)

@@ -8,7 +8,7 @@ use model::access::{ClientAddress, User};
 use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::cluster_view::{ClusterOverview, ClustersView};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::id::{ClusterId, NodeId, NodePoolId};
@@ -32,11 +32,12 @@ pub struct Caller {
 
 /// The backend's side of every server function.
 pub trait Backend: Send + Sync + 'static {
+    /// The clusters list as the catalog last read it.
     fn clusters<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<ClusterRow>, AppError>>;
+    ) -> BoxFuture<'a, Result<ClustersView, AppError>>;
     /// Queues the deletion after checking the role and that `confirm` is the cluster's name;
     /// returns the operation id.
     fn delete_cluster<'a>(

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use model::cluster_view::ClusterRow;
+use model::freshness::Freshness;
 use model::live::{LiveCluster, LiveEvent, PoolCounts, merge_rows};
 use model::operation::OperationView;
 
@@ -9,7 +10,7 @@ use model::operation::OperationView;
 /// cluster is gone.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClusterState {
-    Live { cluster: Box<LiveCluster>, pools: Vec<PoolCounts> },
+    Live { cluster: Box<LiveCluster>, pools: Vec<PoolCounts>, freshness: Freshness },
     Gone,
 }
 
@@ -51,12 +52,13 @@ fn listen(url: String, handlers: Vec<Handler>) {
     let _ = (url, handlers);
 }
 
-/// Keeps `rows` in step with the project's `clusters` events while the component lives
-/// (browser only; the server-rendered list is the first state).
-pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>) {
+/// Keeps `rows` and their `freshness` in step with the project's `clusters` events while the
+/// component lives (browser only; the server-rendered list is the first state).
+pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>, freshness: RwSignal<Freshness>) {
     let on_clusters = move |text: String| {
-        if let Ok(LiveEvent::Clusters { clusters, .. }) = serde_json::from_str(&text) {
+        if let Ok(LiveEvent::Clusters { clusters, freshness: fresh, .. }) = serde_json::from_str(&text) {
             rows.update(|rows| merge_rows(rows, &clusters));
+            freshness.set(fresh);
         }
     };
     listen(format!("/api/projects/{project}/events"), vec![("clusters", Box::new(on_clusters))]);
@@ -65,8 +67,8 @@ pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>) {
 /// The cluster page's state after `event`, if it says anything about the cluster.
 pub fn cluster_state(event: LiveEvent) -> Option<ClusterState> {
     match event {
-        LiveEvent::Cluster { cluster, node_pools, .. } => {
-            Some(ClusterState::Live { cluster, pools: node_pools })
+        LiveEvent::Cluster { cluster, node_pools, freshness, .. } => {
+            Some(ClusterState::Live { cluster, pools: node_pools, freshness })
         }
         LiveEvent::ClusterGone { .. } => Some(ClusterState::Gone),
         LiveEvent::Operation { .. } | LiveEvent::Clusters { .. } => None,
@@ -109,7 +111,7 @@ mod tests {
     fn the_cluster_page_learns_of_its_cluster_and_of_its_deletion() {
         let gone = r#"{"type":"cluster_gone","project_id":"default","cluster_id":"c1"}"#;
         assert_eq!(serde_json::from_str(gone).ok().and_then(cluster_state), Some(ClusterState::Gone));
-        let list = r#"{"type":"clusters","project_id":"default","clusters":[]}"#;
+        let list = r#"{"type":"clusters","project_id":"default","clusters":[],"freshness":{"readAt":1}}"#;
         assert_eq!(serde_json::from_str(list).ok().and_then(cluster_state), None);
     }
 }

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use model::access::{Role, User};
-use model::cluster_view::ClusterRow;
+use model::cluster_view::{ClusterRow, ClustersView};
+use model::freshness::Freshness;
 use model::operation::OperationKind;
 use model::status::DisplayState;
 
 use crate::api::{delete_cluster, list_clusters};
+use crate::components::freshness::FreshnessLine;
 use crate::components::live::follow_clusters;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
@@ -66,7 +68,7 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
                     .get()
                     .map(move |result| match result {
                         Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                        Ok(rows) if rows.is_empty() => {
+                        Ok(view) if view.rows.is_empty() => {
                             let hint = if may_create {
                                 view! {
                                     " "
@@ -77,9 +79,16 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
                             } else {
                                 " Clusters appear here once an operator or admin creates one.".into_any()
                             };
-                            view! { <p class="empty">"This project has no clusters yet." {hint}</p> }.into_any()
+                            view! {
+                                <FreshnessLine freshness=view.freshness />
+                                <p class="empty">"This project has no clusters yet." {hint}</p>
+                            }
+                                .into_any()
                         }
-                        Ok(rows) => view! { <FilteredClusters project rows may_delete /> }.into_any(),
+                        Ok(view) => {
+                            let ClustersView { rows, freshness } = view;
+                            view! { <FilteredClusters project rows freshness may_delete /> }.into_any()
+                        }
                     })
             }}
         </Suspense>
@@ -140,7 +149,12 @@ fn choice(
 
 /// The list with search and filters, applied as the user types.
 #[component]
-fn FilteredClusters(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> impl IntoView {
+fn FilteredClusters(
+    project: String,
+    rows: Vec<ClusterRow>,
+    freshness: Freshness,
+    may_delete: bool,
+) -> impl IntoView {
     let query = use_query_map();
     let initial = |name: &str| query.read_untracked().get(name).unwrap_or_default();
     let filters = Filters {
@@ -164,7 +178,8 @@ fn FilteredClusters(project: String, rows: Vec<ClusterRow>, may_delete: bool) ->
     let regions = distinct(|r| r.region.clone());
     // The server-rendered rows, then kept in step with the provider by the live updates.
     let all = RwSignal::new(rows);
-    follow_clusters(project.clone(), all);
+    let freshness = RwSignal::new(freshness);
+    follow_clusters(project.clone(), all, freshness);
     let shown =
         move || all.with(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
     view! {
@@ -189,6 +204,7 @@ fn FilteredClusters(project: String, rows: Vec<ClusterRow>, may_delete: bool) ->
             let project = project.clone();
             view! {
                 <p class="muted" data-testid="cluster-count">{summary}</p>
+                <FreshnessLine freshness />
                 {if rows.is_empty() {
                     view! { <p class="empty">"No cluster matches these filters."</p> }.into_any()
                 } else {
@@ -223,7 +239,12 @@ fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> imp
                     <td>
                         <span class=format!("status {state}")>{status}</span>
                     </td>
-                    <td>{format!("{} / {}", row.nodes_ready, row.nodes_total)}</td>
+                    <td>
+                        {match row.nodes {
+                            Some(nodes) => format!("{} / {}", nodes.ready, nodes.total),
+                            None => "—".to_string(),
+                        }}
+                    </td>
                     <td>{upgrade}</td>
                     <td>{created}</td>
                     <td class="actions">{delete}</td>

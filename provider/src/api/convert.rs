@@ -25,6 +25,7 @@ impl From<&Cluster> for LiveCluster {
             next_versions: cluster.next_upgrade_versions.clone().unwrap_or_default(),
             patch_pending: !cluster.is_up_to_date,
             created_at: cluster.created_at.clone(),
+            nodes: None,
         }
     }
 }

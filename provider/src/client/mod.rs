@@ -117,6 +117,11 @@ impl Client {
         &self.config.base_url
     }
 
+    /// Calls per second on average (0: unlimited) and at once, as configured.
+    pub fn rate(&self) -> (f64, u32) {
+        (self.config.rate_per_second, self.config.burst)
+    }
+
     fn delta(&self) -> Option<i64> {
         *self.time_delta.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -1,21 +1,25 @@
-//! The cluster calls of the backend: creation (capabilities, the request preview, submitting),
-//! the Overview tab, and following and retrying operations.
+//! The cluster calls of the backend: the list, creation (capabilities, the request preview,
+//! submitting), the Overview tab, and following and retrying operations.
 
 use app::api::port::Caller;
 use app::error::AppError;
 use model::access::Role;
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, EtcdUsage};
+use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::cost::example_prices;
 use model::flavor::Flavor;
 use model::id::{ClusterId, OperationId};
 use model::operation::{OperationKind, OperationView};
 
-use super::{ConsoleBackend, actor, app_error};
+use super::{CATALOG_WAIT, ConsoleBackend, actor, app_error, not_read};
+use crate::catalog::Lookup;
+use crate::services::ServiceError;
 
 /// Longest wait, after queueing a creation, for the provider's id of the new cluster.
 const CREATION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Longest wait for etcd's figures, which the catalog does not keep.
+const ETCD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl ConsoleBackend {
     pub(super) async fn capabilities(
@@ -77,6 +81,15 @@ impl ConsoleBackend {
         }
     }
 
+    /// The clusters list, from the catalog.
+    pub(super) async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
+        let snapshot = self.catalog(project)?.read(CATALOG_WAIT).await.map_err(not_read)?;
+        Ok(ClustersView { rows: snapshot.rows(), freshness: snapshot.freshness() })
+    }
+
+    /// The Overview tab, from the catalog; etcd's figures, which it does not keep, asked of the
+    /// provider with a deadline.
     pub(super) async fn cluster_overview(
         &self,
         caller: &Caller,
@@ -84,28 +97,23 @@ impl ConsoleBackend {
         id: &ClusterId,
     ) -> Result<ClusterOverview, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.read", id).await?;
-        let cluster = self.services.get_cluster(project, id).await.map_err(app_error)?;
-        let (pools, etcd) =
-            tokio::join!(self.services.list_node_pools(project, id), self.services.etcd_usage(project, id));
-        // A cluster still installing has no pools or etcd figures to give yet.
-        let pools = pools.unwrap_or_default();
+        let (snapshot, etcd) = tokio::join!(
+            self.cluster_snapshot(project, id),
+            tokio::time::timeout(ETCD_DEADLINE, self.services.etcd_usage(project, id))
+        );
+        let snapshot = snapshot?;
+        let Lookup::Found(entry) = snapshot.find(id.as_str()) else {
+            return Err(app_error(ServiceError::NotFound(format!("cluster {id}"))));
+        };
+        let cluster = &entry.cluster;
         Ok(ClusterOverview {
             api_url: format!("https://{}", cluster.url),
             update_policy: cluster.update_policy.as_wire().to_string(),
             kube_proxy_mode: cluster.kube_proxy_mode.as_wire().to_string(),
-            next_versions: cluster.next_upgrade_versions.clone().unwrap_or_default(),
-            patch_pending: !cluster.is_up_to_date,
-            node_pools: pools.len() as u32,
-            nodes_ready: pools.iter().map(|p| p.available_nodes).sum(),
-            nodes_total: pools.iter().map(|p| p.current_nodes).sum(),
-            etcd: etcd.ok().map(|e| EtcdUsage { usage: e.usage, quota: e.quota }),
-            id: cluster.id,
-            name: cluster.name,
-            region: cluster.region,
-            plan: cluster.plan,
-            version: cluster.version,
-            status: cluster.status,
-            created_at: cluster.created_at,
+            node_pools: entry.detail.as_ref().map_or(0, |d| d.pools.len() as u32),
+            etcd: etcd.ok().and_then(Result::ok).map(|e| EtcdUsage { usage: e.usage, quota: e.quota }),
+            freshness: snapshot.freshness(),
+            ..entry.live().overview()
         })
     }
 

@@ -3,17 +3,14 @@
 
 use app::api::port::{Backend, BoxFuture, Caller};
 use app::error::AppError;
-use futures::StreamExt;
-use model::access::Role;
 use model::activity::{ActivityFilter, ActivityPage, PAGE_SIZE};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClusterRow};
+use model::cluster_view::{ClusterOverview, ClustersView};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::ip_restriction::AllowList;
-use model::live::LiveCluster;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
@@ -21,33 +18,15 @@ use model::operation::OperationView;
 use model::pool_view::PoolView;
 use model::version::UpdateStrategy;
 
-use super::{ConsoleBackend, app_error};
+use super::ConsoleBackend;
 
 impl Backend for ConsoleBackend {
     fn clusters<'a>(
         &'a self,
         caller: &'a Caller,
         project: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<ClusterRow>, AppError>> {
-        Box::pin(async move {
-            self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
-            let clusters = self.services.list_clusters(project).await.map_err(app_error)?;
-            // Node counts come from each cluster's pools: asked for eight clusters at a time.
-            let ids: Vec<ClusterId> = clusters.iter().map(|cluster| ClusterId::new(&cluster.id)).collect();
-            let mut lookups = Vec::with_capacity(clusters.len());
-            for id in &ids {
-                lookups.push(self.services.list_node_pools(project, id));
-            }
-            let pools: Vec<_> = futures::stream::iter(lookups).buffered(8).collect().await;
-            let mut rows = Vec::with_capacity(clusters.len());
-            for (cluster, pools) in clusters.iter().zip(pools) {
-                let pools = pools.unwrap_or_default();
-                let ready = pools.iter().map(|p| p.available_nodes).sum();
-                rows.push(LiveCluster::from(cluster).row(ready, pools.iter().map(|p| p.current_nodes).sum()));
-            }
-            rows.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(rows)
-        })
+    ) -> BoxFuture<'a, Result<ClustersView, AppError>> {
+        Box::pin(ConsoleBackend::clusters(self, caller, project))
     }
 
     fn delete_cluster<'a>(

@@ -13,6 +13,7 @@ use model::id::ClusterId;
 use model::validation::FieldErrors;
 
 use crate::audit::{self, AuditEvent, Visibility};
+use crate::catalog::{ProjectCatalog, Snapshot};
 use crate::db::Db;
 use crate::services::{Actor, ServiceError, Services, Submitted};
 use model::operation::OperationKind;
@@ -28,6 +29,17 @@ mod settings;
 pub struct ConsoleBackend {
     pub services: Services,
     pub db: Db,
+}
+
+/// How long a page waits for the catalog: its first read of a project, or a cluster just
+/// created.
+pub const CATALOG_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The catalog has nothing to show yet.
+pub fn not_read(_: crate::catalog::Unavailable) -> AppError {
+    AppError::Unavailable {
+        message: "The cloud provider has not answered yet. Try again in a moment.".into(),
+    }
 }
 
 /// A service error as pages see it.
@@ -96,6 +108,25 @@ impl ConsoleBackend {
 }
 
 impl ConsoleBackend {
+    /// The catalog of `project`.
+    pub(super) fn catalog(&self, project: &str) -> Result<&Arc<ProjectCatalog>, AppError> {
+        self.services.project(project).map_err(app_error)?;
+        self.services
+            .catalog
+            .project(project)
+            .ok_or_else(|| app_error(ServiceError::UnknownProject(project.to_string())))
+    }
+
+    /// The catalog's snapshot that shows cluster `id` (or shows that it does not exist).
+    pub(super) async fn cluster_snapshot(
+        &self,
+        project: &str,
+        id: &ClusterId,
+    ) -> Result<Arc<Snapshot>, AppError> {
+        let catalog = self.catalog(project)?;
+        catalog.cluster(id.as_str(), Utc::now(), CATALOG_WAIT).await.map_err(not_read)
+    }
+
     /// Checks that `caller` may do `kind` to `cluster`, then submits the change; the new
     /// operation's id.
     pub(super) async fn change<F>(

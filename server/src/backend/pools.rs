@@ -1,4 +1,5 @@
-//! The Node pools tab's calls: pools with their nodes, edits, deletion, removing one node.
+//! The Node pools tab's calls: pools with their nodes (from the catalog), edits, deletion,
+//! removing one node.
 
 use app::api::port::Caller;
 use app::error::AppError;
@@ -8,7 +9,9 @@ use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::pool_view::{NodeView, PoolView};
 
-use super::{ConsoleBackend, actor, app_error};
+use super::{ConsoleBackend, actor, app_error, not_read};
+use crate::catalog::{Entry, Lookup, Unavailable};
+use crate::services::ServiceError;
 
 impl ConsoleBackend {
     pub(super) async fn create_node_pool(
@@ -33,11 +36,14 @@ impl ConsoleBackend {
         cluster: &ClusterId,
     ) -> Result<Vec<PoolView>, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.node_pools", cluster).await?;
-        let (pools, nodes) = tokio::join!(
-            self.services.list_node_pools(project, cluster),
-            self.services.list_nodes(project, cluster)
-        );
-        let (pools, nodes) = (pools.map_err(app_error)?, nodes.map_err(app_error)?);
+        let snapshot = self.cluster_snapshot(project, cluster).await?;
+        let (pools, nodes) = match snapshot.find(cluster.as_str()) {
+            Lookup::Found(Entry { detail: Some(detail), .. }) => (&detail.pools, &detail.nodes),
+            Lookup::Found(_) => return Err(not_read(Unavailable::NotReadYet)),
+            Lookup::Missing | Lookup::Unknown => {
+                return Err(app_error(ServiceError::NotFound(format!("cluster {cluster}"))));
+            }
+        };
         let mut views: Vec<PoolView> = pools
             .iter()
             .map(|pool| PoolView {

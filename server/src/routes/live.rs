@@ -1,7 +1,8 @@
 //! Server-sent events: `GET /api/projects/{project}/events` (the project's clusters and
 //! operations) and `GET /api/projects/{project}/clusters/{cluster}/events` (one cluster, its
-//! pools and its operations). Each stream starts with the latest known state and the recent
-//! operations, then carries every change. A user may hold [`crate::live::StreamLimits`] streams
+//! pools and its operations). Each stream starts with the catalog's state and the recent
+//! operations, then carries every change: each new catalog snapshot that changes what the page
+//! shows, each operation step. A user may hold [`crate::live::StreamLimits`] streams
 //! at once; a stream ends when its session does (checked every
 //! [`crate::live::Intervals::session_recheck`]).
 
@@ -13,19 +14,21 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use chrono::Utc;
 use futures::stream::{self, StreamExt};
 use model::access::{Role, User};
 use model::id::{ClusterId, ProjectId};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, watch};
 use tower_sessions::Session;
 
 use crate::auth;
-use crate::live::{LiveEvent, Scope, Subscription};
+use crate::catalog::{Lookup, Snapshot, Viewing};
+use crate::live::LiveEvent;
 use crate::operations::store;
-use crate::services::ServiceError;
 use crate::state::AppState;
 
-/// How long opening a cluster's stream may wait for the provider to say the cluster exists.
+/// How long opening a cluster's stream may wait for the catalog to have the cluster.
 const LOOKUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 /// Operations sent when a stream opens.
 const RECENT: i64 = 20;
@@ -58,6 +61,15 @@ fn refuse(status: StatusCode, error: &str, message: String) -> Response {
     (status, Json(serde_json::json!({ "error": error, "message": message }))).into_response()
 }
 
+/// What a page follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Scope {
+    /// A project's cluster list.
+    Project(String),
+    /// One cluster (project, cluster id).
+    Cluster(String, String),
+}
+
 async fn open(
     state: AppState,
     user: Option<Extension<User>>,
@@ -65,9 +77,9 @@ async fn open(
     scope: Scope,
 ) -> Response {
     let (Scope::Project(project) | Scope::Cluster(project, _)) = &scope;
-    if state.services.projects.get(project).is_none() {
+    let Some(catalog) = state.services.catalog.project(project).cloned() else {
         return refuse(StatusCode::NOT_FOUND, "not_found", format!("There is no project {project}."));
-    }
+    };
     // The sign-in gate put the user here; only members of the project may follow it.
     let Some(Extension(user)) = user.filter(|Extension(user)| user.may(project, Role::Viewer)) else {
         return refuse(StatusCode::FORBIDDEN, "forbidden", "You have no role in this project.".into());
@@ -76,33 +88,27 @@ async fn open(
         Scope::Cluster(_, cluster) => Some(cluster.clone()),
         Scope::Project(_) => None,
     };
-    // A watch polls the provider for as long as someone looks: started only for a cluster that
-    // exists. A scope already watched was checked when its watch started; otherwise one lookup,
-    // with a deadline so a slow provider cannot hold the request.
-    if let Some(cluster) = cluster.as_ref().filter(|_| !state.live.is_watched(&scope)) {
-        let id = ClusterId::new(cluster.as_str());
-        let found = tokio::time::timeout(LOOKUP_DEADLINE, state.services.cluster_exists(project, &id))
-            .await
-            .unwrap_or_else(|_| Err(ServiceError::Conflict("no answer before the deadline".into())));
-        match found {
-            Ok(true) => {}
-            Ok(false) => {
+    // A cluster's stream is for a cluster the catalog has (or learns of within the deadline).
+    let viewing = match &cluster {
+        None => None,
+        Some(id) => match catalog.cluster(id, Utc::now(), LOOKUP_DEADLINE).await {
+            Ok(snapshot) if matches!(snapshot.find(id), Lookup::Found(_)) => Some(catalog.view(id)),
+            Ok(_) => {
                 return refuse(
                     StatusCode::NOT_FOUND,
                     "not_found",
                     "There is no such cluster in this project.".into(),
                 );
             }
-            Err(error) => {
-                tracing::warn!(%error, "live updates: could not look the cluster up");
+            Err(_) => {
                 return refuse(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
                     "The cloud provider did not answer. Try again in a moment.".into(),
                 );
             }
-        }
-    }
+        },
+    };
     let Some(slot) = state.live.admit(&user.username, project) else {
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
@@ -110,8 +116,10 @@ async fn open(
             "Too many live views are open. Close some tabs of the console and reload this one.".into(),
         );
     };
-    let subscription = state.live.subscribe(scope.clone());
-    let mut first: Vec<Arc<LiveEvent>> = subscription.snapshot.clone();
+    let operations = state.live.operations();
+    let snapshots = catalog.subscribe();
+    let first_state = state_event(&snapshots.borrow(), &scope);
+    let mut first: Vec<Arc<LiveEvent>> = first_state.iter().cloned().collect();
     match store::recent(&state.db, project, cluster.as_deref(), RECENT).await {
         Ok(recent) => first.extend(
             recent
@@ -124,22 +132,8 @@ async fn open(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     }
-    let scope_filter = scope.clone();
-    let changes = stream::unfold(subscription, move |mut subscription: Subscription| {
-        let scope = scope_filter.clone();
-        async move {
-            loop {
-                match subscription.events.recv().await {
-                    Ok(event) if in_scope(&event, &scope) => return Some((event, subscription)),
-                    Ok(_) => continue,
-                    // Too slow a reader missed events: the next ones still come; a page that
-                    // cares reloads its state on `lagged`.
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return None,
-                }
-            }
-        }
-    });
+    let operations = operation_events(operations, scope.clone());
+    let states = state_events(snapshots, scope.clone(), first_state, viewing);
     let live = state.live.clone();
     let session_id = session.and_then(|Extension(session)| session.id());
     let recheck = state.live.intervals.session_recheck;
@@ -163,8 +157,63 @@ async fn open(
         }
         drop(slot);
     };
+    let changes = stream::select(operations, states);
     let events = stream::iter(first).chain(changes).take_until(stopping).map(to_sse);
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// The operations of `scope` as the feed broadcasts them.
+fn operation_events(
+    receiver: broadcast::Receiver<Arc<LiveEvent>>,
+    scope: Scope,
+) -> impl futures::Stream<Item = Arc<LiveEvent>> {
+    stream::unfold(receiver, move |mut receiver| {
+        let scope = scope.clone();
+        async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(event) if in_scope(&event, &scope) => return Some((event, receiver)),
+                    Ok(_) => continue,
+                    // Too slow a reader missed events: the next ones still come.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    })
+}
+
+/// What `snapshot` says of `scope`: the project's list, or the one cluster (or that it is gone).
+fn state_event(snapshot: &Snapshot, scope: &Scope) -> Option<Arc<LiveEvent>> {
+    match scope {
+        Scope::Project(_) => snapshot.listed_at.is_some().then(|| snapshot.list_event()),
+        Scope::Cluster(_, id) => snapshot.cluster_event(id).map(Arc::new),
+    }
+}
+
+/// The state of `scope` each time a new snapshot changes it, after `sent`; holds `viewing` (the
+/// refresher's reason to read the cluster's pools with every list) while the stream is open.
+fn state_events(
+    snapshots: watch::Receiver<Arc<Snapshot>>,
+    scope: Scope,
+    sent: Option<Arc<LiveEvent>>,
+    viewing: Option<Viewing>,
+) -> impl futures::Stream<Item = Arc<LiveEvent>> {
+    stream::unfold((snapshots, sent, viewing), move |(mut snapshots, mut sent, viewing)| {
+        let scope = scope.clone();
+        async move {
+            loop {
+                snapshots.changed().await.ok()?;
+                let snapshot = snapshots.borrow_and_update().clone();
+                let Some(event) = state_event(&snapshot, &scope) else { continue };
+                if sent.as_deref() == Some(&*event) {
+                    continue;
+                }
+                sent = Some(event.clone());
+                return Some((event, (snapshots, sent, viewing)));
+            }
+        }
+    })
 }
 
 fn in_scope(event: &LiveEvent, scope: &Scope) -> bool {

@@ -1,4 +1,5 @@
-//! What the provider offers a project: regions (with their zones), flavors, Kubernetes versions.
+//! What the provider offers a project: regions (with their zones), flavors, Kubernetes versions;
+//! regions and flavors kept for ten minutes.
 
 use model::catalogue;
 use model::flavor::Flavor;
@@ -11,7 +12,13 @@ impl Services {
     /// The regions where the project can create clusters, with their availability zones.
     pub async fn regions(&self, project: &str) -> Result<Vec<Region>, ServiceError> {
         let project = self.project(project)?;
-        let names = project.client.regions(&project.service_name).await.map_err(ServiceError::Provider)?;
+        let load = project.client.regions(&project.service_name);
+        let names = self
+            .caches
+            .regions
+            .get_or_load(project.id.clone(), load)
+            .await
+            .map_err(ServiceError::Provider)?;
         let known = catalogue::regions();
         Ok(names
             .into_iter()
@@ -31,15 +38,18 @@ impl Services {
     /// The flavors offered in `region`, with the disk sizes the catalogue knows.
     pub async fn flavors(&self, project: &str, region: &str) -> Result<Vec<Flavor>, ServiceError> {
         let project = self.project(project)?;
-        let flavors =
-            project.client.flavors(&project.service_name, region).await.map_err(ServiceError::Provider)?;
-        Ok(flavors
-            .into_iter()
-            .map(|f| Flavor {
-                disk_gb: f.disk_gb.or(catalogue::flavor(&f.name).and_then(|c| c.disk_gb)),
-                ..f
-            })
-            .collect())
+        let load = async {
+            let flavors = project.client.flavors(&project.service_name, region).await?;
+            Ok(flavors
+                .into_iter()
+                .map(|f| Flavor {
+                    disk_gb: f.disk_gb.or(catalogue::flavor(&f.name).and_then(|c| c.disk_gb)),
+                    ..f
+                })
+                .collect())
+        };
+        let key = (project.id.clone(), region.to_string());
+        self.caches.flavors.get_or_load(key, load).await.map_err(ServiceError::Provider)
     }
 
     /// The Kubernetes minors offered for new clusters, newest last.

@@ -1,8 +1,10 @@
 //! The services: plain async functions over the server's state that the pages (through server
-//! functions) and the tests call. Reads go to the provider; every change is validated with the
+//! functions) and the tests call. Pages read the catalog ([`crate::catalog`]); the checks
+//! before a change read the provider; every change is validated with the
 //! model crate's rules and then recorded as an operation for the runner, never sent inline.
 
 pub mod access;
+pub mod cache;
 pub mod capabilities;
 pub mod clusters;
 pub mod issuers;
@@ -36,6 +38,10 @@ pub struct Services {
     pub issuers: issuers::Issuers,
     /// Keeps refused actions and failed sign-ins from flooding the audit trail.
     pub audit_throttle: Arc<crate::audit::Throttle>,
+    /// The projects' clusters as last read: what pages and live streams show.
+    pub catalog: Arc<crate::catalog::Catalog>,
+    /// Regions, flavors and etcd's figures, kept for a while.
+    pub caches: Arc<cache::Caches>,
 }
 
 /// Who is asking, for the audit trail.

@@ -155,13 +155,11 @@ impl Services {
         self.submit(project, actor, idempotency_key, change).await
     }
 
-    /// How much of the plan's etcd quota the cluster uses.
+    /// How much of the plan's etcd quota the cluster uses (kept for a minute).
     pub async fn etcd_usage(&self, project: &str, id: &ClusterId) -> Result<EtcdUsage, ServiceError> {
         let project = self.project(project)?;
-        project
-            .client
-            .etcd_usage(&project.service_name, id)
-            .await
-            .map_err(provider_error(|| format!("cluster {id}")))
+        let load = project.client.etcd_usage(&project.service_name, id);
+        let key = (project.id.clone(), id.as_str().to_string());
+        self.caches.etcd.get_or_load(key, load).await.map_err(provider_error(|| format!("cluster {id}")))
     }
 }

@@ -1,6 +1,7 @@
 //! Live updates over server-sent events: a cluster page's stream starts with the recent
-//! operations and the cluster as the provider has it, then carries each step and status change
-//! as the runner and the watch see them; the watch stops when the page goes.
+//! operations and the cluster as the catalog has it, then carries each step and status change
+//! as the runner and the catalog's refresher see them; the cluster stops being viewed when the
+//! page goes.
 
 use std::time::Duration;
 
@@ -57,7 +58,8 @@ async fn a_cluster_page_sees_steps_and_status_without_reloading() {
         "the recent operation with its steps first:\n{text}"
     );
     read_until(&mut stream, &mut text, "\"status\":\"INSTALLING\"").await;
-    assert_eq!(app.state.live.watched(), 1);
+    let catalog = app.services().catalog.project(PROJECT).unwrap().clone();
+    assert_eq!(catalog.viewers(&cluster), 1, "the page's cluster is read with every list");
 
     cloud.advance(6 * 60);
     runner.run_once(later(t0, 6)).await.unwrap();
@@ -86,10 +88,10 @@ async fn a_cluster_page_sees_steps_and_status_without_reloading() {
 
     drop(stream);
     let mut waited = 0;
-    while app.state.live.watched() > 0 {
+    while catalog.viewers(&cluster) > 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
         waited += 1;
-        assert!(waited < 250, "the watch outlived its last page");
+        assert!(waited < 250, "the cluster stayed viewed after its last page");
     }
     feed.abort();
 }

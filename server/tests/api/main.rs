@@ -1,6 +1,7 @@
 //! Integration tests of the server, through its router, on a real database: a temporary SQLite
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names a server.
 
+mod catalog;
 mod cloud;
 mod database;
 mod health;

@@ -177,10 +177,12 @@ async fn live_streams_are_bounded_and_only_for_clusters_that_exist() {
     let cloud = Cloud::start().await;
     let mut app = cloud.app().await;
     let limits = StreamLimits { per_user: 3, per_project: 100 };
-    app.state.live = Live::with_limits(app.projects.clone(), Intervals::default(), limits);
-    let missing = app.get("/api/projects/default/clusters/019adbb1-cfa5-76ab-8c3d-1234567890ab/events").await;
+    app.state.live = Live::with_limits(Intervals::default(), limits);
+    let missing_id = "019adbb1-cfa5-76ab-8c3d-1234567890ab";
+    let missing = app.get(&format!("/api/projects/default/clusters/{missing_id}/events")).await;
     assert_eq!(missing.status, 404, "{}", missing.text());
-    assert_eq!(app.state.live.watched(), 0, "no poll started for it");
+    let catalog = app.services().catalog.project("default").unwrap();
+    assert_eq!(catalog.viewers(missing_id), 0, "nothing is read for it");
     let router = app.router(false);
     let mut open = Vec::new();
     for _ in 0..3 {
@@ -202,7 +204,7 @@ async fn live_streams_end_with_their_session() {
     let (provider, _task) = provider().await;
     let mut app = console(&provider.issuer).await;
     let intervals = Intervals { session_recheck: Duration::from_millis(200), ..Intervals::default() };
-    app.state.live = Live::new(app.projects.clone(), intervals);
+    app.state.live = Live::new(intervals);
     let cookie = sign_in(&app, &provider).await;
     let request =
         Request::get("/api/projects/default/events").header("cookie", &cookie).body(Body::empty()).unwrap();

@@ -31,6 +31,7 @@ use crate::api::{
     activity, cluster_oidc, cluster_operations, customization, get_allow_list, get_cluster_overview,
     node_pools,
 };
+use crate::components::freshness::FreshnessLine;
 use crate::components::live::{ClusterState, follow_cluster};
 use crate::components::user_menu::current_user;
 use crate::pages::activity::Entries;
@@ -188,8 +189,9 @@ fn Live(
     let base = StoredValue::new(cluster);
     let current = Memo::new(move |_| {
         let mut shown = base.get_value();
-        if let Some(ClusterState::Live { cluster, pools }) = state.get() {
+        if let Some(ClusterState::Live { cluster, pools, freshness }) = state.get() {
             cluster.apply_to(&mut shown, &pools);
+            shown.freshness = freshness;
         }
         shown
     });
@@ -206,6 +208,7 @@ fn Live(
             <h1>
                 {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
             </h1>
+            <FreshnessLine freshness=Signal::derive(move || current.with(|c| c.freshness.clone())) />
             <Show when=gone>
                 <p class="warning" role="status">
                     "This cluster no longer exists: it was deleted. "
@@ -353,7 +356,10 @@ fn Overview(cluster: Memo<ClusterOverview>) -> impl IntoView {
             </dd>
             <dt>"Nodes ready"</dt>
             <dd data-testid="nodes">
-                {fact(|c| format!("{} / {} in {} pool{}", c.nodes_ready, c.nodes_total, c.node_pools, if c.node_pools == 1 { "" } else { "s" }))}
+                {fact(|c| match c.nodes {
+                    Some(nodes) => format!("{} / {} in {} pool{}", nodes.ready, nodes.total, c.node_pools, if c.node_pools == 1 { "" } else { "s" }),
+                    None => "Not read yet".to_string(),
+                })}
             </dd>
             <dt>"etcd usage"</dt>
             <dd>{etcd}</dd>
