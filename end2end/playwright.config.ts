@@ -84,6 +84,8 @@ export default defineConfig({
             PILOTHOUSE_DATA_DIR: dataDir(),
             PILOTHOUSE_SITE_ROOT: site,
             PILOTHOUSE_LOG: 'warn',
+            // The tests make clusters at the provider directly and look for them at once.
+            PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS: '1',
           },
         },
         {
@@ -117,6 +119,7 @@ export default defineConfig({
             PILOTHOUSE_ROLE_OPERATOR_GROUPS: 'pilothouse-operators',
             PILOTHOUSE_EMULATOR_LISTEN: '127.0.0.1:3919',
             PILOTHOUSE_EMULATOR_SPEED: '600',
+            PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS: '1',
           },
         },
       ]

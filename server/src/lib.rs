@@ -22,6 +22,7 @@ pub mod services;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;
+pub mod ttl;
 
 use std::future::IntoFuture;
 use std::time::Duration;

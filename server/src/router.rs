@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::auth::{self, store::DbSessionStore};
+use crate::auth::{self, store::CachedSessionStore, store::DbSessionStore};
 use crate::routes::{activity, health, kubeconfig, live};
 use crate::state::AppState;
 use crate::{error_page, security_headers, telemetry};
@@ -104,9 +104,11 @@ fn form_targets(state: &AppState) -> std::sync::Arc<str> {
 
 /// Server-side sessions in the database: an HttpOnly, SameSite=Lax cookie holding only the id
 /// (named with the `__Host-` prefix when Secure), ending after the configured idle time.
-fn sessions(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+fn sessions(state: &AppState) -> SessionManagerLayer<CachedSessionStore> {
     let idle = time::Duration::seconds(state.auth.idle.as_secs() as i64);
-    SessionManagerLayer::new(DbSessionStore::new(&state.db))
+    let store =
+        CachedSessionStore { store: DbSessionStore::new(&state.db), cache: state.auth.sessions.clone() };
+    SessionManagerLayer::new(store)
         .with_name(state.auth.session_cookie_name())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -29,6 +29,15 @@ const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
     None => "pilothouse",
 };
 
+/// The catalog's timings from `settings`.
+fn timings(settings: &Settings) -> Timings {
+    Timings {
+        list_idle: Duration::from_secs(settings.catalog_idle_seconds.max(1)),
+        view_refresh: Duration::from_secs(settings.catalog_view_refresh_seconds),
+        ..Timings::default()
+    }
+}
+
 /// Shared state of the server, cloned into every handler.
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
@@ -97,7 +106,7 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             issuers: Issuers { console, extra_roots },
             audit_throttle: Arc::default(),
-            catalog: Catalog::new(db.clone(), &projects, Timings::default()),
+            catalog: Catalog::new(db.clone(), &projects, timings(settings)),
             caches: Arc::default(),
         };
         let live = Live::new(Intervals::default());

@@ -179,6 +179,8 @@ fn FilteredClusters(
     // The server-rendered rows, then kept in step with the provider by the live updates.
     let all = RwSignal::new(rows);
     let freshness = RwSignal::new(freshness);
+    // The cluster whose deletion is being confirmed: one dialog for the whole list.
+    let deleting = RwSignal::new(None::<(String, String)>);
     follow_clusters(project.clone(), all, freshness);
     let shown =
         move || all.with(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
@@ -198,6 +200,7 @@ fn FilteredClusters(
             {choice("cluster-plan", "Plan", filters.plan, plans)}
             {choice("cluster-region", "Region", filters.region, regions)}
         </form>
+        {may_delete.then(|| view! { <DeleteDialog project=project.clone() target=deleting /> })}
         {move || {
             let rows = shown();
             let summary = format!("{} of {} clusters", rows.len(), all.with(Vec::len));
@@ -208,7 +211,7 @@ fn FilteredClusters(
                 {if rows.is_empty() {
                     view! { <p class="empty">"No cluster matches these filters."</p> }.into_any()
                 } else {
-                    view! { <ClusterTable project rows may_delete /> }.into_any()
+                    view! { <ClusterTable project rows may_delete deleting /> }.into_any()
                 }}
             }
         }}
@@ -216,7 +219,12 @@ fn FilteredClusters(
 }
 
 #[component]
-fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> impl IntoView {
+fn ClusterTable(
+    project: String,
+    rows: Vec<ClusterRow>,
+    may_delete: bool,
+    deleting: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|row| {
@@ -226,8 +234,14 @@ fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> imp
             let upgrade = if row.upgrade_available { "Available" } else { "Up to date" };
             let created = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
             let link = format!("/clusters/{}?project={project}", row.id);
-            let delete = may_delete
-                .then(|| view! { <DeleteCluster project id=row.id.clone() name=row.name.clone() /> });
+            let chosen = (row.id.clone(), row.name.clone());
+            let delete = may_delete.then(|| {
+                view! {
+                    <button type="button" class="button danger" on:click=move |_| deleting.set(Some(chosen.clone()))>
+                        "Delete…"
+                    </button>
+                }
+            });
             view! {
                 <tr data-cluster=row.name.clone()>
                     <th scope="row">
@@ -276,55 +290,82 @@ fn ClusterTable(project: String, rows: Vec<ClusterRow>, may_delete: bool) -> imp
     }
 }
 
-/// "Delete…", then the cluster's name typed to confirm.
+/// "Delete…", then the cluster's name typed to confirm (a page with one cluster).
 #[component]
 pub fn DeleteCluster(project: String, id: String, name: String) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let target = RwSignal::new(None::<(String, String)>);
+    let chosen = (id, name);
+    view! {
+        <Show
+            when=move || target.with(Option::is_some)
+            fallback=move || {
+                let chosen = chosen.clone();
+                view! {
+                    <button type="button" class="button danger" on:click=move |_| target.set(Some(chosen.clone()))>
+                        "Delete…"
+                    </button>
+                }
+            }
+        >
+            <DeleteDialog project=project.clone() target />
+        </Show>
+    }
+}
+
+/// The confirmation of a deletion: the name of `target` (id, name) typed, then "Delete cluster";
+/// Cancel clears `target`. A list renders one for all its rows.
+#[component]
+pub fn DeleteDialog(project: String, target: RwSignal<Option<(String, String)>>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let delete = Action::new(|(project, id, confirm): &(String, String, String)| {
         let (project, id, confirm) = (project.clone(), id.clone(), confirm.clone());
         async move { delete_cluster(project, id, confirm).await }
     });
-    let field = format!("confirm-{id}");
-    let expected = StoredValue::new(name.clone());
-    let matches = move || expected.with_value(|expected| *typed.read() == *expected);
+    let input = NodeRef::<leptos::html::Input>::new();
+    // The dialog opens where the user clicked "Delete…": take them to the field.
+    Effect::new(move |_| {
+        if target.with(Option::is_some)
+            && let Some(field) = input.get()
+        {
+            let _ = field.focus();
+        }
+    });
+    let matches = move || target.with(|t| t.as_ref().is_some_and(|(_, name)| *typed.read() == *name));
     let outcome = move || {
         delete.value().get().map(|result: Result<String, AppError>| match result {
             Ok(_) => view! { <p class="notice" role="status">"Deletion requested."</p> }.into_any(),
             Err(error) => view! { <p class="field-error" role="alert">{error.message()}</p> }.into_any(),
         })
     };
-    let submit = {
-        let (project, id) = (project.clone(), id.clone());
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            delete.dispatch((project.clone(), id.clone(), typed.get()));
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Some((id, _)) = target.get_untracked() {
+            delete.dispatch((project.clone(), id, typed.get_untracked()));
         }
     };
-    view! {
-        <Show
-            when=move || open.get()
-            fallback=move || {
-                view! {
-                    <button type="button" class="button danger" on:click=move |_| open.set(true)>
-                        "Delete…"
-                    </button>
-                }
+    let cancel = move |_| {
+        target.set(None);
+        typed.set(String::new());
+        delete.value().set(None);
+    };
+    move || {
+        target.get().map(|(id, name)| {
+            let field = format!("confirm-{id}");
+            view! {
+                <form class="confirm" on:submit=submit.clone()>
+                    <label for=field.clone()>"Type " <strong>{name}</strong> " to delete it and all its nodes"</label>
+                    <input id=field type="text" autocomplete="off" node_ref=input bind:value=typed />
+                    <div class="confirm-buttons">
+                        <button type="submit" class="button danger" disabled=move || !matches()>
+                            "Delete cluster"
+                        </button>
+                        <button type="button" class="button secondary" on:click=cancel>
+                            "Cancel"
+                        </button>
+                    </div>
+                    {outcome}
+                </form>
             }
-        >
-            <form class="confirm" on:submit=submit.clone()>
-                <label for=field.clone()>"Type " <strong>{name.clone()}</strong> " to delete it and all its nodes"</label>
-                <input id=field.clone() type="text" autocomplete="off" bind:value=typed />
-                <div class="confirm-buttons">
-                    <button type="submit" class="button danger" disabled=move || !matches()>
-                        "Delete cluster"
-                    </button>
-                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>
-                        "Cancel"
-                    </button>
-                </div>
-                {outcome}
-            </form>
-        </Show>
+        })
     }
 }

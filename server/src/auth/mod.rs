@@ -75,6 +75,8 @@ pub struct Auth {
     pub listen: SocketAddr,
     /// Token refreshes under way, so that concurrent requests of one session refresh once.
     refreshes: refresh::Refreshes,
+    /// Sessions this replica read or wrote in the last few seconds ([`store::CachedSessionStore`]).
+    pub sessions: store::SessionCache,
 }
 
 /// The local admin's name.
@@ -127,6 +129,7 @@ impl Auth {
             listen: settings.listen,
             groups_recheck: GROUPS_RECHECK,
             refreshes: refresh::Refreshes::default(),
+            sessions: store::SessionCache::default(),
         })
     }
 

@@ -1,6 +1,8 @@
 //! The session store: tower-sessions' SQLx stores on whichever database the console uses, with
-//! expired sessions deleted in the background.
+//! expired sessions deleted in the background, and the sessions read in the last few seconds
+//! kept in memory so that most requests read no row.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -9,6 +11,66 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::db::Db;
+use crate::ttl::TtlCache;
+
+/// How long a session read or written here is used without reading it again: a sign-out or a
+/// change of groups on another replica takes effect within this time (on this one, at once).
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// The sessions this replica read or wrote lately.
+#[derive(Clone, Debug)]
+pub struct SessionCache(Arc<TtlCache<Id, Record>>);
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        Self::with_ttl(SESSION_CACHE_TTL)
+    }
+}
+
+impl SessionCache {
+    pub fn with_ttl(ttl: Duration) -> Self {
+        Self(Arc::new(TtlCache::new(ttl)))
+    }
+}
+
+/// [`DbSessionStore`] through the replica's [`SessionCache`].
+#[derive(Clone, Debug)]
+pub struct CachedSessionStore {
+    pub store: DbSessionStore,
+    pub cache: SessionCache,
+}
+
+#[async_trait]
+impl SessionStore for CachedSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        self.store.create(record).await?;
+        self.cache.0.put(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.store.save(record).await?;
+        self.cache.0.put(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        if let Some(record) = self.cache.0.get(id).filter(|r| r.expiry_date > time::OffsetDateTime::now_utc())
+        {
+            return Ok(Some(record));
+        }
+        let loaded = self.store.load(id).await?;
+        if let Some(record) = &loaded {
+            self.cache.0.put(*id, record.clone());
+        }
+        Ok(loaded)
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.cache.0.remove(id);
+        self.store.delete(id).await
+    }
+}
 
 /// Sessions in the console's database.
 #[derive(Clone, Debug)]
@@ -82,5 +144,31 @@ impl SessionStore for DbSessionStore {
             DbSessionStore::Sqlite(s) => s.delete(id).await,
             DbSessionStore::Postgres(s) => s.delete(id).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[tokio::test]
+    async fn a_sign_out_on_another_replica_shows_here_once_the_cache_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(None, dir.path(), 2).await.unwrap();
+        db.migrate().await.unwrap();
+        let replica =
+            |ttl| CachedSessionStore { store: DbSessionStore::new(&db), cache: SessionCache::with_ttl(ttl) };
+        let (here, there) = (replica(Duration::from_millis(300)), replica(Duration::from_millis(300)));
+        let expiry_date = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let mut record = Record { id: Id::default(), data: HashMap::new(), expiry_date };
+        here.create(&mut record).await.unwrap();
+        assert!(here.load(&record.id).await.unwrap().is_some());
+
+        there.delete(&record.id).await.unwrap();
+        assert!(there.load(&record.id).await.unwrap().is_none(), "at once where it was signed out");
+        assert!(here.load(&record.id).await.unwrap().is_some(), "kept here for a moment");
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert!(here.load(&record.id).await.unwrap().is_none(), "then read again: signed out");
     }
 }

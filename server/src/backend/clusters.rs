@@ -84,7 +84,9 @@ impl ConsoleBackend {
     /// The clusters list, from the catalog.
     pub(super) async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
-        let snapshot = self.catalog(project)?.read(CATALOG_WAIT).await.map_err(not_read)?;
+        let catalog = self.catalog(project)?;
+        let snapshot = catalog.read(CATALOG_WAIT).await.map_err(not_read)?;
+        catalog.looked_at(&snapshot);
         Ok(ClustersView { rows: snapshot.rows(), freshness: snapshot.freshness() })
     }
 

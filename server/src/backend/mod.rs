@@ -117,14 +117,21 @@ impl ConsoleBackend {
             .ok_or_else(|| app_error(ServiceError::UnknownProject(project.to_string())))
     }
 
-    /// The catalog's snapshot that shows cluster `id` (or shows that it does not exist).
+    /// The catalog's snapshot that shows cluster `id` (or shows that it does not exist), read
+    /// after the last operation on it changed.
     pub(super) async fn cluster_snapshot(
         &self,
         project: &str,
         id: &ClusterId,
     ) -> Result<Arc<Snapshot>, AppError> {
         let catalog = self.catalog(project)?;
-        catalog.cluster(id.as_str(), Utc::now(), CATALOG_WAIT).await.map_err(not_read)
+        let changed_at = crate::catalog::store::last_change(&self.db, project, id.as_str())
+            .await
+            .map_err(|e| internal(&e))?;
+        let snapshot =
+            catalog.cluster(id.as_str(), Utc::now(), changed_at, CATALOG_WAIT).await.map_err(not_read)?;
+        catalog.looked_at(&snapshot);
+        Ok(snapshot)
     }
 
     /// Checks that `caller` may do `kind` to `cluster`, then submits the change; the new

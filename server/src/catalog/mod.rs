@@ -30,6 +30,10 @@ pub struct Timings {
     pub list_active: Duration,
     /// The longest interval the list backs off to while nothing moves.
     pub list_idle: Duration,
+    /// A page view asks for the list to be read again when it is older than this, so changes
+    /// made outside the console show soon after someone looks (only the list: pools and nodes
+    /// keep their own pace).
+    pub view_refresh: Duration,
     /// Every cluster's pools and nodes are read at least this often.
     pub sweep: Duration,
     /// How long a replica's lease lasts without renewal.
@@ -46,7 +50,8 @@ impl Default for Timings {
         Self {
             tick: Duration::from_secs(1),
             list_active: Duration::from_secs(3),
-            list_idle: Duration::from_secs(60),
+            list_idle: Duration::from_secs(30),
+            view_refresh: Duration::from_secs(15),
             sweep: Duration::from_secs(10 * 60),
             lease: Duration::from_secs(15),
             share: 0.5,
@@ -73,6 +78,11 @@ pub struct ProjectCatalog {
     /// does not have yet).
     poke: Notify,
     poked: AtomicBool,
+    /// A page looked at a list older than [`Timings::view_refresh`].
+    looked: AtomicBool,
+    /// A page looked at the list.
+    arrived: AtomicBool,
+    view_refresh: Duration,
     /// Clusters open in pages here, with how many pages.
     viewed: Mutex<HashMap<String, usize>>,
     started: AtomicBool,
@@ -197,6 +207,9 @@ impl ProjectCatalog {
             current,
             poke: Notify::new(),
             poked: AtomicBool::new(false),
+            looked: AtomicBool::new(false),
+            arrived: AtomicBool::new(false),
+            view_refresh: timings.view_refresh,
             viewed: Mutex::default(),
             started: AtomicBool::new(false),
             refresher: Mutex::new(None),
@@ -219,6 +232,22 @@ impl ProjectCatalog {
     pub fn poke(&self) {
         self.poked.store(true, Ordering::SeqCst);
         self.poke.notify_one();
+    }
+
+    /// Says a page shows this snapshot now: when its list is older than
+    /// [`Timings::view_refresh`], the refresher reads the list again (the page gets the news
+    /// over its live stream); and while pages come, the list's interval backs off from
+    /// [`Timings::view_refresh`] again, so a change made outside the console reaches open pages
+    /// soon.
+    pub fn looked_at(&self, snapshot: &Snapshot) {
+        self.arrived.store(true, Ordering::SeqCst);
+        let old = snapshot.listed_at.is_none_or(|at| {
+            Utc::now().signed_duration_since(at).to_std().is_ok_and(|age| age >= self.view_refresh)
+        });
+        if old {
+            self.looked.store(true, Ordering::SeqCst);
+            self.poke.notify_one();
+        }
     }
 
     /// Marks `cluster` as open in a page until the guard is dropped: its pools and nodes are
@@ -266,17 +295,21 @@ impl ProjectCatalog {
         self.wait_for(deadline, |s| s.listed_at.is_some()).await.map_err(|_| Unavailable::NotReadYet)
     }
 
-    /// The snapshot to show cluster `id` from: one that has it with its pools read, or one read
-    /// after `asked_at` without it (it does not exist); waits up to `deadline` for the refresher,
-    /// poking it when the cluster is not there yet (it may have just been created).
+    /// The snapshot to show cluster `id` from: one that has it with its pools read after
+    /// `changed_at` (the last operation on it, so a page shows what the user just did), or one
+    /// read after `asked_at` without it (it does not exist); waits up to `deadline` for the
+    /// refresher, poking it when the cluster is not there yet (it may have just been created).
     pub async fn cluster(
         self: &Arc<Self>,
         id: &str,
         asked_at: DateTime<Utc>,
+        changed_at: Option<DateTime<Utc>>,
         deadline: Duration,
     ) -> Result<Arc<Snapshot>, Unavailable> {
         let settled = |s: &Snapshot| match s.find(id) {
-            Lookup::Found(entry) => entry.detail.is_some(),
+            Lookup::Found(entry) => {
+                entry.detail.as_ref().is_some_and(|d| changed_at.is_none_or(|at| d.read_at >= at))
+            }
             Lookup::Missing => s.listed_at.is_some_and(|t| t >= asked_at),
             Lookup::Unknown => false,
         };

@@ -3,7 +3,8 @@
 //!
 //! - the cluster list every [`Timings::list_active`] while anything moves (an operation pending
 //!   or running, a status not settled), backing off to
-//!   [`Timings::list_idle`] while nothing does, and at once when poked or an operation changed;
+//!   [`Timings::list_idle`] while nothing does, at once when poked or an operation changed, and
+//!   when a page looks at a list older than [`Timings::view_refresh`];
 //! - a cluster's pools and nodes when the cluster is new or changed in the list, moves, has an
 //!   operation, or is open in a page here, and otherwise in a slow sweep that reads each cluster
 //!   once per [`Timings::sweep`];
@@ -86,13 +87,17 @@ async fn tick(
         state.operations_seen = latest;
     }
     let poked = catalog.poked.swap(false, Ordering::SeqCst);
+    let looked = catalog.looked.swap(false, Ordering::SeqCst);
+    if catalog.arrived.swap(false, Ordering::SeqCst) {
+        state.list_interval = state.list_interval.min(timings.view_refresh.max(timings.list_active));
+    }
     let current = catalog.current();
     let moving = activity.busy || current.is_moving();
     if moving {
         state.list_interval = timings.list_active;
     }
-    let list_due =
-        poked || operations_moved || current.listed_at.is_none_or(|at| now >= after(at, state.list_interval));
+    let scheduled = current.listed_at.is_none_or(|at| now >= after(at, state.list_interval));
+    let list_due = poked || looked || operations_moved || scheduled;
     let mut next = current.next();
     next.stale_after = timings.stale_after.as_secs() as i64;
     let mut wanted: BTreeSet<String> = activity.clusters.into_iter().collect();
@@ -103,7 +108,10 @@ async fn tick(
             Ok(clusters) => {
                 wanted.extend(merge_list(&mut next, clusters));
                 wanted.extend(next.clusters.iter().filter(|e| e.is_moving()).map(|e| e.cluster.id.clone()));
-                wanted.extend(catalog.viewed());
+                // Open pages' clusters at the list's own pace, not at every look.
+                if scheduled || poked || operations_moved {
+                    wanted.extend(catalog.viewed());
+                }
                 next.listed_at = Some(now);
                 next.failing_since = None;
                 next.problem = None;

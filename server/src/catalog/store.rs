@@ -72,6 +72,16 @@ pub async fn load(db: &Db, project: &str) -> Result<Option<Snapshot>, sqlx::Erro
     }))
 }
 
+/// When an operation on `cluster` last changed (a page shown after it must show its effect).
+pub async fn last_change(
+    db: &Db,
+    project: &str,
+    cluster: &str,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    const LAST: &str = "SELECT MAX(updated_at) FROM operations WHERE project_id = $1 AND cluster_id = $2";
+    on_db!(db, pool => sqlx::query_scalar(LAST).bind(project).bind(cluster).fetch_one(pool).await)
+}
+
 /// What the runners are doing in a project.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Activity {

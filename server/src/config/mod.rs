@@ -80,6 +80,15 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_OPERATIONS_POLL_MS", default_value_t = 2000)]
     pub operations_poll_ms: u64,
 
+    /// Seconds between two reads of a project's cluster list while nothing changes: the most the
+    /// catalog backs off to.
+    #[arg(long, env = "PILOTHOUSE_CATALOG_IDLE_SECONDS", default_value_t = 30)]
+    pub catalog_idle_seconds: u64,
+
+    /// A page showing a cluster list older than this many seconds has the catalog read it again.
+    #[arg(long, env = "PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS", default_value_t = 15)]
+    pub catalog_view_refresh_seconds: u64,
+
     /// Run the provider emulator inside the console, on a loopback port.
     #[arg(long, env = "PILOTHOUSE_EMULATOR", default_value_t = true, action = ArgAction::Set)]
     pub emulator: bool,

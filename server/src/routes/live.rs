@@ -91,7 +91,7 @@ async fn open(
     // A cluster's stream is for a cluster the catalog has (or learns of within the deadline).
     let viewing = match &cluster {
         None => None,
-        Some(id) => match catalog.cluster(id, Utc::now(), LOOKUP_DEADLINE).await {
+        Some(id) => match catalog.cluster(id, Utc::now(), None, LOOKUP_DEADLINE).await {
             Ok(snapshot) if matches!(snapshot.find(id), Lookup::Found(_)) => Some(catalog.view(id)),
             Ok(_) => {
                 return refuse(
@@ -118,6 +118,7 @@ async fn open(
     };
     let operations = state.live.operations();
     let snapshots = catalog.subscribe();
+    catalog.looked_at(&snapshots.borrow());
     let first_state = state_event(&snapshots.borrow(), &scope);
     let mut first: Vec<Arc<LiveEvent>> = first_state.iter().cloned().collect();
     match store::recent(&state.db, project, cluster.as_deref(), RECENT).await {
