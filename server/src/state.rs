@@ -17,7 +17,7 @@ use crate::auth::Auth;
 use crate::catalog::{Catalog, Timings};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::live::{Intervals, Live};
+use crate::live::{Intervals, Live, StreamLimits};
 use crate::operations::runner::Runner;
 use crate::projects::Projects;
 use crate::services::Services;
@@ -109,7 +109,8 @@ impl AppState {
             catalog: Catalog::new(db.clone(), &projects, timings(settings)),
             caches: Arc::default(),
         };
-        let live = Live::new(Intervals::default());
+        let limits = StreamLimits { per_user: settings.live_streams_per_user, ..StreamLimits::default() };
+        let live = Live::with_limits(Intervals::default(), limits);
         Ok(Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()), auth })
     }
 

@@ -89,6 +89,10 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS", default_value_t = 15)]
     pub catalog_view_refresh_seconds: u64,
 
+    /// Live-update streams one user may hold open at once (a browser tab opens one or two).
+    #[arg(long, env = "PILOTHOUSE_LIVE_STREAMS_PER_USER", default_value_t = 16)]
+    pub live_streams_per_user: usize,
+
     /// Run the provider emulator inside the console, on a loopback port.
     #[arg(long, env = "PILOTHOUSE_EMULATOR", default_value_t = true, action = ArgAction::Set)]
     pub emulator: bool,
