@@ -169,11 +169,6 @@ impl Catalog {
         }
     }
 
-    /// This replica's name in leases.
-    pub fn replica(&self) -> &str {
-        &self.replica
-    }
-
     /// Stops the refreshers where they are, leases kept until they expire (as a crash would).
     pub fn abort(&self) {
         for catalog in self.projects.values() {

@@ -98,14 +98,21 @@ async fn tick(
     }
     let scheduled = current.listed_at.is_none_or(|at| now >= after(at, state.list_interval));
     let list_due = poked || looked || operations_moved || scheduled;
+    let sweep_due = now >= state.next_sweep && current.failing_since.is_none();
+    if !list_due && !sweep_due {
+        // Nothing to read: no copy of the snapshot either.
+        return Ok(());
+    }
     let mut next = current.next();
     next.stale_after = timings.stale_after.as_secs() as i64;
-    let mut wanted: BTreeSet<String> = activity.clusters.into_iter().collect();
+    let mut wanted = BTreeSet::new();
     let mut changed = false;
     if list_due {
         changed = true;
         match read_list(catalog).await {
             Ok(clusters) => {
+                // Clusters with an operation, new or changed ones, moving ones: with each list.
+                wanted.extend(activity.clusters);
                 wanted.extend(merge_list(&mut next, clusters));
                 wanted.extend(next.clusters.iter().filter(|e| e.is_moving()).map(|e| e.cluster.id.clone()));
                 // Open pages' clusters at the list's own pace, not at every look.
@@ -130,7 +137,7 @@ async fn tick(
         }
     }
     // Pools and nodes nobody asked for: the one read longest ago, one cluster at a time.
-    if now >= state.next_sweep && next.failing_since.is_none() {
+    if sweep_due && next.failing_since.is_none() {
         let oldest = next.clusters.iter().min_by_key(|e| e.detail.as_ref().map(|d| d.read_at));
         if let Some(entry) =
             oldest.filter(|e| e.detail.as_ref().is_none_or(|d| now >= after(d.read_at, timings.sweep)))

@@ -33,12 +33,6 @@ pub async fn release(db: &Db, project: &str, holder: &str) -> Result<(), sqlx::E
     Ok(())
 }
 
-/// Who holds the lease of `project` now, if anyone.
-pub async fn holder(db: &Db, project: &str, now: DateTime<Utc>) -> Result<Option<String>, sqlx::Error> {
-    const HOLDER: &str = "SELECT holder FROM catalog_leases WHERE project_id = $1 AND expires_at >= $2";
-    on_db!(db, pool => sqlx::query_scalar(HOLDER).bind(project).bind(now).fetch_optional(pool).await)
-}
-
 /// Stores `snapshot` unless a newer one is there already.
 pub async fn save(db: &Db, snapshot: &Snapshot, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     const SAVE: &str = "INSERT INTO catalog_snapshots (project_id, version, body, written_at) VALUES ($1, $2, $3, $4) \
