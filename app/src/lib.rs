@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod bundle;
 pub mod components;
 pub mod error;
 pub mod pages;

@@ -1,18 +1,19 @@
 //! The HTML document and the frame every page sits in: header, navigation, main, footer.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::bundle::{Bundle, BundleLinks};
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
 use crate::pages::{
     ActivityPage, ClusterPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage, WizardPage,
 };
 
-/// The whole document, rendered on the server around [`App`].
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The whole document, rendered on the server around [`App`], loading `bundle`.
+pub fn shell(bundle: Bundle) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -23,8 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Applies the saved theme before the first paint, so a dark page never flashes white.
                 <script inner_html=THEME_BOOT_SCRIPT></script>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <BundleLinks bundle />
                 <MetaTags />
             </head>
             <body>

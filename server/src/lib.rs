@@ -14,6 +14,7 @@ pub mod emulator;
 pub mod error_page;
 pub mod live;
 pub mod operations;
+pub mod page_cache;
 pub mod projects;
 pub mod router;
 pub mod routes;

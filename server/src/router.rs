@@ -17,6 +17,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::{self, store::CachedSessionStore, store::DbSessionStore};
+use crate::page_cache;
 use crate::routes::{activity, health, kubeconfig, live};
 use crate::state::AppState;
 use crate::{error_page, security_headers, telemetry};
@@ -65,24 +66,27 @@ pub fn app(state: AppState) -> Router {
                 let db = state.db.clone();
                 let backend = crate::backend::provide(state.services.clone(), state.db.clone());
                 move || {
-                    security_headers::provide_page_nonce();
                     provide_context(db.clone());
                     provide_context(backend.clone());
                 }
             },
             {
-                let options = options.clone();
-                move || app::shell(options.clone())
+                let bundle = state.bundle.clone();
+                move || app::shell(bundle.clone())
             },
         )
         .nest_service(pkg_route.trim_end_matches('/'), pkg)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            security_headers::provide_page_nonce,
-            app::shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, {
+            let bundle = state.bundle.clone();
+            move |_| app::shell(bundle.clone())
+        }))
+        .layer(middleware::from_fn_with_state(
+            (state.pages.clone(), state.services.catalog.clone()),
+            page_cache::serve,
         ))
         .layer(middleware::from_fn_with_state((state.auth.clone(), state.db.clone()), auth::gate))
         .layer(sessions(&state))
-        .layer(middleware::from_fn_with_state(form_targets(&state), security_headers::set))
+        .layer(middleware::from_fn_with_state(state.auth.form_targets(), security_headers::set))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static(REVALIDATE),
@@ -91,15 +95,6 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(error_page::from_panic))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span::<Body>))
         .with_state(state)
-}
-
-/// Where pages' forms may lead besides the console: the identity provider's origin, to which
-/// signing out redirects.
-fn form_targets(state: &AppState) -> std::sync::Arc<str> {
-    match &state.auth.mode {
-        auth::Mode::Oidc(oidc) => oidc.issuer().splitn(4, '/').take(3).collect::<Vec<_>>().join("/").into(),
-        auth::Mode::Local => "".into(),
-    }
 }
 
 /// Server-side sessions in the database: an HttpOnly, SameSite=Lax cookie holding only the id

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::bundle::Bundle;
 use axum::extract::FromRef;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -19,6 +20,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::live::{Intervals, Live, StreamLimits};
 use crate::operations::runner::Runner;
+use crate::page_cache::PageCache;
 use crate::projects::Projects;
 use crate::services::Services;
 use crate::services::issuers::Issuers;
@@ -27,6 +29,13 @@ use crate::services::issuers::Issuers;
 const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
     Some(name) => name,
     None => "pilothouse",
+};
+
+/// What cargo-leptos appends to the WebAssembly file's name when it does not hash it; outside
+/// cargo-leptos, wasm-bindgen's `_bg`.
+const WASM_SUFFIX: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
+    Some(_) => "",
+    None => "_bg",
 };
 
 /// The catalog's timings from `settings`.
@@ -45,33 +54,40 @@ pub struct AppState {
     pub db: Db,
     /// Whether the bundle's file names carry content hashes, so they may be cached forever.
     pub hashed_assets: bool,
+    /// The bundle's file names, worked out once.
+    pub bundle: Bundle,
     pub services: Services,
     pub live: Arc<Live>,
     /// Signalled by this replica's runner after each change it records.
     pub changed: Arc<Notify>,
     pub auth: Arc<Auth>,
+    /// Pages rendered a moment ago, served again.
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
     /// State for `settings` over an open database, acting in `projects`; fails when the sign-in
     /// settings cannot work (local mode off loopback).
     pub fn new(settings: &Settings, db: Db, projects: Projects) -> anyhow::Result<Self> {
-        // cargo-leptos writes the hashes next to the server binary; Leptos reads them from there.
-        let hashed_assets = std::env::current_exe()
+        // cargo-leptos writes the bundle's hashes next to the server binary.
+        let hashes = std::env::current_exe()
             .ok()
             .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-            .is_some_and(|file| file.exists());
-        Self::with_site(settings, db, projects, &settings.site_root, hashed_assets)
+            .and_then(|file| std::fs::read_to_string(file).ok());
+        Self::with_site(settings, db, projects, &settings.site_root, hashes.as_deref())
     }
 
-    /// State serving the site at `site_root`; `hashed_assets` as cargo-leptos built it.
+    /// State serving the site at `site_root`; `hashes` the text of the `hash.txt` cargo-leptos
+    /// wrote when it named the bundle's files by content.
     pub fn with_site(
         settings: &Settings,
         db: Db,
         projects: Projects,
         site_root: &Path,
-        hashed_assets: bool,
+        hashes: Option<&str>,
     ) -> anyhow::Result<Self> {
+        let hashed_assets = hashes.is_some();
+        let bundle = Bundle::named(OUTPUT_NAME, hashes, WASM_SUFFIX);
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(site_root.to_string_lossy().as_ref())
@@ -111,7 +127,18 @@ impl AppState {
         };
         let limits = StreamLimits { per_user: settings.live_streams_per_user, ..StreamLimits::default() };
         let live = Live::with_limits(Intervals::default(), limits);
-        Ok(Self { leptos_options, db, hashed_assets, services, live, changed: Arc::new(Notify::new()), auth })
+        let pages = PageCache::new(auth.form_targets());
+        Ok(Self {
+            leptos_options,
+            db,
+            hashed_assets,
+            bundle,
+            services,
+            live,
+            changed: Arc::new(Notify::new()),
+            auth,
+            pages,
+        })
     }
 
     /// Starts this replica's background work: the operations runner (looking at the provider

@@ -137,6 +137,15 @@ impl Auth {
         matches!(self.mode, Mode::Local)
     }
 
+    /// Where pages' forms may lead besides the console: the identity provider's origin, to
+    /// which signing out redirects.
+    pub fn form_targets(&self) -> Arc<str> {
+        match &self.mode {
+            Mode::Oidc(oidc) => oidc.issuer().splitn(4, '/').take(3).collect::<Vec<_>>().join("/").into(),
+            Mode::Local => "".into(),
+        }
+    }
+
     /// `username` with `groups`, and the roles they give in each project.
     pub fn user(&self, username: &str, groups: &[String]) -> User {
         let memberships = self

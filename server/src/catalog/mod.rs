@@ -136,6 +136,11 @@ impl Catalog {
         Arc::new(Self { projects, db, replica, timings })
     }
 
+    /// The sum of every project's snapshot version: grows whenever any snapshot is replaced.
+    pub fn versions(&self) -> i64 {
+        self.projects.values().map(|catalog| catalog.current.borrow().version).sum()
+    }
+
     /// The catalog of `project`, its refresher started if it was not.
     pub fn project(&self, project: &str) -> Option<&Arc<ProjectCatalog>> {
         let catalog = self.projects.get(project)?;

@@ -21,7 +21,7 @@ use crate::cloud::{Cloud, PROJECT, SERVICE, pool};
 use crate::helpers::TestApp;
 
 /// Timings a hundred times shorter than the defaults' minute-long idle interval.
-fn quick() -> Timings {
+pub fn quick() -> Timings {
     Timings {
         tick: Duration::from_millis(50),
         list_active: Duration::from_millis(100),
@@ -32,7 +32,7 @@ fn quick() -> Timings {
 }
 
 /// Clusters made directly at the provider, installed and ready.
-async fn clusters(cloud: &Cloud, names: &[&str]) -> Vec<String> {
+pub async fn clusters(cloud: &Cloud, names: &[&str]) -> Vec<String> {
     let mut ids = Vec::new();
     for name in names {
         let body = ClusterCreation {
@@ -48,14 +48,14 @@ async fn clusters(cloud: &Cloud, names: &[&str]) -> Vec<String> {
 }
 
 /// `app` with a catalog of its own on `timings`.
-fn with_catalog(app: &mut TestApp, timings: Timings) -> Arc<Catalog> {
+pub fn with_catalog(app: &mut TestApp, timings: Timings) -> Arc<Catalog> {
     let catalog = Catalog::new(app.db.clone(), &app.projects, timings);
     app.state.services.catalog = catalog.clone();
     catalog
 }
 
 /// The catalog once every cluster's pools are read and nothing moves.
-async fn settled(catalog: &ProjectCatalog, clusters: usize) {
+pub async fn settled(catalog: &ProjectCatalog, clusters: usize) {
     let ready = |s: &server::catalog::Snapshot| {
         s.clusters.len() == clusters && s.clusters.iter().all(|e| e.detail.is_some()) && !s.is_moving()
     };

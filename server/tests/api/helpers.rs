@@ -71,8 +71,14 @@ impl TestApp {
     }
 
     fn new_state(&self, hashed: bool) -> AppState {
-        AppState::with_site(&self.settings, self.db.clone(), self.projects.clone(), self.site.path(), hashed)
-            .unwrap()
+        AppState::with_site(
+            &self.settings,
+            self.db.clone(),
+            self.projects.clone(),
+            self.site.path(),
+            hashed.then_some("js: j\nwasm: w\ncss: c\n"),
+        )
+        .unwrap()
     }
 
     /// A console over a fresh database with no schema yet.
@@ -86,7 +92,7 @@ impl TestApp {
         std::fs::create_dir_all(site.path().join("pkg")).unwrap();
         let settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
         let state =
-            AppState::with_site(&settings, db.clone(), Projects::default(), site.path(), false).unwrap();
+            AppState::with_site(&settings, db.clone(), Projects::default(), site.path(), None).unwrap();
         Self { db, site, projects: Projects::default(), settings, state, data }
     }
 

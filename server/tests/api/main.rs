@@ -9,6 +9,7 @@ mod helpers;
 mod issuer;
 mod live;
 mod operations;
+mod page_cache;
 mod pages;
 mod retry;
 mod runner;
