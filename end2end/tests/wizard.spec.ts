@@ -71,6 +71,8 @@ test('alice creates a Standard 3-AZ cluster with two pools and watches it come u
   await expect(operation.locator('.step-entry')).toHaveCount(3);
   await expect(page.getByTestId('cluster-status')).toHaveText('READY', { timeout: 30_000 });
   await expect(page.getByTestId('nodes')).toHaveText('3 / 3 in 2 pools', { timeout: 30_000 });
+  // etcd's figures arrive after the page, on their own.
+  await expect(page.getByTestId('etcd')).toContainText(' of ', { timeout: 30_000 });
 
   const created = (await clusters()).filter((c) => c.name === 'three-zones');
   expect(created).toHaveLength(1);

@@ -60,8 +60,6 @@ pub struct ClusterOverview {
     pub node_pools: u32,
     /// `None` until the cluster's pools have been read.
     pub nodes: Option<NodeCounts>,
-    /// Bytes used in etcd and the plan's quota; `None` while the provider cannot tell.
-    pub etcd: Option<EtcdUsage>,
     pub created_at: String,
     pub freshness: Freshness,
 }

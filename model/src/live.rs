@@ -69,7 +69,6 @@ impl LiveCluster {
             patch_pending: self.patch_pending,
             node_pools: 0,
             nodes: self.nodes,
-            etcd: None,
             created_at: self.created_at.clone(),
             freshness: Freshness::default(),
         }

@@ -8,7 +8,7 @@ use model::access::User;
 use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClustersView};
+use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::flavor::Flavor;
 #[cfg(feature = "ssr")]
 use model::id::{ClusterId, NodeId, NodePoolId, ProjectId};
@@ -102,6 +102,15 @@ pub async fn get_cluster_overview(project: String, cluster: String) -> Result<Cl
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
     port::respond(port::backend()?.cluster_overview(&caller, project.as_str(), &cluster).await)
+}
+
+/// How much of its etcd quota a cluster uses (asked of the provider, with a deadline).
+#[server(endpoint = "etcd_usage")]
+pub async fn get_etcd_usage(project: String, cluster: String) -> Result<EtcdUsage, AppError> {
+    let caller = port::caller()?;
+    let project = port::id(ProjectId::parse(&project))?;
+    let cluster = port::id(ClusterId::parse(&cluster))?;
+    port::respond(port::backend()?.etcd_usage(&caller, project.as_str(), &cluster).await)
 }
 
 /// A cluster's running and recent operations.

@@ -8,7 +8,7 @@ use model::access::{ClientAddress, User};
 use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClustersView};
+use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::id::{ClusterId, NodeId, NodePoolId};
@@ -82,6 +82,14 @@ pub trait Backend: Send + Sync + 'static {
         project: &'a str,
         cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<ClusterOverview, AppError>>;
+    /// How much of its etcd quota the cluster uses: asked of the provider (not kept in the
+    /// catalog), with a deadline.
+    fn etcd_usage<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a ClusterId,
+    ) -> BoxFuture<'a, Result<EtcdUsage, AppError>>;
     /// The running and recent operations of a cluster, newest first.
     fn cluster_operations<'a>(
         &'a self,

@@ -90,8 +90,7 @@ impl ConsoleBackend {
         Ok(ClustersView { rows: snapshot.rows(), freshness: snapshot.freshness() })
     }
 
-    /// The Overview tab, from the catalog; etcd's figures, which it does not keep, asked of the
-    /// provider with a deadline.
+    /// The Overview tab, from the catalog.
     pub(super) async fn cluster_overview(
         &self,
         caller: &Caller,
@@ -99,11 +98,7 @@ impl ConsoleBackend {
         id: &ClusterId,
     ) -> Result<ClusterOverview, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.read", id).await?;
-        let (snapshot, etcd) = tokio::join!(
-            self.cluster_snapshot(project, id),
-            tokio::time::timeout(ETCD_DEADLINE, self.services.etcd_usage(project, id))
-        );
-        let snapshot = snapshot?;
+        let snapshot = self.cluster_snapshot(project, id).await?;
         let Lookup::Found(entry) = snapshot.find(id.as_str()) else {
             return Err(app_error(ServiceError::NotFound(format!("cluster {id}"))));
         };
@@ -113,10 +108,26 @@ impl ConsoleBackend {
             update_policy: cluster.update_policy.as_wire().to_string(),
             kube_proxy_mode: cluster.kube_proxy_mode.as_wire().to_string(),
             node_pools: entry.detail.as_ref().map_or(0, |d| d.pools.len() as u32),
-            etcd: etcd.ok().and_then(Result::ok).map(|e| EtcdUsage { usage: e.usage, quota: e.quota }),
             freshness: snapshot.freshness(),
             ..entry.live().overview()
         })
+    }
+
+    /// etcd's figures, which the catalog does not keep: asked of the provider (kept a minute),
+    /// waiting at most [`ETCD_DEADLINE`].
+    pub(super) async fn etcd_usage(
+        &self,
+        caller: &Caller,
+        project: &str,
+        id: &ClusterId,
+    ) -> Result<EtcdUsage, AppError> {
+        self.require(caller, project, Role::Viewer, "cluster.etcd", id).await?;
+        match tokio::time::timeout(ETCD_DEADLINE, self.services.etcd_usage(project, id)).await {
+            Ok(usage) => usage.map(|e| EtcdUsage { usage: e.usage, quota: e.quota }).map_err(app_error),
+            Err(_) => {
+                Err(AppError::Unavailable { message: "The cloud provider did not answer in time.".into() })
+            }
+        }
     }
 
     pub(super) async fn cluster_operations(

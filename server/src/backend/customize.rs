@@ -7,7 +7,7 @@ use model::customization::CustomizationView;
 use model::id::ClusterId;
 use model::operation::OperationKind;
 
-use super::{ConsoleBackend, app_error};
+use super::ConsoleBackend;
 
 impl ConsoleBackend {
     pub(super) async fn customization(
@@ -17,7 +17,8 @@ impl ConsoleBackend {
         cluster: &ClusterId,
     ) -> Result<CustomizationView, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.customization", cluster).await?;
-        self.services.customization_view(project, cluster).await.map_err(app_error)
+        let config = self.cluster_config(project, cluster).await?;
+        Ok(crate::services::settings::view_of(config.customization))
     }
 
     pub(super) async fn customize_cluster(

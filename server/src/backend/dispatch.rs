@@ -6,7 +6,7 @@ use app::error::AppError;
 use model::activity::{ActivityFilter, ActivityPage, PAGE_SIZE};
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
-use model::cluster_view::{ClusterOverview, ClustersView};
+use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::id::{ClusterId, NodeId, NodePoolId};
@@ -98,6 +98,15 @@ impl Backend for ConsoleBackend {
         cluster: &'a ClusterId,
     ) -> BoxFuture<'a, Result<ClusterOverview, AppError>> {
         Box::pin(ConsoleBackend::cluster_overview(self, caller, project, cluster))
+    }
+
+    fn etcd_usage<'a>(
+        &'a self,
+        caller: &'a Caller,
+        project: &'a str,
+        cluster: &'a ClusterId,
+    ) -> BoxFuture<'a, Result<EtcdUsage, AppError>> {
+        Box::pin(ConsoleBackend::etcd_usage(self, caller, project, cluster))
     }
 
     fn cluster_operations<'a>(

@@ -8,7 +8,7 @@ use model::id::ClusterId;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
 
-use super::{ConsoleBackend, app_error};
+use super::ConsoleBackend;
 
 impl ConsoleBackend {
     pub(super) async fn cluster_oidc(
@@ -18,7 +18,8 @@ impl ConsoleBackend {
         cluster: &ClusterId,
     ) -> Result<OidcAccess, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.oidc", cluster).await?;
-        self.services.oidc_access(project, cluster).await.map_err(app_error)
+        let config = self.cluster_config(project, cluster).await?;
+        Ok(OidcAccess { config: config.oidc, console: self.services.issuers.console.clone() })
     }
 
     pub(super) async fn set_cluster_oidc(

@@ -86,8 +86,8 @@ impl ConsoleBackend {
         cluster: &ClusterId,
     ) -> Result<AllowList, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.ip_restrictions", cluster).await?;
-        let entries = self.services.ip_restrictions(project, cluster).await.map_err(app_error)?;
-        Ok(AllowList { entries, your_address: caller.address.clone() })
+        let config = self.cluster_config(project, cluster).await?;
+        Ok(AllowList { entries: config.ip_restrictions, your_address: caller.address.clone() })
     }
 
     pub(super) async fn set_allow_list(

@@ -8,7 +8,7 @@ pub mod refresher;
 pub mod snapshot;
 pub mod store;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,7 +19,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::db::Db;
 use crate::projects::{Project, Projects};
-pub use snapshot::{Detail, Entry, Lookup, Snapshot};
+pub use snapshot::{Config, Detail, Entry, Lookup, Snapshot};
 
 /// How often the refresher looks and reads.
 #[derive(Clone, Copy, Debug)]
@@ -85,6 +85,8 @@ pub struct ProjectCatalog {
     view_refresh: Duration,
     /// Clusters open in pages here, with how many pages.
     viewed: Mutex<HashMap<String, usize>>,
+    /// Clusters whose configuration a page asked for.
+    configs_wanted: Mutex<BTreeSet<String>>,
     started: AtomicBool,
     refresher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The refresher's share of the project's rate.
@@ -211,6 +213,7 @@ impl ProjectCatalog {
             arrived: AtomicBool::new(false),
             view_refresh: timings.view_refresh,
             viewed: Mutex::default(),
+            configs_wanted: Mutex::default(),
             started: AtomicBool::new(false),
             refresher: Mutex::new(None),
             holding: AtomicBool::new(false),
@@ -325,6 +328,44 @@ impl ProjectCatalog {
             Err(snapshot) if snapshot.listed_at.is_some() => Ok(snapshot),
             Err(_) => Err(Unavailable::NotReadYet),
         }
+    }
+
+    /// The snapshot to show cluster `id`'s configuration from: one that has it read after
+    /// `changed_at` (the last operation on the cluster), waiting up to `deadline` for the
+    /// refresher to read it; else one with an older copy. A copy older than
+    /// [`Timings::view_refresh`] is served and read again for the next page.
+    pub async fn config(
+        &self,
+        id: &str,
+        changed_at: Option<DateTime<Utc>>,
+        deadline: Duration,
+    ) -> Result<Arc<Snapshot>, Unavailable> {
+        let settled =
+            |s: &Snapshot| s.configs.get(id).is_some_and(|c| changed_at.is_none_or(|at| c.read_at >= at));
+        let now = self.current();
+        if settled(&now) {
+            let age = now.configs.get(id).map(|c| Utc::now().signed_duration_since(c.read_at).to_std());
+            if age.is_some_and(|age| age.is_ok_and(|age| age >= self.view_refresh)) {
+                self.want_config(id);
+            }
+            return Ok(now);
+        }
+        self.want_config(id);
+        match self.wait_for(deadline, settled).await {
+            Ok(snapshot) => Ok(snapshot),
+            Err(snapshot) if snapshot.configs.contains_key(id) => Ok(snapshot),
+            Err(_) => Err(Unavailable::NotReadYet),
+        }
+    }
+
+    fn want_config(&self, id: &str) {
+        self.configs_wanted.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_string());
+        self.poke.notify_one();
+    }
+
+    /// The configurations pages asked for since the last call.
+    fn configs_wanted(&self) -> BTreeSet<String> {
+        std::mem::take(&mut *self.configs_wanted.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     fn publish(&self, snapshot: Snapshot) {

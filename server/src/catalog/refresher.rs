@@ -9,6 +9,9 @@
 //!   operation, or is open in a page here, and otherwise in a slow sweep that reads each cluster
 //!   once per [`Timings::sweep`];
 //!
+//! - a cluster's configuration (allow-list, OpenID Connect, customization) when a page asks for
+//!   it;
+//!
 //! all within its share of the project's rate, so the operations runner keeps the rest. Each
 //! change becomes a new snapshot, stored in the database. The other replicas load a newer stored
 //! snapshot each tick; when the holder stops renewing, the lease expires and one of them takes
@@ -20,11 +23,13 @@ use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
 use model::id::ClusterId;
+use model::oidc::OidcConfig;
 use provider::api::Cluster;
 
-use super::snapshot::{Detail, Entry, Snapshot};
+use super::snapshot::{Config, Detail, Entry, Snapshot};
 use super::{ProjectCatalog, Timings, store};
 use crate::db::Db;
+use crate::projects::Project;
 
 fn after(now: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
@@ -99,7 +104,8 @@ async fn tick(
     let scheduled = current.listed_at.is_none_or(|at| now >= after(at, state.list_interval));
     let list_due = poked || looked || operations_moved || scheduled;
     let sweep_due = now >= state.next_sweep && current.failing_since.is_none();
-    if !list_due && !sweep_due {
+    let configs = catalog.configs_wanted();
+    if !list_due && !sweep_due && configs.is_empty() {
         // Nothing to read: no copy of the snapshot either.
         return Ok(());
     }
@@ -154,7 +160,26 @@ async fn tick(
             changed = true;
         }
     }
+    for id in configs {
+        if !next.clusters.iter().any(|e| e.cluster.id == id) {
+            continue;
+        }
+        catalog.budget.acquire().await;
+        catalog.budget.acquire().await;
+        catalog.budget.acquire().await;
+        catalog.calls.fetch_add(3, Ordering::Relaxed);
+        match read_config(&catalog.project, &ClusterId::new(&id)).await {
+            Ok(config) => {
+                next.configs.insert(id, config);
+                changed = true;
+            }
+            Err(error) => {
+                tracing::debug!(%error, cluster = id, "catalog: could not read a cluster's configuration")
+            }
+        }
+    }
     if changed {
+        next.configs.retain(|id, _| next.clusters.iter().any(|e| &e.cluster.id == id));
         store::save(db, &next, Utc::now()).await?;
         catalog.publish(next);
     }
@@ -212,6 +237,23 @@ async fn read_detail(catalog: &ProjectCatalog, id: &str) -> Option<Detail> {
             None
         }
     }
+}
+
+/// A cluster's configuration, its three parts asked for together (three calls).
+pub async fn read_config(project: &Project, id: &ClusterId) -> Result<Config, provider::client::Error> {
+    let service = &project.service_name;
+    let (ip_restrictions, oidc, customization) = tokio::join!(
+        project.client.ip_restrictions(service, id),
+        project.client.oidc(service, id),
+        project.client.customization(service, id),
+    );
+    let oidc = match oidc {
+        Ok(config) => Some(OidcConfig::from(&config)),
+        // The cluster is in the list: a 404 here says it trusts no provider.
+        Err(error) if error.status() == Some(404) => None,
+        Err(error) => return Err(error),
+    };
+    Ok(Config { ip_restrictions: ip_restrictions?, oidc, customization: customization?, read_at: Utc::now() })
 }
 
 /// A failure in words safe to show.

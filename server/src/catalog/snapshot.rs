@@ -2,14 +2,16 @@
 //! its pools and nodes as last read, and when each part was read. Immutable once built; the
 //! refresher makes a new one with a higher version for every change.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use model::cluster_view::{ClusterRow, NodeCounts};
 use model::freshness::Freshness;
 use model::live::{LiveCluster, LiveEvent, PoolCounts, totals};
+use model::oidc::OidcConfig;
 use model::status::SizeStatus;
-use provider::api::{Cluster, Node, NodePool};
+use provider::api::{Cluster, Customization, Node, NodePool};
 use serde::{Deserialize, Serialize};
 
 /// A project's clusters as last read.
@@ -27,6 +29,9 @@ pub struct Snapshot {
     #[serde(default)]
     pub stale_after: i64,
     pub clusters: Vec<Entry>,
+    /// Clusters' configurations, by cluster id: read when a page asks for one, not with the list.
+    #[serde(default)]
+    pub configs: BTreeMap<String, Config>,
     /// The list event, built once for every stream that sends it.
     #[serde(skip)]
     list_event: OnceLock<Arc<LiveEvent>>,
@@ -37,6 +42,16 @@ pub struct Snapshot {
 pub struct Entry {
     pub cluster: Cluster,
     pub detail: Option<Detail>,
+}
+
+/// What a cluster's Access and Settings tabs show, read together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Config {
+    pub ip_restrictions: Vec<String>,
+    /// `None`: the cluster trusts no OpenID provider.
+    pub oidc: Option<OidcConfig>,
+    pub customization: Customization,
+    pub read_at: DateTime<Utc>,
 }
 
 /// A cluster's pools and nodes, read together.
@@ -72,6 +87,7 @@ impl Snapshot {
             problem: self.problem.clone(),
             stale_after: self.stale_after,
             clusters: self.clusters.clone(),
+            configs: self.configs.clone(),
             list_event: OnceLock::new(),
         }
     }

@@ -87,16 +87,6 @@ impl Services {
         .await
     }
 
-    /// The API server's allow-list (empty: open to all).
-    pub async fn ip_restrictions(&self, project: &str, id: &ClusterId) -> Result<Vec<String>, ServiceError> {
-        let project = self.project(project)?;
-        project
-            .client
-            .ip_restrictions(&project.service_name, id)
-            .await
-            .map_err(provider_error(|| format!("cluster {id}")))
-    }
-
     /// Whether `entries` would shut out `address` (to warn before saving).
     pub fn allow_list_lockout(
         entries: &[String],

@@ -44,22 +44,6 @@ impl Services {
         .await
     }
 
-    /// The admission plugins and kube-proxy periods, as the Settings tab edits them.
-    pub async fn customization_view(
-        &self,
-        project: &str,
-        id: &ClusterId,
-    ) -> Result<CustomizationView, ServiceError> {
-        let current = self.customization(project, id).await?;
-        let plugins = current.api_server.and_then(|a| a.admission_plugins).unwrap_or_default();
-        let iptables = current.kube_proxy.and_then(|k| k.iptables).unwrap_or_default();
-        Ok(CustomizationView {
-            disabled_plugins: plugins.disabled.unwrap_or_default(),
-            min_sync_period: iptables.min_sync_period.unwrap_or_default(),
-            sync_period: iptables.sync_period.unwrap_or_default(),
-        })
-    }
-
     /// Checks `view` and queues it: the admission plugins block and kube-proxy's iptables periods
     /// are replaced, its ipvs settings and the Cilium block are kept as they are.
     pub async fn apply_customization(
@@ -161,5 +145,16 @@ impl Services {
         let load = project.client.etcd_usage(&project.service_name, id);
         let key = (project.id.clone(), id.as_str().to_string());
         self.caches.etcd.get_or_load(key, load).await.map_err(provider_error(|| format!("cluster {id}")))
+    }
+}
+
+/// What the Settings tab shows of a cluster's customization.
+pub fn view_of(current: Customization) -> CustomizationView {
+    let plugins = current.api_server.and_then(|a| a.admission_plugins).unwrap_or_default();
+    let iptables = current.kube_proxy.and_then(|k| k.iptables).unwrap_or_default();
+    CustomizationView {
+        disabled_plugins: plugins.disabled.unwrap_or_default(),
+        min_sync_period: iptables.min_sync_period.unwrap_or_default(),
+        sync_period: iptables.sync_period.unwrap_or_default(),
     }
 }

@@ -121,7 +121,7 @@ async fn fifty_viewers_cost_the_provider_a_few_calls_per_idle_interval() {
     let calls = cloud.emulator.answered() - before;
     let idle_intervals = started.elapsed().as_secs_f64() / timings.list_idle.as_secs_f64();
     println!("{views} page views and 50 streams in {:?}: {calls} provider calls", started.elapsed());
-    // Per idle interval: the list, and the viewed cluster's pools and nodes; etcd's figures once.
+    // Per idle interval: the list, and the viewed cluster's pools and nodes.
     let most = ((idle_intervals.ceil() + 1.0) * 3.0) as u64 + 1;
     assert!(calls <= most, "{calls} provider calls for {views} page views (at most {most})");
     assert!(!project.current().is_moving(), "nothing moved");
@@ -231,4 +231,79 @@ async fn the_refresher_leaves_the_runner_at_least_half_of_the_rate() {
     assert!(elapsed < Duration::from_millis(4500), "the runner was slowed to {elapsed:?}");
     assert!(refresher > 0, "the refresher kept reading");
     drop(viewing);
+}
+
+/// A server function called as the page calls it; its JSON answer.
+async fn call(app: &TestApp, function: &str, form: String) -> serde_json::Value {
+    let request = Request::post(format!("/api/{function}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from(form))
+        .unwrap();
+    let response = app.request(request, false).await;
+    assert_eq!(response.status, 200, "{function}: {}", response.text());
+    response.json()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_access_and_settings_tabs_read_the_catalog_and_see_changes() {
+    let cloud = Cloud::start().await;
+    let mut app = cloud.app().await;
+    let timings = Timings { view_refresh: Duration::from_millis(500), ..quick() };
+    let catalog = with_catalog(&mut app, timings);
+    let ids = clusters(&cloud, &["guarded"]).await;
+    let project = catalog.project(PROJECT).unwrap().clone();
+    settled(&project, 1).await;
+    let form = format!("project={PROJECT}&cluster={}", ids[0]);
+    let entries = |answer: serde_json::Value| answer["entries"].clone();
+
+    // The first view waits for the configuration to be read; the next ones cost nothing.
+    assert_eq!(entries(call(&app, "allow_list", form.clone()).await), serde_json::json!([]));
+    let (before, refresher_before) = (cloud.emulator.answered(), project.calls());
+    for _ in 0..20 {
+        call(&app, "allow_list", form.clone()).await;
+        call(&app, "customization", form.clone()).await;
+        call(&app, "cluster_oidc", form.clone()).await;
+    }
+    let (calls, refresher) = (cloud.emulator.answered() - before, project.calls() - refresher_before);
+    assert_eq!(calls, refresher, "60 views, no provider call but the refresher's");
+    assert!(refresher <= 12, "the refresher's own pace: {refresher} calls");
+
+    // etcd's figures are asked of the provider, not kept.
+    assert!(call(&app, "etcd_usage", form.clone()).await["quota"].as_u64() > Some(0));
+
+    // A change made through the console shows on the next view.
+    let change = serde_json::json!({ "project": PROJECT, "cluster": ids[0], "entries": ["198.51.100.7"] });
+    let request = Request::post("/api/set_allow_list")
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(Body::from(change.to_string()))
+        .unwrap();
+    assert_eq!(app.request(request, false).await.status, 200);
+    let runner = crate::cloud::runner(&app, "r1");
+    for _ in 0..20 {
+        while runner.run_once(chrono::Utc::now()).await.unwrap().is_some() {}
+        cloud.advance(60);
+    }
+    let shown = entries(call(&app, "allow_list", form.clone()).await);
+    assert_eq!(shown, serde_json::json!(["198.51.100.7/32"]), "the console's own change");
+
+    // One made elsewhere shows soon after someone looks.
+    let id = ClusterId::new(&ids[0]);
+    cloud
+        .client
+        .replace_ip_restrictions(crate::cloud::SERVICE, &id, vec!["203.0.113.0/24".into()])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    call(&app, "allow_list", form.clone()).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let shown = entries(call(&app, "allow_list", form.clone()).await);
+        if shown == serde_json::json!(["203.0.113.0/24"]) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "an outside change never showed: {shown}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -81,7 +81,10 @@ async fn every_kind_of_change_is_carried_out() {
     run(s.reset_kubeconfig(PROJECT, &me, &id, None).await.unwrap(), "reset kubeconfig").await;
     let ips = vec!["198.51.100.7".to_string()];
     run(s.set_ip_restrictions(PROJECT, &me, &id, &ips, None).await.unwrap(), "allow-list").await;
-    assert_eq!(s.ip_restrictions(PROJECT, &id).await.unwrap(), vec!["198.51.100.7/32".to_string()]);
+    assert_eq!(
+        cloud.client.ip_restrictions(SERVICE, &id).await.unwrap(),
+        vec!["198.51.100.7/32".to_string()]
+    );
     let issuer = Issuer::start().await;
     let unknown =
         OidcConfig { client_id: "kube".into(), issuer_url: issuer.url.clone(), ..Default::default() };
