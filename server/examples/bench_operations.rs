@@ -9,21 +9,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use emulator::local::{Local, PROJECT as SERVICE};
 use model::cluster_spec::ClusterSpec;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationState;
 use model::plan::Plan;
 use model::version::{DEFAULT_MINOR, KubeProxyMode, UpdatePolicy};
-use provider::client::{Client, ClientConfig, Credentials};
-use provider::emulator::{EmulatorConfig, serve};
 use server::db::Db;
 use server::operations::runner::Runner;
 use server::operations::store;
 use server::projects::{Project, Projects};
 use server::services::{Actor, Services};
 use tokio::sync::Notify;
-
-const SERVICE: &str = "0123456789abcdef0123456789abcdef";
 
 fn spec(i: usize) -> ClusterSpec {
     let pool = |name: &str, nodes| NodePoolSpec {
@@ -64,17 +61,7 @@ async fn main() -> anyhow::Result<()> {
     let runners: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1);
 
     // Instant: a cluster's six minutes pass in well under a millisecond.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let config = EmulatorConfig { speed: 1e7, ..EmulatorConfig::new(SERVICE, "ak", "as", "ck") };
-    let emulator = serve(listener, config)?;
-    let credentials = Credentials::Application {
-        application_key: "ak".into(),
-        application_secret: "as".into(),
-        consumer_key: "ck".into(),
-    };
-    let mut client_config = ClientConfig::new(format!("{}/1.0", emulator.url), credentials);
-    client_config.rate_per_second = 0.0;
-    let client = Arc::new(Client::new(client_config)?);
+    let Local { client, .. } = Local::start(1e7).await;
     let projects = Projects::from_list(vec![Project {
         id: "default".into(),
         name: "Bench".into(),

@@ -10,9 +10,9 @@ pub mod backend;
 pub mod catalog;
 pub mod config;
 pub mod db;
-pub mod emulator;
 pub mod error_page;
 pub mod live;
+pub mod local_emulator;
 pub mod operations;
 pub mod page_cache;
 pub mod projects;
@@ -40,7 +40,7 @@ use crate::state::AppState;
 pub async fn run_emulator(settings: Settings, listen: std::net::SocketAddr) -> anyhow::Result<()> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-    let running = emulator::spawn(&settings, listen).await?;
+    let running = local_emulator::spawn(&settings, listen).await?;
     let (signal, _) = shutdown::on_signal(Duration::ZERO);
     signal.await;
     running.stop();
@@ -58,7 +58,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(backend = db.backend(), "database ready");
 
     let emulator = match settings.emulator {
-        true => Some(emulator::spawn(&settings, settings.emulator_listen).await?),
+        true => Some(local_emulator::spawn(&settings, settings.emulator_listen).await?),
         false => None,
     };
     if emulator.is_some() && settings.oidc_issuer_url.is_some() {

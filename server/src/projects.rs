@@ -11,7 +11,11 @@ use provider::client::{self, Client, ClientConfig, Credentials};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Secret, Settings};
-use crate::emulator::DEFAULT_APPLICATION_SECRET;
+
+/// The embedded emulator's application secret when none is configured: the emulator is a local
+/// stand-in for the provider, so its default credentials are printed at start-up for the user to
+/// copy.
+pub const DEFAULT_APPLICATION_SECRET: &str = "pilothouse-emulator-secret";
 
 /// The id of the project the console creates on the embedded emulator.
 pub const EMULATOR_PROJECT: &str = "default";

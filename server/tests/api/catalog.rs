@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::Request;
+use emulator::fault::Fault;
 use futures::StreamExt;
 use model::id::ClusterId;
 use provider::api::ClusterCreation;
 use provider::client::{Client, ClientConfig, Credentials};
-use provider::emulator::fault::Fault;
 use server::catalog::{Catalog, ProjectCatalog, Timings};
 use server::live::{Intervals, Live, StreamLimits};
 use server::projects::{Project, Projects};

@@ -5,20 +5,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use emulator::Emulator;
+use emulator::fault::Fault;
+use emulator::local::Local;
 use model::cluster_spec::ClusterSpec;
 use model::node_pool::NodePoolSpec;
 use model::plan::Plan;
 use model::version::{DEFAULT_MINOR, KubeProxyMode, UpdatePolicy};
-use provider::client::{Client, ClientConfig, Credentials};
-use provider::emulator::fault::Fault;
-use provider::emulator::{Emulator, EmulatorConfig, serve};
+use provider::client::Client;
 use server::operations::runner::Runner;
 use server::projects::{Project, Projects, RoleGroups};
 use server::services::Actor;
 
 use crate::helpers::TestApp;
 
-pub const SERVICE: &str = "0123456789abcdef0123456789abcdef";
+pub const SERVICE: &str = emulator::local::PROJECT;
 pub const PROJECT: &str = "default";
 
 pub struct Cloud {
@@ -28,19 +29,8 @@ pub struct Cloud {
 
 impl Cloud {
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let config = EmulatorConfig { speed: 0.0, ..EmulatorConfig::new(SERVICE, "ak", "as", "ck") };
-        let running = serve(listener, config).unwrap();
-        let credentials = Credentials::Application {
-            application_key: "ak".into(),
-            application_secret: "as".into(),
-            consumer_key: "ck".into(),
-        };
-        let mut config = ClientConfig::new(format!("{}/1.0", running.url), credentials);
-        config.rate_per_second = 0.0;
-        config.backoff = Duration::from_millis(2);
-        let client = Arc::new(Client::new(config).unwrap());
-        Self { emulator: running.emulator, client }
+        let Local { emulator, client, .. } = Local::start(0.0).await;
+        Self { emulator, client }
     }
 
     pub fn projects(&self) -> Projects {

@@ -3,12 +3,12 @@
 //! idempotency keys; refusals at the field; cancellation; two runners sharing one queue.
 
 use chrono::Utc;
+use emulator::fault::Fault;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::oidc::OidcConfig;
 use model::operation::OperationState;
 use model::version::{OFFERED_MINORS, UpdateStrategy};
 use provider::api::{Customization, KubeProxyCustomization, ResetCreation};
-use provider::emulator::fault::Fault;
 use server::operations::store;
 use server::services::{ServiceError, Submitted};
 

@@ -163,12 +163,12 @@ async fn a_service_account_gets_a_token_and_a_new_one_when_it_is_refused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rate_limited_provider_answers_429_and_the_client_waits_its_turn() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let config = provider::emulator::EmulatorConfig {
+    let config = emulator::EmulatorConfig {
         speed: 0.0,
         rate_per_second: 2.0,
-        ..provider::emulator::EmulatorConfig::new(PROJECT, "ak", "as", "ck")
+        ..emulator::EmulatorConfig::new(PROJECT, "ak", "as", "ck")
     };
-    let url = provider::emulator::serve(listener, config).unwrap().url;
+    let url = emulator::serve(listener, config).unwrap().url;
     let once = client_with_attempts(&url, "as", 1);
     let answers: Vec<_> = list_times(&once, 3).await;
     let refused = answers.into_iter().find_map(Result::err).expect("the third call in a second is refused");

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::objects::{Item, Kind, Snapshot, timestamp};
 use super::table::{Column, column};
-use crate::emulator::node::NodeRecord;
-use crate::emulator::node_pool::PoolRecord;
+use crate::node::NodeRecord;
+use crate::node_pool::PoolRecord;
 
 pub const POOL_GROUP: &str = "kube.cloud.ovh.com";
 

@@ -25,7 +25,7 @@ use super::Emulator;
 use super::cluster::{ClusterRecord, require_ready, scaled, with_cluster};
 use super::cluster_settings::REDEPLOY;
 use super::error::EmulatorError;
-use crate::api::Kubeconfig;
+use provider::api::Kubeconfig;
 
 /// A cluster's certificate authorities and admin client certificate, PEM-encoded.
 ///

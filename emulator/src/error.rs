@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::api::ApiErrorBody;
+use provider::api::ApiErrorBody;
 
 /// An error response of the emulator.
 #[derive(Debug)]

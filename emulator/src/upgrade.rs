@@ -23,7 +23,7 @@ use super::cluster::{check_project, live_cluster, require_ready, scaled};
 use super::error::EmulatorError;
 use super::node::{self, NodeRecord, Redeploy};
 use super::{Emulator, LATEST_PATCH};
-use crate::api::UpdateCreation;
+use provider::api::UpdateCreation;
 
 /// How long the control plane takes to upgrade, at speed 1.0.
 pub const CONTROL_PLANE: Duration = Duration::from_secs(5 * 60);

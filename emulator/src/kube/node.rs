@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 
 use super::objects::{Item, Kind, Snapshot, timestamp};
 use super::table::{Column, column};
-use crate::emulator::cluster::ClusterRecord;
-use crate::emulator::node::NodeRecord;
-use crate::emulator::node_pool::PoolRecord;
+use crate::cluster::ClusterRecord;
+use crate::node::NodeRecord;
+use crate::node_pool::PoolRecord;
 
 pub const NODES: Kind = Kind {
     resource: "nodes",

@@ -2,7 +2,7 @@
 //! token only its bearer.
 
 use super::*;
-use crate::emulator::admin::Access;
+use crate::admin::Access;
 
 fn advance(token: Option<&str>) -> Request<Body> {
     let mut request = Request::post("/emulator/clock/advance").header("content-type", "application/json");

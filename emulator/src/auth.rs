@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Emulator;
 use super::error::EmulatorError;
-use crate::signature::SignedRequest;
+use provider::signature::SignedRequest;
 
 /// Largest request body read for signing.
 const MAX_BODY: usize = 1024 * 1024;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Emulator;
 use super::error::EmulatorError;
-use crate::api::ApiErrorBody;
+use provider::api::ApiErrorBody;
 
 /// One rule: which calls it hits and what it does to them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

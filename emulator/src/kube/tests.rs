@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio_rustls::TlsAcceptor;
 
 use super::oidc::{IssuerKeys, MOST_BYTES};
-use crate::api::OpenIdConnect;
+use provider::api::OpenIdConnect;
 
 struct Issuer {
     url: String,

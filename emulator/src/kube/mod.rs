@@ -35,8 +35,8 @@ use tokio_rustls::TlsAcceptor;
 use super::Emulator;
 use super::cluster::ClusterRecord;
 use super::kubeconfig::ClusterCredentials;
-use crate::api::OpenIdConnect;
 pub use authn::User;
+use provider::api::OpenIdConnect;
 
 /// What the API servers share.
 #[derive(Debug)]

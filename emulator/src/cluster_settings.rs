@@ -20,7 +20,7 @@ use model::status::Status;
 use super::Emulator;
 use super::cluster::{check_project, live_cluster, require_ready, scaled, with_cluster};
 use super::error::EmulatorError;
-use crate::api::{EtcdUsage, IpRestrictionUpsert, OpenIdConnect, UpdatePolicyUpdate};
+use provider::api::{EtcdUsage, IpRestrictionUpsert, OpenIdConnect, UpdatePolicyUpdate};
 
 /// How long a cluster stays `REDEPLOYING` after a settings change, at speed 1.0.
 pub const REDEPLOY: Duration = Duration::from_secs(2 * 60);

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::error::EmulatorError;
 use super::node_pool::create_pool;
 use super::{Emulator, LATEST_PATCH, World};
-use crate::api::{
+use provider::api::{
     Cluster, ClusterCreation, ClusterUpdate, Customization, IpAllocationPolicy, PrivateNetworkConfiguration,
 };
 
@@ -66,7 +66,7 @@ pub struct ClusterRecord {
     pub ip_restrictions: Vec<String>,
     /// The cluster's OIDC configuration, if any.
     #[serde(default)]
-    pub oidc: Option<crate::api::OpenIdConnect>,
+    pub oidc: Option<provider::api::OpenIdConnect>,
     /// CPU the synthetic workload requests, in millicores; drives the autoscaler when set.
     #[serde(default)]
     pub workload_cpu: Option<u32>,

@@ -1,17 +1,19 @@
 //! Running the provider emulator: embedded next to the console by default, or on its own with
-//! `pilothouse emulator`. Its state lives in the data directory (`emulator.json`).
+//! `pilothouse emulator`. Its state lives in the data directory (`emulator.json`). A build
+//! without the `embedded-emulator` feature has no emulator: starting one is an error that says so.
 
 use std::net::SocketAddr;
 
+#[cfg(feature = "embedded-emulator")]
 use anyhow::Context;
-use provider::emulator::{EmulatorConfig, admin, serve};
+#[cfg(feature = "embedded-emulator")]
+use emulator::{EmulatorConfig, admin, serve};
+#[cfg(feature = "embedded-emulator")]
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
-
-/// The application secret when none is configured: the emulator is a local stand-in for the
-/// provider, so its default credentials are printed at start-up for the user to copy.
-pub const DEFAULT_APPLICATION_SECRET: &str = "pilothouse-emulator-secret";
+#[cfg(feature = "embedded-emulator")]
+use crate::projects::DEFAULT_APPLICATION_SECRET;
 
 /// A running emulator.
 pub struct RunningEmulator {
@@ -30,7 +32,17 @@ impl RunningEmulator {
     }
 }
 
+/// A build without the emulator cannot start one.
+#[cfg(not(feature = "embedded-emulator"))]
+pub async fn spawn(_: &Settings, _: SocketAddr) -> anyhow::Result<RunningEmulator> {
+    anyhow::bail!(
+        "this build has no provider emulator (built without the `embedded-emulator` feature): \
+         set PILOTHOUSE_EMULATOR=false and configure [[projects]]"
+    )
+}
+
 /// Binds `listen` and starts serving the emulator in the background; logs its URL and credentials.
+#[cfg(feature = "embedded-emulator")]
 pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<RunningEmulator> {
     let listener =
         TcpListener::bind(listen).await.with_context(|| format!("starting the emulator on {listen}"))?;
@@ -54,7 +66,7 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
     let kube_listener =
         bind_kube_api(settings.emulator_kube_listen, running.emulator.saved_kube_address()).await?;
     let kube_address = kube_listener.local_addr()?;
-    let kube_task = provider::emulator::kube::serve(kube_listener, running.emulator.clone())
+    let kube_task = emulator::kube::serve(kube_listener, running.emulator.clone())
         .context("starting the emulated clusters' API servers")?;
     let url = running.url;
     tracing::info!(
@@ -71,6 +83,7 @@ pub async fn spawn(settings: &Settings, listen: SocketAddr) -> anyhow::Result<Ru
 }
 
 /// Binds the clusters' API server address: with port 0, the previous run's address first.
+#[cfg(feature = "embedded-emulator")]
 async fn bind_kube_api(requested: SocketAddr, saved: Option<SocketAddr>) -> anyhow::Result<TcpListener> {
     if requested.port() == 0
         && let Some(saved) = saved.filter(|s| s.ip() == requested.ip())
@@ -83,7 +96,7 @@ async fn bind_kube_api(requested: SocketAddr, saved: Option<SocketAddr>) -> anyh
         .with_context(|| format!("starting the emulated clusters' API servers on {requested}"))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-emulator"))]
 mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

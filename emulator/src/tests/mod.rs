@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use super::*;
-use crate::signature::SignedRequest;
+use provider::signature::SignedRequest;
 
 pub const BASE: &str = "http://emulator.test";
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";

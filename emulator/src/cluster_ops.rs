@@ -24,7 +24,7 @@ use super::cluster_settings::REDEPLOY;
 use super::error::EmulatorError;
 use super::node::{self, Redeploy};
 use super::{Emulator, LATEST_PATCH};
-use crate::api::{
+use provider::api::{
     AdmissionPlugins, ApiServerCustomization, Customization, LoadBalancersSubnet,
     PrivateNetworkConfiguration, ResetCreation, ResponseMessage, Restart,
 };

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use model::status::Status;
 use serde::{Deserialize, Serialize};
 
-use crate::api::Node;
+use provider::api::Node;
 
 /// How long a node takes to install at speed 1.0.
 pub const INSTALL: Duration = Duration::from_secs(4 * 60);
@@ -142,11 +142,11 @@ pub mod list {
     use serde::Deserialize;
 
     use super::NodeRecord;
-    use crate::api::Node;
-    use crate::emulator::cluster::{check_project, live_cluster};
-    use crate::emulator::error::EmulatorError;
-    use crate::emulator::node_pool::live_pool;
-    use crate::emulator::{Emulator, World};
+    use crate::cluster::{check_project, live_cluster};
+    use crate::error::EmulatorError;
+    use crate::node_pool::live_pool;
+    use crate::{Emulator, World};
+    use provider::api::Node;
 
     pub fn routes() -> Router<Arc<Emulator>> {
         Router::new()

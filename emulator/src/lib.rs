@@ -1,4 +1,7 @@
-//! The emulator: a local copy of the provider's managed-Kubernetes API, served over HTTP.
+//! The provider emulator: a local copy of the provider's managed-Kubernetes API, served over
+//! HTTP on the `provider` crate's wire types and signature, so the client and the emulator cannot
+//! disagree. The console embeds it (the server's `embedded-emulator` feature) as its default
+//! provider, so everything runs offline.
 //!
 //! It has: authentication exactly as the provider does it, request ids,
 //! the capabilities, clusters (create with or without pools, list, get, rename, delete) and node
@@ -7,7 +10,7 @@
 //! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
 //! UNCONFIRMED), fault injection, auto-healing, restart, reset, customization and the private
 //! network settings, autoscaling from a synthetic workload, and flavors out of stock. Node lists
-//! page with a cursor. Nothing in the console calls the emulator yet.
+//! page with a cursor. Its clusters' Kubernetes API servers (`kube`) answer kubectl.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -29,6 +32,7 @@ pub mod fault;
 mod healing;
 pub mod kube;
 mod kubeconfig;
+pub mod local;
 mod node;
 mod node_pool;
 pub mod oauth2;
@@ -378,7 +382,7 @@ async fn add_query_id(
 ) -> Response {
     let mut response = next.run(request).await;
     if let Ok(value) = HeaderValue::from_str(&emulator.next_query_id()) {
-        response.headers_mut().insert(crate::api::QUERY_ID_HEADER, value);
+        response.headers_mut().insert(provider::api::QUERY_ID_HEADER, value);
     }
     response
 }

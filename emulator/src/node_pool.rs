@@ -21,7 +21,7 @@ use super::cluster::{ClusterRecord, check_project, live_cluster, require_ready, 
 use super::error::EmulatorError;
 use super::node::{self, NodeRecord};
 use super::{Emulator, World};
-use crate::api::{FloatingIps, NodePool, NodePoolCreation, NodePoolUpdate};
+use provider::api::{FloatingIps, NodePool, NodePoolCreation, NodePoolUpdate};
 
 /// A node pool as the emulator keeps it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ impl World {
     }
 
     /// The cluster as the provider shows it, with `isUpToDate` from its nodes' versions.
-    pub fn cluster_to_wire(&self, cluster: &ClusterRecord, now: DateTime<Utc>) -> crate::api::Cluster {
+    pub fn cluster_to_wire(&self, cluster: &ClusterRecord, now: DateTime<Utc>) -> provider::api::Cluster {
         let mut wire = cluster.to_wire(now);
         wire.is_up_to_date = self
             .live_pools(&cluster.id, now)

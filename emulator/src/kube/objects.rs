@@ -19,9 +19,9 @@ use super::pool::POOLS;
 use super::selector::Selector;
 use super::status::KubeError;
 use super::table::{self, Column};
-use crate::emulator::cluster::ClusterRecord;
-use crate::emulator::node::NodeRecord;
-use crate::emulator::node_pool::PoolRecord;
+use crate::cluster::ClusterRecord;
+use crate::node::NodeRecord;
+use crate::node_pool::PoolRecord;
 
 /// A cluster as it stands at one instant.
 pub struct Snapshot {
@@ -34,7 +34,7 @@ impl Snapshot {
     fn take(api: &KubeApi, id: &str) -> Result<Self, KubeError> {
         let now = api.emulator.clock.now();
         let mut world = api.emulator.world();
-        crate::emulator::autoscaler::reconcile(&api.emulator, &mut world, now);
+        crate::autoscaler::reconcile(&api.emulator, &mut world, now);
         let cluster = world.clusters.get(id).cloned().ok_or_else(KubeError::no_such_path)?;
         let pools = world
             .live_pools(id, now)

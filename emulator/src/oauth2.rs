@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Emulator;
 use super::error::EmulatorError;
-use crate::api::ApiErrorBody;
+use provider::api::ApiErrorBody;
 
 /// How long an access token is valid.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);

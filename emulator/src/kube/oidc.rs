@@ -21,7 +21,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
 use super::authn::User;
-use crate::api::OpenIdConnect;
+use provider::api::OpenIdConnect;
 
 /// How long an issuer's keys are kept before they are fetched again.
 const KEYS_TTL: Duration = Duration::from_secs(300);
