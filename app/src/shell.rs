@@ -49,7 +49,11 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} · Pilothouse") />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            // Left to the browser (not the router), which moves focus to the target as well as
+            // scrolling, before and after hydration alike.
+            <a class="skip-link" href="#main" rel="external">
+                "Skip to content"
+            </a>
             <header class="site-header">
                 // The start page is a server redirect, so leave it to the browser.
                 <a class="brand" href="/" rel="external">

@@ -62,6 +62,15 @@ test('keyboard users can skip to the content', async ({ page }) => {
   await expect(page.locator('main')).toBeFocused();
 });
 
+test('the skip link moves focus to the content once the page is live too', async ({ page }) => {
+  await page.goto('/plans');
+  await hydrated(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+});
+
 test('an unknown address shows the not-found page with status 404', async ({ page }) => {
   const response = await page.goto('/no/such/page');
   expect(response?.status()).toBe(404);

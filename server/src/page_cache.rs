@@ -30,6 +30,8 @@ const BROTLI_WINDOW: u32 = 22;
 /// The pages of this replica.
 pub struct PageCache {
     pages: Mutex<HashMap<Key, Arc<Page>>>,
+    /// Pages being rendered: who asks for one meanwhile waits for it rather than rendering it too.
+    rendering: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
     /// Counts requests that may have changed something (any but a read).
     changes: AtomicU64,
     /// Counts pages rendered rather than served again.
@@ -172,6 +174,7 @@ impl PageCache {
     pub fn new(form_targets: Arc<str>) -> Arc<Self> {
         Arc::new(Self {
             pages: Mutex::default(),
+            rendering: Mutex::default(),
             changes: AtomicU64::new(0),
             rendered: AtomicU64::new(0),
             form_targets,
@@ -190,6 +193,16 @@ impl PageCache {
     fn fresh(&self, key: &Key, world: World) -> Option<Arc<Page>> {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         pages.get(key).filter(|page| page.is_fresh(world, Instant::now())).cloned()
+    }
+
+    /// The turn to render `key`'s page: one request at a time renders it.
+    fn turn(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        rendering.entry(key.clone()).or_default().clone()
+    }
+
+    fn rendered_by_turn(&self, key: &Key) {
+        self.rendering.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
     }
 
     /// Keeps `page` under `key` when there is room once pages past their time are dropped.
@@ -229,7 +242,25 @@ pub async fn serve(
     if let Some(page) = cache.fresh(&key, world) {
         return page.response(encoding);
     }
-    let response = next.run(request).await;
+    // Requests for a page being rendered wait for it, then take it if it can be kept.
+    let turn = cache.turn(&key);
+    let _turn = turn.lock().await;
+    if let Some(page) = cache.fresh(&key, world) {
+        return page.response(encoding);
+    }
+    let response = render(&cache, key.clone(), world, encoding, next.run(request).await).await;
+    cache.rendered_by_turn(&key);
+    response
+}
+
+/// `response`, a page just rendered for `key` in `world`, with its policy; kept when it can be.
+async fn render(
+    cache: &PageCache,
+    key: Key,
+    world: World,
+    encoding: Encoding,
+    response: Response<Body>,
+) -> Response<Body> {
     if !security_headers::is_page(&response) {
         return response;
     }

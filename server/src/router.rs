@@ -52,6 +52,8 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
+        // Browsers ask for /favicon.ico by themselves; the icon is an SVG.
+        .route("/favicon.ico", get(|| async { Redirect::permanent("/favicon.svg") }))
         .merge(auth::routes())
         .route("/api/activity.csv", get(activity::csv))
         .route("/api/activity.json", get(activity::json))

@@ -98,6 +98,7 @@ impl Runner {
             op: &op,
             log,
             now,
+            began: std::time::Instant::now(),
         };
         let result = tokio::select! {
             result = steps::run(&mut ctx) => result,
@@ -106,7 +107,8 @@ impl Runner {
                 return Ok(Some(op.id));
             }
         };
-        self.conclude(&op, result, now).await?;
+        let ended = ctx.clock();
+        self.conclude(&op, result, ended).await?;
         self.changed.notify_waiters();
         Ok(Some(op.id))
     }

@@ -90,6 +90,12 @@ async fn a_page_is_served_again_until_something_it_shows_may_have_changed() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     view(&router, "/clusters", None).await;
     assert_eq!(pages.rendered(), 5);
+
+    // Many asking at once for a page not rendered yet: it is rendered once.
+    let views: Vec<_> = (0..8).map(|_| view(&router, "/clusters?q=sec", None)).collect();
+    let pages_seen = futures::future::join_all(views).await;
+    assert!(pages_seen.iter().all(|(_, html)| html.contains("data-cluster=\"second\"")));
+    assert_eq!(pages.rendered(), 6, "one render for eight requests");
 }
 
 #[tokio::test(flavor = "multi_thread")]

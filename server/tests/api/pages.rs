@@ -133,3 +133,11 @@ async fn many_pages_render_at_once_on_one_router() {
         render.await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn the_favicon_browsers_ask_for_leads_to_the_icon() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/favicon.ico").await;
+    assert_eq!(response.status, 308);
+    assert_eq!(response.header("location"), Some("/favicon.svg"));
+}

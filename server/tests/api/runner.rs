@@ -210,3 +210,26 @@ async fn a_change_to_a_busy_cluster_waits_for_the_one_before_it() {
         .unwrap();
     assert_eq!(pool.available_nodes, bigger.desired_nodes);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_step_is_stamped_when_it_starts_and_when_it_ends() {
+    let cloud = Cloud::start().await;
+    // Creating takes the provider a quarter of a second.
+    let slow = emulator::fault::Fault {
+        path_contains: "/kube".into(),
+        method: Some("POST".into()),
+        rate: 1.0,
+        status: None,
+        latency_ms: 250,
+    };
+    cloud.set_faults(vec![slow]);
+    let app = cloud.app().await;
+    let submitted = app.services().create_cluster(PROJECT, &alice(), &spec("stamped"), None).await.unwrap();
+    runner(&app, "r1").run_once(Utc::now()).await.unwrap();
+    let operation = app.services().operation(PROJECT, &submitted.operation_id).await.unwrap();
+    let time = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
+    let (create, wait) = (&operation.steps[0], &operation.steps[1]);
+    let (started, ended) = (time(&create.started_at), time(create.finished_at.as_deref().unwrap()));
+    assert!(ended - started >= chrono::Duration::milliseconds(250), "{create:?}");
+    assert!(time(&wait.started_at) >= ended, "the next step starts after: {wait:?}");
+}

@@ -286,6 +286,7 @@ fn Tabs(project: String, id: String, tab: String) -> impl IntoView {
         ("upgrades", "Upgrades"),
         ("access", "Access"),
         ("settings", "Settings"),
+        ("activity", "Activity"),
     ]
     .into_iter()
     .map(|(slug, title)| {

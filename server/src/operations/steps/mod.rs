@@ -63,7 +63,10 @@ pub struct StepContext<'a> {
     pub service: &'a str,
     pub op: &'a Claimed,
     pub log: Vec<Step>,
+    /// When this pass began (the runner's clock), and the same moment on the monotonic clock:
+    /// steps are stamped with `now` plus the time the pass has taken so far.
     pub now: DateTime<Utc>,
+    pub began: std::time::Instant,
 }
 
 impl<'a> StepContext<'a> {
@@ -80,6 +83,11 @@ impl<'a> StepContext<'a> {
             .as_deref()
             .map(ClusterId::new)
             .ok_or_else(|| StepError::Invalid("the operation names no cluster".into()))
+    }
+
+    /// The runner's clock at this moment of the pass.
+    pub fn clock(&self) -> DateTime<Utc> {
+        self.now + chrono::Duration::from_std(self.began.elapsed()).unwrap_or_default()
     }
 
     fn logged(&self, seq: i64) -> Option<&Step> {
@@ -104,13 +112,14 @@ impl<'a> StepContext<'a> {
         state: StepState,
         detail: Option<&str>,
     ) -> Result<(), StepError> {
-        store::record_step(self.db, &self.op.id, seq, name, state, detail, self.now).await?;
+        let at = self.clock();
+        store::record_step(self.db, &self.op.id, seq, name, state, detail, at).await?;
         let step = Step {
             seq,
             name: name.into(),
             state: state.as_str().into(),
             detail: detail.map(str::to_string),
-            started_at: self.now,
+            started_at: at,
         };
         match self.log.iter_mut().find(|s| s.seq == seq) {
             Some(kept) => *kept = Step { started_at: kept.started_at, ..step },
