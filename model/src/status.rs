@@ -41,13 +41,6 @@ open_enum! {
     }
 }
 
-/// A cluster's `status` (`ClusterStatusEnum`: the values without a pool- or node-only note).
-pub type ClusterStatus = Status;
-/// A node pool's `status` (`NodePoolStatusEnum`: the cluster values plus the pool-only ones).
-pub type NodePoolStatus = Status;
-/// A node's `status` (`NodeStatusEnum`).
-pub type NodeStatus = Status;
-
 open_enum! {
     /// A node pool's current size against its desired size (`sizeStatus`).
     #[derive(Default)]

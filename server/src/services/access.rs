@@ -1,10 +1,8 @@
 //! Who may reach a cluster: kubeconfig, the API server's allow-list, OIDC.
 
-use std::net::Ipv4Addr;
-
 use chrono::Utc;
 use model::id::ClusterId;
-use model::ip_restriction::{self, Lockout};
+use model::ip_restriction;
 use model::kubeconfig::{ApiEndpoint, user_kubeconfig};
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
@@ -85,15 +83,6 @@ impl Services {
             idempotency_key,
         )
         .await
-    }
-
-    /// Whether `entries` would shut out `address` (to warn before saving).
-    pub fn allow_list_lockout(
-        entries: &[String],
-        address: Ipv4Addr,
-    ) -> Result<Option<Lockout>, ServiceError> {
-        let list = ip_restriction::parse_allow_list(entries)?;
-        Ok(ip_restriction::lockout(&list, address))
     }
 
     /// Checks every entry and queues the new allow-list, normalised (`203.0.113.7` becomes
