@@ -331,23 +331,26 @@ impl ProjectCatalog {
     }
 
     /// The snapshot to show cluster `id`'s configuration from: one that has it read after
-    /// `changed_at` (the last operation on the cluster), waiting up to `deadline` for the
-    /// refresher to read it; else one with an older copy. A copy older than
-    /// [`Timings::view_refresh`] is served and read again for the next page.
+    /// `changed_at` (the last operation on the cluster) and less than [`Timings::view_refresh`]
+    /// ago, so a page shows the user's own change and, soon, one made elsewhere; waits up to
+    /// `deadline` for the refresher to read it, else serves the copy it has.
     pub async fn config(
         &self,
         id: &str,
         changed_at: Option<DateTime<Utc>>,
         deadline: Duration,
     ) -> Result<Arc<Snapshot>, Unavailable> {
-        let settled =
-            |s: &Snapshot| s.configs.get(id).is_some_and(|c| changed_at.is_none_or(|at| c.read_at >= at));
+        let view_refresh = self.view_refresh;
+        let settled = move |s: &Snapshot| {
+            s.configs.get(id).is_some_and(|c| {
+                let young =
+                    Utc::now().signed_duration_since(c.read_at).to_std().is_ok_and(|age| age < view_refresh)
+                        || c.read_at > Utc::now();
+                changed_at.is_none_or(|at| c.read_at >= at) && young
+            })
+        };
         let now = self.current();
         if settled(&now) {
-            let age = now.configs.get(id).map(|c| Utc::now().signed_duration_since(c.read_at).to_std());
-            if age.is_some_and(|age| age.is_ok_and(|age| age >= self.view_refresh)) {
-                self.want_config(id);
-            }
             return Ok(now);
         }
         self.want_config(id);

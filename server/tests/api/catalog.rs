@@ -288,7 +288,7 @@ async fn the_access_and_settings_tabs_read_the_catalog_and_see_changes() {
     let shown = entries(call(&app, "allow_list", form.clone()).await);
     assert_eq!(shown, serde_json::json!(["198.51.100.7/32"]), "the console's own change");
 
-    // One made elsewhere shows soon after someone looks.
+    // One made elsewhere shows on the first view after the copy has aged past the view refresh.
     let id = ClusterId::new(&ids[0]);
     cloud
         .client
@@ -296,14 +296,6 @@ async fn the_access_and_settings_tabs_read_the_catalog_and_see_changes() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(600)).await;
-    call(&app, "allow_list", form.clone()).await;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let shown = entries(call(&app, "allow_list", form.clone()).await);
-        if shown == serde_json::json!(["203.0.113.0/24"]) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "an outside change never showed: {shown}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let shown = entries(call(&app, "allow_list", form.clone()).await);
+    assert_eq!(shown, serde_json::json!(["203.0.113.0/24"]), "an outside change");
 }
