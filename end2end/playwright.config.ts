@@ -119,7 +119,8 @@ export default defineConfig({
             PILOTHOUSE_ROLE_OPERATOR_GROUPS: 'pilothouse-operators',
             PILOTHOUSE_EMULATOR_LISTEN: '127.0.0.1:3919',
             PILOTHOUSE_EMULATOR_SPEED: '600',
-            PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS: '1',
+            // Tests change clusters at the provider and reload: every page reads the list first.
+            PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS: '0',
           },
         },
       ]

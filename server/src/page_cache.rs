@@ -239,18 +239,31 @@ pub async fn serve(
     let accept = request.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
     let encoding = Encoding::chosen(accept);
     let world = cache.world(&catalog);
-    if let Some(page) = cache.fresh(&key, world) {
+    // A reload asks for a page rendered now (RFC 9111 §5.2.1): it is rendered and kept.
+    let reuse = !asks_for_a_new_page(request.headers());
+    if let Some(page) = cache.fresh(&key, world).filter(|_| reuse) {
         return page.response(encoding);
     }
     // Requests for a page being rendered wait for it, then take it if it can be kept.
     let turn = cache.turn(&key);
     let _turn = turn.lock().await;
-    if let Some(page) = cache.fresh(&key, world) {
+    if let Some(page) = cache.fresh(&key, world).filter(|_| reuse) {
         return page.response(encoding);
     }
     let response = render(&cache, key.clone(), world, encoding, next.run(request).await).await;
     cache.rendered_by_turn(&key);
     response
+}
+
+/// Whether the request refuses a stored page: `Cache-Control: no-cache` or `max-age=0` (what
+/// browsers send on reload), or `Pragma: no-cache`.
+fn asks_for_a_new_page(headers: &HeaderMap) -> bool {
+    let directives =
+        |name| headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
+    directives(header::CACHE_CONTROL)
+        .chain(directives(header::PRAGMA))
+        .map(|d| d.trim().to_ascii_lowercase())
+        .any(|d| d == "no-cache" || d == "max-age=0")
 }
 
 /// `response`, a page just rendered for `key` in `world`, with its policy; kept when it can be.
@@ -290,6 +303,20 @@ async fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reload_asks_for_a_new_page() {
+        let with = |name, value| {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_static(value));
+            asks_for_a_new_page(&headers)
+        };
+        assert!(with(header::CACHE_CONTROL, "max-age=0"));
+        assert!(with(header::CACHE_CONTROL, "private, No-Cache"));
+        assert!(with(header::PRAGMA, "no-cache"));
+        assert!(!with(header::CACHE_CONTROL, "max-age=60"));
+        assert!(!asks_for_a_new_page(&HeaderMap::new()));
+    }
 
     #[test]
     fn brotli_then_gzip_then_nothing_as_the_browser_allows() {

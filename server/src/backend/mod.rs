@@ -14,7 +14,7 @@ use model::validation::FieldErrors;
 
 use crate::audit::{self, AuditEvent, Visibility};
 use crate::catalog::refresher::read_config;
-use crate::catalog::{Config, ProjectCatalog, Snapshot};
+use crate::catalog::{Config, Lookup, ProjectCatalog, Snapshot};
 use crate::db::Db;
 use crate::services::{Actor, ServiceError, Services, Submitted};
 use model::operation::OperationKind;
@@ -122,8 +122,22 @@ impl ConsoleBackend {
     /// after the last operation on it; from the provider when another replica reads the
     /// project's catalog.
     pub(super) async fn cluster_config(&self, project: &str, id: &ClusterId) -> Result<Config, AppError> {
-        let project = self.services.project(project).map_err(app_error)?;
-        read_config(project, id).await.map_err(|e| app_error(ServiceError::Provider(e)))
+        let catalog = self.catalog(project)?;
+        if !catalog.is_polling() {
+            let project = self.services.project(project).map_err(app_error)?;
+            return read_config(project, id).await.map_err(|e| app_error(ServiceError::Provider(e)));
+        }
+        let changed_at = crate::catalog::store::last_change(&self.db, project, id.as_str())
+            .await
+            .map_err(|e| internal(&e))?;
+        let read = catalog.config(id.as_str(), changed_at, CATALOG_WAIT).await;
+        if let Some(config) = read.as_ref().ok().and_then(|s| s.configs.get(id.as_str())) {
+            return Ok(config.clone());
+        }
+        match catalog.current().find(id.as_str()) {
+            Lookup::Missing => Err(app_error(ServiceError::NotFound(format!("cluster {id}")))),
+            _ => Err(not_read(crate::catalog::Unavailable::NotReadYet)),
+        }
     }
 
     /// The catalog's snapshot that shows cluster `id` (or shows that it does not exist), read

@@ -8,7 +8,7 @@ pub mod refresher;
 pub mod snapshot;
 pub mod store;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -85,8 +85,9 @@ pub struct ProjectCatalog {
     view_refresh: Duration,
     /// Clusters open in pages here, with how many pages.
     viewed: Mutex<HashMap<String, usize>>,
-    /// Clusters whose configuration a page asked for.
-    configs_wanted: Mutex<BTreeSet<String>>,
+    /// Clusters whose configuration a page asked for, each with the time after which it must
+    /// have been read (the last operation on the cluster).
+    configs_wanted: Mutex<BTreeMap<String, DateTime<Utc>>>,
     started: AtomicBool,
     refresher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The refresher's share of the project's rate.
@@ -330,30 +331,34 @@ impl ProjectCatalog {
         }
     }
 
-    /// The snapshot to show cluster `id`'s configuration from: one that has it read after
-    /// `changed_at` (the last operation on the cluster) and less than [`Timings::view_refresh`]
-    /// ago, so a page shows the user's own change and, soon, one made elsewhere; waits up to
-    /// `deadline` for the refresher to read it, else serves the copy it has.
+    /// The snapshot to show cluster `id`'s configuration from: one with it read after
+    /// `changed_at` (the last operation on the cluster) and known to be current less than
+    /// [`Timings::view_refresh`] before the page asked. A copy is current as of its own read
+    /// and as of every later list read that showed the cluster unchanged: the refresher drops it
+    /// when the list shows the cluster changed, as a change made elsewhere redeploys it. Waits
+    /// up to `deadline` for the refresher, else serves the copy it has.
     pub async fn config(
         &self,
         id: &str,
         changed_at: Option<DateTime<Utc>>,
         deadline: Duration,
     ) -> Result<Arc<Snapshot>, Unavailable> {
-        let view_refresh = self.view_refresh;
-        let settled = move |s: &Snapshot| {
-            s.configs.get(id).is_some_and(|c| {
-                let young =
-                    Utc::now().signed_duration_since(c.read_at).to_std().is_ok_and(|age| age < view_refresh)
-                        || c.read_at > Utc::now();
-                changed_at.is_none_or(|at| c.read_at >= at) && young
-            })
+        let current_since = Utc::now() - self.view_refresh;
+        let after = changed_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let settled = move |s: &Snapshot| match (s.find(id), s.listed_at) {
+            (Lookup::Found(_), Some(listed_at)) => s
+                .configs
+                .get(id)
+                .is_some_and(|c| c.read_at >= after && c.read_at.max(listed_at) >= current_since),
+            (Lookup::Missing, Some(listed_at)) => listed_at >= current_since,
+            _ => false,
         };
         let now = self.current();
         if settled(&now) {
             return Ok(now);
         }
-        self.want_config(id);
+        self.want_config(id, after);
+        self.looked_at(&now);
         match self.wait_for(deadline, settled).await {
             Ok(snapshot) => Ok(snapshot),
             Err(snapshot) if snapshot.configs.contains_key(id) => Ok(snapshot),
@@ -361,13 +366,17 @@ impl ProjectCatalog {
         }
     }
 
-    fn want_config(&self, id: &str) {
-        self.configs_wanted.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_string());
+    fn want_config(&self, id: &str, after: DateTime<Utc>) {
+        let mut wanted = self.configs_wanted.lock().unwrap_or_else(|e| e.into_inner());
+        let at = wanted.entry(id.to_string()).or_insert(after);
+        *at = (*at).max(after);
+        drop(wanted);
         self.poke.notify_one();
     }
 
-    /// The configurations pages asked for since the last call.
-    fn configs_wanted(&self) -> BTreeSet<String> {
+    /// The configurations pages asked for since the last call, each with the time after which
+    /// it must have been read.
+    fn configs_wanted(&self) -> BTreeMap<String, DateTime<Utc>> {
         std::mem::take(&mut *self.configs_wanted.lock().unwrap_or_else(|e| e.into_inner()))
     }
 

@@ -160,8 +160,10 @@ async fn tick(
             changed = true;
         }
     }
-    for id in configs {
-        if !next.clusters.iter().any(|e| e.cluster.id == id) {
+    for (id, after) in configs {
+        let listed = next.clusters.iter().any(|e| e.cluster.id == id);
+        let current = next.configs.get(&id).is_some_and(|c| c.read_at >= after);
+        if !listed || current {
             continue;
         }
         catalog.budget.acquire().await;
@@ -204,6 +206,8 @@ fn merge_list(snapshot: &mut Snapshot, clusters: Vec<Cluster>) -> Vec<String> {
         let detail = match before {
             Some(entry) if entry.cluster == cluster => entry.detail.take(),
             Some(entry) => {
+                // Its configuration may have changed with it: read again when next asked for.
+                snapshot.configs.remove(&cluster.id);
                 changed.push(cluster.id.clone());
                 entry.detail.take()
             }

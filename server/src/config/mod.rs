@@ -85,7 +85,8 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_CATALOG_IDLE_SECONDS", default_value_t = 30)]
     pub catalog_idle_seconds: u64,
 
-    /// A page showing a cluster list older than this many seconds has the catalog read it again.
+    /// A page showing a cluster list older than this many seconds has the catalog read it again;
+    /// 0: every page reads the list first.
     #[arg(long, env = "PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS", default_value_t = 15)]
     pub catalog_view_refresh_seconds: u64,
 
