@@ -68,26 +68,10 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
                     .get()
                     .map(move |result| match result {
                         Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                        Ok(view) if view.rows.is_empty() => {
-                            let hint = if may_create {
-                                view! {
-                                    " "
-                                    <a href=wizard.get_value()>"Create the first one"</a>
-                                    ": the wizard checks every choice as you go and shows the cost before anything is created."
-                                }
-                                    .into_any()
-                            } else {
-                                " Clusters appear here once an operator or admin creates one.".into_any()
-                            };
-                            view! {
-                                <FreshnessLine freshness=view.freshness />
-                                <p class="empty">"This project has no clusters yet." {hint}</p>
-                            }
-                                .into_any()
-                        }
                         Ok(view) => {
                             let ClustersView { rows, freshness } = view;
-                            view! { <FilteredClusters project rows freshness may_delete /> }.into_any()
+                            let wizard = may_create.then(|| wizard.get_value());
+                            view! { <FilteredClusters project rows freshness may_delete wizard /> }.into_any()
                         }
                     })
             }}
@@ -122,20 +106,22 @@ fn state_name(state: DisplayState) -> String {
     format!("{state:?}").to_lowercase()
 }
 
-/// A `<select>` of `choices` bound to `value`, "All" first.
+/// A `<select>` of `choices` (as they are now) bound to `value`, "All" first.
 fn choice(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
-    choices: Vec<(String, String)>,
+    choices: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
 ) -> impl IntoView {
-    let options = choices
-        .into_iter()
-        .map(|(key, text)| {
-            let selected = value.get_untracked() == key;
-            view! { <option value=key selected=selected>{text}</option> }
-        })
-        .collect_view();
+    let options = move || {
+        choices()
+            .into_iter()
+            .map(|(key, text)| {
+                let selected = value.get_untracked() == key;
+                view! { <option value=key selected=selected>{text}</option> }
+            })
+            .collect_view()
+    };
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -147,13 +133,31 @@ fn choice(
     }
 }
 
-/// The list with search and filters, applied as the user types.
+/// What an empty project shows: where to create the first cluster (`wizard`, for those who
+/// may), or who can.
+fn no_clusters_yet(wizard: Option<String>) -> impl IntoView {
+    let hint = match wizard {
+        Some(wizard) => view! {
+            " "
+            <a href=wizard>"Create the first one"</a>
+            ": the wizard checks every choice as you go and shows the cost before anything is created."
+        }
+        .into_any(),
+        None => " Clusters appear here once an operator or admin creates one.".into_any(),
+    };
+    view! { <p class="empty">"This project has no clusters yet." {hint}</p> }
+}
+
+/// The list with search and filters, applied as the user types; kept in step with the provider
+/// by the live updates, an empty project's included.
 #[component]
 fn FilteredClusters(
     project: String,
     rows: Vec<ClusterRow>,
     freshness: Freshness,
     may_delete: bool,
+    /// The wizard's address, for users who may create a cluster.
+    wizard: Option<String>,
 ) -> impl IntoView {
     let query = use_query_map();
     let initial = |name: &str| query.read_untracked().get(name).unwrap_or_default();
@@ -163,28 +167,41 @@ fn FilteredClusters(
         plan: RwSignal::new(initial("plan")),
         region: RwSignal::new(initial("region")),
     };
-    let distinct = |pick: fn(&ClusterRow) -> String| {
-        let mut values: Vec<String> = rows.iter().map(pick).collect();
-        values.sort();
-        values.dedup();
-        values.into_iter().map(|v| (v.clone(), v)).collect::<Vec<_>>()
+    // The server-rendered rows, then kept in step with the provider by the live updates.
+    let all = RwSignal::new(rows);
+    let distinct = move |pick: fn(&ClusterRow) -> String| {
+        move || {
+            let mut values: Vec<String> = all.with(|rows| rows.iter().map(pick).collect());
+            values.sort();
+            values.dedup();
+            values.into_iter().map(|v| (v.clone(), v)).collect::<Vec<_>>()
+        }
     };
-    let states =
+    let states = || {
         [DisplayState::Ready, DisplayState::Installing, DisplayState::Draining, DisplayState::NotReady]
             .into_iter()
             .map(|s| (state_name(s), s.label().to_string()))
-            .collect();
-    let plans = distinct(|r| r.plan.clone());
-    let regions = distinct(|r| r.region.clone());
-    // The server-rendered rows, then kept in step with the provider by the live updates.
-    let all = RwSignal::new(rows);
+            .collect()
+    };
     let freshness = RwSignal::new(freshness);
     // The cluster whose deletion is being confirmed: one dialog for the whole list.
     let deleting = RwSignal::new(None::<(String, String)>);
     follow_clusters(project.clone(), all, freshness);
     let shown =
         move || all.with(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
+    let empty = Memo::new(move |_| all.with(Vec::is_empty));
+    let wizard = StoredValue::new(wizard);
     view! {
+        {may_delete.then(|| view! { <DeleteDialog project=project.clone() target=deleting /> })}
+        <Show
+            when=move || !empty.get()
+            fallback=move || {
+                view! {
+                    <FreshnessLine freshness />
+                    {no_clusters_yet(wizard.get_value())}
+                }
+            }
+        >
         <form class="filters" role="search" on:submit=|event| event.prevent_default()>
             <div class="field">
                 <label for="cluster-search">"Search"</label>
@@ -197,11 +214,10 @@ fn FilteredClusters(
                 />
             </div>
             {choice("cluster-status", "Status", filters.state, states)}
-            {choice("cluster-plan", "Plan", filters.plan, plans)}
-            {choice("cluster-region", "Region", filters.region, regions)}
+            {choice("cluster-plan", "Plan", filters.plan, distinct(|r| r.plan.clone()))}
+            {choice("cluster-region", "Region", filters.region, distinct(|r| r.region.clone()))}
         </form>
-        {may_delete.then(|| view! { <DeleteDialog project=project.clone() target=deleting /> })}
-        {move || {
+        {let project = project.clone(); move || {
             let rows = shown();
             let summary = format!("{} of {} clusters", rows.len(), all.with(Vec::len));
             let project = project.clone();
@@ -215,6 +231,7 @@ fn FilteredClusters(
                 }}
             }
         }}
+        </Show>
     }
 }
 
