@@ -66,7 +66,7 @@ pub fn app(state: AppState) -> Router {
             routes,
             {
                 let db = state.db.clone();
-                let backend = crate::backend::provide(state.services.clone(), state.db.clone());
+                let backend = state.backend.clone();
                 move || {
                     provide_context(db.clone());
                     provide_context(backend.clone());

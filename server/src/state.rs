@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::api::port::Backend;
 use app::bundle::Bundle;
 use axum::extract::FromRef;
 use base64::Engine;
@@ -48,7 +49,7 @@ fn timings(settings: &Settings) -> Timings {
 }
 
 /// Shared state of the server, cloned into every handler.
-#[derive(Clone, Debug, FromRef)]
+#[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
@@ -63,6 +64,14 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// Pages rendered a moment ago, served again.
     pub pages: Arc<PageCache>,
+    /// What server functions call: the services, behind the pages' port.
+    pub backend: Arc<dyn Backend>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("db", &self.db).field("bundle", &self.bundle).finish_non_exhaustive()
+    }
 }
 
 impl AppState {
@@ -128,6 +137,7 @@ impl AppState {
         let limits = StreamLimits { per_user: settings.live_streams_per_user, ..StreamLimits::default() };
         let live = Live::with_limits(Intervals::default(), limits);
         let pages = PageCache::new(auth.form_targets());
+        let backend = crate::backend::provide(services.clone(), db.clone());
         Ok(Self {
             leptos_options,
             db,
@@ -138,6 +148,7 @@ impl AppState {
             changed: Arc::new(Notify::new()),
             auth,
             pages,
+            backend,
         })
     }
 

@@ -1,8 +1,8 @@
 //! What the server implements for the pages, and how server functions reach it.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
+
+use async_trait::async_trait;
 
 use model::access::{ClientAddress, User};
 use model::activity::{ActivityFilter, ActivityPage};
@@ -21,8 +21,6 @@ use model::version::UpdateStrategy;
 
 use crate::error::AppError;
 
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
 /// Who asks: the signed-in user and their address.
 #[derive(Clone, Debug)]
 pub struct Caller {
@@ -30,226 +28,257 @@ pub struct Caller {
     pub address: Option<String>,
 }
 
-/// The backend's side of every server function.
-pub trait Backend: Send + Sync + 'static {
+/// The clusters of a project: the list, one cluster's page, creation and deletion.
+#[async_trait]
+pub trait Clusters: Send + Sync {
     /// The clusters list as the catalog last read it.
-    fn clusters<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-    ) -> BoxFuture<'a, Result<ClustersView, AppError>>;
-    /// Queues the deletion after checking the role and that `confirm` is the cluster's name;
-    /// returns the operation id.
-    fn delete_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        confirm: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// What the project can create: regions, versions, prices.
-    fn capabilities<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-    ) -> BoxFuture<'a, Result<Capabilities, AppError>>;
-    /// The flavors offered in a region of the project.
-    fn flavors<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        region: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<Flavor>, AppError>>;
-    /// The provider request that creating `spec` sends.
-    fn creation_request<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        spec: &'a ClusterSpec,
-    ) -> BoxFuture<'a, Result<ApiRequest, AppError>>;
-    /// Checks `spec` and queues its creation, once per `key`; returns the operation once the
-    /// provider has the cluster (or it failed, or a few seconds passed).
-    fn create_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        spec: &'a ClusterSpec,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<OperationView, AppError>>;
-    fn cluster_overview<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<ClusterOverview, AppError>>;
+    async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError>;
+    async fn cluster_overview(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<ClusterOverview, AppError>;
     /// How much of its etcd quota the cluster uses: asked of the provider (not kept in the
     /// catalog), with a deadline.
-    fn etcd_usage<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<EtcdUsage, AppError>>;
+    async fn etcd_usage(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<EtcdUsage, AppError>;
+    /// What the project can create: regions, versions, prices.
+    async fn capabilities(&self, caller: &Caller, project: &str) -> Result<Capabilities, AppError>;
+    /// The flavors offered in a region of the project.
+    async fn flavors(&self, caller: &Caller, project: &str, region: &str) -> Result<Vec<Flavor>, AppError>;
+    /// The provider request that creating `spec` sends.
+    async fn creation_request(
+        &self,
+        caller: &Caller,
+        project: &str,
+        spec: &ClusterSpec,
+    ) -> Result<ApiRequest, AppError>;
+    /// Checks `spec` and queues its creation, once per `key`; returns the operation once the
+    /// provider has the cluster (or it failed, or a few seconds passed).
+    async fn create_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        spec: &ClusterSpec,
+        key: &str,
+    ) -> Result<OperationView, AppError>;
+    /// Queues the deletion after checking the role and that `confirm` is the cluster's name;
+    /// returns the operation id.
+    async fn delete_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        confirm: &str,
+    ) -> Result<String, AppError>;
+}
+
+/// A cluster's operations: what runs, what ran, and running a failed one again.
+#[async_trait]
+pub trait Operations: Send + Sync {
     /// The running and recent operations of a cluster, newest first.
-    fn cluster_operations<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<Vec<OperationView>, AppError>>;
-    fn operation<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        operation: &'a str,
-    ) -> BoxFuture<'a, Result<OperationView, AppError>>;
+    async fn cluster_operations(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<Vec<OperationView>, AppError>;
+    async fn operation(
+        &self,
+        caller: &Caller,
+        project: &str,
+        operation: &str,
+    ) -> Result<OperationView, AppError>;
     /// Queues a failed operation again, as it was asked; returns the new operation id.
-    fn retry_operation<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        operation: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
+    async fn retry_operation(
+        &self,
+        caller: &Caller,
+        project: &str,
+        operation: &str,
+    ) -> Result<String, AppError>;
+}
+
+/// A cluster's node pools and nodes.
+#[async_trait]
+pub trait Pools: Send + Sync {
     /// The cluster's pools with their nodes.
-    fn node_pools<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<Vec<PoolView>, AppError>>;
-    /// Queues a pool's edit (the mutable fields of `spec`); returns the operation id.
-    fn update_node_pool<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        pool: &'a NodePoolId,
-        spec: &'a NodePoolSpec,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// Queues a pool's deletion (admins); returns the operation id.
-    fn delete_node_pool<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        pool: &'a NodePoolId,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// Queues the removal of one node (its pool shrinks by one); returns the operation id.
-    fn remove_node<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        pool: &'a NodePoolId,
-        node: &'a NodeId,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// Queues a rename; returns the operation id.
-    fn rename_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        name: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// Queues a change of the security-patch policy; returns the operation id.
-    fn update_cluster_policy<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        policy: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// Queues a kubeconfig reset (admins); returns the operation id.
-    fn reset_kubeconfig<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// Queues an upgrade: the next minor or the latest patch; returns the operation id.
-    fn upgrade_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        strategy: UpdateStrategy,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    /// The cluster's API server allow-list, with the caller's address.
-    fn allow_list<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<AllowList, AppError>>;
-    /// Replaces the allow-list (admins); returns the operation id.
-    fn set_allow_list<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        entries: &'a [String],
-    ) -> BoxFuture<'a, Result<String, AppError>>;
+    async fn node_pools(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<Vec<PoolView>, AppError>;
     /// Checks and queues a new pool of `cluster` (operators and admins); returns the operation id.
-    fn create_node_pool<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        spec: &'a NodePoolSpec,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
+    async fn create_node_pool(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        spec: &NodePoolSpec,
+        key: &str,
+    ) -> Result<String, AppError>;
+    /// Queues a pool's edit (the mutable fields of `spec`); returns the operation id.
+    async fn update_node_pool(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
+        spec: &NodePoolSpec,
+        key: &str,
+    ) -> Result<String, AppError>;
+    /// Queues a pool's deletion (admins); returns the operation id.
+    async fn delete_node_pool(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
+    ) -> Result<String, AppError>;
+    /// Queues the removal of one node (its pool shrinks by one); returns the operation id.
+    async fn remove_node(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
+        node: &NodeId,
+    ) -> Result<String, AppError>;
+}
+
+/// A cluster's name, security-patch policy and version.
+#[async_trait]
+pub trait Settings: Send + Sync {
+    /// Queues a rename; returns the operation id.
+    async fn rename_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        name: &str,
+    ) -> Result<String, AppError>;
+    /// Queues a change of the security-patch policy; returns the operation id.
+    async fn update_cluster_policy(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        policy: &str,
+    ) -> Result<String, AppError>;
+    /// Queues an upgrade: the next minor or the latest patch; returns the operation id.
+    async fn upgrade_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        strategy: UpdateStrategy,
+    ) -> Result<String, AppError>;
+}
+
+/// A cluster's admission plugins and kube-proxy periods, and its reset.
+#[async_trait]
+pub trait Customization: Send + Sync {
     /// The cluster's admission plugins and kube-proxy periods.
-    fn customization<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<CustomizationView, AppError>>;
+    async fn customization(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<CustomizationView, AppError>;
     /// Checks and queues new admission plugins and kube-proxy periods (operators and admins).
-    fn customize_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        view: &'a CustomizationView,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
+    async fn customize_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        view: &CustomizationView,
+    ) -> Result<String, AppError>;
     /// Resets the cluster (admins) once `confirm` repeats its name; `nodes`: delete or reinstall.
-    fn reset_cluster<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        nodes: &'a str,
-        confirm: &'a str,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
+    async fn reset_cluster(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        nodes: &str,
+        confirm: &str,
+    ) -> Result<String, AppError>;
+}
+
+/// Who reaches a cluster's API server: its allow-list and its admin kubeconfig.
+#[async_trait]
+pub trait Access: Send + Sync {
+    /// The cluster's API server allow-list, with the caller's address.
+    async fn allow_list(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<AllowList, AppError>;
+    /// Replaces the allow-list (admins); returns the operation id.
+    async fn set_allow_list(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        entries: &[String],
+    ) -> Result<String, AppError>;
+    /// Queues a kubeconfig reset (admins); returns the operation id.
+    async fn reset_kubeconfig(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<String, AppError>;
+}
+
+/// The OpenID Connect provider a cluster's API server trusts.
+#[async_trait]
+pub trait Oidc: Send + Sync {
     /// The cluster's OIDC configuration and the console's identity provider.
-    fn cluster_oidc<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<OidcAccess, AppError>>;
+    async fn cluster_oidc(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<OidcAccess, AppError>;
     /// Checks the issuer and queues the cluster's OIDC configuration (admins).
-    fn set_cluster_oidc<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-        config: &'a OidcConfig,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
+    async fn set_cluster_oidc(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+        config: &OidcConfig,
+    ) -> Result<String, AppError>;
     /// Queues the removal of the cluster's OIDC configuration (admins).
-    fn remove_cluster_oidc<'a>(
-        &'a self,
-        caller: &'a Caller,
-        project: &'a str,
-        cluster: &'a ClusterId,
-    ) -> BoxFuture<'a, Result<String, AppError>>;
-    fn activity<'a>(
-        &'a self,
-        caller: &'a Caller,
-        filter: ActivityFilter,
-    ) -> BoxFuture<'a, Result<ActivityPage, AppError>>;
+    async fn remove_cluster_oidc(
+        &self,
+        caller: &Caller,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<String, AppError>;
+}
+
+/// The audit trail.
+#[async_trait]
+pub trait Activity: Send + Sync {
+    async fn activity(&self, caller: &Caller, filter: ActivityFilter) -> Result<ActivityPage, AppError>;
+}
+
+/// Everything the pages ask of the server: one trait per resource, each implemented by the
+/// server's backend module of that name.
+pub trait Backend:
+    Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + 'static
+{
+}
+
+impl<T: Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + 'static> Backend
+    for T
+{
 }
 
 /// The backend, as the server provides it.

@@ -1,15 +1,16 @@
 //! The cluster calls of the backend: the list, creation (capabilities, the request preview,
-//! submitting), the Overview tab, and following and retrying operations.
+//! submitting), the Overview tab, and deletion.
 
-use app::api::port::Caller;
+use app::api::port::{Caller, Clusters};
 use app::error::AppError;
+use async_trait::async_trait;
 use model::access::Role;
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::cost::example_prices;
 use model::flavor::Flavor;
-use model::id::{ClusterId, OperationId};
+use model::id::ClusterId;
 use model::operation::{OperationKind, OperationView};
 
 use super::{CATALOG_WAIT, ConsoleBackend, actor, app_error, not_read};
@@ -21,29 +22,21 @@ const CREATION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Longest wait for etcd's figures, which the catalog does not keep.
 const ETCD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
 
-impl ConsoleBackend {
-    pub(super) async fn capabilities(
-        &self,
-        caller: &Caller,
-        project: &str,
-    ) -> Result<Capabilities, AppError> {
+#[async_trait]
+impl Clusters for ConsoleBackend {
+    async fn capabilities(&self, caller: &Caller, project: &str) -> Result<Capabilities, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.capabilities", "").await?;
         let regions = self.services.regions(project).await.map_err(app_error)?;
         // The provider's API has no prices: estimates use the example list, labelled as such.
         Ok(Capabilities { regions, versions: self.services.versions(), prices: example_prices() })
     }
 
-    pub(super) async fn flavors(
-        &self,
-        caller: &Caller,
-        project: &str,
-        region: &str,
-    ) -> Result<Vec<Flavor>, AppError> {
+    async fn flavors(&self, caller: &Caller, project: &str, region: &str) -> Result<Vec<Flavor>, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.flavors", "").await?;
         self.services.flavors(project, region).await.map_err(app_error)
     }
 
-    pub(super) async fn creation_request(
+    async fn creation_request(
         &self,
         caller: &Caller,
         project: &str,
@@ -53,7 +46,7 @@ impl ConsoleBackend {
         self.services.creation_request(project, spec).map_err(app_error)
     }
 
-    pub(super) async fn create_cluster(
+    async fn create_cluster(
         &self,
         caller: &Caller,
         project: &str,
@@ -82,7 +75,7 @@ impl ConsoleBackend {
     }
 
     /// The clusters list, from the catalog.
-    pub(super) async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError> {
+    async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
         let catalog = self.catalog(project)?;
         let snapshot = catalog.read(CATALOG_WAIT).await.map_err(not_read)?;
@@ -91,7 +84,7 @@ impl ConsoleBackend {
     }
 
     /// The Overview tab, from the catalog.
-    pub(super) async fn cluster_overview(
+    async fn cluster_overview(
         &self,
         caller: &Caller,
         project: &str,
@@ -115,7 +108,7 @@ impl ConsoleBackend {
 
     /// etcd's figures, which the catalog does not keep: asked of the provider (kept a minute),
     /// waiting at most [`ETCD_DEADLINE`].
-    pub(super) async fn etcd_usage(
+    async fn etcd_usage(
         &self,
         caller: &Caller,
         project: &str,
@@ -130,39 +123,21 @@ impl ConsoleBackend {
         }
     }
 
-    pub(super) async fn cluster_operations(
+    async fn delete_cluster(
         &self,
         caller: &Caller,
         project: &str,
         cluster: &ClusterId,
-    ) -> Result<Vec<OperationView>, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.operations", cluster).await?;
-        self.services.cluster_operations(project, cluster).await.map_err(app_error)
-    }
-
-    pub(super) async fn operation(
-        &self,
-        caller: &Caller,
-        project: &str,
-        id: &str,
-    ) -> Result<OperationView, AppError> {
-        self.require(caller, project, Role::Viewer, "operation.read", id).await?;
-        self.services.operation(project, &OperationId::new(id.to_string())).await.map_err(app_error)
-    }
-
-    pub(super) async fn retry_operation(
-        &self,
-        caller: &Caller,
-        project: &str,
-        id: &str,
+        confirm: &str,
     ) -> Result<String, AppError> {
-        self.require(caller, project, Role::Viewer, "operation.read", id).await?;
-        let id = OperationId::new(id.to_string());
-        let failed = self.services.operation(project, &id).await.map_err(app_error)?;
-        let needed = failed.kind.map_or(Role::Admin, OperationKind::required_role);
-        let target = failed.cluster_id.as_deref().unwrap_or_default();
-        self.require(caller, project, needed, "operation.retry", target).await?;
-        let submitted = self.services.retry(project, &actor(caller), &id).await.map_err(app_error)?;
-        Ok(submitted.operation_id.as_str().to_string())
+        self.change(caller, project, cluster, OperationKind::DeleteCluster, move |actor| async move {
+            self.services.confirm_name(project, cluster, confirm).await?;
+            // One deletion per cluster and user, however often it is clicked; a new one once
+            // the last has failed or been cancelled.
+            let key =
+                self.services.key_after_ended(project, cluster, &format!("delete-cluster-{cluster}")).await?;
+            self.services.delete_cluster(project, &actor, cluster, Some(key)).await
+        })
+        .await
     }
 }

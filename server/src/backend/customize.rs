@@ -1,7 +1,8 @@
 //! The Settings tab's customization (admission plugins, kube-proxy) and reset.
 
-use app::api::port::Caller;
+use app::api::port::{Caller, Customization};
 use app::error::AppError;
+use async_trait::async_trait;
 use model::access::Role;
 use model::customization::CustomizationView;
 use model::id::ClusterId;
@@ -9,8 +10,9 @@ use model::operation::OperationKind;
 
 use super::ConsoleBackend;
 
-impl ConsoleBackend {
-    pub(super) async fn customization(
+#[async_trait]
+impl Customization for ConsoleBackend {
+    async fn customization(
         &self,
         caller: &Caller,
         project: &str,
@@ -21,7 +23,7 @@ impl ConsoleBackend {
         Ok(crate::services::settings::view_of(config.customization))
     }
 
-    pub(super) async fn customize_cluster(
+    async fn customize_cluster(
         &self,
         caller: &Caller,
         project: &str,
@@ -35,7 +37,7 @@ impl ConsoleBackend {
     }
 
     /// Resets the cluster once `confirm` repeats its name; `nodes` is `delete` or `reinstall`.
-    pub(super) async fn reset_cluster(
+    async fn reset_cluster(
         &self,
         caller: &Caller,
         project: &str,

@@ -19,10 +19,12 @@ use crate::db::Db;
 use crate::services::{Actor, ServiceError, Services, Submitted};
 use model::operation::OperationKind;
 
+mod access;
+mod activity;
 mod clusters;
 mod customize;
-mod dispatch;
 mod oidc;
+mod operations;
 mod pools;
 mod settings;
 

@@ -1,8 +1,9 @@
 //! The Access tab's OIDC section: the cluster's configuration with the console's identity
 //! provider, and setting or removing it (admins).
 
-use app::api::port::Caller;
+use app::api::port::{Caller, Oidc};
 use app::error::AppError;
+use async_trait::async_trait;
 use model::access::Role;
 use model::id::ClusterId;
 use model::oidc::{OidcAccess, OidcConfig};
@@ -10,8 +11,9 @@ use model::operation::OperationKind;
 
 use super::ConsoleBackend;
 
-impl ConsoleBackend {
-    pub(super) async fn cluster_oidc(
+#[async_trait]
+impl Oidc for ConsoleBackend {
+    async fn cluster_oidc(
         &self,
         caller: &Caller,
         project: &str,
@@ -22,7 +24,7 @@ impl ConsoleBackend {
         Ok(OidcAccess { config: config.oidc, console: self.services.issuers.console.clone() })
     }
 
-    pub(super) async fn set_cluster_oidc(
+    async fn set_cluster_oidc(
         &self,
         caller: &Caller,
         project: &str,
@@ -35,7 +37,7 @@ impl ConsoleBackend {
         .await
     }
 
-    pub(super) async fn remove_cluster_oidc(
+    async fn remove_cluster_oidc(
         &self,
         caller: &Caller,
         project: &str,

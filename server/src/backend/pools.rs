@@ -1,20 +1,22 @@
 //! The Node pools tab's calls: pools with their nodes (from the catalog), edits, deletion,
 //! removing one node.
 
-use app::api::port::Caller;
+use app::api::port::{Caller, Pools};
 use app::error::AppError;
+use async_trait::async_trait;
 use model::access::Role;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::pool_view::{NodeView, PoolView};
 
-use super::{ConsoleBackend, actor, app_error, not_read};
+use super::{ConsoleBackend, app_error, not_read};
 use crate::catalog::{Entry, Lookup, Unavailable};
 use crate::services::ServiceError;
 
-impl ConsoleBackend {
-    pub(super) async fn create_node_pool(
+#[async_trait]
+impl Pools for ConsoleBackend {
+    async fn create_node_pool(
         &self,
         caller: &Caller,
         project: &str,
@@ -29,7 +31,7 @@ impl ConsoleBackend {
         .await
     }
 
-    pub(super) async fn node_pools(
+    async fn node_pools(
         &self,
         caller: &Caller,
         project: &str,
@@ -72,7 +74,7 @@ impl ConsoleBackend {
         Ok(views)
     }
 
-    pub(super) async fn update_node_pool(
+    async fn update_node_pool(
         &self,
         caller: &Caller,
         project: &str,
@@ -81,37 +83,29 @@ impl ConsoleBackend {
         spec: &NodePoolSpec,
         key: &str,
     ) -> Result<String, AppError> {
-        let needed = OperationKind::UpdateNodePool.required_role();
-        self.require(caller, project, needed, "operation.update_node_pool", cluster).await?;
-        let key = (!key.is_empty()).then(|| format!("update-pool-{pool}-{key}"));
-        let submitted = self
-            .services
-            .update_node_pool(project, &actor(caller), cluster, pool, spec, key)
-            .await
-            .map_err(app_error)?;
-        Ok(submitted.operation_id.as_str().to_string())
+        self.change(caller, project, cluster, OperationKind::UpdateNodePool, move |actor| async move {
+            let key = (!key.is_empty()).then(|| format!("update-pool-{pool}-{key}"));
+            self.services.update_node_pool(project, &actor, cluster, pool, spec, key).await
+        })
+        .await
     }
 
-    pub(super) async fn delete_node_pool(
+    async fn delete_node_pool(
         &self,
         caller: &Caller,
         project: &str,
         cluster: &ClusterId,
         pool: &NodePoolId,
     ) -> Result<String, AppError> {
-        let needed = OperationKind::DeleteNodePool.required_role();
-        self.require(caller, project, needed, "operation.delete_node_pool", cluster).await?;
-        // One deletion per pool and user, however often it is clicked.
-        let key = Some(format!("delete-pool-{pool}"));
-        let submitted = self
-            .services
-            .delete_node_pool(project, &actor(caller), cluster, pool, key)
-            .await
-            .map_err(app_error)?;
-        Ok(submitted.operation_id.as_str().to_string())
+        self.change(caller, project, cluster, OperationKind::DeleteNodePool, move |actor| async move {
+            // One deletion per pool and user, however often it is clicked.
+            let key = Some(format!("delete-pool-{pool}"));
+            self.services.delete_node_pool(project, &actor, cluster, pool, key).await
+        })
+        .await
     }
 
-    pub(super) async fn remove_node(
+    async fn remove_node(
         &self,
         caller: &Caller,
         project: &str,
@@ -119,18 +113,10 @@ impl ConsoleBackend {
         pool: &NodePoolId,
         node: &NodeId,
     ) -> Result<String, AppError> {
-        let needed = OperationKind::RemoveNode.required_role();
-        self.require(caller, project, needed, "operation.remove_node", cluster).await?;
-        let key = self
-            .services
-            .key_after_ended(project, cluster, &format!("remove-node-{node}"))
-            .await
-            .map_err(app_error)?;
-        let submitted = self
-            .services
-            .remove_node(project, &actor(caller), cluster, pool, node, Some(key))
-            .await
-            .map_err(app_error)?;
-        Ok(submitted.operation_id.as_str().to_string())
+        self.change(caller, project, cluster, OperationKind::RemoveNode, move |actor| async move {
+            let key = self.services.key_after_ended(project, cluster, &format!("remove-node-{node}")).await?;
+            self.services.remove_node(project, &actor, cluster, pool, node, Some(key)).await
+        })
+        .await
     }
 }

@@ -51,6 +51,8 @@ pub async fn clusters(cloud: &Cloud, names: &[&str]) -> Vec<String> {
 pub fn with_catalog(app: &mut TestApp, timings: Timings) -> Arc<Catalog> {
     let catalog = Catalog::new(app.db.clone(), &app.projects, timings);
     app.state.services.catalog = catalog.clone();
+    // Server functions reach the services through the backend: give it the new catalog too.
+    app.state.backend = server::backend::provide(app.state.services.clone(), app.db.clone());
     catalog
 }
 

@@ -104,6 +104,7 @@ impl TestApp {
             live: self.state.live.clone(),
             changed: self.state.changed.clone(),
             auth: self.state.auth.clone(),
+            backend: self.state.backend.clone(),
             ..self.new_state(hashed)
         };
         router::app(state)

@@ -4,6 +4,7 @@
 mod catalog;
 mod cloud;
 mod database;
+mod fake_backend;
 mod health;
 mod helpers;
 mod issuer;
