@@ -5,37 +5,45 @@ import { test, expect } from '@playwright/test';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 
-async function cluster(name: string): Promise<string> {
+/** A cluster made at the provider for `use`, deleted afterwards: the project's Free quota is shared
+ * by every test on this console. */
+async function withCluster(name: string, use: (id: string) => Promise<void>) {
   const body = { name, region: 'GRA11', nodepools: [{ name: 'workers', flavorName: 'b3-8', desiredNodes: 1 }] };
   const { id } = await call('POST', `/cloud/project/${project}/kube`, body);
-  await waitUntilReady(id);
-  return id;
+  try {
+    await waitUntilReady(id);
+    await use(id);
+  } finally {
+    await call('DELETE', `/cloud/project/${project}/kube/${id}`);
+  }
 }
 
 test('the clusters list fits a 375 px wide screen; only its table scrolls', async ({ page }) => {
   // Made at the provider just before the page opens: the list shows it once read (live, when the
   // page was rendered before that read; an empty project's page included).
-  await cluster('a-cluster-with-quite-a-long-name-on-a-phone');
-  await page.setViewportSize({ width: 375, height: 800 });
-  await signIn(page, 'alice', `/clusters?project=${project}`);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  await expect(page.locator('tr[data-cluster="a-cluster-with-quite-a-long-name-on-a-phone"]')).toBeAttached();
-  const page_width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(page_width).toBeLessThanOrEqual(375);
-  const table = page.locator('.table-scroll').first();
-  const [inner, outer] = await table.evaluate((box) => [box.scrollWidth, box.clientWidth]);
-  expect(outer).toBeLessThanOrEqual(375);
-  expect(inner).toBeGreaterThanOrEqual(outer);
+  await withCluster('a-cluster-with-quite-a-long-name-on-a-phone', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await signIn(page, 'alice', `/clusters?project=${project}`);
+    await expect(page.locator('body[data-hydrated]')).toBeAttached();
+    await expect(page.locator('tr[data-cluster="a-cluster-with-quite-a-long-name-on-a-phone"]')).toBeAttached();
+    const page_width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(page_width).toBeLessThanOrEqual(375);
+    const table = page.locator('.table-scroll').first();
+    const [inner, outer] = await table.evaluate((box) => [box.scrollWidth, box.clientWidth]);
+    expect(outer).toBeLessThanOrEqual(375);
+    expect(inner).toBeGreaterThanOrEqual(outer);
+  });
 });
 
 test('the tab bar links to the Activity tab', async ({ page }) => {
-  const id = await cluster('tabs-for-everything');
-  await signIn(page, 'alice', `/clusters/${id}?project=${project}`);
-  const tabs = page.getByRole('navigation', { name: 'Cluster' });
-  await expect(tabs.getByRole('link')).toHaveText(['Overview', 'Node pools', 'Upgrades', 'Access', 'Settings', 'Activity']);
-  await tabs.getByRole('link', { name: 'Activity' }).click();
-  await expect(page).toHaveURL(new RegExp(`/clusters/${id}/activity`));
-  await expect(tabs.getByRole('link', { name: 'Activity' })).toHaveAttribute('aria-current', 'page');
+  await withCluster('tabs-for-everything', async (id) => {
+    await signIn(page, 'alice', `/clusters/${id}?project=${project}`);
+    const tabs = page.getByRole('navigation', { name: 'Cluster' });
+    await expect(tabs.getByRole('link')).toHaveText(['Overview', 'Node pools', 'Upgrades', 'Access', 'Settings', 'Activity']);
+    await tabs.getByRole('link', { name: 'Activity' }).click();
+    await expect(page).toHaveURL(new RegExp(`/clusters/${id}/activity`));
+    await expect(tabs.getByRole('link', { name: 'Activity' })).toHaveAttribute('aria-current', 'page');
+  });
 });
 
 test('the favicon the browser asks for by itself is there', async ({ request }) => {
