@@ -43,6 +43,11 @@ impl Error {
         }
     }
 
+    /// Whether the provider answered 404: what was asked for does not exist (any more).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
     /// The provider's request id, when it answered.
     pub fn query_id(&self) -> Option<&str> {
         match self {

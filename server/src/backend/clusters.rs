@@ -13,7 +13,7 @@ use model::flavor::Flavor;
 use model::id::ClusterId;
 use model::operation::{OperationKind, OperationView};
 
-use super::{CATALOG_WAIT, ConsoleBackend, actor, app_error, not_read};
+use super::{CATALOG_WAIT, ConsoleBackend, actor, not_read};
 use crate::catalog::Lookup;
 use crate::services::ServiceError;
 
@@ -26,14 +26,14 @@ const ETCD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
 impl Clusters for ConsoleBackend {
     async fn capabilities(&self, caller: &Caller, project: &str) -> Result<Capabilities, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.capabilities", "").await?;
-        let regions = self.services.regions(project).await.map_err(app_error)?;
+        let regions = self.services.regions(project).await?;
         // The provider's API has no prices: estimates use the example list, labelled as such.
         Ok(Capabilities { regions, versions: self.services.versions(), prices: example_prices() })
     }
 
     async fn flavors(&self, caller: &Caller, project: &str, region: &str) -> Result<Vec<Flavor>, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.flavors", "").await?;
-        self.services.flavors(project, region).await.map_err(app_error)
+        self.services.flavors(project, region).await.map_err(AppError::from)
     }
 
     async fn creation_request(
@@ -43,7 +43,7 @@ impl Clusters for ConsoleBackend {
         spec: &ClusterSpec,
     ) -> Result<ApiRequest, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.preview", "").await?;
-        self.services.creation_request(project, spec).map_err(app_error)
+        self.services.creation_request(project, spec).map_err(AppError::from)
     }
 
     async fn create_cluster(
@@ -56,14 +56,12 @@ impl Clusters for ConsoleBackend {
         let needed = OperationKind::CreateCluster.required_role();
         self.require(caller, project, needed, "operation.create_cluster", &spec.name).await?;
         let key = (!key.is_empty()).then(|| format!("create-cluster-{key}"));
-        let submitted =
-            self.services.create_cluster(project, &actor(caller), spec, key).await.map_err(app_error)?;
+        let submitted = self.services.create_cluster(project, &actor(caller), spec, key).await?;
         // The page goes to the cluster once the provider has given it an id: wait a little for
         // the runner's first step.
         let deadline = tokio::time::Instant::now() + CREATION_WAIT;
         loop {
-            let operation =
-                self.services.operation(project, &submitted.operation_id).await.map_err(app_error)?;
+            let operation = self.services.operation(project, &submitted.operation_id).await?;
             if operation.cluster_id.is_some()
                 || operation.state.is_finished()
                 || tokio::time::Instant::now() >= deadline
@@ -93,7 +91,7 @@ impl Clusters for ConsoleBackend {
         self.require(caller, project, Role::Viewer, "cluster.read", id).await?;
         let snapshot = self.cluster_snapshot(project, id).await?;
         let Lookup::Found(entry) = snapshot.find(id.as_str()) else {
-            return Err(app_error(ServiceError::NotFound(format!("cluster {id}"))));
+            return Err(AppError::from(ServiceError::NotFound(format!("cluster {id}"))));
         };
         let cluster = &entry.cluster;
         Ok(ClusterOverview {
@@ -116,7 +114,7 @@ impl Clusters for ConsoleBackend {
     ) -> Result<EtcdUsage, AppError> {
         self.require(caller, project, Role::Viewer, "cluster.etcd", id).await?;
         match tokio::time::timeout(ETCD_DEADLINE, self.services.etcd_usage(project, id)).await {
-            Ok(usage) => usage.map(|e| EtcdUsage { usage: e.usage, quota: e.quota }).map_err(app_error),
+            Ok(usage) => usage.map(|e| EtcdUsage { usage: e.usage, quota: e.quota }).map_err(AppError::from),
             Err(_) => {
                 Err(AppError::Unavailable { message: "The cloud provider did not answer in time.".into() })
             }

@@ -46,22 +46,26 @@ pub fn not_read(_: crate::catalog::Unavailable) -> AppError {
 }
 
 /// A service error as pages see it.
-pub fn app_error(error: ServiceError) -> AppError {
-    match error {
-        ServiceError::UnknownProject(project) => {
-            AppError::NotFound { message: format!("There is no project {project}.") }
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::UnknownProject(project) => {
+                AppError::NotFound { message: format!("There is no project {project}.") }
+            }
+            ServiceError::NotFound(what) => {
+                AppError::NotFound { message: format!("The {what} does not exist.") }
+            }
+            ServiceError::Invalid(errors) => AppError::Invalid { errors },
+            ServiceError::Conflict(message) => AppError::Conflict { message },
+            ServiceError::Provider(error) if error.is_retryable() => AppError::Unavailable {
+                message: "The cloud provider did not answer. Try again in a moment.".into(),
+            },
+            ServiceError::Provider(error) => {
+                let message = error.body().map_or_else(|| error.to_string(), |b| b.message.clone());
+                AppError::Conflict { message: format!("The cloud provider refused: {message}") }
+            }
+            ServiceError::Db(error) => internal(&error),
         }
-        ServiceError::NotFound(what) => AppError::NotFound { message: format!("The {what} does not exist.") },
-        ServiceError::Invalid(errors) => AppError::Invalid { errors },
-        ServiceError::Conflict(message) => AppError::Conflict { message },
-        ServiceError::Provider(error) if error.is_retryable() => AppError::Unavailable {
-            message: "The cloud provider did not answer. Try again in a moment.".into(),
-        },
-        ServiceError::Provider(error) => {
-            let message = error.body().map_or_else(|| error.to_string(), |b| b.message.clone());
-            AppError::Conflict { message: format!("The cloud provider refused: {message}") }
-        }
-        ServiceError::Db(error) => internal(&error),
     }
 }
 
@@ -113,11 +117,11 @@ impl ConsoleBackend {
 impl ConsoleBackend {
     /// The catalog of `project`.
     pub(super) fn catalog(&self, project: &str) -> Result<&Arc<ProjectCatalog>, AppError> {
-        self.services.project(project).map_err(app_error)?;
+        self.services.project(project)?;
         self.services
             .catalog
             .project(project)
-            .ok_or_else(|| app_error(ServiceError::UnknownProject(project.to_string())))
+            .ok_or_else(|| AppError::from(ServiceError::UnknownProject(project.to_string())))
     }
 
     /// Cluster `id`'s configuration (the Access and Settings tabs), from the catalog, read
@@ -126,8 +130,8 @@ impl ConsoleBackend {
     pub(super) async fn cluster_config(&self, project: &str, id: &ClusterId) -> Result<Config, AppError> {
         let catalog = self.catalog(project)?;
         if !catalog.is_polling() {
-            let project = self.services.project(project).map_err(app_error)?;
-            return read_config(project, id).await.map_err(|e| app_error(ServiceError::Provider(e)));
+            let project = self.services.project(project)?;
+            return read_config(project, id).await.map_err(|e| AppError::from(ServiceError::Provider(e)));
         }
         let changed_at = crate::catalog::store::last_change(&self.db, project, id.as_str())
             .await
@@ -137,7 +141,7 @@ impl ConsoleBackend {
             return Ok(config.clone());
         }
         match catalog.current().find(id.as_str()) {
-            Lookup::Missing => Err(app_error(ServiceError::NotFound(format!("cluster {id}")))),
+            Lookup::Missing => Err(AppError::from(ServiceError::NotFound(format!("cluster {id}")))),
             _ => Err(not_read(crate::catalog::Unavailable::NotReadYet)),
         }
     }
@@ -174,7 +178,7 @@ impl ConsoleBackend {
     {
         let action = format!("operation.{}", kind.as_str());
         self.require(caller, project, kind.required_role(), &action, cluster).await?;
-        let submitted = submit(actor(caller)).await.map_err(app_error)?;
+        let submitted = submit(actor(caller)).await?;
         Ok(submitted.operation_id.as_str().to_string())
     }
 

@@ -10,7 +10,7 @@ use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::pool_view::{NodeView, PoolView};
 
-use super::{ConsoleBackend, app_error, not_read};
+use super::{ConsoleBackend, not_read};
 use crate::catalog::{Entry, Lookup, Unavailable};
 use crate::services::ServiceError;
 
@@ -43,7 +43,7 @@ impl Pools for ConsoleBackend {
             Lookup::Found(Entry { detail: Some(detail), .. }) => (&detail.pools, &detail.nodes),
             Lookup::Found(_) => return Err(not_read(Unavailable::NotReadYet)),
             Lookup::Missing | Lookup::Unknown => {
-                return Err(app_error(ServiceError::NotFound(format!("cluster {cluster}"))));
+                return Err(AppError::from(ServiceError::NotFound(format!("cluster {cluster}"))));
             }
         };
         let mut views: Vec<PoolView> = pools

@@ -254,7 +254,7 @@ pub async fn read_config(project: &Project, id: &ClusterId) -> Result<Config, pr
     let oidc = match oidc {
         Ok(config) => Some(OidcConfig::from(&config)),
         // The cluster is in the list: a 404 here says it trusts no provider.
-        Err(error) if error.status() == Some(404) => None,
+        Err(error) if error.is_not_found() => None,
         Err(error) => return Err(error),
     };
     Ok(Config { ip_restrictions: ip_restrictions?, oidc, customization: customization?, read_at: Utc::now() })

@@ -13,7 +13,7 @@ use model::access::{ClientAddress, Role, User};
 use model::id::{ClusterId, ProjectId};
 
 use super::download;
-use crate::backend::{ConsoleBackend, app_error};
+use crate::backend::ConsoleBackend;
 use crate::services::Actor;
 use crate::services::access::KubeconfigFile;
 use crate::state::AppState;
@@ -67,7 +67,7 @@ async fn fetch(
         Kind::Admin => services.admin_kubeconfig(project, &actor, cluster).await,
         Kind::User => services.user_kubeconfig(project, &actor, cluster).await,
     }
-    .map_err(app_error)
+    .map_err(AppError::from)
 }
 
 fn bad_request(error: model::id::IdError) -> AppError {

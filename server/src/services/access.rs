@@ -111,7 +111,7 @@ impl Services {
         let project = self.project(project)?;
         match project.client.oidc(&project.service_name, id).await {
             Ok(config) => Ok(Some(OidcConfig::from(&config))),
-            Err(e) if e.status() == Some(404) => {
+            Err(e) if e.is_not_found() => {
                 // No configuration, or no cluster: tell them apart.
                 self.cluster(project, id).await?;
                 Ok(None)

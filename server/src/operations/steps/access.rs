@@ -3,7 +3,7 @@
 use model::operation::StepState;
 use provider::api::OpenIdConnect;
 
-use super::{Outcome, StepContext, StepError, cluster_ready, is_not_found};
+use super::{Outcome, StepContext, StepError, cluster_ready};
 use crate::operations::params;
 
 async fn then_ready(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
@@ -52,7 +52,7 @@ pub async fn set_oidc(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
                 client.update_oidc(service, id, &wanted).await?;
                 Ok((StepState::Succeeded, format!("trusts {}", wanted.issuer_url)))
             }
-            Err(e) if is_not_found(&e) => {
+            Err(e) if e.is_not_found() => {
                 client.create_oidc(service, id, &wanted).await?;
                 Ok((StepState::Succeeded, format!("trusts {}", wanted.issuer_url)))
             }
@@ -69,7 +69,7 @@ pub async fn remove_oidc(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError
     ctx.once(1, "remove_oidc", async {
         match client.delete_oidc(service, id).await {
             Ok(()) => Ok((StepState::Succeeded, "OIDC configuration removed".to_string())),
-            Err(e) if is_not_found(&e) => Ok((StepState::Skipped, "no OIDC configuration".to_string())),
+            Err(e) if e.is_not_found() => Ok((StepState::Skipped, "no OIDC configuration".to_string())),
             Err(e) => Err(e.into()),
         }
     })

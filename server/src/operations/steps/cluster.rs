@@ -9,7 +9,7 @@ use provider::api::{
     UpdatePolicyUpdate,
 };
 
-use super::{Check, Outcome, StepContext, StepError, cluster_ready, is_not_found, pools_check};
+use super::{Check, Outcome, StepContext, StepError, cluster_ready, pools_check};
 use crate::operations::params;
 use crate::operations::store;
 
@@ -227,7 +227,7 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "delete", async {
         match client.get_cluster(service, id).await {
-            Err(e) if is_not_found(&e) => return Ok((StepState::Skipped, "already gone".to_string())),
+            Err(e) if e.is_not_found() => return Ok((StepState::Skipped, "already gone".to_string())),
             Err(e) => return Err(e.into()),
             Ok(c) if c.status == Status::Deleting => {
                 return Ok((StepState::Skipped, "already being deleted".to_string()));
@@ -240,7 +240,7 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     .await?;
     let gone = async {
         match client.get_cluster(service, id).await {
-            Err(e) if is_not_found(&e) => Ok(Check::Reached("cluster deleted".to_string())),
+            Err(e) if e.is_not_found() => Ok(Check::Reached("cluster deleted".to_string())),
             Err(e) => Err(e.into()),
             Ok(c) => Ok(Check::NotYet(format!("cluster is {}", c.status.as_wire()))),
         }

@@ -177,7 +177,7 @@ impl<'a> StepContext<'a> {
         match self.client.get_cluster(self.service, &self.cluster_id()?).await {
             Ok(cluster) => Ok(!cluster.status.is_in_progress()),
             // Gone: the steps say what that means for them.
-            Err(e) if is_not_found(&e) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(true),
             Err(e) => Err(e.into()),
         }
     }
@@ -215,11 +215,6 @@ pub async fn run(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
         OperationKind::SetClusterOidc => access::set_oidc(ctx).await,
         OperationKind::RemoveClusterOidc => access::remove_oidc(ctx).await,
     }
-}
-
-/// Whether the provider answered 404.
-pub fn is_not_found(error: &ProviderError) -> bool {
-    error.status() == Some(404)
 }
 
 /// The cluster READY (an error status fails the operation).

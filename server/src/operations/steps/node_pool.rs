@@ -5,7 +5,7 @@ use model::operation::StepState;
 use model::status::Status;
 use provider::api::{NodePoolCreation, NodePoolSizing, NodePoolUpdate};
 
-use super::{Check, Outcome, StepContext, StepError, is_not_found, pools_check};
+use super::{Check, Outcome, StepContext, StepError, pools_check};
 use crate::operations::{params, store};
 
 fn done_or_wait(done: bool) -> Outcome {
@@ -55,7 +55,7 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let pool = &NodePoolId::new(node_pool_id);
     ctx.once(1, "delete", async {
         match client.get_node_pool(service, cluster, pool).await {
-            Err(e) if is_not_found(&e) => return Ok((StepState::Skipped, "already gone".to_string())),
+            Err(e) if e.is_not_found() => return Ok((StepState::Skipped, "already gone".to_string())),
             Err(e) => return Err(e.into()),
             Ok(p) if p.status == Status::Deleting => {
                 return Ok((StepState::Skipped, "already being deleted".to_string()));
@@ -68,7 +68,7 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     .await?;
     let gone = async {
         match client.get_node_pool(service, cluster, pool).await {
-            Err(e) if is_not_found(&e) => Ok(Check::Reached("pool deleted".to_string())),
+            Err(e) if e.is_not_found() => Ok(Check::Reached("pool deleted".to_string())),
             Err(e) => Err(e.into()),
             Ok(p) => {
                 Ok(Check::NotYet(format!("pool is {}, {} nodes left", p.status.as_wire(), p.current_nodes)))
