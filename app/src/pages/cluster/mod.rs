@@ -9,6 +9,7 @@ mod nodes;
 mod oidc;
 mod pools;
 mod settings;
+mod tab;
 mod timeline;
 mod upgrades;
 
@@ -41,6 +42,7 @@ use allow_list::AllowListEditor;
 use oidc::{OidcEditor, UserKubeconfig};
 use pools::PoolsTab;
 use settings::{AccessTab, SettingsTab};
+use tab::ClusterTab;
 use timeline::Timeline;
 use upgrades::UpgradesTab;
 
@@ -57,7 +59,7 @@ pub fn ClusterPage() -> impl IntoView {
                         let wanted = query.read_untracked().get("project");
                         let id = params.read_untracked().get("id").unwrap_or_default();
                         // Each tab is its own address: a new tab renders the page anew.
-                        let tab = params.read().get("tab").unwrap_or_default();
+                        let tab = ClusterTab::from_slug(&params.read().get("tab").unwrap_or_default());
                         let username = user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
                         match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
                             Some((project, _, role)) => view! { <ClusterView project id role tab username /> }.into_any(),
@@ -70,8 +72,7 @@ pub fn ClusterPage() -> impl IntoView {
 }
 
 #[component]
-fn ClusterView(project: String, id: String, role: Role, tab: String, username: String) -> impl IntoView {
-    let tab = StoredValue::new(tab);
+fn ClusterView(project: String, id: String, role: Role, tab: ClusterTab, username: String) -> impl IntoView {
     let key = (project.clone(), id.clone());
     let overview = Resource::new(move || key.clone(), |(p, c)| get_cluster_overview(p, c));
     let key = (project.clone(), id.clone());
@@ -80,19 +81,13 @@ fn ClusterView(project: String, id: String, role: Role, tab: String, username: S
     let key = (project.clone(), id.clone());
     let pools = Resource::new(
         move || key.clone(),
-        move |(p, c)| async move {
-            if matches!(tab.get_value().as_str(), "pools" | "upgrades") {
-                node_pools(p, c).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        move |(p, c)| async move { if tab.shows_pools() { node_pools(p, c).await.map(Some) } else { Ok(None) } },
     );
     let key = (project.clone(), id.clone());
     let audit = Resource::new(
         move || key.clone(),
         move |(_, c)| async move {
-            if tab.get_value() == "activity" {
+            if tab == ClusterTab::Activity {
                 let filter = ActivityFilter { cluster: Some(c), ..ActivityFilter::default() };
                 activity(filter).await.map(Some)
             } else {
@@ -104,12 +99,12 @@ fn ClusterView(project: String, id: String, role: Role, tab: String, username: S
     let data = Resource::new(
         move || key.clone(),
         move |(p, c)| async move {
-            Ok(match tab.get_value().as_str() {
-                "access" => {
+            Ok(match tab {
+                ClusterTab::Access => {
                     let list = get_allow_list(p.clone(), c.clone()).await?;
                     TabData::Access(list, Box::new(cluster_oidc(p, c).await?))
                 }
-                "settings" => TabData::Settings(customization(p, c).await?),
+                ClusterTab::Settings => TabData::Settings(customization(p, c).await?),
                 _ => TabData::Nothing,
             })
         },
@@ -128,7 +123,7 @@ fn ClusterView(project: String, id: String, role: Role, tab: String, username: S
                     .map(move |found| match found {
                         ((((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)), Ok(data)) => {
                             let extra = Extra { pools, audit, data };
-                            view! { <Live project=project.get_value() id cluster operations extra role tab=tab.get_value() username=username.get_value() /> }
+                            view! { <Live project=project.get_value() id cluster operations extra role tab username=username.get_value() /> }
                                 .into_any()
                         }
                         ((((Err(error), _), _), _), _)
@@ -175,7 +170,7 @@ fn Live(
     operations: Vec<OperationView>,
     extra: Extra,
     role: Role,
-    tab: String,
+    tab: ClusterTab,
     username: String,
 ) -> impl IntoView {
     let Extra { pools, audit, data } = extra;
@@ -216,13 +211,13 @@ fn Live(
                     <a href=list.clone()>"Back to the clusters"</a>
                 </p>
             </Show>
-            <Tabs project=project.clone() id=id.clone() tab=tab.clone() />
-            {match (tab.as_str(), pools) {
-                ("upgrades", Some(pools)) => {
+            <Tabs project=project.clone() id=id.clone() tab />
+            {match (tab, pools) {
+                (ClusterTab::Upgrades, Some(pools)) => {
                     view! { <UpgradesTab project=project.clone() cluster=id.clone() overview=current pools role changes /> }
                         .into_any()
                 }
-                ("activity", _) => {
+                (ClusterTab::Activity, _) => {
                     let filter = ActivityFilter { cluster: Some(id.clone()), ..ActivityFilter::default() };
                     view! {
                         <Timeline project=project.clone() operations role />
@@ -233,7 +228,7 @@ fn Live(
                     }
                         .into_any()
                 }
-                ("access", _) => {
+                (ClusterTab::Access, _) => {
                     let name = current.with_untracked(|c| c.name.clone());
                     let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
                     let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
@@ -252,7 +247,7 @@ fn Live(
                     view! { {sections} }
                         .into_any()
                 }
-                ("settings", _) => {
+                (ClusterTab::Settings, _) => {
                     let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
                     let customization = match data {
                         TabData::Settings(view) => view,
@@ -260,7 +255,7 @@ fn Live(
                     };
                     view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role customization /> }.into_any()
                 }
-                ("pools", Some(pools)) => {
+                (ClusterTab::Pools, Some(pools)) => {
                     let (plan, region) = current.with_untracked(|c| (c.plan.clone(), c.region.clone()));
                     view! { <PoolsTab project=project.clone() cluster=id.clone() plan region role pools changes /> }
                         .into_any()
@@ -277,31 +272,19 @@ fn Live(
     }
 }
 
-/// The cluster page's tabs, each at its own address.
+/// The cluster page's tab bar.
 #[component]
-fn Tabs(project: String, id: String, tab: String) -> impl IntoView {
-    let links = [
-        ("", "Overview"),
-        ("pools", "Node pools"),
-        ("upgrades", "Upgrades"),
-        ("access", "Access"),
-        ("settings", "Settings"),
-        ("activity", "Activity"),
-    ]
-    .into_iter()
-    .map(|(slug, title)| {
-        let href = if slug.is_empty() {
-            format!("/clusters/{id}?project={project}")
-        } else {
-            format!("/clusters/{id}/{slug}?project={project}")
-        };
-        view! {
-            <a href=href aria-current=if tab == slug { "page" } else { "false" }>
-                {title}
-            </a>
-        }
-    })
-    .collect_view();
+fn Tabs(project: String, id: String, tab: ClusterTab) -> impl IntoView {
+    let links = ClusterTab::ALL
+        .into_iter()
+        .map(|each| {
+            view! {
+                <a href=each.href(&project, &id) aria-current=if each == tab { "page" } else { "false" }>
+                    {each.title()}
+                </a>
+            }
+        })
+        .collect_view();
     view! { <nav class="tabs" aria-label="Cluster">{links}</nav> }
 }
 
