@@ -9,6 +9,7 @@
 //! `AlwaysPullImages` can be disabled (§4.3).
 
 use model::customization::{ADMISSION_PLUGINS, seconds};
+use model::reset::WorkerNodesPolicy;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -186,10 +187,12 @@ async fn reset(
             format!("{minor}.{LATEST_PATCH}-1")
         }
     };
-    let reinstall = match body.worker_nodes_policy.as_deref() {
-        None | Some("delete") => false,
-        Some("reinstall") => true,
-        Some(other) => return Err(EmulatorError::bad_request(format!("Invalid workerNodesPolicy {other}"))),
+    let reinstall = match body.worker_nodes_policy.unwrap_or_default() {
+        WorkerNodesPolicy::Delete => false,
+        WorkerNodesPolicy::Reinstall => true,
+        WorkerNodesPolicy::Other(other) => {
+            return Err(EmulatorError::bad_request(format!("Invalid workerNodesPolicy {other}")));
+        }
     };
     if let Some(name) = &body.name {
         model::name::check_name(name)

@@ -1,7 +1,135 @@
 //! The audit trail as pages show it: entries, the filters of the Activity page, and one page of
 //! results.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::open_enum::open_enum;
+use crate::operation::OperationKind;
+
+/// How an audited action ended; the stored text matches the `CHECK` constraint of
+/// `migrations/*/0001_operations_and_audit.sql`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Accepted and queued as an operation.
+    Requested,
+    Succeeded,
+    Failed,
+    /// Refused for want of a role.
+    Denied,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [Outcome::Requested, Outcome::Succeeded, Outcome::Failed, Outcome::Denied];
+
+    /// The stored text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Requested => "requested",
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::Denied => "denied",
+        }
+    }
+
+    /// The outcome stored as `text`.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+}
+
+open_enum! {
+    /// What an audited action or an operation was done to.
+    pub enum TargetKind {
+        Cluster = "cluster",
+        NodePool = "node_pool",
+        Node = "node",
+    }
+}
+
+impl TargetKind {
+    /// Its name in words ("node pool").
+    pub fn label(&self) -> String {
+        self.as_wire().replace('_', " ")
+    }
+}
+
+/// What was done, as the audit trail names it (`session.sign_in`, `operation.delete_cluster`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    SignIn,
+    SignOut,
+    /// The session outlived its absolute lifetime.
+    SessionExpired,
+    /// The identity provider refused to refresh the session's tokens.
+    SessionRefreshRefused,
+    /// The session's groups were too old to trust and could not be read again.
+    SessionGroupsExpired,
+    /// The cluster's admin kubeconfig was downloaded.
+    AdminKubeconfig,
+    /// A kubeconfig for the user's own identity was downloaded.
+    UserKubeconfig,
+    /// An operation was asked for (or refused, or ended).
+    Operation(OperationKind),
+    CancelOperation,
+    RetryOperation,
+    /// Events left out by the throttle, counted.
+    Suppressed,
+    /// An action written by another version of the console.
+    Other(String),
+}
+
+impl AuditAction {
+    const NAMED: [(AuditAction, &'static str); 10] = [
+        (AuditAction::SignIn, "session.sign_in"),
+        (AuditAction::SignOut, "session.sign_out"),
+        (AuditAction::SessionExpired, "session.expired"),
+        (AuditAction::SessionRefreshRefused, "session.refresh_refused"),
+        (AuditAction::SessionGroupsExpired, "session.groups_expired"),
+        (AuditAction::AdminKubeconfig, "kubeconfig.download"),
+        (AuditAction::UserKubeconfig, "kubeconfig.download_user"),
+        (AuditAction::CancelOperation, "operation.cancel"),
+        (AuditAction::RetryOperation, "operation.retry"),
+        (AuditAction::Suppressed, "audit.suppressed"),
+    ];
+
+    /// The action stored as `text`.
+    pub fn from_stored(text: &str) -> Self {
+        if let Some((action, _)) = Self::NAMED.iter().find(|(_, name)| *name == text) {
+            return action.clone();
+        }
+        let kind = text.strip_prefix("operation.").and_then(OperationKind::from_stored);
+        kind.map_or_else(|| AuditAction::Other(text.to_string()), AuditAction::Operation)
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuditAction::Operation(kind) => write!(f, "operation.{}", kind.as_str()),
+            AuditAction::Other(text) => f.write_str(text),
+            named => {
+                let name =
+                    Self::NAMED.iter().find(|(action, _)| action == named).map_or("", |(_, name)| *name);
+                f.write_str(name)
+            }
+        }
+    }
+}
+
+impl Serialize for AuditAction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self::from_stored(&String::deserialize(deserializer)?))
+    }
+}
 
 /// One audit event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,13 +141,11 @@ pub struct AuditEntry {
     pub project_id: Option<String>,
     pub actor: String,
     pub actor_address: Option<String>,
-    /// `session.sign_in`, `operation.delete_cluster`, `kubeconfig.download`, …
-    pub action: String,
-    pub target_kind: Option<String>,
+    pub action: AuditAction,
+    pub target_kind: Option<TargetKind>,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
-    /// `requested`, `succeeded`, `failed` or `denied`.
-    pub outcome: String,
+    pub outcome: Outcome,
     pub operation_id: Option<String>,
 }
 
@@ -114,6 +240,36 @@ mod tests {
         };
         assert_eq!(filter.to_query(), "actor=alice&action=session.&since=2026-11-27T10:00:00%2B01:00&page=2");
         assert_eq!(ActivityFilter::default().to_query(), "");
+    }
+
+    #[test]
+    fn actions_read_back_as_they_were_written() {
+        let actions = [
+            AuditAction::SignIn,
+            AuditAction::UserKubeconfig,
+            AuditAction::Operation(OperationKind::DeleteNodePool),
+            AuditAction::RetryOperation,
+            AuditAction::Suppressed,
+            AuditAction::Other("cluster.archive".into()),
+        ];
+        for action in actions {
+            assert_eq!(AuditAction::from_stored(&action.to_string()), action);
+        }
+        assert_eq!(
+            AuditAction::Operation(OperationKind::DeleteCluster).to_string(),
+            "operation.delete_cluster"
+        );
+        assert_eq!(serde_json::to_string(&AuditAction::SignOut).unwrap(), "\"session.sign_out\"");
+    }
+
+    #[test]
+    fn outcomes_match_the_schema() {
+        let schema = include_str!("../../migrations/sqlite/0001_operations_and_audit.sql");
+        for outcome in Outcome::ALL {
+            assert!(schema.contains(&format!("'{}'", outcome.as_str())), "{outcome:?}");
+            assert_eq!(Outcome::from_stored(outcome.as_str()), Some(outcome));
+            assert_eq!(serde_json::to_string(&outcome).unwrap(), format!("\"{}\"", outcome.as_str()));
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::freshness::Freshness;
+use crate::plan::Plan;
 use crate::status::Status;
+use crate::version::{KubeProxyMode, UpdatePolicy};
 
 /// Nodes ready and nodes in all of a cluster's pools.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,8 +29,7 @@ pub struct ClusterRow {
     pub id: String,
     pub name: String,
     pub region: String,
-    /// `free` or `standard`, as the provider says.
-    pub plan: String,
+    pub plan: Plan,
     pub version: String,
     pub status: Status,
     /// `None` until the cluster's pools have been read.
@@ -46,13 +47,13 @@ pub struct ClusterOverview {
     pub id: String,
     pub name: String,
     pub region: String,
-    pub plan: String,
+    pub plan: Plan,
     pub version: String,
     pub status: Status,
     /// The API server's address, `https://…`.
     pub api_url: String,
-    pub update_policy: String,
-    pub kube_proxy_mode: String,
+    pub update_policy: UpdatePolicy,
+    pub kube_proxy_mode: KubeProxyMode,
     /// Versions the cluster can move to next (a minor upgrade).
     pub next_versions: Vec<String>,
     /// Whether a patch of the current minor is pending.

@@ -119,6 +119,16 @@ macro_rules! id_type {
             }
         }
 
+        /// An id reads as its text wherever text is expected; text becomes an id only through
+        /// [`Self::parse`] or [`Self::new`].
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

@@ -34,6 +34,7 @@ pub mod plan;
 pub mod plan_fit;
 pub mod pool_view;
 pub mod region;
+pub mod reset;
 pub mod resources;
 pub mod size;
 pub mod status;

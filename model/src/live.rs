@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::cluster_view::{ClusterOverview, ClusterRow, NodeCounts};
 use crate::freshness::Freshness;
 use crate::operation::OperationView;
+use crate::plan::Plan;
 use crate::status::Status;
+use crate::version::{KubeProxyMode, UpdatePolicy};
 
 /// A cluster as live updates carry it: what the list and the cluster page show of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16,8 +18,7 @@ pub struct LiveCluster {
     pub id: String,
     pub name: String,
     pub region: String,
-    /// `free` or `standard`, as the provider says.
-    pub plan: String,
+    pub plan: Plan,
     pub version: String,
     pub status: Status,
     /// Versions the cluster can move to next (a minor upgrade).
@@ -43,7 +44,7 @@ impl LiveCluster {
             id: self.id.clone(),
             name: self.name.clone(),
             region: self.region.clone(),
-            plan: self.plan.clone(),
+            plan: self.plan,
             version: self.version.clone(),
             status: self.status.clone(),
             nodes: self.nodes,
@@ -59,12 +60,12 @@ impl LiveCluster {
             id: self.id.clone(),
             name: self.name.clone(),
             region: self.region.clone(),
-            plan: self.plan.clone(),
+            plan: self.plan,
             version: self.version.clone(),
             status: self.status.clone(),
             api_url: String::new(),
-            update_policy: String::new(),
-            kube_proxy_mode: String::new(),
+            update_policy: UpdatePolicy::default(),
+            kube_proxy_mode: KubeProxyMode::default(),
             next_versions: self.next_versions.clone(),
             patch_pending: self.patch_pending,
             node_pools: 0,
@@ -179,7 +180,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             region: "GRA11".into(),
-            plan: "free".into(),
+            plan: Plan::Free,
             version: "1.35.2-1".into(),
             status,
             next_versions: Vec::new(),

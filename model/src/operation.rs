@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::activity::TargetKind;
+
 /// Where an operation is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,6 +87,31 @@ impl StepState {
 }
 
 impl OperationKind {
+    pub const ALL: [OperationKind; 17] = [
+        OperationKind::CreateCluster,
+        OperationKind::RenameCluster,
+        OperationKind::UpdateClusterPolicy,
+        OperationKind::UpgradeCluster,
+        OperationKind::ResetCluster,
+        OperationKind::RestartCluster,
+        OperationKind::DeleteCluster,
+        OperationKind::CustomizeCluster,
+        OperationKind::UpdatePrivateNetwork,
+        OperationKind::CreateNodePool,
+        OperationKind::UpdateNodePool,
+        OperationKind::DeleteNodePool,
+        OperationKind::RemoveNode,
+        OperationKind::ResetKubeconfig,
+        OperationKind::SetIpRestrictions,
+        OperationKind::SetClusterOidc,
+        OperationKind::RemoveClusterOidc,
+    ];
+
+    /// The kind stored as `text`; `None` for a kind this version does not know.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
     /// The stored text (`create_node_pool`), as serde writes it.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -142,7 +169,7 @@ pub struct OperationView {
     /// The stored kind; `None` when this version does not know it.
     pub kind: Option<OperationKind>,
     pub cluster_id: Option<String>,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
     pub actor: String,

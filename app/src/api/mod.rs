@@ -11,12 +11,12 @@ use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::flavor::Flavor;
 #[cfg(feature = "ssr")]
-use model::id::{ClusterId, NodeId, NodePoolId, ProjectId};
+use model::id::{ClusterId, NodeId, NodePoolId, OperationId, ProjectId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationView;
 use model::pool_view::PoolView;
-use model::version::UpdateStrategy;
+use model::version::{UpdatePolicy, UpdateStrategy};
 
 use crate::error::AppError;
 
@@ -40,7 +40,7 @@ pub async fn current_user() -> Result<User, AppError> {
 pub async fn list_clusters(project: String) -> Result<ClustersView, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.clusters(&caller, project.as_str()).await)
+    port::respond(port::backend()?.clusters(&caller, &project).await)
 }
 
 /// Deletes a cluster (admins only) once `confirm` repeats its name; returns the operation id.
@@ -49,7 +49,7 @@ pub async fn delete_cluster(project: String, cluster: String, confirm: String) -
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.delete_cluster(&caller, project.as_str(), &cluster, &confirm).await)
+    port::respond(port::backend()?.delete_cluster(&caller, &project, &cluster, &confirm).await)
 }
 
 /// One page of the audit trail the user may see.
@@ -64,7 +64,7 @@ pub async fn activity(filter: ActivityFilter) -> Result<ActivityPage, AppError> 
 pub async fn get_capabilities(project: String) -> Result<Capabilities, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.capabilities(&caller, project.as_str()).await)
+    port::respond(port::backend()?.capabilities(&caller, &project).await)
 }
 
 /// The flavors of one region.
@@ -72,7 +72,7 @@ pub async fn get_capabilities(project: String) -> Result<Capabilities, AppError>
 pub async fn flavors(project: String, region: String) -> Result<Vec<Flavor>, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.flavors(&caller, project.as_str(), &region).await)
+    port::respond(port::backend()?.flavors(&caller, &project, &region).await)
 }
 
 /// The provider request creating `spec` would send.
@@ -80,7 +80,7 @@ pub async fn flavors(project: String, region: String) -> Result<Vec<Flavor>, App
 pub async fn creation_request(project: String, spec: ClusterSpec) -> Result<ApiRequest, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.creation_request(&caller, project.as_str(), &spec).await)
+    port::respond(port::backend()?.creation_request(&caller, &project, &spec).await)
 }
 
 /// Creates a cluster (operators and admins); `key` makes a repeated click the same request.
@@ -92,7 +92,7 @@ pub async fn create_cluster(
 ) -> Result<OperationView, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.create_cluster(&caller, project.as_str(), &spec, &key).await)
+    port::respond(port::backend()?.create_cluster(&caller, &project, &spec, &key).await)
 }
 
 /// One cluster, as its Overview tab shows it.
@@ -101,7 +101,7 @@ pub async fn get_cluster_overview(project: String, cluster: String) -> Result<Cl
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.cluster_overview(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.cluster_overview(&caller, &project, &cluster).await)
 }
 
 /// How much of its etcd quota a cluster uses (asked of the provider, with a deadline).
@@ -110,7 +110,7 @@ pub async fn get_etcd_usage(project: String, cluster: String) -> Result<EtcdUsag
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.etcd_usage(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.etcd_usage(&caller, &project, &cluster).await)
 }
 
 /// A cluster's running and recent operations.
@@ -119,7 +119,7 @@ pub async fn cluster_operations(project: String, cluster: String) -> Result<Vec<
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.cluster_operations(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.cluster_operations(&caller, &project, &cluster).await)
 }
 
 /// One operation of the project.
@@ -127,7 +127,8 @@ pub async fn cluster_operations(project: String, cluster: String) -> Result<Vec<
 pub async fn operation(project: String, operation: String) -> Result<OperationView, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.operation(&caller, project.as_str(), &operation).await)
+    let operation = port::id(OperationId::parse(&operation))?;
+    port::respond(port::backend()?.operation(&caller, &project, &operation).await)
 }
 
 /// Tries a failed operation again; returns the new operation's id.
@@ -135,7 +136,8 @@ pub async fn operation(project: String, operation: String) -> Result<OperationVi
 pub async fn retry_operation(project: String, operation: String) -> Result<String, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
-    port::respond(port::backend()?.retry_operation(&caller, project.as_str(), &operation).await)
+    let operation = port::id(OperationId::parse(&operation))?;
+    port::respond(port::backend()?.retry_operation(&caller, &project, &operation).await)
 }
 
 /// A cluster's node pools with their nodes.
@@ -144,7 +146,7 @@ pub async fn node_pools(project: String, cluster: String) -> Result<Vec<PoolView
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.node_pools(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.node_pools(&caller, &project, &cluster).await)
 }
 
 /// Adds a pool to a cluster (operators and admins); `key` makes a repeated click the same request.
@@ -158,7 +160,7 @@ pub async fn create_node_pool(
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.create_node_pool(&caller, project.as_str(), &cluster, &spec, &key).await)
+    port::respond(port::backend()?.create_node_pool(&caller, &project, &cluster, &spec, &key).await)
 }
 
 /// Edits a pool (operators and admins); `key` makes a repeated click the same request.
@@ -174,9 +176,7 @@ pub async fn update_node_pool(
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
     let pool = port::id(NodePoolId::parse(&pool))?;
-    port::respond(
-        port::backend()?.update_node_pool(&caller, project.as_str(), &cluster, &pool, &spec, &key).await,
-    )
+    port::respond(port::backend()?.update_node_pool(&caller, &project, &cluster, &pool, &spec, &key).await)
 }
 
 /// Deletes a pool (admins); its nodes are drained first.
@@ -186,7 +186,7 @@ pub async fn delete_node_pool(project: String, cluster: String, pool: String) ->
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
     let pool = port::id(NodePoolId::parse(&pool))?;
-    port::respond(port::backend()?.delete_node_pool(&caller, project.as_str(), &cluster, &pool).await)
+    port::respond(port::backend()?.delete_node_pool(&caller, &project, &cluster, &pool).await)
 }
 
 /// Removes one node; its pool shrinks by one.
@@ -202,7 +202,7 @@ pub async fn remove_node(
     let cluster = port::id(ClusterId::parse(&cluster))?;
     let pool = port::id(NodePoolId::parse(&pool))?;
     let node = port::id(NodeId::parse(&node))?;
-    port::respond(port::backend()?.remove_node(&caller, project.as_str(), &cluster, &pool, &node).await)
+    port::respond(port::backend()?.remove_node(&caller, &project, &cluster, &pool, &node).await)
 }
 
 /// Renames a cluster (operators and admins).
@@ -211,7 +211,7 @@ pub async fn rename_cluster(project: String, cluster: String, name: String) -> R
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.rename_cluster(&caller, project.as_str(), &cluster, &name).await)
+    port::respond(port::backend()?.rename_cluster(&caller, &project, &cluster, &name).await)
 }
 
 /// Changes when the provider may apply security patches (operators and admins).
@@ -219,12 +219,12 @@ pub async fn rename_cluster(project: String, cluster: String, name: String) -> R
 pub async fn update_cluster_policy(
     project: String,
     cluster: String,
-    policy: String,
+    policy: UpdatePolicy,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.update_cluster_policy(&caller, project.as_str(), &cluster, &policy).await)
+    port::respond(port::backend()?.update_cluster_policy(&caller, &project, &cluster, &policy).await)
 }
 
 /// Resets the cluster's kubeconfig (admins): every admin kubeconfig issued so far stops working.
@@ -233,7 +233,7 @@ pub async fn reset_kubeconfig(project: String, cluster: String) -> Result<String
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.reset_kubeconfig(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.reset_kubeconfig(&caller, &project, &cluster).await)
 }
 
 /// Starts an upgrade (operators and admins): the next minor or the latest patch.
@@ -246,7 +246,7 @@ pub async fn upgrade_cluster(
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.upgrade_cluster(&caller, project.as_str(), &cluster, strategy).await)
+    port::respond(port::backend()?.upgrade_cluster(&caller, &project, &cluster, strategy).await)
 }
 
 /// The cluster's API server allow-list and the caller's address.
@@ -255,7 +255,7 @@ pub async fn get_allow_list(project: String, cluster: String) -> Result<AllowLis
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.allow_list(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.allow_list(&caller, &project, &cluster).await)
 }
 
 /// Replaces the allow-list (admins); an empty list lets every address in.
@@ -268,5 +268,5 @@ pub async fn set_allow_list(
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.set_allow_list(&caller, project.as_str(), &cluster, &entries).await)
+    port::respond(port::backend()?.set_allow_list(&caller, &project, &cluster, &entries).await)
 }

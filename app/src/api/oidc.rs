@@ -16,7 +16,7 @@ pub async fn cluster_oidc(project: String, cluster: String) -> Result<OidcAccess
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.cluster_oidc(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.cluster_oidc(&caller, &project, &cluster).await)
 }
 
 /// Checks the issuer's discovery document, then sets the cluster's OIDC configuration (admins).
@@ -29,7 +29,7 @@ pub async fn set_cluster_oidc(
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.set_cluster_oidc(&caller, project.as_str(), &cluster, &config).await)
+    port::respond(port::backend()?.set_cluster_oidc(&caller, &project, &cluster, &config).await)
 }
 
 /// Removes the cluster's OIDC configuration (admins).
@@ -38,5 +38,5 @@ pub async fn remove_cluster_oidc(project: String, cluster: String) -> Result<Str
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.remove_cluster_oidc(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.remove_cluster_oidc(&caller, &project, &cluster).await)
 }

@@ -11,13 +11,14 @@ use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
-use model::id::{ClusterId, NodeId, NodePoolId};
+use model::id::{ClusterId, NodeId, NodePoolId, OperationId, ProjectId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::pool_view::PoolView;
-use model::version::UpdateStrategy;
+use model::reset::WorkerNodesPolicy;
+use model::version::{UpdatePolicy, UpdateStrategy};
 
 use crate::error::AppError;
 
@@ -32,11 +33,11 @@ pub struct Caller {
 #[async_trait]
 pub trait Clusters: Send + Sync {
     /// The clusters list as the catalog last read it.
-    async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError>;
+    async fn clusters(&self, caller: &Caller, project: &ProjectId) -> Result<ClustersView, AppError>;
     async fn cluster_overview(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<ClusterOverview, AppError>;
     /// How much of its etcd quota the cluster uses: asked of the provider (not kept in the
@@ -44,18 +45,23 @@ pub trait Clusters: Send + Sync {
     async fn etcd_usage(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<EtcdUsage, AppError>;
     /// What the project can create: regions, versions, prices.
-    async fn capabilities(&self, caller: &Caller, project: &str) -> Result<Capabilities, AppError>;
+    async fn capabilities(&self, caller: &Caller, project: &ProjectId) -> Result<Capabilities, AppError>;
     /// The flavors offered in a region of the project.
-    async fn flavors(&self, caller: &Caller, project: &str, region: &str) -> Result<Vec<Flavor>, AppError>;
+    async fn flavors(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        region: &str,
+    ) -> Result<Vec<Flavor>, AppError>;
     /// The provider request that creating `spec` sends.
     async fn creation_request(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         spec: &ClusterSpec,
     ) -> Result<ApiRequest, AppError>;
     /// Checks `spec` and queues its creation, once per `key`; returns the operation once the
@@ -63,7 +69,7 @@ pub trait Clusters: Send + Sync {
     async fn create_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         spec: &ClusterSpec,
         key: &str,
     ) -> Result<OperationView, AppError>;
@@ -72,7 +78,7 @@ pub trait Clusters: Send + Sync {
     async fn delete_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         confirm: &str,
     ) -> Result<String, AppError>;
@@ -85,21 +91,21 @@ pub trait Operations: Send + Sync {
     async fn cluster_operations(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<Vec<OperationView>, AppError>;
     async fn operation(
         &self,
         caller: &Caller,
-        project: &str,
-        operation: &str,
+        project: &ProjectId,
+        operation: &OperationId,
     ) -> Result<OperationView, AppError>;
     /// Queues a failed operation again, as it was asked; returns the new operation id.
     async fn retry_operation(
         &self,
         caller: &Caller,
-        project: &str,
-        operation: &str,
+        project: &ProjectId,
+        operation: &OperationId,
     ) -> Result<String, AppError>;
 }
 
@@ -110,14 +116,14 @@ pub trait Pools: Send + Sync {
     async fn node_pools(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<Vec<PoolView>, AppError>;
     /// Checks and queues a new pool of `cluster` (operators and admins); returns the operation id.
     async fn create_node_pool(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         spec: &NodePoolSpec,
         key: &str,
@@ -126,7 +132,7 @@ pub trait Pools: Send + Sync {
     async fn update_node_pool(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         pool: &NodePoolId,
         spec: &NodePoolSpec,
@@ -136,7 +142,7 @@ pub trait Pools: Send + Sync {
     async fn delete_node_pool(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         pool: &NodePoolId,
     ) -> Result<String, AppError>;
@@ -144,7 +150,7 @@ pub trait Pools: Send + Sync {
     async fn remove_node(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         pool: &NodePoolId,
         node: &NodeId,
@@ -158,7 +164,7 @@ pub trait Settings: Send + Sync {
     async fn rename_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         name: &str,
     ) -> Result<String, AppError>;
@@ -166,15 +172,15 @@ pub trait Settings: Send + Sync {
     async fn update_cluster_policy(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
-        policy: &str,
+        policy: &UpdatePolicy,
     ) -> Result<String, AppError>;
     /// Queues an upgrade: the next minor or the latest patch; returns the operation id.
     async fn upgrade_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         strategy: UpdateStrategy,
     ) -> Result<String, AppError>;
@@ -187,14 +193,14 @@ pub trait Customization: Send + Sync {
     async fn customization(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<CustomizationView, AppError>;
     /// Checks and queues new admission plugins and kube-proxy periods (operators and admins).
     async fn customize_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         view: &CustomizationView,
     ) -> Result<String, AppError>;
@@ -202,9 +208,9 @@ pub trait Customization: Send + Sync {
     async fn reset_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
-        nodes: &str,
+        nodes: &WorkerNodesPolicy,
         confirm: &str,
     ) -> Result<String, AppError>;
 }
@@ -216,14 +222,14 @@ pub trait Access: Send + Sync {
     async fn allow_list(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<AllowList, AppError>;
     /// Replaces the allow-list (admins); returns the operation id.
     async fn set_allow_list(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         entries: &[String],
     ) -> Result<String, AppError>;
@@ -231,7 +237,7 @@ pub trait Access: Send + Sync {
     async fn reset_kubeconfig(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<String, AppError>;
 }
@@ -243,14 +249,14 @@ pub trait Oidc: Send + Sync {
     async fn cluster_oidc(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<OidcAccess, AppError>;
     /// Checks the issuer and queues the cluster's OIDC configuration (admins).
     async fn set_cluster_oidc(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         config: &OidcConfig,
     ) -> Result<String, AppError>;
@@ -258,7 +264,7 @@ pub trait Oidc: Send + Sync {
     async fn remove_cluster_oidc(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<String, AppError>;
 }

@@ -5,6 +5,7 @@ use leptos::server_fn;
 use model::customization::CustomizationView;
 #[cfg(feature = "ssr")]
 use model::id::{ClusterId, ProjectId};
+use model::reset::WorkerNodesPolicy;
 
 #[cfg(feature = "ssr")]
 use super::port;
@@ -16,7 +17,7 @@ pub async fn customization(project: String, cluster: String) -> Result<Customiza
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.customization(&caller, project.as_str(), &cluster).await)
+    port::respond(port::backend()?.customization(&caller, &project, &cluster).await)
 }
 
 /// Changes the admission plugins and kube-proxy periods (operators and admins).
@@ -29,19 +30,19 @@ pub async fn customize_cluster(
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.customize_cluster(&caller, project.as_str(), &cluster, &view).await)
+    port::respond(port::backend()?.customize_cluster(&caller, &project, &cluster, &view).await)
 }
 
-/// Resets the cluster (admins) once `confirm` repeats its name; `nodes`: delete or reinstall.
+/// Resets the cluster (admins) once `confirm` repeats its name, its nodes deleted or reinstalled.
 #[server(endpoint = "reset_cluster")]
 pub async fn reset_cluster(
     project: String,
     cluster: String,
-    nodes: String,
+    nodes: WorkerNodesPolicy,
     confirm: String,
 ) -> Result<String, AppError> {
     let caller = port::caller()?;
     let project = port::id(ProjectId::parse(&project))?;
     let cluster = port::id(ClusterId::parse(&cluster))?;
-    port::respond(port::backend()?.reset_cluster(&caller, project.as_str(), &cluster, &nodes, &confirm).await)
+    port::respond(port::backend()?.reset_cluster(&caller, &project, &cluster, &nodes, &confirm).await)
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use model::activity::{ActivityFilter, ActivityPage as Page, AuditEntry};
+use model::activity::{ActivityFilter, ActivityPage as Page, AuditEntry, Outcome};
 
 use crate::api::activity;
 
@@ -58,8 +58,8 @@ fn Filters(filter: ActivityFilter) -> impl IntoView {
         }
     };
     let outcome = filter.outcome.clone().unwrap_or_default();
-    let options = ["", "requested", "succeeded", "failed", "denied"]
-        .into_iter()
+    let options = std::iter::once("")
+        .chain(Outcome::ALL.map(Outcome::as_str))
         .map(|value| {
             let label = if value.is_empty() { "Any" } else { value };
             view! {
@@ -145,8 +145,8 @@ pub fn Entries(page: Page, filter: ActivityFilter) -> impl IntoView {
 fn Row(entry: AuditEntry) -> impl IntoView {
     let when = entry.occurred_at.get(..19).unwrap_or(&entry.occurred_at).replace('T', " ");
     let target = match (&entry.target_kind, &entry.target_name, &entry.target_id) {
-        (Some(kind), Some(name), _) => format!("{} {name}", kind.replace('_', " ")),
-        (Some(kind), None, Some(id)) => format!("{} {id}", kind.replace('_', " ")),
+        (Some(kind), Some(name), _) => format!("{} {name}", kind.label()),
+        (Some(kind), None, Some(id)) => format!("{} {id}", kind.label()),
         (None, Some(detail), _) => detail.clone(),
         _ => String::new(),
     };
@@ -155,12 +155,12 @@ fn Row(entry: AuditEntry) -> impl IntoView {
             <td>{when}</td>
             <td>{entry.actor}</td>
             <td>
-                <code>{entry.action}</code>
+                <code>{entry.action.to_string()}</code>
             </td>
             <td>{target}</td>
             <td>{entry.actor_address.unwrap_or_default()}</td>
             <td>
-                <span class=format!("outcome {}", entry.outcome)>{entry.outcome.clone()}</span>
+                <span class=format!("outcome {}", entry.outcome.as_str())>{entry.outcome.as_str()}</span>
             </td>
         </tr>
     }

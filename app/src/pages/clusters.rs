@@ -96,7 +96,7 @@ impl Filters {
         let region = self.region.read();
         (text.is_empty() || row.name.to_lowercase().contains(&text) || row.id.starts_with(&text))
             && (state.is_empty() || *state == state_name(row.status.display_state()))
-            && (plan.is_empty() || *plan == row.plan)
+            && (plan.is_empty() || *plan == row.plan.api_value())
             && (region.is_empty() || *region == row.region)
     }
 }
@@ -214,7 +214,7 @@ fn FilteredClusters(
                 />
             </div>
             {choice("cluster-status", "Status", filters.state, states)}
-            {choice("cluster-plan", "Plan", filters.plan, distinct(|r| r.plan.clone()))}
+            {choice("cluster-plan", "Plan", filters.plan, distinct(|r| r.plan.api_value().to_string()))}
             {choice("cluster-region", "Region", filters.region, distinct(|r| r.region.clone()))}
         </form>
         {let project = project.clone(); move || {
@@ -265,7 +265,7 @@ fn ClusterTable(
                         <a href=link>{row.name.clone()}</a>
                     </th>
                     <td>{row.region}</td>
-                    <td>{row.plan}</td>
+                    <td>{row.plan.api_value()}</td>
                     <td>{row.version}</td>
                     <td>
                         <span class=format!("status {state}")>{status}</span>

@@ -1,6 +1,7 @@
 //! Cluster bodies: `cloud.ProjectKubeCreation`, `cloud.ProjectKubeUpdate` and the
 //! `cloud.kube.Cluster` response (provider-api.md §4.1, §4.2, §5.1).
 
+use model::plan::Plan;
 use model::status::Status;
 use model::version::{KubeProxyMode, UpdatePolicy};
 use serde::{Deserialize, Serialize};
@@ -100,4 +101,12 @@ pub struct Cluster {
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl Cluster {
+    /// The plan this cluster runs on; a plan this console does not know is treated as Standard,
+    /// whose rules are the less restrictive (the one place that fallback lives).
+    pub fn known_plan(&self) -> Plan {
+        Plan::from_api(&self.plan).unwrap_or(Plan::Standard)
+    }
 }

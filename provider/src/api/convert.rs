@@ -19,7 +19,7 @@ impl From<&Cluster> for LiveCluster {
             id: cluster.id.clone(),
             name: cluster.name.clone(),
             region: cluster.region.clone(),
-            plan: cluster.plan.clone(),
+            plan: cluster.known_plan(),
             version: cluster.version.clone(),
             status: cluster.status.clone(),
             next_versions: cluster.next_upgrade_versions.clone().unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! The small bodies: kubeconfig, etcd usage, messages, IP restrictions, OIDC, upgrade, reset and
 //! restart (provider-api.md §4.2, §4.6, §5.5).
 
+use model::reset::WorkerNodesPolicy;
 use model::version::{UpdatePolicy, UpdateStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +87,7 @@ pub struct ResetCreation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_policy: Option<UpdatePolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub worker_nodes_policy: Option<String>,
+    pub worker_nodes_policy: Option<WorkerNodesPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_network_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

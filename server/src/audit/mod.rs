@@ -9,7 +9,7 @@ pub mod throttle;
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use model::activity::{ActivityFilter, AuditEntry};
+use model::activity::{ActivityFilter, AuditAction, AuditEntry, Outcome, TargetKind};
 use sqlx::Row;
 
 use crate::db::Db;
@@ -41,13 +41,11 @@ pub struct AuditEvent {
     pub project_id: Option<String>,
     pub actor: String,
     pub actor_address: Option<String>,
-    /// `kubeconfig.download`, `session.sign_in`, …
-    pub action: String,
-    pub target_kind: Option<String>,
+    pub action: AuditAction,
+    pub target_kind: Option<TargetKind>,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
-    /// `succeeded`, `failed` or `denied`.
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub operation_id: Option<String>,
 }
 
@@ -57,9 +55,9 @@ pub async fn record(db: &Db, event: &AuditEvent, now: DateTime<Utc>) -> Result<(
         target_kind, target_id, target_name, outcome, operation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     on_db!(db, pool => sqlx::query(INSERT)
         .bind(now).bind(capped_opt(&event.project_id)).bind(capped(&event.actor))
-        .bind(capped_opt(&event.actor_address)).bind(capped(&event.action))
-        .bind(capped_opt(&event.target_kind)).bind(capped_opt(&event.target_id))
-        .bind(capped_opt(&event.target_name)).bind(event.outcome).bind(capped_opt(&event.operation_id))
+        .bind(capped_opt(&event.actor_address)).bind(capped(&event.action.to_string()).into_owned())
+        .bind(event.target_kind.as_ref().map(TargetKind::as_wire)).bind(capped_opt(&event.target_id))
+        .bind(capped_opt(&event.target_name)).bind(event.outcome.as_str()).bind(capped_opt(&event.operation_id))
         .execute(pool).await.map(|_| ()))
 }
 
@@ -78,18 +76,18 @@ pub async fn record_throttled(
     }
     match throttle.admit(&keys) {
         None => {
-            tracing::debug!(action = %capped(&event.action), "audit event left out: too many from this client");
+            tracing::debug!(action = %event.action, "audit event left out: too many from this client");
             Ok(())
         }
         Some(left_out) => {
             if left_out > 0 {
                 let summary = AuditEvent {
-                    action: "audit.suppressed".into(),
+                    action: AuditAction::Suppressed,
                     target_kind: None,
                     target_id: None,
                     target_name: Some(format!(
                         "{left_out} more events like {} from this client were not stored",
-                        capped(&event.action)
+                        event.action
                     )),
                     operation_id: None,
                     ..event.clone()
@@ -221,11 +219,11 @@ pub async fn query(
             project_id: r.get(2),
             actor: r.get(3),
             actor_address: r.get(4),
-            action: r.get(5),
-            target_kind: r.get(6),
+            action: AuditAction::from_stored(&r.get::<String, _>(5)),
+            target_kind: r.get::<Option<String>, _>(6).as_deref().map(TargetKind::from_wire),
             target_id: r.get(7),
             target_name: r.get(8),
-            outcome: r.get(9),
+            outcome: Outcome::from_stored(&r.get::<String, _>(9)).unwrap_or(Outcome::Failed),
             operation_id: r.get(10),
         }).collect();
         Ok::<_, sqlx::Error>((total, entries))

@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use chrono::Utc;
 use model::access::ClientAddress;
+use model::activity::{AuditAction, Outcome};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -32,12 +33,12 @@ struct Next {
     silent: Option<String>,
 }
 
-fn event(actor: &str, action: &str, outcome: &'static str, address: Option<String>) -> AuditEvent {
+fn event(actor: &str, action: AuditAction, outcome: Outcome, address: Option<String>) -> AuditEvent {
     AuditEvent {
         project_id: None,
         actor: actor.to_string(),
         actor_address: address,
-        action: action.to_string(),
+        action,
         target_kind: None,
         target_id: None,
         target_name: None,
@@ -110,7 +111,7 @@ async fn callback(
         Ok(identity) => identity,
         Err(error) => {
             tracing::info!(reason = %error, "sign-in failed");
-            let mut failed = event(audit::UNKNOWN_ACTOR, "session.sign_in", "failed", address);
+            let mut failed = event(audit::UNKNOWN_ACTOR, AuditAction::SignIn, Outcome::Failed, address);
             failed.target_name = Some(error.to_string());
             let _ =
                 audit::record_throttled(&state.db, &state.services.audit_throttle, &failed, Utc::now()).await;
@@ -140,8 +141,12 @@ async fn callback(
             &next,
         );
     }
-    let _ = audit::record(&state.db, &event(&username, "session.sign_in", "succeeded", address), Utc::now())
-        .await;
+    let _ = audit::record(
+        &state.db,
+        &event(&username, AuditAction::SignIn, Outcome::Succeeded, address),
+        Utc::now(),
+    )
+    .await;
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().append(header::SET_COOKIE, attempt::forget(secure));
     response
@@ -161,8 +166,12 @@ async fn logout(
     let Some(user) = user else {
         return Redirect::to("/auth/signed-out").into_response();
     };
-    let signed_out =
-        event(&user.username, "session.sign_out", "succeeded", recorded.map(|Extension(ClientAddress(a))| a));
+    let signed_out = event(
+        &user.username,
+        AuditAction::SignOut,
+        Outcome::Succeeded,
+        recorded.map(|Extension(ClientAddress(a))| a),
+    );
     let _ = audit::record(&state.db, &signed_out, Utc::now()).await;
     match oidc.end_session_url().await {
         Some(url) => Redirect::to(&url).into_response(),

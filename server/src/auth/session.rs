@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use model::access::{Role, User};
+use model::activity::{AuditAction, Outcome};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -85,16 +86,16 @@ pub(super) async fn signed_in(
 ) -> Result<User, NotSignedIn> {
     let mut kept: SessionUser = session.get(USER).await.ok().flatten().ok_or(NotSignedIn::SignedOut)?;
     let now = Utc::now().timestamp();
-    let end = |reason: &'static str, username: String| async move {
+    let end = |action: AuditAction, username: String| async move {
         let ended = AuditEvent {
             project_id: None,
             actor: username,
             actor_address: address,
-            action: format!("session.{reason}"),
+            action,
             target_kind: None,
             target_id: None,
             target_name: None,
-            outcome: "succeeded",
+            outcome: Outcome::Succeeded,
             operation_id: None,
         };
         let _ = audit::record(db, &ended, Utc::now()).await;
@@ -102,7 +103,7 @@ pub(super) async fn signed_in(
         NotSignedIn::SignedOut
     };
     if kept.outlived(auth, now) {
-        return Err(end("expired", kept.username).await);
+        return Err(end(AuditAction::SessionExpired, kept.username).await);
     }
     let mut changed = false;
     if let (Some(expires_at), Some(refresh_token)) = (kept.access_expires_at, kept.refresh_token.clone())
@@ -118,14 +119,14 @@ pub(super) async fn signed_in(
                 }
                 changed = true;
             }
-            None => return Err(end("refresh_refused", kept.username).await),
+            None => return Err(end(AuditAction::SessionRefreshRefused, kept.username).await),
         }
     }
     if kept.refresh_token.is_none() && now - kept.groups_read_at >= auth.groups_recheck.as_secs() as i64 {
         if page {
             return Err(NotSignedIn::Recheck);
         }
-        return Err(end("groups_expired", kept.username).await);
+        return Err(end(AuditAction::SessionGroupsExpired, kept.username).await);
     }
     if now - kept.seen_at >= (auth.idle.as_secs() / 2) as i64 {
         kept.seen_at = now;

@@ -3,8 +3,7 @@
 use app::api::port::{Access, Caller};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::access::Role;
-use model::id::ClusterId;
+use model::id::{ClusterId, ProjectId};
 use model::ip_restriction::AllowList;
 use model::operation::OperationKind;
 
@@ -15,10 +14,10 @@ impl Access for ConsoleBackend {
     async fn allow_list(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<AllowList, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.ip_restrictions", cluster).await?;
+        self.require_viewer(caller, project)?;
         let config = self.cluster_config(project, cluster).await?;
         Ok(AllowList { entries: config.ip_restrictions, your_address: caller.address.clone() })
     }
@@ -26,7 +25,7 @@ impl Access for ConsoleBackend {
     async fn set_allow_list(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         entries: &[String],
     ) -> Result<String, AppError> {
@@ -39,7 +38,7 @@ impl Access for ConsoleBackend {
     async fn reset_kubeconfig(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::ResetKubeconfig, |actor| async move {

@@ -4,13 +4,13 @@
 use app::api::port::{Caller, Clusters};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::access::Role;
+use model::activity::AuditAction;
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::cost::example_prices;
 use model::flavor::Flavor;
-use model::id::ClusterId;
+use model::id::{ClusterId, ProjectId};
 use model::operation::{OperationKind, OperationView};
 
 use super::{CATALOG_WAIT, ConsoleBackend, actor, not_read};
@@ -24,37 +24,49 @@ const ETCD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[async_trait]
 impl Clusters for ConsoleBackend {
-    async fn capabilities(&self, caller: &Caller, project: &str) -> Result<Capabilities, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.capabilities", "").await?;
+    async fn capabilities(&self, caller: &Caller, project: &ProjectId) -> Result<Capabilities, AppError> {
+        self.require_viewer(caller, project)?;
         let regions = self.services.regions(project).await?;
         // The provider's API has no prices: estimates use the example list, labelled as such.
         Ok(Capabilities { regions, versions: self.services.versions(), prices: example_prices() })
     }
 
-    async fn flavors(&self, caller: &Caller, project: &str, region: &str) -> Result<Vec<Flavor>, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.flavors", "").await?;
+    async fn flavors(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        region: &str,
+    ) -> Result<Vec<Flavor>, AppError> {
+        self.require_viewer(caller, project)?;
         self.services.flavors(project, region).await.map_err(AppError::from)
     }
 
     async fn creation_request(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         spec: &ClusterSpec,
     ) -> Result<ApiRequest, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.preview", "").await?;
+        self.require_viewer(caller, project)?;
         self.services.creation_request(project, spec).map_err(AppError::from)
     }
 
     async fn create_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         spec: &ClusterSpec,
         key: &str,
     ) -> Result<OperationView, AppError> {
         let needed = OperationKind::CreateCluster.required_role();
-        self.require(caller, project, needed, "operation.create_cluster", &spec.name).await?;
+        self.require(
+            caller,
+            project,
+            needed,
+            AuditAction::Operation(OperationKind::CreateCluster),
+            &spec.name,
+        )
+        .await?;
         let key = (!key.is_empty()).then(|| format!("create-cluster-{key}"));
         let submitted = self.services.create_cluster(project, &actor(caller), spec, key).await?;
         // The page goes to the cluster once the provider has given it an id: wait a little for
@@ -73,8 +85,8 @@ impl Clusters for ConsoleBackend {
     }
 
     /// The clusters list, from the catalog.
-    async fn clusters(&self, caller: &Caller, project: &str) -> Result<ClustersView, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.list", "").await?;
+    async fn clusters(&self, caller: &Caller, project: &ProjectId) -> Result<ClustersView, AppError> {
+        self.require_viewer(caller, project)?;
         let catalog = self.catalog(project)?;
         let snapshot = catalog.read(CATALOG_WAIT).await.map_err(not_read)?;
         catalog.looked_at(&snapshot);
@@ -85,10 +97,10 @@ impl Clusters for ConsoleBackend {
     async fn cluster_overview(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         id: &ClusterId,
     ) -> Result<ClusterOverview, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.read", id).await?;
+        self.require_viewer(caller, project)?;
         let snapshot = self.cluster_snapshot(project, id).await?;
         let Lookup::Found(entry) = snapshot.find(id.as_str()) else {
             return Err(AppError::from(ServiceError::NotFound(format!("cluster {id}"))));
@@ -96,8 +108,8 @@ impl Clusters for ConsoleBackend {
         let cluster = &entry.cluster;
         Ok(ClusterOverview {
             api_url: format!("https://{}", cluster.url),
-            update_policy: cluster.update_policy.as_wire().to_string(),
-            kube_proxy_mode: cluster.kube_proxy_mode.as_wire().to_string(),
+            update_policy: cluster.update_policy.clone(),
+            kube_proxy_mode: cluster.kube_proxy_mode.clone(),
             node_pools: entry.detail.as_ref().map_or(0, |d| d.pools.len() as u32),
             freshness: snapshot.freshness(),
             ..entry.live().overview()
@@ -109,10 +121,10 @@ impl Clusters for ConsoleBackend {
     async fn etcd_usage(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         id: &ClusterId,
     ) -> Result<EtcdUsage, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.etcd", id).await?;
+        self.require_viewer(caller, project)?;
         match tokio::time::timeout(ETCD_DEADLINE, self.services.etcd_usage(project, id)).await {
             Ok(usage) => usage.map(|e| EtcdUsage { usage: e.usage, quota: e.quota }).map_err(AppError::from),
             Err(_) => {
@@ -124,7 +136,7 @@ impl Clusters for ConsoleBackend {
     async fn delete_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         confirm: &str,
     ) -> Result<String, AppError> {

@@ -3,10 +3,10 @@
 use app::api::port::{Caller, Customization};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::access::Role;
 use model::customization::CustomizationView;
-use model::id::ClusterId;
+use model::id::{ClusterId, ProjectId};
 use model::operation::OperationKind;
+use model::reset::WorkerNodesPolicy;
 
 use super::ConsoleBackend;
 
@@ -15,10 +15,10 @@ impl Customization for ConsoleBackend {
     async fn customization(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<CustomizationView, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.customization", cluster).await?;
+        self.require_viewer(caller, project)?;
         let config = self.cluster_config(project, cluster).await?;
         Ok(crate::services::settings::view_of(config.customization))
     }
@@ -26,7 +26,7 @@ impl Customization for ConsoleBackend {
     async fn customize_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         view: &CustomizationView,
     ) -> Result<String, AppError> {
@@ -36,18 +36,18 @@ impl Customization for ConsoleBackend {
         .await
     }
 
-    /// Resets the cluster once `confirm` repeats its name; `nodes` is `delete` or `reinstall`.
+    /// Resets the cluster once `confirm` repeats its name, its nodes deleted or reinstalled.
     async fn reset_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
-        nodes: &str,
+        nodes: &WorkerNodesPolicy,
         confirm: &str,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::ResetCluster, |actor| async move {
             self.services.confirm_name(project, cluster, confirm).await?;
-            self.services.reset_keeping_settings(project, &actor, cluster, nodes, None).await
+            self.services.reset_keeping_settings(project, &actor, cluster, nodes.clone(), None).await
         })
         .await
     }

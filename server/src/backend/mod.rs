@@ -8,7 +8,7 @@ use app::api::port::{Backend, Caller};
 use app::error::AppError;
 use chrono::Utc;
 use model::access::Role;
-use model::activity::ActivityFilter;
+use model::activity::{ActivityFilter, AuditAction, Outcome, TargetKind};
 use model::id::ClusterId;
 use model::validation::FieldErrors;
 
@@ -80,37 +80,42 @@ fn actor(caller: &Caller) -> Actor {
 }
 
 impl ConsoleBackend {
-    /// Refuses (and audits the refusal of) an action `needed` does not allow the caller.
+    /// Refuses a caller who may not see `project`. Not audited: refused reads tell nothing.
+    pub fn require_viewer(&self, caller: &Caller, project: &str) -> Result<(), AppError> {
+        match caller.user.may(project, Role::Viewer) {
+            true => Ok(()),
+            false => Err(forbidden(Role::Viewer)),
+        }
+    }
+
+    /// Refuses, and audits the refusal of, an `action` on `cluster` that `needed` does not allow
+    /// the caller.
     pub async fn require(
         &self,
         caller: &Caller,
         project: &str,
         needed: Role,
-        action: &str,
-        target: impl AsRef<str>,
+        action: AuditAction,
+        cluster: impl AsRef<str>,
     ) -> Result<(), AppError> {
-        if caller.user.may(project, needed) {
-            return Ok(());
+        if needed == Role::Viewer || caller.user.may(project, needed) {
+            return self.require_viewer(caller, project);
         }
-        if needed > Role::Viewer {
-            let event = AuditEvent {
-                project_id: Some(project.to_string()),
-                actor: caller.user.username.clone(),
-                actor_address: caller.address.clone(),
-                action: action.to_string(),
-                target_kind: Some("cluster".into()),
-                target_id: Some(target.as_ref().to_string()),
-                target_name: None,
-                outcome: "denied",
-                operation_id: None,
-            };
-            audit::record_throttled(&self.db, &self.services.audit_throttle, &event, Utc::now())
-                .await
-                .map_err(|e| internal(&e))?;
-        }
-        Err(AppError::Forbidden {
-            message: format!("This needs the {} role in this project.", needed.label().to_lowercase()),
-        })
+        let event = AuditEvent {
+            project_id: Some(project.to_string()),
+            actor: caller.user.username.clone(),
+            actor_address: caller.address.clone(),
+            action,
+            target_kind: Some(TargetKind::Cluster),
+            target_id: Some(cluster.as_ref().to_string()),
+            target_name: None,
+            outcome: Outcome::Denied,
+            operation_id: None,
+        };
+        audit::record_throttled(&self.db, &self.services.audit_throttle, &event, Utc::now())
+            .await
+            .map_err(|e| internal(&e))?;
+        Err(forbidden(needed))
     }
 }
 
@@ -176,8 +181,7 @@ impl ConsoleBackend {
     where
         F: Future<Output = Result<Submitted, ServiceError>>,
     {
-        let action = format!("operation.{}", kind.as_str());
-        self.require(caller, project, kind.required_role(), &action, cluster).await?;
+        self.require(caller, project, kind.required_role(), AuditAction::Operation(kind), cluster).await?;
         let submitted = submit(actor(caller)).await?;
         Ok(submitted.operation_id.as_str().to_string())
     }
@@ -211,4 +215,11 @@ impl ConsoleBackend {
 /// The backend as server functions find it in their context.
 pub fn provide(services: Services, db: Db) -> Arc<dyn Backend> {
     Arc::new(ConsoleBackend { services, db })
+}
+
+/// The refusal of an action that needs `role`.
+fn forbidden(role: Role) -> AppError {
+    AppError::Forbidden {
+        message: format!("This needs the {} role in this project.", role.label().to_lowercase()),
+    }
 }

@@ -4,8 +4,7 @@
 use app::api::port::{Caller, Oidc};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::access::Role;
-use model::id::ClusterId;
+use model::id::{ClusterId, ProjectId};
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationKind;
 
@@ -16,10 +15,10 @@ impl Oidc for ConsoleBackend {
     async fn cluster_oidc(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<OidcAccess, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.oidc", cluster).await?;
+        self.require_viewer(caller, project)?;
         let config = self.cluster_config(project, cluster).await?;
         Ok(OidcAccess { config: config.oidc, console: self.services.issuers.console.clone() })
     }
@@ -27,7 +26,7 @@ impl Oidc for ConsoleBackend {
     async fn set_cluster_oidc(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         config: &OidcConfig,
     ) -> Result<String, AppError> {
@@ -40,7 +39,7 @@ impl Oidc for ConsoleBackend {
     async fn remove_cluster_oidc(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::RemoveClusterOidc, |actor| async move {

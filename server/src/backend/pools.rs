@@ -4,8 +4,7 @@
 use app::api::port::{Caller, Pools};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::access::Role;
-use model::id::{ClusterId, NodeId, NodePoolId};
+use model::id::{ClusterId, NodeId, NodePoolId, ProjectId};
 use model::node_pool::NodePoolSpec;
 use model::operation::OperationKind;
 use model::pool_view::{NodeView, PoolView};
@@ -19,7 +18,7 @@ impl Pools for ConsoleBackend {
     async fn create_node_pool(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         spec: &NodePoolSpec,
         key: &str,
@@ -34,10 +33,10 @@ impl Pools for ConsoleBackend {
     async fn node_pools(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<Vec<PoolView>, AppError> {
-        self.require(caller, project, Role::Viewer, "cluster.node_pools", cluster).await?;
+        self.require_viewer(caller, project)?;
         let snapshot = self.cluster_snapshot(project, cluster).await?;
         let (pools, nodes) = match snapshot.find(cluster.as_str()) {
             Lookup::Found(Entry { detail: Some(detail), .. }) => (&detail.pools, &detail.nodes),
@@ -77,7 +76,7 @@ impl Pools for ConsoleBackend {
     async fn update_node_pool(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         pool: &NodePoolId,
         spec: &NodePoolSpec,
@@ -93,7 +92,7 @@ impl Pools for ConsoleBackend {
     async fn delete_node_pool(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         pool: &NodePoolId,
     ) -> Result<String, AppError> {
@@ -108,7 +107,7 @@ impl Pools for ConsoleBackend {
     async fn remove_node(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         pool: &NodePoolId,
         node: &NodeId,

@@ -3,7 +3,7 @@
 use app::api::port::{Caller, Settings};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::id::ClusterId;
+use model::id::{ClusterId, ProjectId};
 use model::operation::OperationKind;
 use model::version::{UpdatePolicy, UpdateStrategy};
 
@@ -14,7 +14,7 @@ impl Settings for ConsoleBackend {
     async fn rename_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         name: &str,
     ) -> Result<String, AppError> {
@@ -27,14 +27,12 @@ impl Settings for ConsoleBackend {
     async fn update_cluster_policy(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
-        policy: &str,
+        policy: &UpdatePolicy,
     ) -> Result<String, AppError> {
         self.change(caller, project, cluster, OperationKind::UpdateClusterPolicy, |actor| async move {
-            self.services
-                .update_cluster_policy(project, &actor, cluster, UpdatePolicy::from_wire(policy), None)
-                .await
+            self.services.update_cluster_policy(project, &actor, cluster, policy.clone(), None).await
         })
         .await
     }
@@ -42,7 +40,7 @@ impl Settings for ConsoleBackend {
     async fn upgrade_cluster(
         &self,
         caller: &Caller,
-        project: &str,
+        project: &ProjectId,
         cluster: &ClusterId,
         strategy: UpdateStrategy,
     ) -> Result<String, AppError> {

@@ -1,6 +1,7 @@
 //! The operations queue in the database (tables from `migrations/*/0001_operations_and_audit.sql`).
 
 use chrono::{DateTime, Utc};
+use model::activity::{AuditAction, TargetKind};
 use model::id::OperationId;
 use model::operation::{OperationKind, OperationState, StepState};
 use serde_json::Value;
@@ -16,7 +17,7 @@ pub struct NewOperation {
     pub kind: OperationKind,
     /// The cluster it changes; operations on the same cluster run one at a time, oldest first.
     pub cluster_id: Option<String>,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
     pub parameters: Value,
@@ -84,7 +85,7 @@ pub async fn submit(
     let inserted = on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let insert = sqlx::query(INSERT)
-            .bind(&id).bind(&new.project_id).bind(kind).bind(&new.cluster_id).bind(&new.target_kind)
+            .bind(&id).bind(&new.project_id).bind(kind).bind(&new.cluster_id).bind(new.target_kind.as_wire())
             .bind(&new.target_id).bind(&new.target_name).bind(new.parameters.to_string()).bind(&new.actor)
             .bind(&new.idempotency_key).bind(now)
             .execute(&mut *tx).await;
@@ -92,7 +93,7 @@ pub async fn submit(
             Ok(_) => {
                 sqlx::query(AUDIT)
                     .bind(now).bind(&new.project_id).bind(&new.actor).bind(&new.actor_address)
-                    .bind(format!("operation.{kind}")).bind(&new.target_kind).bind(&new.target_id)
+                    .bind(AuditAction::Operation(new.kind).to_string()).bind(new.target_kind.as_wire()).bind(&new.target_id)
                     .bind(&new.target_name).bind(&id)
                     .execute(&mut *tx).await?;
                 tx.commit().await?;

@@ -1,9 +1,9 @@
 //! Operations as pages show them: the operation, its steps and its error.
 
 use chrono::{DateTime, Utc};
+use model::activity::TargetKind;
 use model::id::OperationId;
-use model::operation::{OperationError, OperationState, OperationView, StepState, StepView};
-use serde_json::Value;
+use model::operation::{OperationError, OperationKind, OperationState, OperationView, StepState, StepView};
 use sqlx::Row;
 
 use crate::db::Db;
@@ -32,9 +32,9 @@ async fn views(
             OperationView {
                 id: r.get(0),
                 project_id: r.get(1),
-                kind: serde_json::from_value(Value::String(kind)).ok(),
+                kind: OperationKind::from_stored(&kind),
                 cluster_id: r.get(3),
-                target_kind: r.get(4),
+                target_kind: TargetKind::from_wire(&r.get::<String, _>(4)),
                 target_id: r.get(5),
                 target_name: r.get(6),
                 actor: r.get(7),

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, User};
-use model::activity::{ActivityFilter, AuditEntry};
+use model::activity::{ActivityFilter, AuditEntry, TargetKind};
 
 use super::download;
 use crate::backend::ConsoleBackend;
@@ -75,13 +75,14 @@ fn to_csv(entries: &[AuditEntry]) -> String {
         "occurred_at,project_id,actor,actor_address,action,target_kind,target_id,target_name,outcome,operation_id\r\n",
     );
     for e in entries {
+        let action = e.action.to_string();
         let fields = [
             Some(e.occurred_at.as_str()),
             e.project_id.as_deref(),
             Some(e.actor.as_str()),
             e.actor_address.as_deref(),
-            Some(e.action.as_str()),
-            e.target_kind.as_deref(),
+            Some(action.as_str()),
+            e.target_kind.as_ref().map(TargetKind::as_wire),
             e.target_id.as_deref(),
             e.target_name.as_deref(),
             Some(e.outcome.as_str()),
@@ -97,6 +98,8 @@ fn to_csv(entries: &[AuditEntry]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use model::activity::{AuditAction, Outcome};
+
     use super::*;
 
     #[test]
@@ -107,11 +110,11 @@ mod tests {
             project_id: None,
             actor: "al\"ice".into(),
             actor_address: Some("127.0.0.1".into()),
-            action: "session.sign_in".into(),
+            action: AuditAction::SignIn,
             target_kind: None,
             target_id: None,
             target_name: Some("a, b".into()),
-            outcome: "failed".into(),
+            outcome: Outcome::Failed,
             operation_id: None,
         };
         let text = to_csv(&[entry]);

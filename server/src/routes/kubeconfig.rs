@@ -10,6 +10,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, Role, User};
+use model::activity::AuditAction;
 use model::id::{ClusterId, ProjectId};
 
 use super::download;
@@ -57,8 +58,8 @@ async fn fetch(
     let cluster = &ClusterId::parse(cluster).map_err(bad_request)?;
     let backend = ConsoleBackend { services: state.services.clone(), db: state.db.clone() };
     let (role, action) = match kind {
-        Kind::Admin => (Role::Admin, "kubeconfig.download"),
-        Kind::User => (Role::Viewer, "kubeconfig.download_user"),
+        Kind::Admin => (Role::Admin, AuditAction::AdminKubeconfig),
+        Kind::User => (Role::Viewer, AuditAction::UserKubeconfig),
     };
     backend.require(caller, project, role, action, cluster).await?;
     let actor = Actor { username: caller.user.username.clone(), address: caller.address.clone() };

@@ -1,6 +1,7 @@
 //! Who may reach a cluster: kubeconfig, the API server's allow-list, OIDC.
 
 use chrono::Utc;
+use model::activity::{AuditAction, Outcome, TargetKind};
 use model::id::ClusterId;
 use model::ip_restriction;
 use model::kubeconfig::{ApiEndpoint, user_kubeconfig};
@@ -37,7 +38,7 @@ impl Services {
     ) -> Result<KubeconfigFile, ServiceError> {
         let project = self.project(project)?;
         let cluster = self.cluster(project, id).await?;
-        let result = self.fetch_kubeconfig(project, actor, &cluster, "kubeconfig.download").await?;
+        let result = self.fetch_kubeconfig(project, actor, &cluster, AuditAction::AdminKubeconfig).await?;
         let kubeconfig = result.map_err(provider_error(|| format!("cluster {id}")))?;
         Ok(KubeconfigFile { file_name: format!("{}.yaml", cluster.name), content: kubeconfig.content })
     }
@@ -48,18 +49,18 @@ impl Services {
         project: &Project,
         actor: &Actor,
         cluster: &Cluster,
-        action: &str,
+        action: AuditAction,
     ) -> Result<Result<Kubeconfig, ProviderError>, ServiceError> {
         let result = project.client.kubeconfig(&project.service_name, &ClusterId::new(&cluster.id)).await;
         let event = AuditEvent {
             project_id: Some(project.id.clone()),
             actor: actor.username.clone(),
             actor_address: actor.address.clone(),
-            action: action.into(),
-            target_kind: Some("cluster".into()),
+            action,
+            target_kind: Some(TargetKind::Cluster),
             target_id: Some(cluster.id.clone()),
             target_name: Some(cluster.name.clone()),
-            outcome: if result.is_ok() { "succeeded" } else { "failed" },
+            outcome: if result.is_ok() { Outcome::Succeeded } else { Outcome::Failed },
             operation_id: None,
         };
         audit::record(&self.db, &event, Utc::now()).await?;
@@ -143,7 +144,7 @@ impl Services {
                     .into(),
             ));
         };
-        let result = self.fetch_kubeconfig(project, actor, &cluster, "kubeconfig.download_user").await?;
+        let result = self.fetch_kubeconfig(project, actor, &cluster, AuditAction::UserKubeconfig).await?;
         let admin = result.map_err(provider_error(|| format!("cluster {id}")))?;
         let endpoint = ApiEndpoint::from_kubeconfig(&admin.content).ok_or_else(|| {
             ServiceError::Conflict(

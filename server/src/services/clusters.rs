@@ -1,11 +1,13 @@
 //! Clusters: list, read, and every change to a whole cluster.
 
+use model::activity::TargetKind;
 use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
 use model::flavor::check_pool_flavors;
 use model::id::ClusterId;
 use model::name::check_name;
 use model::operation::OperationKind;
+use model::reset::WorkerNodesPolicy;
 use model::validation::FieldErrors;
 use model::version::{self, KubeVersion, UpdatePolicy, UpdateStrategy};
 use provider::api::{Cluster, ClusterCreation, ResetCreation, Restart};
@@ -61,7 +63,7 @@ impl Services {
         let change = Change {
             kind: OperationKind::CreateCluster,
             cluster_id: None,
-            target_kind: "cluster",
+            target_kind: TargetKind::Cluster,
             target_id: None,
             target_name: Some(spec.name.clone()),
             parameters: params::CreateCluster {
@@ -201,10 +203,7 @@ impl Services {
                 Err(e) => errors.add("version", e),
             }
         }
-        if let Some(policy) = &body.worker_nodes_policy
-            && policy != "delete"
-            && policy != "reinstall"
-        {
+        if let Some(WorkerNodesPolicy::Other(_)) = &body.worker_nodes_policy {
             errors.add("workerNodesPolicy", "Choose whether the nodes are deleted or reinstalled.");
         }
         errors.into_result()?;
@@ -256,7 +255,7 @@ pub fn cluster_change<P>(kind: OperationKind, cluster: &Cluster, parameters: P) 
     Change {
         kind,
         cluster_id: Some(cluster.id.clone()),
-        target_kind: "cluster",
+        target_kind: TargetKind::Cluster,
         target_id: Some(cluster.id.clone()),
         target_name: Some(cluster.name.clone()),
         parameters,

@@ -15,9 +15,9 @@ pub mod settings;
 use std::sync::Arc;
 
 use chrono::Utc;
+use model::activity::TargetKind;
 use model::id::{ClusterId, OperationId};
 use model::operation::OperationKind;
-use model::plan::Plan;
 use model::validation::FieldErrors;
 use provider::api::Cluster;
 use provider::client::Error as ProviderError;
@@ -107,7 +107,7 @@ pub fn provider_error(what: impl FnOnce() -> String) -> impl FnOnce(ProviderErro
 pub struct Change<P> {
     pub kind: OperationKind,
     pub cluster_id: Option<String>,
-    pub target_kind: &'static str,
+    pub target_kind: TargetKind,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
     pub parameters: P,
@@ -165,7 +165,7 @@ impl Services {
             project_id: project.id.clone(),
             kind: change.kind,
             cluster_id: change.cluster_id,
-            target_kind: change.target_kind.to_string(),
+            target_kind: change.target_kind,
             target_id: change.target_id,
             target_name: change.target_name,
             parameters,
@@ -208,9 +208,4 @@ pub fn submit_error(error: store::SubmitError) -> ServiceError {
         store::SubmitError::KeyReused => key_reused(),
         store::SubmitError::Db(error) => ServiceError::Db(error),
     }
-}
-
-/// The plan a cluster runs on.
-pub fn plan_of(cluster: &Cluster) -> Plan {
-    Plan::from_api(&cluster.plan).unwrap_or(Plan::Standard)
 }

@@ -1,11 +1,12 @@
 //! Node pools and their nodes: list, read, create, edit, delete, remove one node.
 
+use model::activity::TargetKind;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::node_pool::{NodePoolSpec, check_node_limit};
 use model::operation::OperationKind;
 use provider::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolSizing, NodePoolUpdate};
 
-use super::{Actor, Change, ServiceError, Services, Submitted, plan_of, provider_error};
+use super::{Actor, Change, ServiceError, Services, Submitted, provider_error};
 use crate::operations::{params, store};
 use crate::projects::Project;
 use model::flavor::check_pool_flavors;
@@ -56,7 +57,7 @@ impl Services {
     ) -> Result<Submitted, ServiceError> {
         let project_ref = self.project(project)?.clone();
         let cluster = self.cluster(&project_ref, cluster_id).await?;
-        let plan = plan_of(&cluster);
+        let plan = cluster.known_plan();
         let mut errors = spec.validate(plan);
         if let Some(region) = self.region(project, &cluster.region).await? {
             errors.check("availabilityZones", spec.check_zone(&region));
@@ -86,7 +87,7 @@ impl Services {
         let change = Change {
             kind: OperationKind::CreateNodePool,
             cluster_id: Some(cluster.id.clone()),
-            target_kind: "node_pool",
+            target_kind: TargetKind::NodePool,
             target_id: None,
             target_name: Some(spec.name.clone()),
             parameters: NodePoolCreation::from(spec),
@@ -109,7 +110,7 @@ impl Services {
     ) -> Result<Submitted, ServiceError> {
         let project_ref = self.project(project)?.clone();
         let cluster = self.cluster(&project_ref, cluster_id).await?;
-        let plan = plan_of(&cluster);
+        let plan = cluster.known_plan();
         let existing = pools(&project_ref, cluster_id).await?;
         let Some(current) = existing.iter().find(|p| p.id == pool_id) else {
             return Err(ServiceError::NotFound(format!("node pool {pool_id}")));
@@ -182,7 +183,7 @@ impl Services {
         let change = Change {
             kind: OperationKind::RemoveNode,
             cluster_id: Some(cluster_id.to_string()),
-            target_kind: "node",
+            target_kind: TargetKind::Node,
             target_id: Some(node.id.clone()),
             target_name: Some(node.name.clone()),
             parameters: params::RemoveNode { node_pool_id: pool.id.clone(), node_id: node.id.clone() },
@@ -203,7 +204,7 @@ fn pool_change<P>(kind: OperationKind, cluster_id: &ClusterId, pool: &NodePool, 
     Change {
         kind,
         cluster_id: Some(cluster_id.to_string()),
-        target_kind: "node_pool",
+        target_kind: TargetKind::NodePool,
         target_id: Some(pool.id.clone()),
         target_name: Some(pool.name.clone()),
         parameters,

@@ -4,6 +4,7 @@
 use model::customization::CustomizationView;
 use model::id::ClusterId;
 use model::operation::OperationKind;
+use model::reset::WorkerNodesPolicy;
 use model::version::KubeVersion;
 use provider::api::{
     AdmissionPlugins, ApiServerCustomization, Customization, EtcdUsage, KubeProxyCustomization,
@@ -85,7 +86,7 @@ impl Services {
         project: &str,
         actor: &Actor,
         id: &ClusterId,
-        worker_nodes_policy: &str,
+        worker_nodes_policy: WorkerNodesPolicy,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         let cluster = self.get_cluster(project, id).await?;
@@ -94,7 +95,7 @@ impl Services {
             name: Some(cluster.name),
             version,
             update_policy: Some(cluster.update_policy),
-            worker_nodes_policy: Some(worker_nodes_policy.to_string()),
+            worker_nodes_policy: Some(worker_nodes_policy),
             private_network_id: cluster.private_network_id,
             nodes_subnet_id: cluster.nodes_subnet_id,
         };

@@ -13,14 +13,16 @@ use model::cluster_view::{ClusterOverview, ClusterRow, ClustersView, EtcdUsage, 
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::freshness::Freshness;
-use model::id::{ClusterId, NodeId, NodePoolId};
+use model::id::{ClusterId, NodeId, NodePoolId, OperationId, ProjectId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
+use model::plan::Plan;
 use model::pool_view::PoolView;
+use model::reset::WorkerNodesPolicy;
 use model::status::Status;
-use model::version::UpdateStrategy;
+use model::version::{KubeProxyMode, UpdatePolicy, UpdateStrategy};
 
 use crate::cloud::{Cloud, PROJECT};
 
@@ -38,7 +40,7 @@ fn row() -> ClusterRow {
         id: ID.into(),
         name: "harbour-from-the-fake".into(),
         region: "BHS5".into(),
-        plan: "standard".into(),
+        plan: Plan::Standard,
         version: "1.33".into(),
         status: Status::Ready,
         nodes: Some(NodeCounts { ready: 7, total: 9 }),
@@ -53,13 +55,13 @@ fn absent<T>(what: &str) -> Result<T, AppError> {
 
 #[async_trait]
 impl Clusters for FakeBackend {
-    async fn clusters(&self, _: &Caller, _: &str) -> Result<ClustersView, AppError> {
+    async fn clusters(&self, _: &Caller, _: &ProjectId) -> Result<ClustersView, AppError> {
         Ok(ClustersView { rows: vec![row()], freshness: freshness() })
     }
     async fn cluster_overview(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         cluster: &ClusterId,
     ) -> Result<ClusterOverview, AppError> {
         if cluster.as_str() != ID {
@@ -74,8 +76,8 @@ impl Clusters for FakeBackend {
             version: row.version,
             status: row.status,
             api_url: "https://harbour.fake.invalid".into(),
-            update_policy: "ALWAYS_UPDATE".into(),
-            kube_proxy_mode: "iptables".into(),
+            update_policy: UpdatePolicy::AlwaysUpdate,
+            kube_proxy_mode: KubeProxyMode::Iptables,
             next_versions: vec![],
             patch_pending: false,
             node_pools: 3,
@@ -84,28 +86,39 @@ impl Clusters for FakeBackend {
             freshness: freshness(),
         })
     }
-    async fn etcd_usage(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<EtcdUsage, AppError> {
+    async fn etcd_usage(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<EtcdUsage, AppError> {
         absent("etcd")
     }
-    async fn capabilities(&self, _: &Caller, _: &str) -> Result<Capabilities, AppError> {
+    async fn capabilities(&self, _: &Caller, _: &ProjectId) -> Result<Capabilities, AppError> {
         absent("capabilities")
     }
-    async fn flavors(&self, _: &Caller, _: &str, _: &str) -> Result<Vec<Flavor>, AppError> {
+    async fn flavors(&self, _: &Caller, _: &ProjectId, _: &str) -> Result<Vec<Flavor>, AppError> {
         absent("flavors")
     }
-    async fn creation_request(&self, _: &Caller, _: &str, _: &ClusterSpec) -> Result<ApiRequest, AppError> {
+    async fn creation_request(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterSpec,
+    ) -> Result<ApiRequest, AppError> {
         absent("creation request")
     }
     async fn create_cluster(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterSpec,
         _: &str,
     ) -> Result<OperationView, AppError> {
         absent("creation")
     }
-    async fn delete_cluster(&self, _: &Caller, _: &str, _: &ClusterId, _: &str) -> Result<String, AppError> {
+    async fn delete_cluster(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+        _: &str,
+    ) -> Result<String, AppError> {
         absent("deletion")
     }
 }
@@ -115,28 +128,28 @@ impl Operations for FakeBackend {
     async fn cluster_operations(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
     ) -> Result<Vec<OperationView>, AppError> {
         Ok(vec![])
     }
-    async fn operation(&self, _: &Caller, _: &str, _: &str) -> Result<OperationView, AppError> {
+    async fn operation(&self, _: &Caller, _: &ProjectId, _: &OperationId) -> Result<OperationView, AppError> {
         absent("operation")
     }
-    async fn retry_operation(&self, _: &Caller, _: &str, _: &str) -> Result<String, AppError> {
+    async fn retry_operation(&self, _: &Caller, _: &ProjectId, _: &OperationId) -> Result<String, AppError> {
         absent("operation")
     }
 }
 
 #[async_trait]
 impl Pools for FakeBackend {
-    async fn node_pools(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<Vec<PoolView>, AppError> {
+    async fn node_pools(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<Vec<PoolView>, AppError> {
         absent("pools")
     }
     async fn create_node_pool(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &NodePoolSpec,
         _: &str,
@@ -146,7 +159,7 @@ impl Pools for FakeBackend {
     async fn update_node_pool(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &NodePoolId,
         _: &NodePoolSpec,
@@ -157,7 +170,7 @@ impl Pools for FakeBackend {
     async fn delete_node_pool(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &NodePoolId,
     ) -> Result<String, AppError> {
@@ -166,7 +179,7 @@ impl Pools for FakeBackend {
     async fn remove_node(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &NodePoolId,
         _: &NodeId,
@@ -177,22 +190,28 @@ impl Pools for FakeBackend {
 
 #[async_trait]
 impl Settings for FakeBackend {
-    async fn rename_cluster(&self, _: &Caller, _: &str, _: &ClusterId, _: &str) -> Result<String, AppError> {
+    async fn rename_cluster(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+        _: &str,
+    ) -> Result<String, AppError> {
         absent("settings")
     }
     async fn update_cluster_policy(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
-        _: &str,
+        _: &UpdatePolicy,
     ) -> Result<String, AppError> {
         absent("settings")
     }
     async fn upgrade_cluster(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: UpdateStrategy,
     ) -> Result<String, AppError> {
@@ -202,13 +221,18 @@ impl Settings for FakeBackend {
 
 #[async_trait]
 impl Customization for FakeBackend {
-    async fn customization(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<CustomizationView, AppError> {
+    async fn customization(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<CustomizationView, AppError> {
         absent("customization")
     }
     async fn customize_cluster(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &CustomizationView,
     ) -> Result<String, AppError> {
@@ -217,9 +241,9 @@ impl Customization for FakeBackend {
     async fn reset_cluster(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
-        _: &str,
+        _: &WorkerNodesPolicy,
         _: &str,
     ) -> Result<String, AppError> {
         absent("reset")
@@ -228,38 +252,43 @@ impl Customization for FakeBackend {
 
 #[async_trait]
 impl Access for FakeBackend {
-    async fn allow_list(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<AllowList, AppError> {
+    async fn allow_list(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<AllowList, AppError> {
         absent("allow-list")
     }
     async fn set_allow_list(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &[String],
     ) -> Result<String, AppError> {
         absent("allow-list")
     }
-    async fn reset_kubeconfig(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<String, AppError> {
+    async fn reset_kubeconfig(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<String, AppError> {
         absent("kubeconfig")
     }
 }
 
 #[async_trait]
 impl Oidc for FakeBackend {
-    async fn cluster_oidc(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<OidcAccess, AppError> {
+    async fn cluster_oidc(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<OidcAccess, AppError> {
         absent("OpenID Connect")
     }
     async fn set_cluster_oidc(
         &self,
         _: &Caller,
-        _: &str,
+        _: &ProjectId,
         _: &ClusterId,
         _: &OidcConfig,
     ) -> Result<String, AppError> {
         absent("OpenID Connect")
     }
-    async fn remove_cluster_oidc(&self, _: &Caller, _: &str, _: &ClusterId) -> Result<String, AppError> {
+    async fn remove_cluster_oidc(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<String, AppError> {
         absent("OpenID Connect")
     }
 }

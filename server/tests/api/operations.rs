@@ -2,6 +2,7 @@
 //! with leases, one operation per cluster at a time, the step log, and finishing.
 
 use chrono::{Duration, Utc};
+use model::activity::TargetKind;
 use model::operation::{OperationKind, OperationState, StepState};
 use server::operations::store::{self, NewOperation};
 
@@ -12,7 +13,7 @@ fn new(cluster: &str, key: Option<&str>) -> NewOperation {
         project_id: "default".into(),
         kind: OperationKind::CreateNodePool,
         cluster_id: Some(cluster.into()),
-        target_kind: "node_pool".into(),
+        target_kind: TargetKind::NodePool,
         target_id: None,
         target_name: Some("workers".into()),
         parameters: serde_json::json!({ "desiredNodes": 3 }),

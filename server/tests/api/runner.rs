@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use model::activity::TargetKind;
 use model::id::{ClusterId, NodePoolId};
 use model::operation::OperationKind;
 use model::version::UpdatePolicy;
@@ -20,7 +21,7 @@ fn creation(body: ClusterCreation) -> NewOperation {
         project_id: PROJECT.into(),
         kind: OperationKind::CreateCluster,
         cluster_id: None,
-        target_kind: "cluster".into(),
+        target_kind: TargetKind::Cluster,
         target_id: None,
         target_name: body.name.clone(),
         parameters: serde_json::to_value(params::CreateCluster { body, ip_restrictions: vec![] }).unwrap(),

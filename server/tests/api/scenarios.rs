@@ -7,6 +7,7 @@ use emulator::fault::Fault;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::oidc::OidcConfig;
 use model::operation::OperationState;
+use model::reset::WorkerNodesPolicy;
 use model::version::{OFFERED_MINORS, UpdateStrategy};
 use provider::api::{Customization, KubeProxyCustomization, ResetCreation};
 use server::operations::store;
@@ -107,7 +108,8 @@ async fn every_kind_of_change_is_carried_out() {
     assert_eq!(s.cluster_oidc(PROJECT, &id).await.unwrap().unwrap().issuer_url, oidc.issuer_url);
     run(s.remove_cluster_oidc(PROJECT, &me, &id, None).await.unwrap(), "remove OIDC").await;
     assert_eq!(s.cluster_oidc(PROJECT, &id).await.unwrap(), None);
-    let reinstall = ResetCreation { worker_nodes_policy: Some("reinstall".into()), ..Default::default() };
+    let reinstall =
+        ResetCreation { worker_nodes_policy: Some(WorkerNodesPolicy::Reinstall), ..Default::default() };
     run(s.reset_cluster(PROJECT, &me, &id, reinstall, None).await.unwrap(), "reset").await;
     let cluster = s.get_cluster(PROJECT, &id).await.unwrap();
     assert_eq!(cluster.name, "life-renamed");

@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::Request;
 use chrono::Utc;
+use model::activity::{AuditAction, Outcome};
 use server::audit::{self, AuditEvent};
 use server::live::{Intervals, Live, StreamLimits};
 use tower::ServiceExt;
@@ -155,11 +156,11 @@ async fn csv_exports_defuse_formulas() {
         project_id: None,
         actor: "=HYPERLINK(\"http://evil.example\")".into(),
         actor_address: None,
-        action: "session.sign_in".into(),
+        action: AuditAction::SignIn,
         target_kind: None,
         target_id: None,
         target_name: Some("@SUM(A1)".into()),
-        outcome: "failed",
+        outcome: Outcome::Failed,
         operation_id: None,
     };
     audit::record(&app.db, &event, Utc::now()).await.unwrap();

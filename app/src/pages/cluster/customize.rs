@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use model::customization::{ADMISSION_PLUGINS, CustomizationView};
+use model::reset::WorkerNodesPolicy;
 use model::validation::FieldErrors;
 
 use crate::api::{customize_cluster, reset_cluster};
@@ -141,22 +142,24 @@ pub fn ResetCluster(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
-    let nodes = RwSignal::new("reinstall".to_string());
-    let reset = Action::new(move |(nodes, confirm): &(String, String)| {
+    let nodes = RwSignal::new(WorkerNodesPolicy::Reinstall);
+    let reset = Action::new(move |(nodes, confirm): &(WorkerNodesPolicy, String)| {
         reset_cluster(project.get_value(), cluster.get_value(), nodes.clone(), confirm.clone())
     });
     let expected = StoredValue::new(name.clone());
     let matches = move || expected.with_value(|expected| *typed.read() == *expected);
-    let choice = move |value: &'static str, label: &'static str| {
-        let id = format!("reset-nodes-{value}");
+    let choice = move |value: WorkerNodesPolicy| {
+        let id = format!("reset-nodes-{}", value.as_wire());
+        let label = value.label();
+        let chosen = value.clone();
         view! {
             <label class="check" for=id.clone()>
                 <input
                     type="radio"
                     name="reset-nodes"
                     id=id.clone()
-                    prop:checked=move || nodes.with(|n| n == value)
-                    on:change=move |_| nodes.set(value.to_string())
+                    prop:checked=move || nodes.with(|n| *n == chosen)
+                    on:change=move |_| nodes.set(value.clone())
                 />
                 <span>{label}</span>
             </label>
@@ -187,8 +190,8 @@ pub fn ResetCluster(
                 }>
                     <fieldset>
                         <legend>"The nodes"</legend>
-                        {choice("reinstall", "Reinstall them: the same nodes, wiped")}
-                        {choice("delete", "Delete them: the pools get new nodes")}
+                        {choice(WorkerNodesPolicy::Reinstall)}
+                        {choice(WorkerNodesPolicy::Delete)}
                     </fieldset>
                     <label for="reset-confirm">"Type " <strong>{name.clone()}</strong> " to reset it"</label>
                     <input id="reset-confirm" type="text" autocomplete="off" bind:value=typed />

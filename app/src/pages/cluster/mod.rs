@@ -25,7 +25,6 @@ use model::oidc::OidcAccess;
 use model::operation::{OperationKind, OperationView};
 use model::pool_view::PoolView;
 use model::status::Status;
-use model::version::UpdatePolicy;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{
@@ -256,7 +255,7 @@ fn Live(
                     view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role customization /> }.into_any()
                 }
                 (ClusterTab::Pools, Some(pools)) => {
-                    let (plan, region) = current.with_untracked(|c| (c.plan.clone(), c.region.clone()));
+                    let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
                     view! { <PoolsTab project=project.clone() cluster=id.clone() plan region role pools changes /> }
                         .into_any()
                 }
@@ -344,7 +343,7 @@ fn Overview(project: String, cluster: Memo<ClusterOverview>) -> impl IntoView {
             <dt>"Version"</dt>
             <dd>{fact(|c| c.version.clone())}</dd>
             <dt>"Plan"</dt>
-            <dd>{fact(|c| c.plan.clone())}</dd>
+            <dd>{fact(|c| c.plan.api_value().to_string())}</dd>
             <dt>"Region"</dt>
             <dd>{fact(|c| c.region.clone())}</dd>
             <dt>"API server"</dt>
@@ -361,7 +360,7 @@ fn Overview(project: String, cluster: Memo<ClusterOverview>) -> impl IntoView {
             <dt>"etcd usage"</dt>
             <dd data-testid="etcd">{etcd}</dd>
             <dt>"Security patches"</dt>
-            <dd>{fact(|c| UpdatePolicy::from_wire(&c.update_policy).label())}</dd>
+            <dd>{fact(|c| c.update_policy.label())}</dd>
             <dt>"Upgrade"</dt>
             <dd>{upgrade}</dd>
             <dt>"ID"</dt>

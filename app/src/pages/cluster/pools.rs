@@ -35,13 +35,12 @@ pub(super) struct Context {
 pub fn PoolsTab(
     project: String,
     cluster: String,
-    plan: String,
+    plan: Plan,
     region: String,
     role: Role,
     pools: Vec<PoolView>,
     changes: Memo<u64>,
 ) -> impl IntoView {
-    let plan = Plan::from_api(&plan).unwrap_or(Plan::Standard);
     let context = Context {
         project: StoredValue::new(project),
         cluster: StoredValue::new(cluster),

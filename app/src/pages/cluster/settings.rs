@@ -27,7 +27,7 @@ pub fn SettingsTab(
     project: String,
     cluster: String,
     name: String,
-    policy: String,
+    policy: UpdatePolicy,
     role: Role,
     customization: CustomizationView,
 ) -> impl IntoView {
@@ -42,19 +42,16 @@ pub fn SettingsTab(
         rename_cluster(project.get_value(), cluster.get_value(), name.clone())
     });
     let chosen = RwSignal::new(policy);
-    let save_policy = Action::new(move |policy: &String| {
+    let save_policy = Action::new(move |policy: &UpdatePolicy| {
         update_cluster_policy(project.get_value(), cluster.get_value(), policy.clone())
     });
     let policies = UpdatePolicy::choices()
         .into_iter()
         .map(|policy| {
             let text = policy.description();
-            let wire = policy.as_wire().to_string();
-            let id = format!("settings-policy-{}", wire.to_lowercase());
-            let checked = {
-                let wire = wire.clone();
-                move || chosen.with(|c| *c == wire)
-            };
+            let id = format!("settings-policy-{}", policy.as_wire().to_lowercase());
+            let (label, chosen_value) = (policy.label(), policy.clone());
+            let checked = move || chosen.with(|c| *c == policy);
             view! {
                 <label class="check" for=id.clone()>
                     <input
@@ -63,10 +60,10 @@ pub fn SettingsTab(
                         id=id.clone()
                         disabled=!may_change
                         prop:checked=checked
-                        on:change=move |_| chosen.set(wire.clone())
+                        on:change=move |_| chosen.set(chosen_value.clone())
                     />
                     <span>
-                        <strong>{policy.label()}</strong>
+                        <strong>{label}</strong>
                         " — "
                         {text}
                     </span>

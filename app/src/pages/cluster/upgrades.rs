@@ -57,7 +57,7 @@ pub fn UpgradesTab(
     let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
     let pools = RwSignal::new(pools);
     reload_on_changes(project, cluster, pools, changes);
-    let plan = Memo::new(move |_| overview.with(|c| Plan::from_api(&c.plan).unwrap_or(Plan::Standard)));
+    let plan = Memo::new(move |_| overview.with(|c| c.plan));
     let may_upgrade = role.allows(OperationKind::UpgradeCluster.required_role());
     let start = Action::new(move |strategy: &UpdateStrategy| {
         upgrade_cluster(project.get_value(), cluster.get_value(), *strategy)
