@@ -58,6 +58,20 @@ impl AppError {
         }
     }
 
+    /// The error's name in JSON answers (`not_found`), as serde tags it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::SignedOut => "signed_out",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Forbidden { .. } => "forbidden",
+            AppError::NotFound { .. } => "not_found",
+            AppError::Invalid { .. } => "invalid",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Unavailable { .. } => "unavailable",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+
     /// A sentence for the page.
     pub fn message(&self) -> String {
         match self {
@@ -88,6 +102,19 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+/// The answer of an HTTP endpoint that is not a server function (downloads, exports): the status
+/// the error deserves and `{"error": kind, "message": …}`, with the field errors when invalid.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let mut body = serde_json::json!({ "error": self.kind(), "message": self.message() });
+        if let AppError::Invalid { errors } = &self {
+            body["errors"] = serde_json::to_value(errors).unwrap_or_default();
+        }
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -99,5 +126,43 @@ impl FromServerFnError for AppError {
             },
             other => AppError::Internal { reference: format!("server function: {other}") },
         }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    fn every_kind() -> Vec<AppError> {
+        vec![
+            AppError::SignedOut,
+            AppError::BadRequest { message: "b".into() },
+            AppError::Forbidden { message: "f".into() },
+            AppError::NotFound { message: "n".into() },
+            AppError::Invalid { errors: FieldErrors::new() },
+            AppError::Conflict { message: "c".into() },
+            AppError::Unavailable { message: "u".into() },
+            AppError::Internal { reference: "r".into() },
+        ]
+    }
+
+    #[test]
+    fn the_kind_is_the_serde_tag() {
+        for error in every_kind() {
+            assert_eq!(serde_json::to_value(&error).unwrap()["kind"], error.kind());
+        }
+    }
+
+    #[test]
+    fn an_endpoint_answers_with_the_status_and_a_json_body() {
+        let mut errors = FieldErrors::new();
+        errors.add("name", "Too long.");
+        let response = AppError::Invalid { errors }.into_response();
+        assert_eq!(response.status(), http::StatusCode::UNPROCESSABLE_ENTITY);
+        let response = AppError::NotFound { message: "The cluster does not exist.".into() }.into_response();
+        assert_eq!(response.status(), http::StatusCode::NOT_FOUND);
+        assert_eq!(response.headers()[http::header::CONTENT_TYPE], "application/json");
     }
 }

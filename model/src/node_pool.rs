@@ -96,6 +96,11 @@ impl NodePoolSpec {
         if self.autoscale { self.max_nodes } else { self.desired_nodes }
     }
 
+    /// The field that sets [`Self::peak_nodes`], where a node-limit error belongs.
+    pub fn peak_field(&self) -> &'static str {
+        if self.autoscale { "maxNodes" } else { "desiredNodes" }
+    }
+
     /// Every problem with this spec on a cluster of `plan`, each at its field.
     pub fn validate(&self, plan: Plan) -> FieldErrors {
         let mut errors = FieldErrors::new();
@@ -248,10 +253,41 @@ pub fn check_node_limit(plan: Plan, pools: &[NodePoolSpec]) -> Result<(), NodeLi
     if total > plan.max_nodes() { Err(NodeLimitError { plan, total }) } else { Ok(()) }
 }
 
+/// Checks `pool` against the other pools of an existing cluster of `plan`: its name not taken by
+/// one of them, and all of them with it within the plan's node limit. The errors are at the
+/// pool's fields (`name`, and `desiredNodes` or `maxNodes`, whichever sets its peak). Used by the
+/// new-pool form, the pool editor and the services alike.
+pub fn check_pool_in_cluster(plan: Plan, pool: &NodePoolSpec, others: &[NodePoolSpec]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if others.iter().any(|other| other.name == pool.name) {
+        errors.add("name", format!("This cluster already has a pool named {}.", pool.name));
+    }
+    let all: Vec<NodePoolSpec> = others.iter().chain(std::iter::once(pool)).cloned().collect();
+    if let Err(limit) = check_node_limit(plan, &all) {
+        errors.add(pool.peak_field(), limit);
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::metadata::TaintEffect;
+
+    #[test]
+    fn a_pool_in_a_cluster_has_its_own_name_and_fits_the_plan_with_the_others() {
+        let others = vec![NodePoolSpec { desired_nodes: 90, ..pool() }];
+        let twin = NodePoolSpec { desired_nodes: 5, ..pool() };
+        let errors = check_pool_in_cluster(Plan::Free, &twin, &others);
+        assert_eq!(errors.message_for("name"), Some("This cluster already has a pool named general."));
+        assert!(errors.message_for("desiredNodes").is_none(), "95 nodes fit the Free plan");
+        let big =
+            NodePoolSpec { name: "batch".into(), autoscale: true, min_nodes: 1, max_nodes: 20, ..pool() };
+        let errors = check_pool_in_cluster(Plan::Free, &big, &others);
+        assert!(errors.message_for("name").is_none());
+        assert!(errors.message_for("maxNodes").is_some_and(|m| m.contains("110 nodes")), "{errors:?}");
+        assert!(check_pool_in_cluster(Plan::Standard, &big, &others).is_empty());
+    }
 
     fn pool() -> NodePoolSpec {
         NodePoolSpec {

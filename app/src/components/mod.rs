@@ -4,5 +4,6 @@ pub mod browser;
 pub mod freshness;
 pub mod live;
 pub mod metadata_text;
+pub mod outcome;
 pub mod theme;
 pub mod user_menu;

@@ -7,6 +7,8 @@ use leptos_router::hooks::use_query_map;
 use model::activity::{ActivityFilter, ActivityPage as Page, AuditEntry, Outcome};
 
 use crate::api::activity;
+use crate::components::outcome::caught;
+use crate::error::AppError;
 
 /// The filter the address asks for.
 fn filter_from(query: &leptos_router::params::ParamsMap) -> ActivityFilter {
@@ -34,14 +36,12 @@ pub fn ActivityPage() -> impl IntoView {
             <p class="lead">"Sign-ins, sign-outs and every change and download, newest first."</p>
             {move || view! { <Filters filter=filter.get() /> }}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    entries
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                            Ok(page) => view! { <Entries page filter=filter.get() /> }.into_any(),
-                        })
-                }}
+                <ErrorBoundary fallback=caught>
+                    {move || Suspend::new(async move {
+                        let page = entries.await?;
+                        Ok::<_, AppError>(view! { <Entries page filter=filter.get_untracked() /> })
+                    })}
+                </ErrorBoundary>
             </Suspense>
         </section>
     }

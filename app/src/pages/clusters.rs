@@ -13,6 +13,7 @@ use model::status::DisplayState;
 use crate::api::{delete_cluster, list_clusters};
 use crate::components::freshness::FreshnessLine;
 use crate::components::live::follow_clusters;
+use crate::components::outcome::caught;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 
@@ -62,19 +63,16 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
             {new_cluster}
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading clusters…"</p> }>
-            {move || {
-                let project = project.clone();
-                clusters
-                    .get()
-                    .map(move |result| match result {
-                        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                        Ok(view) => {
-                            let ClustersView { rows, freshness } = view;
-                            let wizard = may_create.then(|| wizard.get_value());
-                            view! { <FilteredClusters project rows freshness may_delete wizard /> }.into_any()
-                        }
+            <ErrorBoundary fallback=caught>
+                {move || {
+                    let project = project.clone();
+                    Suspend::new(async move {
+                        let ClustersView { rows, freshness } = clusters.await?;
+                        let wizard = may_create.then(|| wizard.get_value());
+                        Ok::<_, AppError>(view! { <FilteredClusters project rows freshness may_delete wizard /> })
                     })
-            }}
+                }}
+            </ErrorBoundary>
         </Suspense>
     }
 }

@@ -56,6 +56,18 @@ impl Error {
         }
     }
 
+    /// What a user is told: the provider's own message when it answered, otherwise a sentence
+    /// that names no internals (addresses, library errors and credentials stay in the log).
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::Api { body, .. } if !body.message.is_empty() => body.message.clone(),
+            Error::Api { status, .. } => format!("the provider answered with HTTP status {status}"),
+            Error::Transport(_) => "the provider could not be reached".into(),
+            Error::Token(_) => "the provider refused the console's service account".into(),
+            Error::Decode(_) => "the provider's answer could not be read".into(),
+        }
+    }
+
     /// The provider's error body, when it answered with one.
     pub fn body(&self) -> Option<&ApiErrorBody> {
         match self {
@@ -74,5 +86,23 @@ impl Error {
     /// re-synchronised once and the call repeated).
     pub fn is_signature_refusal(&self) -> bool {
         self.body().is_some_and(|b| b.error_code.as_deref() == Some("INVALID_SIGNATURE"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_read_the_providers_message_and_never_the_internals() {
+        let body = ApiErrorBody { message: "Version 1.29 is not available".into(), ..Default::default() };
+        let refused = Error::Api { status: 400, body: Box::new(body), query_id: None };
+        assert_eq!(refused.user_message(), "Version 1.29 is not available");
+        let silent = Error::Api { status: 502, body: Box::default(), query_id: None };
+        assert_eq!(silent.user_message(), "the provider answered with HTTP status 502");
+        let token = Error::Token("client_secret=s3cr3t rejected by https://auth.internal/".into());
+        assert!(!token.user_message().contains("s3cr3t") && !token.user_message().contains("internal"));
+        let decode = Error::Decode("expected `,` at line 1 column 7 of https://api.internal/".into());
+        assert!(!decode.user_message().contains("internal"));
     }
 }

@@ -61,8 +61,10 @@ impl From<ServiceError> for AppError {
                 message: "The cloud provider did not answer. Try again in a moment.".into(),
             },
             ServiceError::Provider(error) => {
-                let message = error.body().map_or_else(|| error.to_string(), |b| b.message.clone());
-                AppError::Conflict { message: format!("The cloud provider refused: {message}") }
+                tracing::warn!(%error, "the provider refused a request");
+                AppError::Conflict {
+                    message: format!("The cloud provider refused: {}", error.user_message()),
+                }
             }
             ServiceError::Db(error) => internal(&error),
         }

@@ -2,6 +2,7 @@
 //! that lets one replica at a time read the provider for it.
 
 use chrono::{DateTime, Utc};
+use model::operation::OperationState;
 use sqlx::Row;
 
 use super::snapshot::Snapshot;
@@ -99,7 +100,7 @@ pub async fn activity(db: &Db, project: &str, since: DateTime<Utc>) -> Result<Ac
         )).collect::<Vec<_>>()))?;
     let mut activity = Activity::default();
     for (cluster, state, updated_at) in rows {
-        activity.busy |= state == "pending" || state == "running";
+        activity.busy |= OperationState::from_stored(&state).is_some_and(|s| !s.is_finished());
         if updated_at > since {
             activity.latest = Some(activity.latest.map_or(updated_at, |t| t.max(updated_at)));
         }

@@ -1,9 +1,79 @@
-//! What each kind of operation stores as its parameters: written by the services once the
-//! request is validated, read back by the runner's steps.
+//! What an operation asks for: one [`OperationRequest`] per kind with its parameters, written by
+//! the services once the request is validated and read back by the runner, which matches on it,
+//! so the kind stored and the parameters the steps read cannot disagree.
 
+use model::operation::OperationKind;
 use model::version::{UpdatePolicy, UpdateStrategy};
-use provider::api::{ClusterCreation, NodePoolUpdate, PrivateNetworkConfiguration};
+use provider::api::{
+    ClusterCreation, Customization, NodePoolCreation, NodePoolUpdate, OpenIdConnect,
+    PrivateNetworkConfiguration, ResetCreation, Restart,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// An operation's kind and parameters. Stored as the kind (the `operations.kind` column, the
+/// serde tag) and the parameters (the `parameters` column, the content).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "parameters", rename_all = "snake_case")]
+pub enum OperationRequest {
+    CreateCluster(Box<CreateCluster>),
+    RenameCluster(Rename),
+    UpdateClusterPolicy(Policy),
+    UpgradeCluster(Upgrade),
+    ResetCluster(ResetCreation),
+    RestartCluster(Restart),
+    DeleteCluster {},
+    CustomizeCluster(Customization),
+    UpdatePrivateNetwork(PrivateNetwork),
+    CreateNodePool(NodePoolCreation),
+    UpdateNodePool(UpdatePool),
+    DeleteNodePool(Pool),
+    RemoveNode(RemoveNode),
+    ResetKubeconfig {},
+    SetIpRestrictions(IpRestrictions),
+    SetClusterOidc(OpenIdConnect),
+    RemoveClusterOidc {},
+}
+
+impl OperationRequest {
+    /// What this request does.
+    pub fn kind(&self) -> OperationKind {
+        match self {
+            OperationRequest::CreateCluster(_) => OperationKind::CreateCluster,
+            OperationRequest::RenameCluster(_) => OperationKind::RenameCluster,
+            OperationRequest::UpdateClusterPolicy(_) => OperationKind::UpdateClusterPolicy,
+            OperationRequest::UpgradeCluster(_) => OperationKind::UpgradeCluster,
+            OperationRequest::ResetCluster(_) => OperationKind::ResetCluster,
+            OperationRequest::RestartCluster(_) => OperationKind::RestartCluster,
+            OperationRequest::DeleteCluster {} => OperationKind::DeleteCluster,
+            OperationRequest::CustomizeCluster(_) => OperationKind::CustomizeCluster,
+            OperationRequest::UpdatePrivateNetwork(_) => OperationKind::UpdatePrivateNetwork,
+            OperationRequest::CreateNodePool(_) => OperationKind::CreateNodePool,
+            OperationRequest::UpdateNodePool(_) => OperationKind::UpdateNodePool,
+            OperationRequest::DeleteNodePool(_) => OperationKind::DeleteNodePool,
+            OperationRequest::RemoveNode(_) => OperationKind::RemoveNode,
+            OperationRequest::ResetKubeconfig {} => OperationKind::ResetKubeconfig,
+            OperationRequest::SetIpRestrictions(_) => OperationKind::SetIpRestrictions,
+            OperationRequest::SetClusterOidc(_) => OperationKind::SetClusterOidc,
+            OperationRequest::RemoveClusterOidc {} => OperationKind::RemoveClusterOidc,
+        }
+    }
+
+    /// The parameters as stored.
+    pub fn parameters(&self) -> Result<Value, serde_json::Error> {
+        let mut tagged = serde_json::to_value(self)?;
+        Ok(tagged.get_mut("parameters").map(Value::take).unwrap_or_else(|| json!({})))
+    }
+
+    /// The request stored as `kind` with `parameters`, or why this version cannot read it.
+    pub fn from_stored(kind: &str, parameters: Value) -> Result<Self, String> {
+        if OperationKind::from_stored(kind).is_none() {
+            return Err(format!("this version of the console cannot run `{kind}` operations"));
+        }
+        serde_json::from_value(json!({ "kind": kind, "parameters": parameters }))
+            .map_err(|e| format!("the stored request cannot be read: {e}"))
+    }
+}
 
 /// `create_cluster`: the provider's creation body and the API allow-list set once it is READY.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -75,4 +145,39 @@ pub struct PrivateNetwork {
     pub configuration: Option<PrivateNetworkConfiguration>,
     #[serde(default)]
     pub load_balancers_subnet_id: Option<Option<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_kind_is_the_requests_and_it_reads_back() {
+        let requests = [
+            OperationRequest::RenameCluster(Rename { name: "prod".into() }),
+            OperationRequest::DeleteCluster {},
+            OperationRequest::DeleteNodePool(Pool { node_pool_id: "p1".into() }),
+            OperationRequest::SetIpRestrictions(IpRestrictions { ips: vec!["10.0.0.0/8".into()] }),
+            OperationRequest::RemoveClusterOidc {},
+        ];
+        for request in requests {
+            let tagged = serde_json::to_value(&request).unwrap();
+            assert_eq!(tagged["kind"], request.kind().as_str());
+            let stored = request.parameters().unwrap();
+            assert_eq!(OperationRequest::from_stored(request.kind().as_str(), stored), Ok(request));
+        }
+    }
+
+    #[test]
+    fn parameterless_requests_are_stored_as_an_empty_object() {
+        assert_eq!(OperationRequest::ResetKubeconfig {}.parameters().unwrap(), json!({}));
+    }
+
+    #[test]
+    fn a_request_this_version_cannot_read_is_named() {
+        let unknown = OperationRequest::from_stored("defragment_etcd", json!({})).unwrap_err();
+        assert!(unknown.contains("cannot run `defragment_etcd` operations"), "{unknown}");
+        let bad = OperationRequest::from_stored("rename_cluster", json!({ "title": "x" })).unwrap_err();
+        assert!(bad.starts_with("the stored request cannot be read"), "{bad}");
+    }
 }

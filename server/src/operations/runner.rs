@@ -160,7 +160,8 @@ impl Runner {
                 let class = body
                     .and_then(|b| b.class.clone().or(b.error_code.clone()))
                     .unwrap_or_else(|| "Transport".into());
-                fail(class, error.to_string(), error.query_id().map(str::to_string)).await
+                tracing::warn!(operation = %op.id.as_str(), %error, "operation failed at the provider");
+                fail(class, error.user_message(), error.query_id().map(str::to_string)).await
             }
             Err(StepError::Invalid(message)) => fail("Console::Invalid".into(), message, None).await,
         }

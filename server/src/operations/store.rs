@@ -7,6 +7,7 @@ use model::operation::{OperationKind, OperationState, StepState};
 use serde_json::Value;
 use sqlx::Row;
 
+use super::params::OperationRequest;
 use crate::db::Db;
 use crate::on_db;
 
@@ -14,13 +15,12 @@ use crate::on_db;
 #[derive(Clone, Debug)]
 pub struct NewOperation {
     pub project_id: String,
-    pub kind: OperationKind,
+    pub request: OperationRequest,
     /// The cluster it changes; operations on the same cluster run one at a time, oldest first.
     pub cluster_id: Option<String>,
     pub target_kind: TargetKind,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
-    pub parameters: Value,
     pub actor: String,
     /// The client's address, for the audit trail.
     pub actor_address: Option<String>,
@@ -34,10 +34,9 @@ pub struct Claimed {
     pub id: OperationId,
     /// The console project.
     pub project_id: String,
-    /// The kind, or the stored text when this version does not know it.
-    pub kind: Result<OperationKind, String>,
+    /// What it asks for, or why this version cannot read it.
+    pub request: Result<OperationRequest, String>,
     pub cluster_id: Option<String>,
-    pub parameters: Value,
     pub attempts: i64,
 }
 
@@ -46,7 +45,7 @@ pub struct Claimed {
 pub struct Step {
     pub seq: i64,
     pub name: String,
-    pub state: String,
+    pub state: StepState,
     pub detail: Option<String>,
     pub started_at: DateTime<Utc>,
 }
@@ -57,6 +56,9 @@ pub enum SubmitError {
     /// The idempotency key already made an operation of another kind or on another target.
     #[error("the idempotency key was already used for another change")]
     KeyReused,
+    /// The request's parameters do not serialise.
+    #[error("the request cannot be stored: {0}")]
+    Unstorable(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -75,7 +77,8 @@ pub async fn submit(
         return found.answers(new).then_some((found.id, false)).ok_or(SubmitError::KeyReused);
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let kind = new.kind.as_str();
+    let kind = new.request.kind();
+    let parameters = new.request.parameters().map_err(|e| SubmitError::Unstorable(e.to_string()))?;
     const INSERT: &str = "INSERT INTO operations (id, project_id, kind, cluster_id, target_kind, target_id, \
         target_name, parameters, actor, idempotency_key, state, next_attempt_at, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $11)";
@@ -85,15 +88,15 @@ pub async fn submit(
     let inserted = on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let insert = sqlx::query(INSERT)
-            .bind(&id).bind(&new.project_id).bind(kind).bind(&new.cluster_id).bind(new.target_kind.as_wire())
-            .bind(&new.target_id).bind(&new.target_name).bind(new.parameters.to_string()).bind(&new.actor)
+            .bind(&id).bind(&new.project_id).bind(kind.as_str()).bind(&new.cluster_id).bind(new.target_kind.as_wire())
+            .bind(&new.target_id).bind(&new.target_name).bind(parameters.to_string()).bind(&new.actor)
             .bind(&new.idempotency_key).bind(now)
             .execute(&mut *tx).await;
         match insert {
             Ok(_) => {
                 sqlx::query(AUDIT)
                     .bind(now).bind(&new.project_id).bind(&new.actor).bind(&new.actor_address)
-                    .bind(AuditAction::Operation(new.kind).to_string()).bind(new.target_kind.as_wire()).bind(&new.target_id)
+                    .bind(AuditAction::Operation(kind).to_string()).bind(new.target_kind.as_wire()).bind(&new.target_id)
                     .bind(&new.target_name).bind(&id)
                     .execute(&mut *tx).await?;
                 tx.commit().await?;
@@ -126,7 +129,7 @@ impl Keyed {
     /// target `new` names (a creation names none; the runner fills them in later).
     pub fn answers(&self, new: &NewOperation) -> bool {
         let same = |named: &Option<String>, kept: &Option<String>| named.is_none() || named == kept;
-        self.kind == new.kind.as_str()
+        self.kind == new.request.kind().as_str()
             && same(&new.cluster_id, &self.cluster_id)
             && same(&new.target_id, &self.target_id)
     }
@@ -217,9 +220,11 @@ pub async fn claim(
     Ok(row.map(|(id, kind, cluster_id, parameters, attempts, project_id)| Claimed {
         id: OperationId::new(id),
         project_id,
-        kind: serde_json::from_value(Value::String(kind.clone())).map_err(|_| kind),
+        request: OperationRequest::from_stored(
+            &kind,
+            serde_json::from_str(&parameters).unwrap_or(Value::Null),
+        ),
         cluster_id,
-        parameters: serde_json::from_str(&parameters).unwrap_or(Value::Null),
         attempts,
     }))
 }
@@ -270,7 +275,7 @@ pub async fn steps(db: &Db, id: &OperationId) -> Result<Vec<Step>, sqlx::Error> 
         .map(|r| Step {
             seq: r.get::<i32, _>(0) as i64,
             name: r.get(1),
-            state: r.get(2),
+            state: StepState::from_stored(&r.get::<String, _>(2)).unwrap_or(StepState::Failed),
             detail: r.get(3),
             started_at: r.get(4),
         })
@@ -338,12 +343,17 @@ pub async fn target(db: &Db, id: &OperationId) -> Result<Option<String>, sqlx::E
     on_db!(db, pool => sqlx::query_scalar(TARGET).bind(id.as_str()).fetch_one(pool).await)
 }
 
-/// The parameters an operation was submitted with.
-pub async fn parameters(db: &Db, id: &OperationId) -> Result<Option<Value>, sqlx::Error> {
-    const PARAMETERS: &str = "SELECT parameters FROM operations WHERE id = $1";
-    let text: Option<String> =
-        on_db!(db, pool => sqlx::query_scalar(PARAMETERS).bind(id.as_str()).fetch_optional(pool).await)?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+/// What an operation asked for, or why this version cannot read it.
+pub async fn request(
+    db: &Db,
+    id: &OperationId,
+) -> Result<Option<Result<OperationRequest, String>>, sqlx::Error> {
+    const REQUEST: &str = "SELECT kind, parameters FROM operations WHERE id = $1";
+    let row: Option<(String, String)> =
+        on_db!(db, pool => sqlx::query_as(REQUEST).bind(id.as_str()).fetch_optional(pool).await)?;
+    Ok(row.map(|(kind, parameters)| {
+        OperationRequest::from_stored(&kind, serde_json::from_str(&parameters).unwrap_or(Value::Null))
+    }))
 }
 
 /// The error recorded on a failed operation: class, message, query id.

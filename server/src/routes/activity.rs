@@ -2,10 +2,8 @@
 //! a download (at most 10,000, newest first).
 
 use app::api::port::Caller;
-use app::error::AppError;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, User};
 use model::activity::{ActivityFilter, AuditEntry, TargetKind};
@@ -47,17 +45,8 @@ async fn entries(export: Export) -> Result<Vec<AuditEntry>, Response> {
     let Export { state: State(state), user: Extension(user), address, filter: Query(filter) } = export;
     let caller = Caller { user, address: address.map(|Extension(a)| a.0) };
     let backend = ConsoleBackend { services: state.services.clone(), db: state.db.clone() };
-    match backend.audit(&caller, &filter, MOST, 0).await {
-        Ok((entries, _)) => Ok(entries),
-        Err(error @ AppError::Invalid { .. }) => {
-            let body = serde_json::json!({ "error": "invalid", "message": error.message() });
-            Err((StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response())
-        }
-        Err(error) => {
-            let body = serde_json::json!({ "error": "internal", "message": error.message() });
-            Err((StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response())
-        }
-    }
+    let found = backend.audit(&caller, &filter, MOST, 0).await;
+    found.map(|(entries, _)| entries).map_err(IntoResponse::into_response)
 }
 
 /// A cell as a spreadsheet must not read it: one starting with `=`, `+`, `-`, `@`, a tab or a

@@ -78,10 +78,6 @@ fn bad_request(error: model::id::IdError) -> AppError {
 fn answer(result: Result<KubeconfigFile, AppError>) -> Response {
     match result {
         Ok(file) => download(&file.file_name, "application/yaml", file.content),
-        Err(error) => {
-            let status = error.status();
-            let body = serde_json::json!({ "error": status.canonical_reason(), "message": error.message() });
-            (status, axum::Json(body)).into_response()
-        }
+        Err(error) => error.into_response(),
     }
 }

@@ -6,13 +6,12 @@ use model::id::ClusterId;
 use model::ip_restriction;
 use model::kubeconfig::{ApiEndpoint, user_kubeconfig};
 use model::oidc::{OidcAccess, OidcConfig};
-use model::operation::OperationKind;
 use provider::api::{Cluster, Kubeconfig, OpenIdConnect};
 use provider::client::Error as ProviderError;
 
 use super::{Actor, ServiceError, Services, Submitted, invalid, provider_error};
 use crate::audit::{self, AuditEvent};
-use crate::operations::params;
+use crate::operations::params::{self, OperationRequest};
 use crate::projects::Project;
 
 /// A kubeconfig file, for a download.
@@ -75,15 +74,7 @@ impl Services {
         id: &ClusterId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
-        self.change_cluster(
-            project,
-            actor,
-            id,
-            OperationKind::ResetKubeconfig,
-            serde_json::json!({}),
-            idempotency_key,
-        )
-        .await
+        self.change_cluster(project, actor, id, OperationRequest::ResetKubeconfig {}, idempotency_key).await
     }
 
     /// Checks every entry and queues the new allow-list, normalised (`203.0.113.7` becomes
@@ -99,8 +90,14 @@ impl Services {
         let list = ip_restriction::parse_allow_list(entries)?;
         let ips = list.iter().map(|c| c.to_string()).collect();
         let parameters = params::IpRestrictions { ips };
-        self.change_cluster(project, actor, id, OperationKind::SetIpRestrictions, parameters, idempotency_key)
-            .await
+        self.change_cluster(
+            project,
+            actor,
+            id,
+            OperationRequest::SetIpRestrictions(parameters),
+            idempotency_key,
+        )
+        .await
     }
 
     /// The cluster's OIDC configuration, if it has one.
@@ -175,8 +172,7 @@ impl Services {
             project,
             actor,
             id,
-            OperationKind::SetClusterOidc,
-            OpenIdConnect::from(config),
+            OperationRequest::SetClusterOidc(OpenIdConnect::from(config)),
             idempotency_key,
         )
         .await
@@ -190,14 +186,6 @@ impl Services {
         id: &ClusterId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
-        self.change_cluster(
-            project,
-            actor,
-            id,
-            OperationKind::RemoveClusterOidc,
-            serde_json::json!({}),
-            idempotency_key,
-        )
-        .await
+        self.change_cluster(project, actor, id, OperationRequest::RemoveClusterOidc {}, idempotency_key).await
     }
 }

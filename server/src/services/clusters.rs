@@ -13,7 +13,8 @@ use model::version::{self, KubeVersion, UpdatePolicy, UpdateStrategy};
 use provider::api::{Cluster, ClusterCreation, ResetCreation, Restart};
 
 use super::{Actor, Change, ServiceError, Services, Submitted, invalid};
-use crate::operations::{params, store};
+use crate::operations::params::{self, OperationRequest};
+use crate::operations::store;
 
 impl Services {
     /// Every cluster of the project.
@@ -61,15 +62,14 @@ impl Services {
         errors.into_result()?;
         let body = ClusterCreation::from(spec);
         let change = Change {
-            kind: OperationKind::CreateCluster,
+            request: OperationRequest::CreateCluster(Box::new(params::CreateCluster {
+                body,
+                ip_restrictions: spec.api_allow_list.iter().map(|c| c.to_string()).collect(),
+            })),
             cluster_id: None,
             target_kind: TargetKind::Cluster,
             target_id: None,
             target_name: Some(spec.name.clone()),
-            parameters: params::CreateCluster {
-                body,
-                ip_restrictions: spec.api_allow_list.iter().map(|c| c.to_string()).collect(),
-            },
         };
         self.check_new_name(project, &spec.name).await?;
         self.submit(&project_ref, actor, idempotency_key, change).await
@@ -128,7 +128,7 @@ impl Services {
             return Err(invalid("name", format!("A cluster named {name} already exists in this project.")));
         }
         let change =
-            cluster_change(OperationKind::RenameCluster, &cluster, params::Rename { name: name.into() });
+            cluster_change(OperationRequest::RenameCluster(params::Rename { name: name.into() }), &cluster);
         self.submit(project, actor, idempotency_key, change).await
     }
 
@@ -148,8 +148,7 @@ impl Services {
             project,
             actor,
             id,
-            OperationKind::UpdateClusterPolicy,
-            params::Policy { update_policy },
+            OperationRequest::UpdateClusterPolicy(params::Policy { update_policy }),
             idempotency_key,
         )
         .await
@@ -178,7 +177,7 @@ impl Services {
         };
         checked.map_err(|e| invalid("strategy", e))?;
         let parameters = params::Upgrade { strategy, from_version: cluster.version.clone() };
-        let change = cluster_change(OperationKind::UpgradeCluster, &cluster, parameters);
+        let change = cluster_change(OperationRequest::UpgradeCluster(parameters), &cluster);
         self.submit(project, actor, idempotency_key, change).await
     }
 
@@ -207,7 +206,7 @@ impl Services {
             errors.add("workerNodesPolicy", "Choose whether the nodes are deleted or reinstalled.");
         }
         errors.into_result()?;
-        self.change_cluster(project, actor, id, OperationKind::ResetCluster, body, idempotency_key).await
+        self.change_cluster(project, actor, id, OperationRequest::ResetCluster(body), idempotency_key).await
     }
 
     /// Queues a restart of the control plane.
@@ -223,8 +222,7 @@ impl Services {
             project,
             actor,
             id,
-            OperationKind::RestartCluster,
-            Restart { force: force.then_some(true) },
+            OperationRequest::RestartCluster(Restart { force: force.then_some(true) }),
             idempotency_key,
         )
         .await
@@ -238,26 +236,17 @@ impl Services {
         id: &ClusterId,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
-        self.change_cluster(
-            project,
-            actor,
-            id,
-            OperationKind::DeleteCluster,
-            serde_json::json!({}),
-            idempotency_key,
-        )
-        .await
+        self.change_cluster(project, actor, id, OperationRequest::DeleteCluster {}, idempotency_key).await
     }
 }
 
 /// A change to the whole of `cluster`.
-pub fn cluster_change<P>(kind: OperationKind, cluster: &Cluster, parameters: P) -> Change<P> {
+pub fn cluster_change(request: OperationRequest, cluster: &Cluster) -> Change {
     Change {
-        kind,
+        request,
         cluster_id: Some(cluster.id.clone()),
         target_kind: TargetKind::Cluster,
         target_id: Some(cluster.id.clone()),
         target_name: Some(cluster.name.clone()),
-        parameters,
     }
 }

@@ -17,14 +17,13 @@ use std::sync::Arc;
 use chrono::Utc;
 use model::activity::TargetKind;
 use model::id::{ClusterId, OperationId};
-use model::operation::OperationKind;
 use model::validation::FieldErrors;
 use provider::api::Cluster;
 use provider::client::Error as ProviderError;
-use serde::Serialize;
 use tokio::sync::Notify;
 
 use crate::db::Db;
+use crate::operations::params::OperationRequest;
 use crate::operations::store::{self, NewOperation};
 use crate::projects::{Project, Projects};
 
@@ -103,14 +102,13 @@ pub fn provider_error(what: impl FnOnce() -> String) -> impl FnOnce(ProviderErro
     }
 }
 
-/// A change to record: kind, what it targets, its parameters.
-pub struct Change<P> {
-    pub kind: OperationKind,
+/// A change to record: what it asks for and what it targets.
+pub struct Change {
+    pub request: OperationRequest,
     pub cluster_id: Option<String>,
     pub target_kind: TargetKind,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
-    pub parameters: P,
 }
 
 impl Services {
@@ -152,23 +150,20 @@ impl Services {
     }
 
     /// Records `change` as an operation (with its audit event) and wakes the runner.
-    pub async fn submit<P: Serialize>(
+    pub async fn submit(
         &self,
         project: &Project,
         actor: &Actor,
         idempotency_key: Option<String>,
-        change: Change<P>,
+        change: Change,
     ) -> Result<Submitted, ServiceError> {
-        let parameters = serde_json::to_value(&change.parameters)
-            .map_err(|e| ServiceError::Conflict(format!("the request cannot be stored: {e}")))?;
         let new = NewOperation {
             project_id: project.id.clone(),
-            kind: change.kind,
+            request: change.request,
             cluster_id: change.cluster_id,
             target_kind: change.target_kind,
             target_id: change.target_id,
             target_name: change.target_name,
-            parameters,
             actor: actor.username.clone(),
             actor_address: actor.address.clone(),
             idempotency_key,
@@ -179,18 +174,17 @@ impl Services {
     }
 
     /// Queues `kind` with `parameters` on the existing cluster `id` (a 404 if there is none).
-    pub async fn change_cluster<P: Serialize>(
+    pub async fn change_cluster(
         &self,
         project: &str,
         actor: &Actor,
         id: &ClusterId,
-        kind: OperationKind,
-        parameters: P,
+        request: OperationRequest,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
         let project = self.project(project)?;
         let cluster = self.cluster(project, id).await?;
-        let change = clusters::cluster_change(kind, &cluster, parameters);
+        let change = clusters::cluster_change(request, &cluster);
         self.submit(project, actor, idempotency_key, change).await
     }
 }
@@ -206,6 +200,9 @@ pub fn key_reused() -> ServiceError {
 pub fn submit_error(error: store::SubmitError) -> ServiceError {
     match error {
         store::SubmitError::KeyReused => key_reused(),
+        store::SubmitError::Unstorable(why) => {
+            ServiceError::Conflict(format!("the request cannot be stored: {why}"))
+        }
         store::SubmitError::Db(error) => ServiceError::Db(error),
     }
 }

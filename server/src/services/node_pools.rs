@@ -2,12 +2,13 @@
 
 use model::activity::TargetKind;
 use model::id::{ClusterId, NodeId, NodePoolId};
-use model::node_pool::{NodePoolSpec, check_node_limit};
+use model::node_pool::{NodePoolSpec, check_pool_in_cluster};
 use model::operation::OperationKind;
 use provider::api::{FloatingIps, Node, NodePool, NodePoolCreation, NodePoolSizing, NodePoolUpdate};
 
 use super::{Actor, Change, ServiceError, Services, Submitted, provider_error};
-use crate::operations::{params, store};
+use crate::operations::params::{self, OperationRequest};
+use crate::operations::store;
 use crate::projects::Project;
 use model::flavor::check_pool_flavors;
 
@@ -75,22 +76,19 @@ impl Services {
             &spec.name,
         )
         .await?;
-        if queued || existing.iter().any(|p| p.name == spec.name) {
-            errors.add("name", format!("This cluster already has a pool named {}.", spec.name));
+        let mut others: Vec<NodePoolSpec> = existing.iter().map(NodePoolSpec::from).collect();
+        if queued {
+            // A creation of that name not carried out yet holds the name as a pool would.
+            others.push(NodePoolSpec { desired_nodes: 0, autoscale: false, ..spec.clone() });
         }
-        let mut all: Vec<NodePoolSpec> = existing.iter().map(NodePoolSpec::from).collect();
-        all.push(spec.clone());
-        if let Err(limit) = check_node_limit(plan, &all) {
-            errors.add(if spec.autoscale { "maxNodes" } else { "desiredNodes" }, limit);
-        }
+        errors.append(check_pool_in_cluster(plan, spec, &others));
         errors.into_result()?;
         let change = Change {
-            kind: OperationKind::CreateNodePool,
+            request: OperationRequest::CreateNodePool(NodePoolCreation::from(spec)),
             cluster_id: Some(cluster.id.clone()),
             target_kind: TargetKind::NodePool,
             target_id: None,
             target_name: Some(spec.name.clone()),
-            parameters: NodePoolCreation::from(spec),
         };
         self.submit(&project_ref, actor, idempotency_key, change).await
     }
@@ -117,13 +115,9 @@ impl Services {
         };
         let mut errors = NodePoolSpec::from(current).immutable_changes(edited);
         errors.append(edited.validate(plan));
-        let all: Vec<NodePoolSpec> = existing
-            .iter()
-            .map(|p| if p.id == pool_id { edited.clone() } else { NodePoolSpec::from(p) })
-            .collect();
-        if let Err(limit) = check_node_limit(plan, &all) {
-            errors.add(if edited.autoscale { "maxNodes" } else { "desiredNodes" }, limit);
-        }
+        let others: Vec<NodePoolSpec> =
+            existing.iter().filter(|p| p.id != pool_id).map(NodePoolSpec::from).collect();
+        errors.append(check_pool_in_cluster(plan, edited, &others));
         errors.into_result()?;
         let update = NodePoolUpdate {
             sizing: NodePoolSizing {
@@ -137,12 +131,9 @@ impl Services {
             attach_floating_ips: Some(FloatingIps { enabled: edited.attach_floating_ips }),
             nodes_to_remove: None,
         };
-        let change = pool_change(
-            OperationKind::UpdateNodePool,
-            cluster_id,
-            current,
-            params::UpdatePool { node_pool_id: pool_id.into(), update },
-        );
+        let request =
+            OperationRequest::UpdateNodePool(params::UpdatePool { node_pool_id: pool_id.into(), update });
+        let change = pool_change(request, cluster_id, current);
         self.submit(&project_ref, actor, idempotency_key, change).await
     }
 
@@ -158,7 +149,7 @@ impl Services {
         let pool = self.get_node_pool(project, cluster_id, pool_id).await?;
         let project = self.project(project)?;
         let parameters = params::Pool { node_pool_id: pool.id.clone() };
-        let change = pool_change(OperationKind::DeleteNodePool, cluster_id, &pool, parameters);
+        let change = pool_change(OperationRequest::DeleteNodePool(parameters), cluster_id, &pool);
         self.submit(project, actor, idempotency_key, change).await
     }
 
@@ -181,12 +172,14 @@ impl Services {
         };
         let project = self.project(project)?;
         let change = Change {
-            kind: OperationKind::RemoveNode,
+            request: OperationRequest::RemoveNode(params::RemoveNode {
+                node_pool_id: pool.id.clone(),
+                node_id: node.id.clone(),
+            }),
             cluster_id: Some(cluster_id.to_string()),
             target_kind: TargetKind::Node,
             target_id: Some(node.id.clone()),
             target_name: Some(node.name.clone()),
-            parameters: params::RemoveNode { node_pool_id: pool.id.clone(), node_id: node.id.clone() },
         };
         self.submit(project, actor, idempotency_key, change).await
     }
@@ -200,13 +193,12 @@ async fn pools(project: &Project, cluster: &ClusterId) -> Result<Vec<NodePool>, 
         .map_err(provider_error(|| format!("cluster {cluster}")))
 }
 
-fn pool_change<P>(kind: OperationKind, cluster_id: &ClusterId, pool: &NodePool, parameters: P) -> Change<P> {
+fn pool_change(request: OperationRequest, cluster_id: &ClusterId, pool: &NodePool) -> Change {
     Change {
-        kind,
+        request,
         cluster_id: Some(cluster_id.to_string()),
         target_kind: TargetKind::NodePool,
         target_id: Some(pool.id.clone()),
         target_name: Some(pool.name.clone()),
-        parameters,
     }
 }

@@ -60,20 +60,22 @@ impl Services {
         id: &OperationId,
     ) -> Result<Submitted, ServiceError> {
         let failed = self.operation(project, id).await?;
-        let Some(kind) = failed.kind.filter(|_| failed.retryable()) else {
-            return Err(ServiceError::Conflict(
+        let not_retryable = || {
+            ServiceError::Conflict(
                 "Only a failed operation that another try could mend can be retried.".into(),
-            ));
+            )
         };
-        let parameters = store::parameters(&self.db, id).await?.unwrap_or_default();
+        if !failed.retryable() {
+            return Err(not_retryable());
+        }
+        let request = store::request(&self.db, id).await?.and_then(Result::ok).ok_or_else(not_retryable)?;
         let new = NewOperation {
             project_id: failed.project_id,
-            kind,
+            request,
             cluster_id: failed.cluster_id,
             target_kind: failed.target_kind,
             target_id: failed.target_id,
             target_name: failed.target_name,
-            parameters,
             actor: actor.username.clone(),
             actor_address: actor.address.clone(),
             idempotency_key: Some(format!("retry-{}", id.as_str())),

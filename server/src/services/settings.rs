@@ -3,7 +3,6 @@
 
 use model::customization::CustomizationView;
 use model::id::ClusterId;
-use model::operation::OperationKind;
 use model::reset::WorkerNodesPolicy;
 use model::version::KubeVersion;
 use provider::api::{
@@ -13,7 +12,7 @@ use provider::api::{
 
 use super::clusters::cluster_change;
 use super::{Actor, ServiceError, Services, Submitted, invalid, provider_error};
-use crate::operations::params;
+use crate::operations::params::{self, OperationRequest};
 
 impl Services {
     pub async fn customization(&self, project: &str, id: &ClusterId) -> Result<Customization, ServiceError> {
@@ -38,8 +37,7 @@ impl Services {
             project,
             actor,
             id,
-            OperationKind::CustomizeCluster,
-            customization,
+            OperationRequest::CustomizeCluster(customization),
             idempotency_key,
         )
         .await
@@ -136,7 +134,7 @@ impl Services {
             ));
         }
         let parameters = params::PrivateNetwork { configuration, load_balancers_subnet_id };
-        let change = cluster_change(OperationKind::UpdatePrivateNetwork, &cluster, parameters);
+        let change = cluster_change(OperationRequest::UpdatePrivateNetwork(parameters), &cluster);
         self.submit(project, actor, idempotency_key, change).await
     }
 

@@ -3,7 +3,9 @@
 
 use chrono::{Duration, Utc};
 use model::activity::TargetKind;
-use model::operation::{OperationKind, OperationState, StepState};
+use model::operation::{OperationState, StepState};
+use provider::api::{NodePoolCreation, NodePoolSizing};
+use server::operations::params::OperationRequest;
 use server::operations::store::{self, NewOperation};
 
 use crate::helpers::{TestApp, count};
@@ -11,12 +13,15 @@ use crate::helpers::{TestApp, count};
 fn new(cluster: &str, key: Option<&str>) -> NewOperation {
     NewOperation {
         project_id: "default".into(),
-        kind: OperationKind::CreateNodePool,
+        request: OperationRequest::CreateNodePool(NodePoolCreation {
+            flavor_name: "b3-8".into(),
+            sizing: NodePoolSizing { desired_nodes: Some(3), ..Default::default() },
+            ..Default::default()
+        }),
         cluster_id: Some(cluster.into()),
         target_kind: TargetKind::NodePool,
         target_id: None,
         target_name: Some("workers".into()),
-        parameters: serde_json::json!({ "desiredNodes": 3 }),
         actor: "alice".into(),
         actor_address: Some("192.0.2.10".into()),
         idempotency_key: key.map(str::to_string),
@@ -81,7 +86,10 @@ async fn an_expired_lease_lets_another_runner_resume_the_operation() {
         .unwrap()
         .unwrap();
     assert_eq!((resumed.id.clone(), resumed.attempts), (id.clone(), 2));
-    assert_eq!(resumed.parameters["desiredNodes"], 3);
+    let Ok(OperationRequest::CreateNodePool(body)) = &resumed.request else {
+        panic!("the request reads back: {:?}", resumed.request);
+    };
+    assert_eq!(body.sizing.desired_nodes, Some(3));
     assert!(
         !store::renew(&app.db, &id, "crashed", t0 + Duration::seconds(60)).await.unwrap(),
         "the old owner lost it"

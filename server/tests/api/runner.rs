@@ -8,23 +8,25 @@ use std::time::Duration;
 use chrono::Utc;
 use model::activity::TargetKind;
 use model::id::{ClusterId, NodePoolId};
-use model::operation::OperationKind;
 use model::version::UpdatePolicy;
 use provider::api::ClusterCreation;
-use server::operations::params;
+use server::operations::params::{self, OperationRequest};
 use server::operations::store::{self, NewOperation};
 
 use crate::cloud::{Cloud, PROJECT, SERVICE, alice, drive, later, runner, spec};
 
 fn creation(body: ClusterCreation) -> NewOperation {
+    let target_name = body.name.clone();
     NewOperation {
         project_id: PROJECT.into(),
-        kind: OperationKind::CreateCluster,
+        request: OperationRequest::CreateCluster(Box::new(params::CreateCluster {
+            body,
+            ip_restrictions: vec![],
+        })),
         cluster_id: None,
         target_kind: TargetKind::Cluster,
         target_id: None,
-        target_name: body.name.clone(),
-        parameters: serde_json::to_value(params::CreateCluster { body, ip_restrictions: vec![] }).unwrap(),
+        target_name,
         actor: "alice".into(),
         actor_address: None,
         idempotency_key: None,

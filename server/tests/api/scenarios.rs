@@ -6,7 +6,7 @@ use chrono::Utc;
 use emulator::fault::Fault;
 use model::id::{ClusterId, NodeId, NodePoolId};
 use model::oidc::OidcConfig;
-use model::operation::OperationState;
+use model::operation::{OperationState, StepState};
 use model::reset::WorkerNodesPolicy;
 use model::version::{OFFERED_MINORS, UpdateStrategy};
 use provider::api::{Customization, KubeProxyCustomization, ResetCreation};
@@ -308,7 +308,7 @@ async fn two_runners_share_one_queue_and_run_nothing_twice() {
     for op in &submitted {
         assert_succeeded(&app, op, "shared queue").await;
         let steps = store::steps(&app.db, &op.operation_id).await.unwrap();
-        assert_eq!(steps[0].state, "succeeded", "created, not adopted from a twin run");
+        assert_eq!(steps[0].state, StepState::Succeeded, "created, not adopted from a twin run");
     }
     let clusters = cloud.client.list_clusters(SERVICE).await.unwrap();
     assert_eq!(clusters.len(), submitted.len(), "one cluster per operation");

@@ -9,6 +9,7 @@ use model::ip_restriction::{AllowList, lockout, parse_allow_list};
 
 use crate::api::set_allow_list;
 use crate::components::metadata_text::lines;
+use crate::components::outcome::outcome;
 
 #[component]
 pub fn AllowListEditor(project: String, cluster: String, list: AllowList, may_edit: bool) -> impl IntoView {
@@ -56,13 +57,7 @@ pub fn AllowListEditor(project: String, cluster: String, list: AllowList, may_ed
     } else {
         format!("Only {} can reach the API server.", list.entries.join(", "))
     };
-    let outcome = move || {
-        save.value().get().map(|result| match result {
-            Ok(_) => view! { <p class="notice" role="status">"Change requested; follow it on the Overview tab."</p> }
-                .into_any(),
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-        })
-    };
+    let outcome = move || outcome(save.value().get(), "Change requested; follow it on the Overview tab.");
     let editor = may_edit.then(|| {
         view! {
             <form on:submit=move |ev| {

@@ -7,6 +7,7 @@ use model::reset::WorkerNodesPolicy;
 use model::validation::FieldErrors;
 
 use crate::api::{customize_cluster, reset_cluster};
+use crate::components::outcome::{outcome, outcome_beside_fields};
 use crate::error::AppError;
 use crate::pages::wizard::message_at;
 
@@ -92,13 +93,8 @@ pub fn CustomizationForm(
             </div>
         }
     };
-    let outcome = move || {
-        save.value().get().and_then(|result| match result {
-            Ok(_) => Some(view! { <p class="notice" role="status">"Change requested; follow it on the Overview tab."</p> }.into_any()),
-            Err(AppError::Invalid { .. }) => None,
-            Err(error) => Some(view! { <p class="error" role="alert">{error.message()}</p> }.into_any()),
-        })
-    };
+    let outcome =
+        move || outcome_beside_fields(save.value().get(), "Change requested; follow it on the Overview tab.");
     let plugins_error = move || errors.with(|e| message_at(e, "admissionPlugins"));
     view! {
         <section class="card">
@@ -165,12 +161,7 @@ pub fn ResetCluster(
             </label>
         }
     };
-    let outcome = move || {
-        reset.value().get().map(|result| match result {
-            Ok(_) => view! { <p class="notice" role="status">"Reset requested; follow it on the Overview tab."</p> }.into_any(),
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-        })
-    };
+    let outcome = move || outcome(reset.value().get(), "Reset requested; follow it on the Overview tab.");
     view! {
         <section class="card danger-zone">
             <h2>"Reset the cluster"</h2>

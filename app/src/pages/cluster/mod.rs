@@ -33,6 +33,7 @@ use crate::api::{
 };
 use crate::components::freshness::FreshnessLine;
 use crate::components::live::{ClusterState, follow_cluster};
+use crate::components::outcome::caught;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::activity::Entries;
@@ -111,36 +112,25 @@ fn ClusterView(project: String, id: String, role: Role, tab: ClusterTab, usernam
     let (project, username) = (StoredValue::new(project), StoredValue::new(username));
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
-            {move || {
-                let id = id.clone();
-                overview
-                    .get()
-                    .zip(history.get())
-                    .zip(pools.get())
-                    .zip(audit.get())
-                    .zip(data.get())
-                    .map(move |found| match found {
-                        ((((Ok(cluster), Ok(operations)), Ok(pools)), Ok(audit)), Ok(data)) => {
-                            let extra = Extra { pools, audit, data };
-                            view! { <Live project=project.get_value() id cluster operations extra role tab username=username.get_value() /> }
-                                .into_any()
-                        }
-                        ((((Err(error), _), _), _), _)
-                        | ((((_, Err(error)), _), _), _)
-                        | (((_, Err(error)), _), _)
-                        | ((_, Err(error)), _)
-                        | (_, Err(error)) => {
-                            view! {
-                                <Title text="Cluster" />
-                                <section class="page">
-                                    <h1>"Cluster"</h1>
-                                    <p class="error" role="alert">{error.message()}</p>
-                                </section>
-                            }
-                                .into_any()
-                        }
+            <ErrorBoundary fallback=|errors| {
+                view! {
+                    <Title text="Cluster" />
+                    <section class="page">
+                        <h1>"Cluster"</h1>
+                        {caught(errors)}
+                    </section>
+                }
+            }>
+                {move || {
+                    let id = id.clone();
+                    Suspend::new(async move {
+                        let (cluster, operations) = (overview.await?, history.await?);
+                        let extra = Extra { pools: pools.await?, audit: audit.await?, data: data.await? };
+                        let (project, username) = (project.get_value(), username.get_value());
+                        Ok::<_, AppError>(view! { <Live project id cluster operations extra role tab username /> })
                     })
-            }}
+                }}
+            </ErrorBoundary>
         </Suspense>
     }
 }

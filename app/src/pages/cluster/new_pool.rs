@@ -3,13 +3,14 @@
 //! limits and names.
 
 use leptos::prelude::*;
-use model::node_pool::{NodePoolSpec, check_node_limit};
+use model::node_pool::{NodePoolSpec, check_pool_in_cluster};
 use model::plan::Plan;
 use model::pool_view::PoolView;
 use model::validation::FieldErrors;
 
 use crate::api::{create_node_pool, flavors, get_capabilities};
 use crate::components::browser;
+use crate::components::outcome::{ErrorMessage, caught};
 use crate::error::AppError;
 use crate::pages::wizard::{Draft, PoolDraft, PoolEditor, Wizard};
 
@@ -55,18 +56,8 @@ pub fn NewPool(
         let offered = flavors.get().and_then(Result::ok);
         let mut errors = pool_errors(&draft.with(|d| d.errors(region, offered.as_deref())));
         spec.with(|spec| {
-            if pools.with(|all| all.iter().any(|p| p.spec.name == spec.name)) {
-                errors.add(
-                    format!("{AT}.name"),
-                    format!("This cluster already has a pool named {}.", spec.name),
-                );
-            }
-            let mut all: Vec<NodePoolSpec> = pools.with(|all| all.iter().map(|p| p.spec.clone()).collect());
-            all.push(spec.clone());
-            if let Err(limit) = check_node_limit(plan, &all) {
-                let field = if spec.autoscale { "maxNodes" } else { "desiredNodes" };
-                errors.add(format!("{AT}.{field}"), limit);
-            }
+            let others: Vec<NodePoolSpec> = pools.with(|all| all.iter().map(|p| p.spec.clone()).collect());
+            errors.extend_under(AT, check_pool_in_cluster(plan, spec, &others));
             // The server's verdict holds for what was sent, not for what has been typed since.
             if let Some(Err(AppError::Invalid { errors: server })) = create.value().get()
                 && sent.with(|sent| sent.as_ref() == Some(spec))
@@ -95,7 +86,7 @@ pub fn NewPool(
     let blocked = move || create.pending().get() || errors.with(|e| !e.is_empty());
     let failure = move || match create.value().get() {
         Some(Err(error)) if !matches!(error, AppError::Invalid { .. }) => {
-            Some(view! { <p class="error" role="alert">{error.message()}</p> })
+            Some(view! { <ErrorMessage error /> })
         }
         _ => None,
     };
@@ -109,21 +100,13 @@ pub fn NewPool(
         }>
             <h3 id="new-pool-title" tabindex="-1" node_ref=title>"New node pool"</h3>
             <Suspense fallback=|| view! { <p class="muted">"Loading the region's flavors…"</p> }>
-                {move || {
-                    capabilities
-                        .get()
-                        .zip(flavors.get())
-                        .map(|found| match found {
-                            (Ok(caps), Ok(offered)) => {
-                                let prices = StoredValue::new(caps.prices);
-                                let flavors = StoredValue::new(offered);
-                                view! { <PoolEditor wizard index=0 flavors prices /> }.into_any()
-                            }
-                            (Err(error), _) | (_, Err(error)) => {
-                                view! { <p class="error" role="alert">{error.message()}</p> }.into_any()
-                            }
-                        })
-                }}
+                <ErrorBoundary fallback=caught>
+                    {move || Suspend::new(async move {
+                        let prices = StoredValue::new(capabilities.await?.prices);
+                        let flavors = StoredValue::new(flavors.await?);
+                        Ok::<_, AppError>(view! { <PoolEditor wizard index=0 flavors prices /> })
+                    })}
+                </ErrorBoundary>
             </Suspense>
             <div class="confirm-buttons">
                 <button type="submit" class="button" disabled=blocked>"Create the pool"</button>

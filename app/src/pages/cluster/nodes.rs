@@ -7,6 +7,7 @@ use model::pool_view::{NodeView, PoolView};
 
 use super::pools::Context;
 use crate::api::remove_node;
+use crate::components::outcome::ErrorMessage;
 
 #[component]
 pub(super) fn Nodes(context: Context, pool: Memo<Option<PoolView>>) -> impl IntoView {
@@ -58,7 +59,7 @@ fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> 
     let outcome = move || {
         remove.value().get().map(|result| match result {
             Ok(_) => view! { <span class="notice" role="status">"Removal requested."</span> }.into_any(),
-            Err(error) => view! { <span class="error" role="alert">{error.message()}</span> }.into_any(),
+            Err(error) => view! { <ErrorMessage error inline=true /> }.into_any(),
         })
     };
     let version =

@@ -8,6 +8,7 @@ use model::validation::FieldErrors;
 
 use crate::api::{remove_cluster_oidc, set_cluster_oidc};
 use crate::components::metadata_text::lines;
+use crate::components::outcome::{outcome, outcome_beside_fields};
 use crate::error::AppError;
 use crate::pages::wizard::message_at;
 
@@ -182,14 +183,9 @@ pub fn OidcEditor(project: String, cluster: String, access: OidcAccess, may_edit
         }
     };
     let outcome = move || {
-        let saved = save.value().get().map(|r| r.map(|_| "Change requested; follow it on the Overview tab."));
-        let removed =
-            remove.value().get().map(|r| r.map(|_| "Removal requested; follow it on the Overview tab."));
-        saved.or(removed).and_then(|result| match result {
-            Ok(done) => Some(view! { <p class="notice" role="status">{done}</p> }.into_any()),
-            Err(AppError::Invalid { .. }) => None,
-            Err(error) => Some(view! { <p class="error" role="alert">{error.message()}</p> }.into_any()),
-        })
+        let saved =
+            outcome_beside_fields(save.value().get(), "Change requested; follow it on the Overview tab.");
+        saved.or_else(|| outcome(remove.value().get(), "Removal requested; follow it on the Overview tab."))
     };
     let summary = match &current {
         None => "None: the API server accepts only the kubeconfig's certificates.".to_string(),

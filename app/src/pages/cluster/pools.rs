@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use model::access::Role;
-use model::node_pool::{NodePoolSpec, check_node_limit};
+use model::node_pool::{NodePoolSpec, check_pool_in_cluster};
 use model::operation::OperationKind;
 use model::plan::Plan;
 use model::pool_view::PoolView;
@@ -13,7 +13,7 @@ use model::validation::FieldErrors;
 use crate::api::{delete_node_pool, node_pools, update_node_pool};
 use crate::components::browser;
 use crate::components::metadata_text::{number, pairs, pairs_text, taints, taints_text};
-use crate::error::AppError;
+use crate::components::outcome::outcome;
 use crate::pages::wizard::{PoolDraft, message_at};
 
 use super::new_pool::NewPool;
@@ -229,15 +229,10 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
         spec.attach_floating_ips = floating.get();
         errors.append(spec.validate(context.plan));
         errors.append(current.with_value(|c| c.immutable_changes(&spec)));
-        let all: Vec<NodePoolSpec> = context.pools.with(|pools| {
-            pools
-                .iter()
-                .map(|p| if p.id == pool_id.get_value() { spec.clone() } else { p.spec.clone() })
-                .collect()
+        let others: Vec<NodePoolSpec> = context.pools.with(|pools| {
+            pools.iter().filter(|p| p.id != pool_id.get_value()).map(|p| p.spec.clone()).collect()
         });
-        if let Err(limit) = check_node_limit(context.plan, &all) {
-            errors.add(if spec.autoscale { "maxNodes" } else { "desiredNodes" }, limit);
-        }
+        errors.append(check_pool_in_cluster(context.plan, &spec, &others));
         (spec, errors)
     });
     let errors = Memo::new(move |_| edited.with(|(_, e)| e.clone()));
@@ -321,14 +316,7 @@ fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>) -> impl I
             }
         })
         .collect_view();
-    let outcome = move || {
-        save.value().get().map(|result: Result<String, AppError>| match result {
-            Ok(_) => {
-                view! { <p class="notice" role="status">"Saved; the change is under way."</p> }.into_any()
-            }
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-        })
-    };
+    let outcome = move || outcome(save.value().get(), "Saved; the change is under way.");
     let blocked = move || save.pending().get() || errors.with(|e| !e.is_empty());
     view! {
         <form class="pool-editor" on:submit=move |ev| {
@@ -379,12 +367,7 @@ fn DeletePool(
     let delete = Action::new(move |_: &()| {
         delete_node_pool(context.project.get_value(), context.cluster.get_value(), id.get_value())
     });
-    let outcome = move || {
-        delete.value().get().map(|result| match result {
-            Ok(_) => view! { <p class="notice" role="status">"Deletion requested."</p> }.into_any(),
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-        })
-    };
+    let outcome = move || outcome(delete.value().get(), "Deletion requested.");
     view! {
         <Show
             when=move || open.get()

@@ -10,17 +10,10 @@ use model::operation::OperationKind;
 use model::version::UpdatePolicy;
 
 use crate::api::{rename_cluster, reset_kubeconfig, update_cluster_policy};
-use crate::error::AppError;
+use crate::components::outcome::outcome;
 use crate::pages::clusters::DeleteCluster;
 
 use super::customize::{CustomizationForm, ResetCluster};
-
-fn outcome(result: Option<Result<String, AppError>>, done: &'static str) -> impl IntoView {
-    result.map(|result| match result {
-        Ok(_) => view! { <p class="notice" role="status">{done}</p> }.into_any(),
-        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-    })
-}
 
 #[component]
 pub fn SettingsTab(

@@ -6,6 +6,7 @@ use model::access::Role;
 use model::operation::{OperationState, OperationView, StepState};
 
 use crate::api::retry_operation;
+use crate::components::outcome::ErrorMessage;
 
 /// `wait_for_ready` → "Wait for ready".
 fn step_title(name: &str) -> String {
@@ -123,9 +124,7 @@ fn RetryButton(project: String, operation: String) -> impl IntoView {
     let outcome = move || {
         retry.value().get().map(|result| match result {
             Ok(_) => view! { <span class="notice" role="status">" Queued again."</span> }.into_any(),
-            Err(error) => {
-                view! { <span class="error" role="alert">{format!(" {}", error.message())}</span> }.into_any()
-            }
+            Err(error) => view! { " " <ErrorMessage error inline=true /> }.into_any(),
         })
     };
     view! {

@@ -13,6 +13,7 @@ use model::version::UpdateStrategy;
 
 use super::pools::reload_on_changes;
 use crate::api::upgrade_cluster;
+use crate::components::outcome::outcome;
 
 fn strategy_text(plan: Plan) -> &'static str {
     match plan.upgrade_strategy() {
@@ -97,15 +98,7 @@ pub fn UpgradesTab(
             view! { <div class="confirm-buttons">{minor} {latest}</div> }
         })
     };
-    let outcome = move || {
-        start.value().get().map(|result| match result {
-            Ok(_) => {
-                view! { <p class="notice" role="status">"Upgrade requested; the nodes below follow it."</p> }
-                    .into_any()
-            }
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-        })
-    };
+    let outcome = move || outcome(start.value().get(), "Upgrade requested; the nodes below follow it.");
     let nodes = move || {
         pools.with(|pools| {
             pools

@@ -21,6 +21,7 @@ use model::validation::FieldErrors;
 
 use crate::api::{flavors, get_capabilities};
 use crate::components::browser;
+use crate::components::outcome::caught;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::project_of;
@@ -149,20 +150,15 @@ fn WizardSteps(project: String) -> impl IntoView {
     // so that the server renders the page only once they are in.
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
-            {move || {
-                capabilities
-                    .get()
-                    .map(|caps| match caps {
-                        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                        Ok(caps) => {
-                            view! {
-                                <StepNav wizard step />
-                                <StepBody wizard step caps />
-                            }
-                                .into_any()
-                        }
+            <ErrorBoundary fallback=caught>
+                {move || Suspend::new(async move {
+                    let caps = capabilities.await?;
+                    Ok::<_, AppError>(view! {
+                        <StepNav wizard step />
+                        <StepBody wizard step caps />
                     })
-            }}
+                })}
+            </ErrorBoundary>
         </Suspense>
     }
 }

@@ -10,6 +10,8 @@ use model::resources::{RESERVED_CPU_FORMULA, RESERVED_MEMORY_FORMULA, Resources}
 use super::Wizard;
 use super::draft::PoolDraft;
 use super::fields::{Checkbox, Flag, Text, TextField, group_error, message_at};
+use crate::components::outcome::caught;
+use crate::error::AppError;
 
 fn cpu(millicores: u32) -> String {
     if millicores.is_multiple_of(1000) {
@@ -40,21 +42,15 @@ pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
     };
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading the region's flavors…"</p> }>
-            {move || {
-                wizard
-                    .flavors
-                    .get()
-                    .map(|offered| match offered {
-                        Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
-                        Ok(flavors) => {
-                            let flavors = StoredValue::new(flavors);
-                            (0..count.get())
-                                .map(|i| view! { <PoolEditor wizard index=i flavors prices /> })
-                                .collect_view()
-                                .into_any()
-                        }
-                    })
-            }}
+            <ErrorBoundary fallback=caught>
+                {move || Suspend::new(async move {
+                    let flavors = StoredValue::new(wizard.flavors.await?);
+                    let editors = move || {
+                        (0..count.get()).map(|i| view! { <PoolEditor wizard index=i flavors prices /> }).collect_view()
+                    };
+                    Ok::<_, AppError>(editors)
+                })}
+            </ErrorBoundary>
         </Suspense>
         {group_error(wizard.errors, "nodePools")}
         <button type="button" class="button secondary" on:click=add>

@@ -11,6 +11,7 @@ use model::operation::{OperationState, OperationView};
 use super::{STEPS, Wizard, forget_draft, step_of};
 use crate::api::{create_cluster, creation_request};
 use crate::components::browser;
+use crate::components::outcome::ErrorMessage;
 use crate::error::AppError;
 
 fn range(range: CostRange, currency: &str) -> String {
@@ -172,7 +173,7 @@ fn ApiPreview(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
     );
     let shown = move || {
         request.get().map(|result| match result {
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
             Ok(request) => view! { <RequestText request /> }.into_any(),
         })
     };
@@ -262,7 +263,7 @@ fn CreateButton(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
                     .collect_view();
                 view! { <ul class="error" role="alert">{items}</ul> }.into_any()
             }
-            Err(error) => view! { <p class="error" role="alert">{error.message()}</p> }.into_any(),
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
         })
     };
     view! {

@@ -26,8 +26,10 @@ pub async fn reset_kubeconfig(ctx: &mut StepContext<'_>) -> Result<Outcome, Step
 }
 
 /// 1 `set_ip_restrictions` (a PUT of the whole list: repeatable), 2 `wait_for_ready`.
-pub async fn set_ip_restrictions(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::IpRestrictions { ips } = ctx.params()?;
+pub async fn set_ip_restrictions(
+    ctx: &mut StepContext<'_>,
+    params::IpRestrictions { ips }: params::IpRestrictions,
+) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "set_ip_restrictions", async {
         let set = client.replace_ip_restrictions(service, id, ips).await?;
@@ -42,8 +44,7 @@ pub async fn set_ip_restrictions(ctx: &mut StepContext<'_>) -> Result<Outcome, S
 }
 
 /// 1 `set_oidc` (created, changed, or skipped when already so), 2 `wait_for_ready`.
-pub async fn set_oidc(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let wanted: OpenIdConnect = ctx.params()?;
+pub async fn set_oidc(ctx: &mut StepContext<'_>, wanted: OpenIdConnect) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "set_oidc", async {
         match client.oidc(service, id).await {

@@ -3,7 +3,7 @@
 use model::id::ClusterId;
 use model::operation::StepState;
 use model::status::Status;
-use model::version::UpdateStrategy;
+use model::version::{KubeVersion, UpdateStrategy};
 use provider::api::{
     ClusterUpdate, Customization, LoadBalancersSubnet, ResetCreation, Restart, UpdateCreation,
     UpdatePolicyUpdate,
@@ -16,8 +16,7 @@ use crate::operations::store;
 /// 1 `create` (adopting a cluster of that name that a crashed runner already created),
 /// 2 `wait_for_ready`, 3 `set_ip_restrictions` when the request has an allow-list,
 /// 4 `wait_for_node_pools`.
-pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params: params::CreateCluster = ctx.params()?;
+pub async fn create(ctx: &mut StepContext<'_>, params: params::CreateCluster) -> Result<Outcome, StepError> {
     let (client, service, db, op) = (ctx.client, ctx.service, ctx.db, ctx.op);
     let id = match store::target(db, &op.id).await? {
         Some(id) => id,
@@ -59,8 +58,10 @@ pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 }
 
 /// 1 `rename` (skipped when the cluster already has the name).
-pub async fn rename(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::Rename { name } = ctx.params()?;
+pub async fn rename(
+    ctx: &mut StepContext<'_>,
+    params::Rename { name }: params::Rename,
+) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "rename", async {
         if client.get_cluster(service, id).await?.name == name {
@@ -75,8 +76,10 @@ pub async fn rename(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 }
 
 /// 1 `update_policy` (skipped when already in force).
-pub async fn update_policy(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::Policy { update_policy } = ctx.params()?;
+pub async fn update_policy(
+    ctx: &mut StepContext<'_>,
+    params::Policy { update_policy }: params::Policy,
+) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "update_policy", async {
         let wire = update_policy.as_wire().to_string();
@@ -92,8 +95,10 @@ pub async fn update_policy(ctx: &mut StepContext<'_>) -> Result<Outcome, StepErr
 
 /// 1 `request_upgrade` (skipped when the provider is already upgrading or already reached the
 /// target), 2 `wait_for_upgrade`: the cluster READY and up to date.
-pub async fn upgrade(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::Upgrade { strategy, from_version } = ctx.params()?;
+pub async fn upgrade(
+    ctx: &mut StepContext<'_>,
+    params::Upgrade { strategy, from_version }: params::Upgrade,
+) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "request_upgrade", async {
         let cluster = client.get_cluster(service, id).await?;
@@ -128,11 +133,9 @@ pub async fn upgrade(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     }
 }
 
-fn minor(version: &str) -> &str {
-    match version.match_indices('.').nth(1) {
-        Some((at, _)) => &version[..at],
-        None => version,
-    }
+/// The minor of a version the provider reports, when it reads as one.
+fn minor(version: &str) -> Option<KubeVersion> {
+    version.parse::<KubeVersion>().ok().map(KubeVersion::minor_version)
 }
 
 /// A call the provider cannot repeat safely (reset, restart): sent unless an earlier try was
@@ -169,24 +172,21 @@ async fn then_ready(ctx: &mut StepContext<'_>, seq: i64) -> Result<Outcome, Step
 }
 
 /// 1 `reset`, 2 `wait_for_ready`.
-pub async fn reset(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let body: ResetCreation = ctx.params()?;
+pub async fn reset(ctx: &mut StepContext<'_>, body: ResetCreation) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     request_once(ctx, "reset", client.reset(service, id, &body)).await?;
     then_ready(ctx, 2).await
 }
 
 /// 1 `restart`, 2 `wait_for_ready`.
-pub async fn restart(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let body: Restart = ctx.params()?;
+pub async fn restart(ctx: &mut StepContext<'_>, body: Restart) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     request_once(ctx, "restart", client.restart(service, id, &body)).await?;
     then_ready(ctx, 2).await
 }
 
 /// 1 `customize` (a PUT of the whole customization: repeatable), 2 `wait_for_ready`.
-pub async fn customize(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let body: Customization = ctx.params()?;
+pub async fn customize(ctx: &mut StepContext<'_>, body: Customization) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "customize", async {
         let answer = client.customize(service, id, &body).await?;
@@ -198,8 +198,10 @@ pub async fn customize(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> 
 
 /// 1 `update_private_network` and 2 `update_load_balancers_subnet` (PUTs: repeatable), each when
 /// asked for, 3 `wait_for_ready`.
-pub async fn update_private_network(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::PrivateNetwork { configuration, load_balancers_subnet_id } = ctx.params()?;
+pub async fn update_private_network(
+    ctx: &mut StepContext<'_>,
+    params::PrivateNetwork { configuration, load_balancers_subnet_id }: params::PrivateNetwork,
+) -> Result<Outcome, StepError> {
     let (client, service, id) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     if let Some(body) = configuration {
         ctx.once(1, "update_private_network", async {
@@ -253,9 +255,12 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 
 #[cfg(test)]
 mod tests {
+    use model::version::KubeVersion;
+
     #[test]
     fn minor_of_a_version() {
-        assert_eq!(super::minor("1.31.2"), "1.31");
-        assert_eq!(super::minor("1.31"), "1.31");
+        assert_eq!(super::minor("1.31.2-1"), Some(KubeVersion::minor(1, 31)));
+        assert_eq!(super::minor("1.31"), Some(KubeVersion::minor(1, 31)));
+        assert_eq!(super::minor("latest"), None);
     }
 }

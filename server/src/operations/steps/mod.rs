@@ -14,8 +14,8 @@ use model::operation::{OperationKind, StepState};
 use model::status::Status;
 use provider::api::{Cluster, NodePool};
 use provider::client::{Client, Error as ProviderError};
-use serde::de::DeserializeOwned;
 
+use super::params::OperationRequest;
 use super::store::{self, Claimed, Step};
 use crate::db::Db;
 
@@ -70,12 +70,6 @@ pub struct StepContext<'a> {
 }
 
 impl<'a> StepContext<'a> {
-    /// The operation's parameters as `T`.
-    pub fn params<T: DeserializeOwned>(&self) -> Result<T, StepError> {
-        serde_json::from_value(self.op.parameters.clone())
-            .map_err(|e| StepError::Invalid(format!("the stored request cannot be read: {e}")))
-    }
-
     /// The cluster the operation changes.
     pub fn cluster_id(&self) -> Result<ClusterId, StepError> {
         self.op
@@ -96,13 +90,13 @@ impl<'a> StepContext<'a> {
 
     /// Whether step `seq` is recorded as done (or as not needed).
     pub fn is_done(&self, seq: i64) -> bool {
-        self.logged(seq).is_some_and(|s| s.state == "succeeded" || s.state == "skipped")
+        self.logged(seq).is_some_and(|s| matches!(s.state, StepState::Succeeded | StepState::Skipped))
     }
 
     /// Whether an earlier try started step `seq` without recording its end: its call may or may
     /// not have reached the provider.
     pub fn was_started(&self, seq: i64) -> bool {
-        self.logged(seq).is_some_and(|s| s.state == "running")
+        self.logged(seq).is_some_and(|s| s.state == StepState::Running)
     }
 
     async fn record(
@@ -114,13 +108,7 @@ impl<'a> StepContext<'a> {
     ) -> Result<(), StepError> {
         let at = self.clock();
         store::record_step(self.db, &self.op.id, seq, name, state, detail, at).await?;
-        let step = Step {
-            seq,
-            name: name.into(),
-            state: state.as_str().into(),
-            detail: detail.map(str::to_string),
-            started_at: at,
-        };
+        let step = Step { seq, name: name.into(), state, detail: detail.map(str::to_string), started_at: at };
         match self.log.iter_mut().find(|s| s.seq == seq) {
             Some(kept) => *kept = Step { started_at: kept.started_at, ..step },
             None => self.log.push(step),
@@ -185,35 +173,28 @@ impl<'a> StepContext<'a> {
 
 /// Carries `op` as far as it can go now.
 pub async fn run(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let kind = match &ctx.op.kind {
-        Ok(kind) => *kind,
-        Err(stored) => {
-            return Err(StepError::Invalid(format!(
-                "this version of the console cannot run `{stored}` operations"
-            )));
-        }
-    };
-    if kind != OperationKind::CreateCluster && !ctx.cluster_is_free().await? {
+    let request = ctx.op.request.clone().map_err(StepError::Invalid)?;
+    if request.kind() != OperationKind::CreateCluster && !ctx.cluster_is_free().await? {
         return Ok(Outcome::Wait);
     }
-    match kind {
-        OperationKind::CreateCluster => cluster::create(ctx).await,
-        OperationKind::RenameCluster => cluster::rename(ctx).await,
-        OperationKind::UpdateClusterPolicy => cluster::update_policy(ctx).await,
-        OperationKind::UpgradeCluster => cluster::upgrade(ctx).await,
-        OperationKind::ResetCluster => cluster::reset(ctx).await,
-        OperationKind::RestartCluster => cluster::restart(ctx).await,
-        OperationKind::DeleteCluster => cluster::delete(ctx).await,
-        OperationKind::CustomizeCluster => cluster::customize(ctx).await,
-        OperationKind::UpdatePrivateNetwork => cluster::update_private_network(ctx).await,
-        OperationKind::CreateNodePool => node_pool::create(ctx).await,
-        OperationKind::UpdateNodePool => node_pool::update(ctx).await,
-        OperationKind::DeleteNodePool => node_pool::delete(ctx).await,
-        OperationKind::RemoveNode => node_pool::remove_node(ctx).await,
-        OperationKind::ResetKubeconfig => access::reset_kubeconfig(ctx).await,
-        OperationKind::SetIpRestrictions => access::set_ip_restrictions(ctx).await,
-        OperationKind::SetClusterOidc => access::set_oidc(ctx).await,
-        OperationKind::RemoveClusterOidc => access::remove_oidc(ctx).await,
+    match request {
+        OperationRequest::CreateCluster(params) => cluster::create(ctx, *params).await,
+        OperationRequest::RenameCluster(params) => cluster::rename(ctx, params).await,
+        OperationRequest::UpdateClusterPolicy(params) => cluster::update_policy(ctx, params).await,
+        OperationRequest::UpgradeCluster(params) => cluster::upgrade(ctx, params).await,
+        OperationRequest::ResetCluster(body) => cluster::reset(ctx, body).await,
+        OperationRequest::RestartCluster(body) => cluster::restart(ctx, body).await,
+        OperationRequest::DeleteCluster {} => cluster::delete(ctx).await,
+        OperationRequest::CustomizeCluster(body) => cluster::customize(ctx, body).await,
+        OperationRequest::UpdatePrivateNetwork(params) => cluster::update_private_network(ctx, params).await,
+        OperationRequest::CreateNodePool(body) => node_pool::create(ctx, body).await,
+        OperationRequest::UpdateNodePool(params) => node_pool::update(ctx, params).await,
+        OperationRequest::DeleteNodePool(params) => node_pool::delete(ctx, params).await,
+        OperationRequest::RemoveNode(params) => node_pool::remove_node(ctx, params).await,
+        OperationRequest::ResetKubeconfig {} => access::reset_kubeconfig(ctx).await,
+        OperationRequest::SetIpRestrictions(params) => access::set_ip_restrictions(ctx, params).await,
+        OperationRequest::SetClusterOidc(wanted) => access::set_oidc(ctx, wanted).await,
+        OperationRequest::RemoveClusterOidc {} => access::remove_oidc(ctx).await,
     }
 }
 

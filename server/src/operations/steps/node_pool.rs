@@ -13,8 +13,7 @@ fn done_or_wait(done: bool) -> Outcome {
 }
 
 /// 1 `create` (adopting a pool of that name already there), 2 `wait_for_nodes`.
-pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let body: NodePoolCreation = ctx.params()?;
+pub async fn create(ctx: &mut StepContext<'_>, body: NodePoolCreation) -> Result<Outcome, StepError> {
     let (client, service, db, op, cluster) = (ctx.client, ctx.service, ctx.db, ctx.op, &ctx.cluster_id()?);
     ctx.once(1, "create", async {
         let name = body.name.clone().unwrap_or_default();
@@ -35,8 +34,10 @@ pub async fn create(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 }
 
 /// 1 `update` (a PUT of the whole body: repeatable), 2 `wait_for_nodes`.
-pub async fn update(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::UpdatePool { node_pool_id, update } = ctx.params()?;
+pub async fn update(
+    ctx: &mut StepContext<'_>,
+    params::UpdatePool { node_pool_id, update }: params::UpdatePool,
+) -> Result<Outcome, StepError> {
     let node_pool_id = NodePoolId::new(node_pool_id);
     let (client, service, cluster) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     ctx.once(1, "update", async {
@@ -49,8 +50,10 @@ pub async fn update(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 }
 
 /// 1 `delete` (skipped when already gone or going), 2 `wait_for_deletion`.
-pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::Pool { node_pool_id } = ctx.params()?;
+pub async fn delete(
+    ctx: &mut StepContext<'_>,
+    params::Pool { node_pool_id }: params::Pool,
+) -> Result<Outcome, StepError> {
     let (client, service, cluster) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     let pool = &NodePoolId::new(node_pool_id);
     ctx.once(1, "delete", async {
@@ -80,8 +83,10 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
 
 /// 1 `remove` (that node named in `nodesToRemove` and the desired size one lower; skipped when
 /// the node is already going), 2 `wait_for_removal`.
-pub async fn remove_node(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
-    let params::RemoveNode { node_pool_id, node_id } = ctx.params()?;
+pub async fn remove_node(
+    ctx: &mut StepContext<'_>,
+    params::RemoveNode { node_pool_id, node_id }: params::RemoveNode,
+) -> Result<Outcome, StepError> {
     let (client, service, cluster) = (ctx.client, ctx.service, &ctx.cluster_id()?);
     let (pool_id, node) = (&NodePoolId::new(node_pool_id), node_id.as_str());
     ctx.once(1, "remove", async {
