@@ -185,10 +185,12 @@ fn FilteredClusters(
     // The cluster whose deletion is being confirmed: one dialog for the whole list.
     let deleting = RwSignal::new(None::<(String, String)>);
     follow_clusters(project.clone(), all, freshness);
-    let shown =
-        move || all.with(|rows| rows.iter().filter(|r| filters.keeps(r)).cloned().collect::<Vec<_>>());
+    let shown = Memo::new(move |_| {
+        all.with(|rows| rows.iter().filter(|r| filters.keeps(r)).map(|r| r.id.clone()).collect::<Vec<_>>())
+    });
     let empty = Memo::new(move |_| all.with(Vec::is_empty));
     let wizard = StoredValue::new(wizard);
+    let table_project = StoredValue::new(project.clone());
     view! {
         {may_delete.then(|| view! { <DeleteDialog project=project.clone() target=deleting /> })}
         <Show
@@ -215,72 +217,33 @@ fn FilteredClusters(
             {choice("cluster-plan", "Plan", filters.plan, distinct(|r| r.plan.api_value().to_string()))}
             {choice("cluster-region", "Region", filters.region, distinct(|r| r.region.clone()))}
         </form>
-        {let project = project.clone(); move || {
-            let rows = shown();
-            let summary = format!("{} of {} clusters", rows.len(), all.with(Vec::len));
-            let project = project.clone();
-            view! {
-                <p class="muted" data-testid="cluster-count">{summary}</p>
-                <FreshnessLine freshness />
-                {if rows.is_empty() {
-                    view! { <p class="empty">"No cluster matches these filters."</p> }.into_any()
-                } else {
-                    view! { <ClusterTable project rows may_delete deleting /> }.into_any()
-                }}
-            }
-        }}
+        <p class="muted" data-testid="cluster-count">
+            {move || format!("{} of {} clusters", shown.with(Vec::len), all.with(Vec::len))}
+        </p>
+        <FreshnessLine freshness />
+        <Show
+            when=move || shown.with(|ids| !ids.is_empty())
+            fallback=|| view! { <p class="empty">"No cluster matches these filters."</p> }
+        >
+            <ClusterTable project=table_project.get_value() all shown may_delete deleting />
+        </Show>
         </Show>
     }
 }
 
+/// The rows shown, one per id in `shown`, keyed by id: a live update re-renders only the row of
+/// the cluster it changed.
 #[component]
 fn ClusterTable(
     project: String,
-    rows: Vec<ClusterRow>,
+    all: RwSignal<Vec<ClusterRow>>,
+    shown: Memo<Vec<String>>,
     may_delete: bool,
     deleting: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            let project = project.clone();
-            let status = row.status.as_wire().to_string();
-            let state = state_name(row.status.display_state());
-            let upgrade = if row.upgrade_available { "Available" } else { "Up to date" };
-            let created = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
-            let link = format!("/clusters/{}?project={project}", row.id);
-            let chosen = (row.id.clone(), row.name.clone());
-            let delete = may_delete.then(|| {
-                view! {
-                    <button type="button" class="button danger" on:click=move |_| deleting.set(Some(chosen.clone()))>
-                        "Delete…"
-                    </button>
-                }
-            });
-            view! {
-                <tr data-cluster=row.name.clone()>
-                    <th scope="row">
-                        <a href=link>{row.name.clone()}</a>
-                    </th>
-                    <td>{row.region}</td>
-                    <td>{row.plan.api_value()}</td>
-                    <td>{row.version}</td>
-                    <td>
-                        <span class=format!("status {state}")>{status}</span>
-                    </td>
-                    <td>
-                        {match row.nodes {
-                            Some(nodes) => format!("{} / {}", nodes.ready, nodes.total),
-                            None => "—".to_string(),
-                        }}
-                    </td>
-                    <td>{upgrade}</td>
-                    <td>{created}</td>
-                    <td class="actions">{delete}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let project = StoredValue::new(project);
+    let row_of =
+        move |id: String| Memo::new(move |_| all.with(|rows| rows.iter().find(|r| r.id == id).cloned()));
     view! {
         <div class="table-scroll">
             <table class="list">
@@ -299,9 +262,59 @@ fn ClusterTable(
                         </th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    <For each=move || shown.get() key=String::clone let:id>
+                        <Row project=project.get_value() row=row_of(id) may_delete deleting />
+                    </For>
+                </tbody>
             </table>
         </div>
+    }
+}
+
+/// One cluster's row, following its live state.
+#[component]
+fn Row(
+    project: String,
+    row: Memo<Option<ClusterRow>>,
+    may_delete: bool,
+    deleting: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
+    let cell =
+        move |text: fn(&ClusterRow) -> String| move || row.with(|r| r.as_ref().map(text).unwrap_or_default());
+    let (id, name) =
+        row.with_untracked(|r| r.as_ref().map(|r| (r.id.clone(), r.name.clone())).unwrap_or_default());
+    let link = format!("/clusters/{id}?project={project}");
+    let state =
+        move || row.with(|r| r.as_ref().map(|r| state_name(r.status.display_state())).unwrap_or_default());
+    let delete = may_delete.then(|| {
+        view! {
+            <button type="button" class="button danger" on:click=move |_| deleting.set(Some((id.clone(), name.clone())))>
+                "Delete…"
+            </button>
+        }
+    });
+    view! {
+        <tr data-cluster=cell(|r| r.name.clone())>
+            <th scope="row">
+                <a href=link>{cell(|r| r.name.clone())}</a>
+            </th>
+            <td>{cell(|r| r.region.clone())}</td>
+            <td>{cell(|r| r.plan.api_value().to_string())}</td>
+            <td>{cell(|r| r.version.clone())}</td>
+            <td>
+                <span class=move || format!("status {}", state())>{cell(|r| r.status.as_wire().to_string())}</span>
+            </td>
+            <td>
+                {cell(|r| match r.nodes {
+                    Some(nodes) => format!("{} / {}", nodes.ready, nodes.total),
+                    None => "—".to_string(),
+                })}
+            </td>
+            <td>{cell(|r| if r.upgrade_available { "Available" } else { "Up to date" }.to_string())}</td>
+            <td>{cell(|r| r.created_at.get(..10).unwrap_or(&r.created_at).to_string())}</td>
+            <td class="actions">{delete}</td>
+        </tr>
     }
 }
 

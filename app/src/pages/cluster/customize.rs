@@ -9,7 +9,7 @@ use model::validation::FieldErrors;
 use crate::api::{customize_cluster, reset_cluster};
 use crate::components::outcome::{outcome, outcome_beside_fields};
 use crate::error::AppError;
-use crate::pages::wizard::message_at;
+use crate::pages::wizard::{TextField, message_at};
 
 #[component]
 pub fn CustomizationForm(
@@ -39,59 +39,9 @@ pub fn CustomizationForm(
         }
         errors
     });
-    let plugins = ADMISSION_PLUGINS
-        .iter()
-        .map(|plugin| {
-            let id = format!("plugin-{}", plugin.name);
-            let name = plugin.name;
-            let on = move || disabled.with(|d| !d.iter().any(|n| n == name));
-            view! {
-                <label class="check" for=id.clone()>
-                    <input
-                        id=id.clone()
-                        type="checkbox"
-                        disabled=!may_change || !plugin.optional
-                        prop:checked=on
-                        on:change=move |ev| {
-                            let checked = event_target_checked(&ev);
-                            disabled.update(|d| {
-                                d.retain(|n| n != name);
-                                if !checked {
-                                    d.push(name.to_string());
-                                }
-                            });
-                        }
-                    />
-                    <span>
-                        <strong>{name}</strong>
-                        " — "
-                        {plugin.description}
-                        {(!plugin.optional).then_some(" Always on.")}
-                    </span>
-                </label>
-            }
-        })
-        .collect_view();
-    let period = move |id: &'static str,
-                       label: &'static str,
-                       value: RwSignal<String>,
-                       field: &'static str| {
-        let error = move || errors.with(|e| message_at(e, field));
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <span class="hint">"A duration like PT30S or PT1M; empty for the provider's default."</span>
-                <input
-                    id=id
-                    type="text"
-                    disabled=!may_change
-                    aria-invalid=move || error().is_some().to_string()
-                    aria-describedby=format!("{id}-error")
-                    bind:value=value
-                />
-                <p class="field-error" id=format!("{id}-error") role="alert">{error}</p>
-            </div>
-        }
+    let period = move |id: &'static str, label: &'static str, value: RwSignal<String>, path: &'static str| {
+        let hint = "A duration like PT30S or PT1M; empty for the provider's default.";
+        view! { <TextField id=id.to_string() label hint value errors path=path.to_string() disabled=!may_change /> }
     };
     let outcome =
         move || outcome_beside_fields(save.value().get(), "Change requested; follow it on the Overview tab.");
@@ -108,7 +58,7 @@ pub fn CustomizationForm(
             }>
                 <fieldset>
                     <legend>"Admission plugins"</legend>
-                    {plugins}
+                    <AdmissionPluginChoices disabled may_change />
                     <p class="field-error" role="alert">{plugins_error}</p>
                 </fieldset>
                 <fieldset>
@@ -128,6 +78,40 @@ pub fn CustomizationForm(
         </section>
     }
     .into_any()
+}
+
+/// One checkbox per admission plugin, checked when it is on; those that are always on cannot
+/// be turned off.
+#[component]
+fn AdmissionPluginChoices(disabled: RwSignal<Vec<String>>, may_change: bool) -> impl IntoView {
+    ADMISSION_PLUGINS
+        .iter()
+        .map(|plugin| {
+            let id = format!("plugin-{}", plugin.name);
+            let name = plugin.name;
+            let on = move || disabled.with(|d| !d.iter().any(|n| n == name));
+            let toggle = move |ev| {
+                let checked = event_target_checked(&ev);
+                disabled.update(|d| {
+                    d.retain(|n| n != name);
+                    if !checked {
+                        d.push(name.to_string());
+                    }
+                });
+            };
+            view! {
+                <label class="check" for=id.clone()>
+                    <input id=id.clone() type="checkbox" disabled=!may_change || !plugin.optional prop:checked=on on:change=toggle />
+                    <span>
+                        <strong>{name}</strong>
+                        " — "
+                        {plugin.description}
+                        {(!plugin.optional).then_some(" Always on.")}
+                    </span>
+                </label>
+            }
+        })
+        .collect_view()
 }
 
 #[component]

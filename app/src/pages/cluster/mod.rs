@@ -4,6 +4,7 @@
 
 mod allow_list;
 mod customize;
+mod edit_pool;
 mod new_pool;
 mod nodes;
 mod oidc;
@@ -162,7 +163,6 @@ fn Live(
     tab: ClusterTab,
     username: String,
 ) -> impl IntoView {
-    let Extra { pools, audit, data } = extra;
     let operations = RwSignal::new(operations);
     let state = RwSignal::new(None::<ClusterState>);
     follow_cluster(&project, &id, operations, state);
@@ -182,6 +182,8 @@ fn Live(
     });
     let gone = move || state.with(|s| matches!(s, Some(ClusterState::Gone)));
     let list = format!("/clusters?project={project}");
+    let on_page =
+        OnPage { project: project.clone(), id: id.clone(), role, username, current, operations, changes };
     let name = move || current.with(|c| c.name.clone());
     view! {
         <Title text=name />
@@ -201,63 +203,89 @@ fn Live(
                 </p>
             </Show>
             <Tabs project=project.clone() id=id.clone() tab />
-            {match (tab, pools) {
-                (ClusterTab::Upgrades, Some(pools)) => {
-                    view! { <UpgradesTab project=project.clone() cluster=id.clone() overview=current pools role changes /> }
-                        .into_any()
-                }
-                (ClusterTab::Activity, _) => {
-                    let filter = ActivityFilter { cluster: Some(id.clone()), ..ActivityFilter::default() };
-                    view! {
-                        <Timeline project=project.clone() operations role />
-                        <section aria-labelledby="audit-title">
-                            <h2 id="audit-title">"Audit trail"</h2>
-                            {audit.map(|page| view! { <Entries page filter /> })}
-                        </section>
-                    }
-                        .into_any()
-                }
-                (ClusterTab::Access, _) => {
-                    let name = current.with_untracked(|c| c.name.clone());
-                    let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
-                    let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
-                    let sections = match data {
-                        TabData::Access(list, access) => Some((list, *access)),
-                        _ => None,
-                    };
-                    let sections = sections.map(|(list, access)| {
-                        view! {
-                            <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username=username.clone() />
-                            <AccessTab project=project.clone() cluster=id.clone() name role />
-                            <AllowListEditor project=project.clone() cluster=id.clone() list may_edit />
-                            <OidcEditor project=project.clone() cluster=id.clone() access may_edit=may_set_oidc />
-                        }
-                    });
-                    view! { {sections} }
-                        .into_any()
-                }
-                (ClusterTab::Settings, _) => {
-                    let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
-                    let customization = match data {
-                        TabData::Settings(view) => view,
-                        _ => CustomizationView::default(),
-                    };
-                    view! { <SettingsTab project=project.clone() cluster=id.clone() name policy role customization /> }.into_any()
-                }
-                (ClusterTab::Pools, Some(pools)) => {
-                    let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
-                    view! { <PoolsTab project=project.clone() cluster=id.clone() plan region role pools changes /> }
-                        .into_any()
-                }
-                _ => {
-                    view! {
-                        <Overview project=project.clone() cluster=current />
-                        <Timeline project=project.clone() operations role />
-                    }
-                        .into_any()
-                }
-            }}
+            {tab_body(tab, &on_page, extra)}
         </section>
+    }
+}
+
+/// What every tab of one cluster's page may use.
+struct OnPage {
+    project: String,
+    id: String,
+    role: Role,
+    username: String,
+    current: Memo<ClusterOverview>,
+    operations: RwSignal<Vec<OperationView>>,
+    changes: Memo<u64>,
+}
+
+/// The body of `tab`, from what was loaded for it.
+fn tab_body(tab: ClusterTab, on_page: &OnPage, extra: Extra) -> AnyView {
+    let OnPage { project, id, role, username, current, operations, changes } = on_page;
+    let (project, id, role, username, current, operations, changes) =
+        (project.clone(), id.clone(), *role, username.clone(), *current, *operations, *changes);
+    let Extra { pools, audit, data } = extra;
+    match (tab, pools) {
+        (ClusterTab::Upgrades, Some(pools)) => {
+            view! { <UpgradesTab project cluster=id overview=current pools role changes /> }.into_any()
+        }
+        (ClusterTab::Activity, _) => {
+            let filter = ActivityFilter { cluster: Some(id), ..ActivityFilter::default() };
+            view! {
+                <Timeline project operations role />
+                <section aria-labelledby="audit-title">
+                    <h2 id="audit-title">"Audit trail"</h2>
+                    {audit.map(|page| view! { <Entries page filter /> })}
+                </section>
+            }
+            .into_any()
+        }
+        (ClusterTab::Access, _) => match data {
+            TabData::Access(list, access) => {
+                let name = current.with_untracked(|c| c.name.clone());
+                let access = *access;
+                view! { <AccessSections project cluster=id name role username list access /> }.into_any()
+            }
+            _ => ().into_any(),
+        },
+        (ClusterTab::Settings, _) => {
+            let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
+            let customization = match data {
+                TabData::Settings(view) => view,
+                _ => CustomizationView::default(),
+            };
+            view! { <SettingsTab project cluster=id name policy role customization /> }.into_any()
+        }
+        (ClusterTab::Pools, Some(pools)) => {
+            let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
+            view! { <PoolsTab project cluster=id plan region role pools changes /> }.into_any()
+        }
+        _ => view! {
+            <Overview project=project.clone() cluster=current />
+            <Timeline project operations role />
+        }
+        .into_any(),
+    }
+}
+
+/// The Access tab: the caller's kubeconfig, the admin kubeconfig, the allow-list and OIDC.
+#[component]
+fn AccessSections(
+    project: String,
+    cluster: String,
+    name: String,
+    role: Role,
+    username: String,
+    list: AllowList,
+    access: OidcAccess,
+) -> impl IntoView {
+    let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
+    let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
+    view! {
+        <UserKubeconfig project=project.clone() cluster=cluster.clone() access=access.clone() username />
+        <AccessTab project=project.clone() cluster=cluster.clone() name role />
+        <AllowListEditor project=project.clone() cluster=cluster.clone() list may_edit />
+        <OidcEditor project cluster access may_edit=may_set_oidc />
     }
 }
 

@@ -10,7 +10,7 @@ use crate::api::{remove_cluster_oidc, set_cluster_oidc};
 use crate::components::metadata_text::lines;
 use crate::components::outcome::{outcome, outcome_beside_fields};
 use crate::error::AppError;
-use crate::pages::wizard::message_at;
+use crate::pages::wizard::{Bound, TextField};
 
 /// The configuration as typed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -111,18 +111,37 @@ pub fn UserKubeconfig(
 
 #[component]
 pub fn OidcEditor(project: String, cluster: String, access: OidcAccess, may_edit: bool) -> impl IntoView {
+    let summary = match &access.config {
+        None => "None: the API server accepts only the kubeconfig's certificates.".to_string(),
+        Some(config) => {
+            format!("Tokens from {} for client {} are accepted.", config.issuer_url, config.client_id)
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"OpenID Connect"</h2>
+            <p data-testid="oidc-current">{summary}</p>
+            {match may_edit {
+                true => view! { <OidcForm project cluster access /> }.into_any(),
+                false => view! { <p class="muted">"Changing it needs the admin role."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The configuration as a form (admins): the model's rules as typed, the server's (the issuer's
+/// discovery check) after a save.
+#[component]
+fn OidcForm(project: String, cluster: String, access: OidcAccess) -> impl IntoView {
     let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
-    let current = access.config.clone();
-    let draft = RwSignal::new(current.as_ref().map(Draft::from_config).unwrap_or_default());
+    let draft = RwSignal::new(access.config.as_ref().map(Draft::from_config).unwrap_or_default());
     let touched = RwSignal::new(false);
     let config = Memo::new(move |_| draft.with(Draft::to_config));
     let save = Action::new(move |config: &OidcConfig| {
         set_cluster_oidc(project.get_value(), cluster.get_value(), config.clone())
     });
     let remove = Action::new(move |_: &()| remove_cluster_oidc(project.get_value(), cluster.get_value()));
-    let confirming = RwSignal::new(false);
     let sent = RwSignal::new(None::<OidcConfig>);
-    // The model's rules as typed; the server's (the issuer's discovery check) after a save.
     let errors = Memo::new(move |_| {
         let mut errors = if touched.get() { config.with(OidcConfig::validate) } else { FieldErrors::new() };
         // The server's verdict holds for what was sent, not for what has been typed since.
@@ -133,127 +152,91 @@ pub fn OidcEditor(project: String, cluster: String, access: OidcAccess, may_edit
         }
         errors
     });
-    let error_at = move |field: &'static str| move || errors.with(|e| message_at(e, field));
     let prefill = access.console.clone().map(|console| {
-        view! {
-            <button
-                type="button"
-                class="button secondary"
-                on:click=move |_| {
-                    draft.set(Draft::from_config(&console.prefill()));
-                    touched.set(true);
-                }
-            >
-                "Use the console's identity provider"
-            </button>
-        }
-    });
-    // One labelled input (a textarea when `rows` is given) bound to a draft field, its error below.
-    let field = move |id: &'static str,
-                      label: &'static str,
-                      hint: &'static str,
-                      key: &'static str,
-                      pick: fn(&mut Draft) -> &mut String,
-                      rows: Option<u32>| {
-        let error = error_at(key);
-        let error_id = format!("{id}-error");
-        let invalid = move || error().is_some().to_string();
-        let value = move || draft.with(|d| pick(&mut d.clone()).clone());
-        let input = move |ev| {
-            draft.update(|d| *pick(d) = event_target_value(&ev));
+        let use_it = move |_| {
+            draft.set(Draft::from_config(&console.prefill()));
             touched.set(true);
         };
-        let control = match rows {
-            None => view! {
-                <input id=id type="text" disabled=!may_edit aria-invalid=invalid aria-describedby=error_id.clone() prop:value=value on:input=input />
-            }
-            .into_any(),
-            Some(rows) => view! {
-                <textarea id=id rows=rows disabled=!may_edit aria-invalid=invalid aria-describedby=error_id.clone() prop:value=value on:input=input></textarea>
-            }
-            .into_any(),
-        };
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
-                {control}
-                <p class="field-error" id=error_id role="alert">{error}</p>
-            </div>
-        }
-    };
+        view! { <button type="button" class="button secondary" on:click=use_it>"Use the console's identity provider"</button> }
+    });
     let outcome = move || {
         let saved =
             outcome_beside_fields(save.value().get(), "Change requested; follow it on the Overview tab.");
         saved.or_else(|| outcome(remove.value().get(), "Removal requested; follow it on the Overview tab."))
     };
-    let summary = match &current {
-        None => "None: the API server accepts only the kubeconfig's certificates.".to_string(),
-        Some(config) => {
-            format!("Tokens from {} for client {} are accepted.", config.issuer_url, config.client_id)
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if config.with(|c| c.validate().is_empty()) {
+            sent.set(Some(config.get()));
+            save.dispatch(config.get());
         }
     };
-    let has_config = current.is_some();
-    // The less common settings stay folded unless they are set.
+    view! {
+        <form on:submit=submit>
+            {prefill}
+            <OidcFields draft touched errors />
+            <button type="submit" class="button" disabled=move || save.pending().get() || !errors.with(FieldErrors::is_empty)>
+                "Check the issuer and save"
+            </button>
+            {access.config.is_some().then(|| view! { <RemoveOidc remove /> })}
+            {outcome}
+        </form>
+    }
+}
+
+/// The configuration's fields; the less common settings stay folded unless they are set.
+#[component]
+fn OidcFields(draft: RwSignal<Draft>, touched: RwSignal<bool>, errors: Memo<FieldErrors>) -> impl IntoView {
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      hint: &'static str,
+                      path: &'static str,
+                      pick: fn(&mut Draft) -> &mut String,
+                      multiline: bool| {
+        let value = Bound::place(draft, move |d| Some(pick(d)), move || touched.set(true));
+        view! { <TextField id=id.to_string() label hint value errors path=path.to_string() multiline /> }
+    };
     let has_more = draft.with_untracked(|d| {
         !(d.signing_algorithms.is_empty() && d.required_claims.is_empty() && d.ca_content.is_empty())
     });
-    let form = may_edit.then(|| {
-        view! {
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                touched.set(true);
-                if config.with(|c| c.validate().is_empty()) {
-                    sent.set(Some(config.get()));
-                    save.dispatch(config.get());
-                }
-            }>
-                {prefill}
-                <div class="field-grid">
-                    {field("oidc-issuer", "Issuer URL", "https only; the API server checks it against each token.", "issuerUrl", |d| &mut d.issuer_url, None)}
-                    {field("oidc-client", "Client ID", "The audience tokens must be issued for.", "clientId", |d| &mut d.client_id, None)}
-                    {field("oidc-username-claim", "Username claim", "Default: sub.", "usernameClaim", |d| &mut d.username_claim, None)}
-                    {field("oidc-username-prefix", "Username prefix", "Put before every user name; - for none.", "usernamePrefix", |d| &mut d.username_prefix, None)}
-                    {field("oidc-groups-claim", "Groups claim", "Comma-separated.", "groupsClaim", |d| &mut d.groups_claim, None)}
-                    {field("oidc-groups-prefix", "Groups prefix", "", "groupsPrefix", |d| &mut d.groups_prefix, None)}
-                </div>
-                <details class="oidc-more" open=has_more>
-                    <summary>"Signing algorithms, required claims, CA certificate"</summary>
-                    {field("oidc-algorithms", "Signing algorithms", "Comma-separated; default RS256.", "signingAlgorithms", |d| &mut d.signing_algorithms, None)}
-                    {field("oidc-required-claims", "Required claims", "One key=value per line.", "requiredClaim", |d| &mut d.required_claims, Some(2))}
-                    {field("oidc-ca", "Issuer's CA certificate", "Base64-encoded PEM, when the issuer's certificate is not from a public authority.", "caContent", |d| &mut d.ca_content, Some(2))}
-                </details>
-                <button type="submit" class="button" disabled=move || save.pending().get() || !errors.with(FieldErrors::is_empty)>
-                    "Check the issuer and save"
-                </button>
-                {has_config.then(|| view! {
-                    <Show
-                        when=move || confirming.get()
-                        fallback=move || view! { <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Remove…"</button> }
-                    >
-                        <div class="confirm" role="group" aria-label="Confirm the removal">
-                            <p>"Tokens from this issuer stop working; per-user kubeconfigs of this cluster stop working with them."</p>
-                            <div class="confirm-buttons">
-                                <button type="button" class="button danger" disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(()); }>
-                                    "Remove it"
-                                </button>
-                                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                            </div>
-                        </div>
-                    </Show>
-                })}
-                {outcome}
-            </form>
-        }
-        .into_any()
-    });
     view! {
-        <section class="card">
-            <h2>"OpenID Connect"</h2>
-            <p data-testid="oidc-current">{summary}</p>
-            {form}
-            {(!may_edit).then(|| view! { <p class="muted">"Changing it needs the admin role."</p> })}
-        </section>
+        <div class="field-grid">
+            {field("oidc-issuer", "Issuer URL", "https only; the API server checks it against each token.", "issuerUrl", |d| &mut d.issuer_url, false)}
+            {field("oidc-client", "Client ID", "The audience tokens must be issued for.", "clientId", |d| &mut d.client_id, false)}
+            {field("oidc-username-claim", "Username claim", "Default: sub.", "usernameClaim", |d| &mut d.username_claim, false)}
+            {field("oidc-username-prefix", "Username prefix", "Put before every user name; - for none.", "usernamePrefix", |d| &mut d.username_prefix, false)}
+            {field("oidc-groups-claim", "Groups claim", "Comma-separated.", "groupsClaim", |d| &mut d.groups_claim, false)}
+            {field("oidc-groups-prefix", "Groups prefix", "", "groupsPrefix", |d| &mut d.groups_prefix, false)}
+        </div>
+        <details class="oidc-more" open=has_more>
+            <summary>"Signing algorithms, required claims, CA certificate"</summary>
+            {field("oidc-algorithms", "Signing algorithms", "Comma-separated; default RS256.", "signingAlgorithms", |d| &mut d.signing_algorithms, false)}
+            {field("oidc-required-claims", "Required claims", "One key=value per line.", "requiredClaim", |d| &mut d.required_claims, true)}
+            {field("oidc-ca", "Issuer's CA certificate", "Base64-encoded PEM, when the issuer's certificate is not from a public authority.", "caContent", |d| &mut d.ca_content, true)}
+        </details>
+    }
+}
+
+/// "Remove…", then a confirmation naming what stops working.
+#[component]
+fn RemoveOidc(remove: Action<(), Result<String, AppError>>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! { <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Remove…"</button> }
+        >
+            <div class="confirm" role="group" aria-label="Confirm the removal">
+                <p>"Tokens from this issuer stop working; per-user kubeconfigs of this cluster stop working with them."</p>
+                <div class="confirm-buttons">
+                    <button type="button" class="button danger" disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(()); }>
+                        "Remove it"
+                    </button>
+                    <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        </Show>
     }
 }
 

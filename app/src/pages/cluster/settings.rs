@@ -29,11 +29,66 @@ pub fn SettingsTab(
     let may_customize = role.allows(OperationKind::CustomizeCluster.required_role());
     let may_reset = role.allows(OperationKind::ResetCluster.required_role());
     let may_delete = role.allows(OperationKind::DeleteCluster.required_role());
-    let new_name = RwSignal::new(name.clone());
+    view! {
+        <RenameForm project cluster name=name.clone() may_change />
+        <PolicyForm project cluster policy may_change />
+        <CustomizationForm project cluster current=customization may_change=may_customize />
+        {may_reset.then(|| view! { <ResetCluster project cluster name=name.clone() /> })}
+        {may_delete.then(|| view! {
+            <section class="card danger-zone">
+                <h2>"Delete the cluster"</h2>
+                <p>"Deleting removes the cluster, its nodes and everything running on them. It cannot be undone."</p>
+                <DeleteCluster project=project.get_value() id=cluster.get_value() name=name.clone() />
+            </section>
+        })}
+        {(!may_change).then(|| view! { <p class="muted">"Changing these settings needs the operator role."</p> })}
+    }
+}
+
+/// The cluster's name, checked as typed.
+#[component]
+fn RenameForm(
+    project: StoredValue<String>,
+    cluster: StoredValue<String>,
+    name: String,
+    may_change: bool,
+) -> impl IntoView {
+    let new_name = RwSignal::new(name);
     let name_error = move || new_name.with(|n| check_name(n).err().map(|e| e.to_string()));
     let rename = Action::new(move |name: &String| {
         rename_cluster(project.get_value(), cluster.get_value(), name.clone())
     });
+    view! {
+        <section class="card">
+            <h2>"Name"</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                if may_change && name_error().is_none() {
+                    rename.dispatch(new_name.get());
+                }
+            }>
+                <div class="field">
+                    <label for="settings-name">"Cluster name"</label>
+                    <input id="settings-name" type="text" disabled=!may_change aria-invalid=move || name_error().is_some().to_string() bind:value=new_name />
+                    <p class="field-error" role="alert">{name_error}</p>
+                </div>
+                {may_change.then(|| view! {
+                    <button type="submit" class="button" disabled=move || rename.pending().get() || name_error().is_some()>"Rename"</button>
+                })}
+                {move || outcome(rename.value().get(), "Rename requested.")}
+            </form>
+        </section>
+    }
+}
+
+/// When the provider may apply security patches: one choice per policy, with what it means.
+#[component]
+fn PolicyForm(
+    project: StoredValue<String>,
+    cluster: StoredValue<String>,
+    policy: UpdatePolicy,
+    may_change: bool,
+) -> impl IntoView {
     let chosen = RwSignal::new(policy);
     let save_policy = Action::new(move |policy: &UpdatePolicy| {
         update_cluster_policy(project.get_value(), cluster.get_value(), policy.clone())
@@ -66,25 +121,6 @@ pub fn SettingsTab(
         .collect_view();
     view! {
         <section class="card">
-            <h2>"Name"</h2>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                if may_change && name_error().is_none() {
-                    rename.dispatch(new_name.get());
-                }
-            }>
-                <div class="field">
-                    <label for="settings-name">"Cluster name"</label>
-                    <input id="settings-name" type="text" disabled=!may_change aria-invalid=move || name_error().is_some().to_string() bind:value=new_name />
-                    <p class="field-error" role="alert">{name_error}</p>
-                </div>
-                {may_change.then(|| view! {
-                    <button type="submit" class="button" disabled=move || rename.pending().get() || name_error().is_some()>"Rename"</button>
-                })}
-                {move || outcome(rename.value().get(), "Rename requested.")}
-            </form>
-        </section>
-        <section class="card">
             <h2>"Security patches"</h2>
             <form on:submit=move |ev| {
                 ev.prevent_default();
@@ -102,16 +138,6 @@ pub fn SettingsTab(
                 {move || outcome(save_policy.value().get(), "Policy change requested.")}
             </form>
         </section>
-        <CustomizationForm project cluster current=customization may_change=may_customize />
-        {may_reset.then(|| view! { <ResetCluster project cluster name=name.clone() /> })}
-        {may_delete.then(|| view! {
-            <section class="card danger-zone">
-                <h2>"Delete the cluster"</h2>
-                <p>"Deleting removes the cluster, its nodes and everything running on them. It cannot be undone."</p>
-                <DeleteCluster project=project.get_value() id=cluster.get_value() name=name.clone() />
-            </section>
-        })}
-        {(!may_change).then(|| view! { <p class="muted">"Changing these settings needs the operator role."</p> })}
     }
 }
 

@@ -14,6 +14,7 @@ use model::version::UpdateStrategy;
 use super::pools::reload_on_changes;
 use crate::api::upgrade_cluster;
 use crate::components::outcome::outcome;
+use crate::error::AppError;
 
 fn strategy_text(plan: Plan) -> &'static str {
     match plan.upgrade_strategy() {
@@ -58,47 +59,88 @@ pub fn UpgradesTab(
     let (project, cluster) = (StoredValue::new(project), StoredValue::new(cluster));
     let pools = RwSignal::new(pools);
     reload_on_changes(project, cluster, pools, changes);
-    let plan = Memo::new(move |_| overview.with(|c| c.plan));
     let may_upgrade = role.allows(OperationKind::UpgradeCluster.required_role());
     let start = Action::new(move |strategy: &UpdateStrategy| {
         upgrade_cluster(project.get_value(), cluster.get_value(), *strategy)
     });
-    let next = move || overview.with(|c| c.next_versions.first().cloned());
-    let patch = move || overview.with(|c| c.patch_pending);
-    let buttons = move || {
-        may_upgrade.then(|| {
-            let minor = next().map(|version| {
-                view! {
-                    <button
-                        type="button"
-                        class="button"
-                        disabled=move || start.pending().get()
-                        on:click=move |_| {
-                            start.dispatch(UpdateStrategy::NextMinor);
-                        }
-                    >
-                        {format!("Upgrade to Kubernetes {version}")}
-                    </button>
-                }
-            });
-            let latest = patch().then(|| {
-                view! {
-                    <button
-                        type="button"
-                        class="button secondary"
-                        disabled=move || start.pending().get()
-                        on:click=move |_| {
-                            start.dispatch(UpdateStrategy::LatestPatch);
-                        }
-                    >
-                        "Apply the latest patch"
-                    </button>
-                }
-            });
-            view! { <div class="confirm-buttons">{minor} {latest}</div> }
-        })
+    view! {
+        <section class="card">
+            <h2>"Version"</h2>
+            <VersionFacts overview pools />
+            {may_upgrade.then(|| view! { <UpgradeButtons overview start /> })}
+            {move || outcome(start.value().get(), "Upgrade requested; the nodes below follow it.")}
+            {(!may_upgrade).then(|| view! { <p class="muted">"Starting an upgrade needs the operator role."</p> })}
+        </section>
+        <UpgradeNodes pools />
+    }
+}
+
+/// The version running, the next one, and how the plan upgrades (with what the pre-flight found).
+#[component]
+fn VersionFacts(overview: Memo<ClusterOverview>, pools: RwSignal<Vec<PoolView>>) -> impl IntoView {
+    let plan = Memo::new(move |_| overview.with(|c| c.plan));
+    let next = move || overview.with(|c| (c.next_versions.first().cloned(), c.patch_pending));
+    view! {
+        <dl class="facts">
+            <dt>"Running"</dt>
+            <dd data-testid="running-version">{move || overview.with(|c| c.version.clone())}</dd>
+            <dt>"Next"</dt>
+            <dd>
+                {move || match next() {
+                    (Some(v), _) => format!("Kubernetes {v}"),
+                    (None, true) => "A patch of this version".to_string(),
+                    (None, false) => "Nothing: this cluster is up to date".to_string(),
+                }}
+            </dd>
+        </dl>
+        <p>{move || strategy_text(plan.get())}</p>
+        {move || {
+            pools
+                .with(|p| preflight(plan.get(), p))
+                .map(|warning| view! { <p class="warning" role="status">{warning}</p> })
+        }}
+        {move || {
+            (plan.get().upgrade_strategy() == UpgradeStrategy::InPlace)
+                .then(|| {
+                    view! {
+                        <p class="muted">
+                            "Pre-flight check: the console cannot see your pods' resource requests yet, so it only checks that a node can drain at all."
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// One button per upgrade on offer: the next minor, the latest patch.
+#[component]
+fn UpgradeButtons(
+    overview: Memo<ClusterOverview>,
+    start: Action<UpdateStrategy, Result<String, AppError>>,
+) -> impl IntoView {
+    let button = move |strategy: UpdateStrategy, class: &'static str, text: String| {
+        view! {
+            <button type="button" class=class disabled=move || start.pending().get() on:click=move |_| {
+                start.dispatch(strategy);
+            }>
+                {text}
+            </button>
+        }
     };
-    let outcome = move || outcome(start.value().get(), "Upgrade requested; the nodes below follow it.");
+    move || {
+        let (next, patch) = overview.with(|c| (c.next_versions.first().cloned(), c.patch_pending));
+        let minor =
+            next.map(|v| button(UpdateStrategy::NextMinor, "button", format!("Upgrade to Kubernetes {v}")));
+        let latest = patch.then(|| {
+            button(UpdateStrategy::LatestPatch, "button secondary", "Apply the latest patch".into())
+        });
+        view! { <div class="confirm-buttons">{minor} {latest}</div> }
+    }
+}
+
+/// Every node with its version, as the upgrade reaches it.
+#[component]
+fn UpgradeNodes(pools: RwSignal<Vec<PoolView>>) -> impl IntoView {
     let nodes = move || {
         pools.with(|pools| {
             pools
@@ -112,41 +154,23 @@ pub fn UpgradesTab(
         let done = all.iter().filter(|(_, n)| n.is_up_to_date).count();
         format!("{done} of {} nodes up to date", all.len())
     };
+    let rows = move || {
+        nodes()
+            .into_iter()
+            .map(|(pool, node)| {
+                view! {
+                    <tr data-node=node.name.clone()>
+                        <th scope="row">{node.name.clone()}</th>
+                        <td>{pool}</td>
+                        <td>{node.version.clone()}</td>
+                        <td data-testid="node-status">{node.status.as_wire().to_string()}</td>
+                        <td>{if node.is_up_to_date { "yes" } else { "not yet" }}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
     view! {
-        <section class="card">
-            <h2>"Version"</h2>
-            <dl class="facts">
-                <dt>"Running"</dt>
-                <dd data-testid="running-version">{move || overview.with(|c| c.version.clone())}</dd>
-                <dt>"Next"</dt>
-                <dd>
-                    {move || match (next(), patch()) {
-                        (Some(v), _) => format!("Kubernetes {v}"),
-                        (None, true) => "A patch of this version".to_string(),
-                        (None, false) => "Nothing: this cluster is up to date".to_string(),
-                    }}
-                </dd>
-            </dl>
-            <p>{move || strategy_text(plan.get())}</p>
-            {move || {
-                pools
-                    .with(|p| preflight(plan.get(), p))
-                    .map(|warning| view! { <p class="warning" role="status">{warning}</p> })
-            }}
-            {move || {
-                (plan.get().upgrade_strategy() == UpgradeStrategy::InPlace)
-                    .then(|| {
-                        view! {
-                            <p class="muted">
-                                "Pre-flight check: the console cannot see your pods' resource requests yet, so it only checks that a node can drain at all."
-                            </p>
-                        }
-                    })
-            }}
-            {buttons}
-            {outcome}
-            {(!may_upgrade).then(|| view! { <p class="muted">"Starting an upgrade needs the operator role."</p> })}
-        </section>
         <section class="card">
             <h2>"Nodes"</h2>
             <p data-testid="upgrade-summary">{summary}</p>
@@ -161,24 +185,7 @@ pub fn UpgradesTab(
                             <th scope="col">"Up to date"</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        {move || {
-                            nodes()
-                                .into_iter()
-                                .map(|(pool, node)| {
-                                    view! {
-                                        <tr data-node=node.name.clone()>
-                                            <th scope="row">{node.name.clone()}</th>
-                                            <td>{pool}</td>
-                                            <td>{node.version.clone()}</td>
-                                            <td data-testid="node-status">{node.status.as_wire().to_string()}</td>
-                                            <td>{if node.is_up_to_date { "yes" } else { "not yet" }}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
+                    <tbody>{rows}</tbody>
                 </table>
             </div>
         </section>

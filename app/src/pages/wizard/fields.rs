@@ -26,49 +26,85 @@ pub enum Flag {
     Pool(usize, fn(&mut PoolDraft) -> &mut bool),
 }
 
-impl Text {
-    pub fn get(self, draft: RwSignal<Draft>) -> String {
-        draft.with(|d| {
-            let mut copy = d.clone();
-            match self {
-                Text::Cluster(at) => at(&mut copy).clone(),
-                Text::Pool(i, at) => copy.pools.get_mut(i).map(|p| at(p).clone()).unwrap_or_default(),
-            }
-        })
+/// A value a field shows and sets: a place in the wizard's draft, or a form's own signal.
+pub struct Bound<T: Send + Sync + 'static> {
+    get: Signal<T>,
+    set: Callback<T>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Bound<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Bound<T> {}
+
+impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
+    fn from(signal: RwSignal<T>) -> Self {
+        Self { get: signal.into(), set: Callback::new(move |value| signal.set(value)) }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Bound<T> {
+    fn get(&self) -> T {
+        self.get.get()
     }
 
-    pub fn set(self, draft: RwSignal<Draft>, value: String) {
-        draft.update(|d| match self {
-            Text::Cluster(at) => *at(d) = value,
-            Text::Pool(i, at) => {
-                if let Some(pool) = d.pools.get_mut(i) {
-                    *at(pool) = value;
-                }
-            }
+    fn set(&self, value: T) {
+        self.set.run(value)
+    }
+}
+
+impl<T: Clone + Default + Send + Sync + 'static> Bound<T> {
+    /// A place inside `signal`'s value: read (tracked) without copying the rest of the value;
+    /// written with its readers told, then `after` run (a form marking itself touched).
+    pub fn place<S: Send + Sync + 'static>(
+        signal: RwSignal<S>,
+        at: impl Fn(&mut S) -> Option<&mut T> + Copy + Send + Sync + 'static,
+        after: impl Fn() + Send + Sync + 'static,
+    ) -> Self {
+        let get = Signal::derive(move || {
+            signal.track();
+            signal.try_update_untracked(|value| at(value).cloned()).flatten().unwrap_or_default()
         });
+        let set = Callback::new(move |new: T| {
+            signal.update(|value| {
+                if let Some(place) = at(value) {
+                    *place = new;
+                }
+            });
+            after();
+        });
+        Self { get, set }
+    }
+}
+
+impl Text {
+    fn place(self, d: &mut Draft) -> Option<&mut String> {
+        match self {
+            Text::Cluster(at) => Some(at(d)),
+            Text::Pool(i, at) => d.pools.get_mut(i).map(at),
+        }
+    }
+
+    /// This place of `draft`, for a field.
+    pub fn bound(self, draft: RwSignal<Draft>) -> Bound<String> {
+        Bound::place(draft, move |d| self.place(d), || ())
     }
 }
 
 impl Flag {
-    pub fn get(self, draft: RwSignal<Draft>) -> bool {
-        draft.with(|d| {
-            let mut copy = d.clone();
-            match self {
-                Flag::Cluster(at) => *at(&mut copy),
-                Flag::Pool(i, at) => copy.pools.get_mut(i).is_some_and(|p| *at(p)),
-            }
-        })
+    fn place(self, d: &mut Draft) -> Option<&mut bool> {
+        match self {
+            Flag::Cluster(at) => Some(at(d)),
+            Flag::Pool(i, at) => d.pools.get_mut(i).map(at),
+        }
     }
 
-    pub fn set(self, draft: RwSignal<Draft>, value: bool) {
-        draft.update(|d| match self {
-            Flag::Cluster(at) => *at(d) = value,
-            Flag::Pool(i, at) => {
-                if let Some(pool) = d.pools.get_mut(i) {
-                    *at(pool) = value;
-                }
-            }
-        });
+    /// This place of `draft`, for a checkbox.
+    pub fn bound(self, draft: RwSignal<Draft>) -> Bound<bool> {
+        Bound::place(draft, move |d| self.place(d), || ())
     }
 }
 
@@ -77,15 +113,21 @@ impl Flag {
 pub fn TextField(
     id: String,
     label: &'static str,
-    text: Text,
-    draft: RwSignal<Draft>,
+    #[prop(into)] value: Bound<String>,
     errors: Memo<FieldErrors>,
     /// The error path shown under the field.
     path: String,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] multiline: bool,
     #[prop(optional)] numeric: bool,
+    /// Numbers with a fraction (a share like 0.5).
+    #[prop(optional)]
+    decimal: bool,
+    /// Shown to a user whose role may not change it.
+    #[prop(optional)]
+    disabled: bool,
 ) -> impl IntoView {
+    let inputmode = if decimal { Some("decimal") } else { numeric.then_some("numeric") };
     let error_id = format!("{id}-error");
     let error = Signal::derive(move || errors.with(|e| message_at(e, &path)));
     let input = if multiline {
@@ -93,10 +135,11 @@ pub fn TextField(
             <textarea
                 id=id.clone()
                 rows="3"
+                disabled=disabled
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
-                prop:value=move || text.get(draft)
-                on:input=move |event| text.set(draft, event_target_value(&event))
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
             ></textarea>
         }
         .into_any()
@@ -105,12 +148,13 @@ pub fn TextField(
             <input
                 id=id.clone()
                 type="text"
-                inputmode=numeric.then_some("numeric")
+                inputmode=inputmode
                 autocomplete="off"
+                disabled=disabled
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
-                prop:value=move || text.get(draft)
-                on:input=move |event| text.set(draft, event_target_value(&event))
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
             />
         }
         .into_any()
@@ -130,8 +174,7 @@ pub fn TextField(
 pub fn Checkbox(
     id: String,
     label: &'static str,
-    flag: Flag,
-    draft: RwSignal<Draft>,
+    #[prop(into)] value: Bound<bool>,
     #[prop(optional)] hint: &'static str,
 ) -> impl IntoView {
     view! {
@@ -139,8 +182,8 @@ pub fn Checkbox(
             <input
                 id=id.clone()
                 type="checkbox"
-                prop:checked=move || flag.get(draft)
-                on:change=move |event| flag.set(draft, event_target_checked(&event))
+                prop:checked=move || value.get()
+                on:change=move |event| value.set(event_target_checked(&event))
             />
             <span>
                 {label}

@@ -26,7 +26,7 @@ use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::project_of;
 pub use draft::{Draft, PoolDraft, STEPS, step_of};
-pub use fields::message_at;
+pub use fields::{Bound, Checkbox, TextField, message_at};
 pub use pools::PoolEditor;
 
 /// What every step works with.

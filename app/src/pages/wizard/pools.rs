@@ -72,9 +72,7 @@ pub fn PoolEditor(
     let id = move |name: &str| format!("pool-{index}-{name}");
     let pool = move || draft.with(|d| d.pools.get(index).cloned().unwrap_or_default());
     let chosen = move || flavors.with_value(|all| all.iter().find(|f| f.name == pool().flavor).cloned());
-    let autoscale = move || pool().autoscale;
     let three_zone = move || wizard.region().is_some_and(|r| r.kind() == RegionKind::ThreeZone);
-    let zones = move || wizard.region().map(|r| r.zones).unwrap_or_default();
     let standard = move || draft.with(|d| d.plan.floating_ips());
     let monthly_offered = move || chosen().is_some_and(|f| f.billing().monthly);
     let remove = move |_| {
@@ -84,9 +82,6 @@ pub fn PoolEditor(
             }
         })
     };
-    // Open from the start when the pool already has some (a copy of another pool).
-    let has_metadata =
-        untrack(pool).labels.len() + untrack(pool).taints.len() + untrack(pool).annotations.len() > 0;
     let title = move || {
         let name = pool().name;
         if name.is_empty() { format!("Node pool {}", index + 1) } else { format!("Node pool {name}") }
@@ -97,8 +92,7 @@ pub fn PoolEditor(
             <TextField
                 id=id("name")
                 label="Pool name"
-                text=Text::Pool(index, |p| &mut p.name)
-                draft
+                value=Text::Pool(index, |p| &mut p.name).bound(draft)
                 errors
                 path=at("name")
             />
@@ -106,138 +100,170 @@ pub fn PoolEditor(
             <Show when=move || chosen().is_some_and(|f| f.is_gpu())>
                 <p class="warning" role="status">{GPU_READY_WARNING}</p>
             </Show>
-            <div class="field-grid">
-                <TextField
-                    id=id("desired")
-                    label="Nodes"
-                    text=Text::Pool(index, |p| &mut p.desired)
-                    draft
-                    errors
-                    path=at("desiredNodes")
-                    numeric=true
-                />
-                <Show when=autoscale>
-                    <TextField
-                        id=id("min")
-                        label="Minimum nodes"
-                        text=Text::Pool(index, |p| &mut p.min)
-                        draft
-                        errors
-                        path=at("minNodes")
-                        numeric=true
-                    />
-                    <TextField
-                        id=id("max")
-                        label="Maximum nodes"
-                        text=Text::Pool(index, |p| &mut p.max)
-                        draft
-                        errors
-                        path=at("maxNodes")
-                        numeric=true
-                    />
-                </Show>
-            </div>
+            <PoolSize wizard index />
             <Checkbox
                 id=id("autoscale")
                 label="Autoscale between a minimum and a maximum"
-                flag=Flag::Pool(index, |p| &mut p.autoscale)
-                draft
+                value=Flag::Pool(index, |p| &mut p.autoscale).bound(draft)
             />
             <Checkbox
                 id=id("anti-affinity")
                 label="Anti-affinity: every node on a different hypervisor"
                 hint=" (at most 5 nodes)"
-                flag=Flag::Pool(index, |p| &mut p.anti_affinity)
-                draft
+                value=Flag::Pool(index, |p| &mut p.anti_affinity).bound(draft)
             />
             <Show when=monthly_offered>
                 <Checkbox
                     id=id("monthly")
                     label="Monthly billing"
-                    flag=Flag::Pool(index, |p| &mut p.monthly_billed)
-                    draft
+                    value=Flag::Pool(index, |p| &mut p.monthly_billed).bound(draft)
                 />
             </Show>
             <Show when=standard>
                 <Checkbox
                     id=id("floating-ips")
                     label="A public floating IP for every node"
-                    flag=Flag::Pool(index, |p| &mut p.floating_ips)
-                    draft
+                    value=Flag::Pool(index, |p| &mut p.floating_ips).bound(draft)
                 />
                 <p class="field-error" role="alert">
                     {move || errors.with(|e| message_at(e, &at("attachFloatingIps")))}
                 </p>
             </Show>
             <Show when=three_zone>
-                <div class="field">
-                    <label for=id("zone")>"Zone"</label>
-                    <select
-                        id=id("zone")
-                        on:change=move |event| {
-                            let zone = event_target_value(&event);
-                            draft.update(|d| {
-                                if let Some(pool) = d.pools.get_mut(index) {
-                                    pool.zone = zone;
-                                }
-                            })
-                        }
-                    >
-                        <option value="" selected=move || pool().zone.is_empty()>"Choose a zone"</option>
-                        {move || {
-                            zones()
-                                .into_iter()
-                                .map(|zone| {
-                                    let selected = pool().zone == zone;
-                                    view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                    <p class="field-error" role="alert">
-                        {move || errors.with(|e| message_at(e, &at("availabilityZones")))}
-                    </p>
-                </div>
+                <ZoneChoice wizard index />
             </Show>
-            <details class="pool-metadata" open=has_metadata>
-                <summary>"Labels, taints and annotations"</summary>
-                <TextField
-                    id=id("labels")
-                    label="Labels"
-                    hint="key=value, one per line"
-                    text=Text::Pool(index, |p| &mut p.labels)
-                    draft
-                    errors
-                    path=at("template.labels")
-                    multiline=true
-                />
-                <TextField
-                    id=id("taints")
-                    label="Taints"
-                    hint="key=value:NoSchedule, PreferNoSchedule or NoExecute, one per line"
-                    text=Text::Pool(index, |p| &mut p.taints)
-                    draft
-                    errors
-                    path=at("template.taints")
-                    multiline=true
-                />
-                <TextField
-                    id=id("annotations")
-                    label="Annotations"
-                    hint="key=value, one per line"
-                    text=Text::Pool(index, |p| &mut p.annotations)
-                    draft
-                    errors
-                    path=at("template.annotations")
-                    multiline=true
-                />
-            </details>
+            <PoolMetadata wizard index />
             <Show when=move || draft.with(|d| d.pools.len() > 1)>
                 <button type="button" class="button secondary" on:click=remove>
                     "Remove this pool"
                 </button>
             </Show>
         </fieldset>
+    }
+}
+
+/// How many nodes the pool has, or the bounds it autoscales between.
+#[component]
+fn PoolSize(wizard: Wizard, index: usize) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    let at = move |name: &str| format!("nodePools.{index}.{name}");
+    let id = move |name: &str| format!("pool-{index}-{name}");
+    let autoscale = move || draft.with(|d| d.pools.get(index).is_some_and(|p| p.autoscale));
+    view! {
+        <div class="field-grid">
+            <TextField
+                id=id("desired")
+                label="Nodes"
+                value=Text::Pool(index, |p| &mut p.desired).bound(draft)
+                errors
+                path=at("desiredNodes")
+                numeric=true
+            />
+            <Show when=autoscale>
+                <TextField
+                    id=id("min")
+                    label="Minimum nodes"
+                    value=Text::Pool(index, |p| &mut p.min).bound(draft)
+                    errors
+                    path=at("minNodes")
+                    numeric=true
+                />
+                <TextField
+                    id=id("max")
+                    label="Maximum nodes"
+                    value=Text::Pool(index, |p| &mut p.max).bound(draft)
+                    errors
+                    path=at("maxNodes")
+                    numeric=true
+                />
+            </Show>
+        </div>
+    }
+}
+
+/// The availability zone of a pool in a three-zone region.
+#[component]
+fn ZoneChoice(wizard: Wizard, index: usize) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    let at = move |name: &str| format!("nodePools.{index}.{name}");
+    let id = move |name: &str| format!("pool-{index}-{name}");
+    let current = move || draft.with(|d| d.pools.get(index).map(|p| p.zone.clone()).unwrap_or_default());
+    let zones = move || wizard.region().map(|r| r.zones).unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=id("zone")>"Zone"</label>
+            <select
+                id=id("zone")
+                on:change=move |event| {
+                    let zone = event_target_value(&event);
+                    draft.update(|d| {
+                        if let Some(pool) = d.pools.get_mut(index) {
+                            pool.zone = zone;
+                        }
+                    })
+                }
+            >
+                <option value="" selected=move || current().is_empty()>"Choose a zone"</option>
+                {move || {
+                    zones()
+                        .into_iter()
+                        .map(|zone| {
+                            let selected = current() == zone;
+                            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="field-error" role="alert">
+                {move || errors.with(|e| message_at(e, &at("availabilityZones")))}
+            </p>
+        </div>
+    }
+}
+
+/// The labels, taints and annotations given to the pool's nodes; open from the start when the
+/// pool already has some (a copy of another pool).
+#[component]
+fn PoolMetadata(wizard: Wizard, index: usize) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    let at = move |name: &str| format!("nodePools.{index}.{name}");
+    let id = move |name: &str| format!("pool-{index}-{name}");
+    let has_metadata = draft.with_untracked(|d| {
+        d.pools
+            .get(index)
+            .is_some_and(|p| !(p.labels.is_empty() && p.taints.is_empty() && p.annotations.is_empty()))
+    });
+    view! {
+        <details class="pool-metadata" open=has_metadata>
+            <summary>"Labels, taints and annotations"</summary>
+            <TextField
+                id=id("labels")
+                label="Labels"
+                hint="key=value, one per line"
+                value=Text::Pool(index, |p| &mut p.labels).bound(draft)
+                errors
+                path=at("template.labels")
+                multiline=true
+            />
+            <TextField
+                id=id("taints")
+                label="Taints"
+                hint="key=value:NoSchedule, PreferNoSchedule or NoExecute, one per line"
+                value=Text::Pool(index, |p| &mut p.taints).bound(draft)
+                errors
+                path=at("template.taints")
+                multiline=true
+            />
+            <TextField
+                id=id("annotations")
+                label="Annotations"
+                hint="key=value, one per line"
+                value=Text::Pool(index, |p| &mut p.annotations).bound(draft)
+                errors
+                path=at("template.annotations")
+                multiline=true
+            />
+        </details>
     }
 }
 
@@ -249,60 +275,11 @@ fn FlavorTable(
     flavors: StoredValue<Vec<Flavor>>,
     prices: StoredValue<PriceList>,
 ) -> impl IntoView {
-    let draft = wizard.draft;
     let group = format!("pool-{index}-flavor");
     let error_id = format!("{group}-error");
     let rows = flavors.with_value(|all| {
         all.iter()
-            .map(|flavor| {
-                let shape = flavor.shape();
-                let name = flavor.name.clone();
-                let id = format!("{group}-{name}");
-                let price = prices.with_value(|p| {
-                    p.flavors.get(&name).map(|price| format!("{} {}/h", price.hourly, p.currency))
-                });
-                let available = flavor.is_available();
-                let checked = {
-                    let name = name.clone();
-                    move || draft.with(|d| d.pools.get(index).is_some_and(|p| p.flavor == name))
-                };
-                let choose = {
-                    let name = name.clone();
-                    move |_| {
-                        draft.update(|d| {
-                            if let Some(pool) = d.pools.get_mut(index) {
-                                pool.flavor = name.clone();
-                            }
-                        })
-                    }
-                };
-                let disk = flavor.disk_gb.map_or("—".to_string(), |gb| format!("{gb} GB"));
-                view! {
-                    <tr class:unavailable=!available>
-                        <td>
-                            <input
-                                type="radio"
-                                name=group.clone()
-                                id=id.clone()
-                                disabled=!available
-                                prop:checked=checked
-                                on:change=choose
-                            />
-                        </td>
-                        <th scope="row">
-                            <label for=id.clone()>{name.clone()}</label>
-                            {(!available).then(|| view! { <span class="muted">" out of stock"</span> })}
-                        </th>
-                        <td>{flavor.vcpus}</td>
-                        <td>{format!("{} GB", flavor.ram_gb)}</td>
-                        <td>{flavor.gpus}</td>
-                        <td>{disk}</td>
-                        <td>{resources(shape.reserved())}</td>
-                        <td>{resources(shape.allocatable())}</td>
-                        <td>{price.unwrap_or_else(|| "—".into())}</td>
-                    </tr>
-                }
-            })
+            .map(|flavor| view! { <FlavorRow wizard index flavor=flavor.clone() prices group=group.clone() /> })
             .collect_view()
     });
     let error = move || wizard.errors.with(|e| message_at(e, &format!("nodePools.{index}.flavorName")));
@@ -339,5 +316,52 @@ fn FlavorTable(
             </table>
         </div>
         <p class="field-error" id=error_id role="alert">{error}</p>
+    }
+}
+
+/// One flavor: what a node of it has, keeps for the system and costs; choosing it sets the pool's.
+#[component]
+fn FlavorRow(
+    wizard: Wizard,
+    index: usize,
+    flavor: Flavor,
+    prices: StoredValue<PriceList>,
+    group: String,
+) -> impl IntoView {
+    let draft = wizard.draft;
+    let shape = flavor.shape();
+    let name = StoredValue::new(flavor.name.clone());
+    let id = format!("{group}-{}", flavor.name);
+    let price = prices.with_value(|p| {
+        p.flavors.get(&flavor.name).map(|price| format!("{} {}/h", price.hourly, p.currency))
+    });
+    let available = flavor.is_available();
+    let checked =
+        move || draft.with(|d| d.pools.get(index).is_some_and(|p| name.with_value(|n| p.flavor == *n)));
+    let choose = move |_| {
+        draft.update(|d| {
+            if let Some(pool) = d.pools.get_mut(index) {
+                pool.flavor = name.get_value();
+            }
+        })
+    };
+    let disk = flavor.disk_gb.map_or("—".to_string(), |gb| format!("{gb} GB"));
+    view! {
+        <tr class:unavailable=!available>
+            <td>
+                <input type="radio" name=group id=id.clone() disabled=!available prop:checked=checked on:change=choose />
+            </td>
+            <th scope="row">
+                <label for=id>{flavor.name.clone()}</label>
+                {(!available).then(|| view! { <span class="muted">" out of stock"</span> })}
+            </th>
+            <td>{flavor.vcpus}</td>
+            <td>{format!("{} GB", flavor.ram_gb)}</td>
+            <td>{flavor.gpus}</td>
+            <td>{disk}</td>
+            <td>{resources(shape.reserved())}</td>
+            <td>{resources(shape.allocatable())}</td>
+            <td>{price.unwrap_or_else(|| "—".into())}</td>
+        </tr>
     }
 }

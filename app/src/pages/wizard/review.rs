@@ -6,6 +6,7 @@ use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
 use model::cost::{CostRange, PriceList};
 use model::flavor::GPU_READY_WARNING;
+use model::node_pool::NodePoolSpec;
 use model::operation::{OperationState, OperationView};
 
 use super::{STEPS, Wizard, forget_draft, step_of};
@@ -69,7 +70,6 @@ pub fn ReviewStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
 
 #[component]
 fn Summary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
-    let estimate = prices.estimate(&spec.node_pools);
     let network = match &spec.private_network {
         None => "Public network".to_string(),
         Some(net) => format!(
@@ -89,26 +89,6 @@ fn Summary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
     };
     let gpu =
         spec.node_pools.iter().any(|p| model::catalogue::flavor(&p.flavor_name).is_some_and(|f| f.is_gpu()));
-    let pools = spec
-        .node_pools
-        .iter()
-        .map(|pool| {
-            let zone = pool.availability_zones.first().cloned().unwrap_or_else(|| "—".into());
-            view! {
-                <tr>
-                    <th scope="row">{pool.name.clone()}</th>
-                    <td>{pool.flavor_name.clone()}</td>
-                    <td>{pool_size(pool)}</td>
-                    <td>{zone}</td>
-                    <td>{if pool.anti_affinity { "yes" } else { "no" }}</td>
-                    <td>{if pool.monthly_billed { "monthly" } else { "hourly" }}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let currency = prices.currency.clone();
-    let unpriced = (!estimate.unpriced_flavors.is_empty())
-        .then(|| format!(" No price known for {}; left out.", estimate.unpriced_flavors.join(", ")));
     view! {
         <dl class="facts">
             <dt>"Name"</dt>
@@ -130,6 +110,32 @@ fn Summary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
             <dt>"API server reachable from"</dt>
             <dd>{allow}</dd>
         </dl>
+        <PoolsSummary pools=spec.node_pools.clone() />
+        <CostSummary spec=spec.clone() prices />
+        {gpu.then(|| view! { <p class="warning" role="status">{GPU_READY_WARNING}</p> })}
+    }
+}
+
+/// The node pools as they will be created.
+#[component]
+fn PoolsSummary(pools: Vec<NodePoolSpec>) -> impl IntoView {
+    let pools = pools
+        .iter()
+        .map(|pool| {
+            let zone = pool.availability_zones.first().cloned().unwrap_or_else(|| "—".into());
+            view! {
+                <tr>
+                    <th scope="row">{pool.name.clone()}</th>
+                    <td>{pool.flavor_name.clone()}</td>
+                    <td>{pool_size(pool)}</td>
+                    <td>{zone}</td>
+                    <td>{if pool.anti_affinity { "yes" } else { "no" }}</td>
+                    <td>{if pool.monthly_billed { "monthly" } else { "hourly" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
         <div class="table-scroll">
             <table class="list">
                 <caption>"Node pools"</caption>
@@ -146,6 +152,17 @@ fn Summary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
                 <tbody>{pools}</tbody>
             </table>
         </div>
+    }
+}
+
+/// What the nodes will cost, as a range where pools autoscale.
+#[component]
+fn CostSummary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
+    let estimate = prices.estimate(&spec.node_pools);
+    let currency = prices.currency.clone();
+    let unpriced = (!estimate.unpriced_flavors.is_empty())
+        .then(|| format!(" No price known for {}; left out.", estimate.unpriced_flavors.join(", ")));
+    view! {
         <div class="cost" data-testid="cost">
             <p>
                 <strong>"Estimated cost: "</strong>
@@ -160,7 +177,6 @@ fn Summary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
                 {unpriced}
             </p>
         </div>
-        {gpu.then(|| view! { <p class="warning" role="status">{GPU_READY_WARNING}</p> })}
     }
 }
 

@@ -60,8 +60,7 @@ pub fn PlanStep(wizard: Wizard) -> impl IntoView {
             id="cluster-name".into()
             label="Cluster name"
             hint="Lowercase letters, digits and dashes."
-            text=Text::Cluster(|d| &mut d.name)
-            draft
+            value=Text::Cluster(|d| &mut d.name).bound(draft)
             errors=wizard.errors
             path="name".into()
         />
@@ -220,6 +219,32 @@ pub fn NetworkStep(wizard: Wizard) -> impl IntoView {
         text
     };
     view! {
+        <NetworkChoice wizard />
+        <Show when=private>
+            <PrivateNetworkFields wizard />
+        </Show>
+        <p class="muted">"The cluster itself uses " {ranges} "; a private subnet must not overlap them."</p>
+        <Show when=standard>
+            <ClusterRanges wizard />
+        </Show>
+        <TextField
+            id="allow-list".into()
+            label="API server allow-list"
+            hint="Optional: one address or range per line. Empty lets every address reach the API server."
+            value=Text::Cluster(|d| &mut d.allow_list).bound(draft)
+            errors
+            path="apiAllowList".into()
+            multiline=true
+        />
+    }
+}
+
+/// Public network, or a private network (vRack) the nodes join.
+#[component]
+fn NetworkChoice(wizard: Wizard) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    let private = move || draft.with(|d| d.private_network);
+    view! {
         <fieldset>
             <legend>"Nodes' network"</legend>
             <label class="check" for="network-public">
@@ -244,91 +269,84 @@ pub fn NetworkStep(wizard: Wizard) -> impl IntoView {
             </label>
             {group_error(errors, "privateNetwork")}
         </fieldset>
-        <Show when=private>
+    }
+}
+
+/// The private network's ids, its nodes subnet and whether that subnet has a gateway.
+#[component]
+fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    view! {
+        <div class="field-grid">
+            <TextField
+                id="private-network-id".into()
+                label="Private network ID"
+                value=Text::Cluster(|d| &mut d.private_network_id).bound(draft)
+                errors
+                path="privateNetwork.privateNetworkId".into()
+            />
+            <TextField
+                id="nodes-subnet-id".into()
+                label="Nodes subnet ID"
+                hint="Optional: the provider picks one when empty."
+                value=Text::Cluster(|d| &mut d.nodes_subnet_id).bound(draft)
+                errors
+                path="privateNetwork.nodesSubnetId".into()
+            />
+            <TextField
+                id="nodes-subnet-cidr".into()
+                label="Nodes subnet range"
+                hint="Optional, to check it against the cluster's ranges."
+                value=Text::Cluster(|d| &mut d.nodes_subnet_cidr).bound(draft)
+                errors
+                path="privateNetwork.nodesSubnetCidr".into()
+            />
+            <TextField
+                id="lb-subnet-id".into()
+                label="Load-balancer subnet ID"
+                hint="Optional."
+                value=Text::Cluster(|d| &mut d.load_balancers_subnet_id).bound(draft)
+                errors
+                path="privateNetwork.loadBalancersSubnetId".into()
+            />
+        </div>
+        <Checkbox
+            id="subnet-gateway".into()
+            label="The nodes subnet has a gateway (an OpenStack router)"
+            hint=" Needed in 3-AZ regions and for floating IPs."
+            value=Flag::Cluster(|d| &mut d.subnet_has_gateway).bound(draft)
+        />
+    }
+}
+
+/// The pod and service ranges, when the plan lets the user choose them.
+#[component]
+fn ClusterRanges(wizard: Wizard) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    view! {
+        <Checkbox
+            id="custom-ranges".into()
+            label="Choose the pod and service ranges"
+            value=Flag::Cluster(|d| &mut d.custom_ranges).bound(draft)
+        />
+        <Show when=move || draft.with(|d| d.custom_ranges)>
             <div class="field-grid">
                 <TextField
-                    id="private-network-id".into()
-                    label="Private network ID"
-                    text=Text::Cluster(|d| &mut d.private_network_id)
-                    draft
+                    id="pods-cidr".into()
+                    label="Pods range"
+                    value=Text::Cluster(|d| &mut d.pods_cidr).bound(draft)
                     errors
-                    path="privateNetwork.privateNetworkId".into()
+                    path="ipAllocationPolicy.podsIpv4Cidr".into()
                 />
                 <TextField
-                    id="nodes-subnet-id".into()
-                    label="Nodes subnet ID"
-                    hint="Optional: the provider picks one when empty."
-                    text=Text::Cluster(|d| &mut d.nodes_subnet_id)
-                    draft
+                    id="services-cidr".into()
+                    label="Services range"
+                    value=Text::Cluster(|d| &mut d.services_cidr).bound(draft)
                     errors
-                    path="privateNetwork.nodesSubnetId".into()
-                />
-                <TextField
-                    id="nodes-subnet-cidr".into()
-                    label="Nodes subnet range"
-                    hint="Optional, to check it against the cluster's ranges."
-                    text=Text::Cluster(|d| &mut d.nodes_subnet_cidr)
-                    draft
-                    errors
-                    path="privateNetwork.nodesSubnetCidr".into()
-                />
-                <TextField
-                    id="lb-subnet-id".into()
-                    label="Load-balancer subnet ID"
-                    hint="Optional."
-                    text=Text::Cluster(|d| &mut d.load_balancers_subnet_id)
-                    draft
-                    errors
-                    path="privateNetwork.loadBalancersSubnetId".into()
+                    path="ipAllocationPolicy.servicesIpv4Cidr".into()
                 />
             </div>
-            <Checkbox
-                id="subnet-gateway".into()
-                label="The nodes subnet has a gateway (an OpenStack router)"
-                hint=" Needed in 3-AZ regions and for floating IPs."
-                flag=Flag::Cluster(|d| &mut d.subnet_has_gateway)
-                draft
-            />
+            {group_error(errors, "ipAllocationPolicy")}
         </Show>
-        <p class="muted">"The cluster itself uses " {ranges} "; a private subnet must not overlap them."</p>
-        <Show when=standard>
-            <Checkbox
-                id="custom-ranges".into()
-                label="Choose the pod and service ranges"
-                flag=Flag::Cluster(|d| &mut d.custom_ranges)
-                draft
-            />
-            <Show when=move || draft.with(|d| d.custom_ranges)>
-                <div class="field-grid">
-                    <TextField
-                        id="pods-cidr".into()
-                        label="Pods range"
-                        text=Text::Cluster(|d| &mut d.pods_cidr)
-                        draft
-                        errors
-                        path="ipAllocationPolicy.podsIpv4Cidr".into()
-                    />
-                    <TextField
-                        id="services-cidr".into()
-                        label="Services range"
-                        text=Text::Cluster(|d| &mut d.services_cidr)
-                        draft
-                        errors
-                        path="ipAllocationPolicy.servicesIpv4Cidr".into()
-                    />
-                </div>
-                {group_error(errors, "ipAllocationPolicy")}
-            </Show>
-        </Show>
-        <TextField
-            id="allow-list".into()
-            label="API server allow-list"
-            hint="Optional: one address or range per line. Empty lets every address reach the API server."
-            text=Text::Cluster(|d| &mut d.allow_list)
-            draft
-            errors
-            path="apiAllowList".into()
-            multiline=true
-        />
     }
 }
