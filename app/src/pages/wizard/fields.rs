@@ -12,19 +12,24 @@ pub fn message_at(errors: &FieldErrors, path: &str) -> Option<String> {
     errors.iter().find(|e| e.field == path || e.field.starts_with(&under)).map(|e| e.message.clone())
 }
 
-/// Where a text lives in the draft: the cluster's fields or one pool's.
-#[derive(Clone, Copy)]
-pub enum Text {
-    Cluster(fn(&mut Draft) -> &mut String),
-    Pool(usize, fn(&mut PoolDraft) -> &mut String),
+/// Where a value lives in the draft: the cluster's fields or one pool's.
+pub enum Place<T: 'static> {
+    Cluster(fn(&mut Draft) -> &mut T),
+    Pool(usize, fn(&mut PoolDraft) -> &mut T),
 }
 
-/// Where a yes/no choice lives in the draft.
-#[derive(Clone, Copy)]
-pub enum Flag {
-    Cluster(fn(&mut Draft) -> &mut bool),
-    Pool(usize, fn(&mut PoolDraft) -> &mut bool),
+impl<T> Clone for Place<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
+
+impl<T> Copy for Place<T> {}
+
+/// A text of the draft.
+pub type Text = Place<String>;
+/// A yes/no choice of the draft.
+pub type Flag = Place<bool>;
 
 /// A value a field shows and sets: a place in the wizard's draft, or a form's own signal.
 pub struct Bound<T: Send + Sync + 'static> {
@@ -80,31 +85,17 @@ impl<T: Clone + Default + Send + Sync + 'static> Bound<T> {
     }
 }
 
-impl Text {
-    fn place(self, d: &mut Draft) -> Option<&mut String> {
+impl<T: Clone + Default + Send + Sync + 'static> Place<T> {
+    fn at(self, d: &mut Draft) -> Option<&mut T> {
         match self {
-            Text::Cluster(at) => Some(at(d)),
-            Text::Pool(i, at) => d.pools.get_mut(i).map(at),
+            Place::Cluster(at) => Some(at(d)),
+            Place::Pool(i, at) => d.pools.get_mut(i).map(at),
         }
     }
 
     /// This place of `draft`, for a field.
-    pub fn bound(self, draft: RwSignal<Draft>) -> Bound<String> {
-        Bound::place(draft, move |d| self.place(d), || ())
-    }
-}
-
-impl Flag {
-    fn place(self, d: &mut Draft) -> Option<&mut bool> {
-        match self {
-            Flag::Cluster(at) => Some(at(d)),
-            Flag::Pool(i, at) => d.pools.get_mut(i).map(at),
-        }
-    }
-
-    /// This place of `draft`, for a checkbox.
-    pub fn bound(self, draft: RwSignal<Draft>) -> Bound<bool> {
-        Bound::place(draft, move |d| self.place(d), || ())
+    pub fn bound(self, draft: RwSignal<Draft>) -> Bound<T> {
+        Bound::place(draft, move |d| self.at(d), || ())
     }
 }
 
