@@ -2,14 +2,15 @@
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::bundle::{Bundle, BundleLinks};
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
 use crate::pages::{
-    ActivityPage, ClusterPage, ClustersPage, NoAccessPage, NotFoundPage, PlansPage, WizardPage,
+    AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NoAccessPage, NotFoundPage,
+    OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, UpgradesRoute, WizardPage,
 };
 
 /// The whole document, rendered on the server around [`App`], loading `bundle`.
@@ -85,8 +86,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/new") view=WizardPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/new/:step") view=WizardPage ssr=SsrMode::Async />
-                    <Route path=path!("/clusters/:id") view=ClusterPage ssr=SsrMode::Async />
-                    <Route path=path!("/clusters/:id/:tab") view=ClusterPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/clusters/:id") view=ClusterPage ssr=SsrMode::Async>
+                        <Route path=path!("") view=OverviewRoute />
+                        <Route path=path!("pools") view=PoolsRoute />
+                        <Route path=path!("upgrades") view=UpgradesRoute />
+                        <Route path=path!("access") view=AccessRoute />
+                        <Route path=path!("settings") view=SettingsRoute />
+                        <Route path=path!("activity") view=ActivityRoute />
+                    </ParentRoute>
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />

@@ -1,6 +1,6 @@
 // What a newcomer meets first, on the SSO console: the clusters list fits a phone's width (only
 // its table scrolls sideways), the cluster page's tab bar leads to every tab, Activity included,
-// and the browser's own favicon request is answered.
+// tabs switch in place, and the browser's own favicon request is answered.
 import { test, expect } from '@playwright/test';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
@@ -43,6 +43,25 @@ test('the tab bar links to the Activity tab', async ({ page }) => {
     await tabs.getByRole('link', { name: 'Activity' }).click();
     await expect(page).toHaveURL(new RegExp(`/clusters/${id}/activity`));
     await expect(tabs.getByRole('link', { name: 'Activity' })).toHaveAttribute('aria-current', 'page');
+  });
+});
+
+test('switching tabs keeps the page around the tab; a tab that does not exist is not found', async ({ page }) => {
+  await withCluster('tabs-in-place', async (id) => {
+    await signIn(page, 'alice', `/clusters/${id}?project=${project}`);
+    await expect(page.locator('body[data-hydrated]')).toBeAttached();
+    await expect(page.getByRole('heading', { name: 'Operations' })).toBeVisible();
+    // Marks the heading's element: a page rendered anew would not carry the mark.
+    await page.locator('h1').evaluate((heading) => heading.setAttribute('data-marked', ''));
+    const tabs = page.getByRole('navigation', { name: 'Cluster' });
+    await tabs.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByLabel('Cluster name')).toBeVisible();
+    await expect(tabs.getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
+    await expect(tabs.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'false');
+    await expect(page.locator('h1[data-marked]')).toBeAttached();
+    const missing = await page.goto(`${sso.console}/clusters/${id}/nodes?project=${project}`);
+    expect(missing?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   });
 });
 

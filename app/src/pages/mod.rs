@@ -9,7 +9,9 @@ mod plans;
 mod wizard;
 
 pub use activity::ActivityPage;
-pub use cluster::ClusterPage;
+pub use cluster::{
+    AccessRoute, ActivityRoute, ClusterPage, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute,
+};
 pub use clusters::{ClustersPage, project_of};
 pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;

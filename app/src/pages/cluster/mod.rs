@@ -1,6 +1,5 @@
-//! A cluster's page: its Overview (facts, etcd usage, upgrades) and the live timeline of its
-//! operations, both first rendered on the server and then kept current by the cluster's
-//! live-update stream.
+//! A cluster's page: its heading, status and tab bar, first rendered on the server and then kept
+//! current by the cluster's live-update stream, around the tab at the address (see [`tab_routes`]).
 
 mod allow_list;
 mod customize;
@@ -11,298 +10,187 @@ mod oidc;
 mod pools;
 mod settings;
 mod tab;
+mod tab_routes;
 mod timeline;
 mod upgrades;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::access::Role;
-use model::activity::{ActivityFilter, ActivityPage};
 use model::cluster_view::{ClusterOverview, EtcdUsage};
-use model::customization::CustomizationView;
-use model::ip_restriction::AllowList;
-use model::oidc::OidcAccess;
-use model::operation::{OperationKind, OperationView};
-use model::pool_view::PoolView;
+use model::operation::OperationView;
 use model::status::Status;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{
-    activity, cluster_oidc, cluster_operations, customization, get_allow_list, get_cluster_overview,
-    get_etcd_usage, node_pools,
-};
+use crate::api::{cluster_operations, get_cluster_overview, get_etcd_usage};
 use crate::components::freshness::FreshnessLine;
-use crate::components::live::{ClusterState, follow_cluster};
+use crate::components::live::{ClusterState, follow_cluster, merge_operation};
 use crate::components::outcome::caught;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
-use crate::pages::activity::Entries;
 use crate::pages::project_of;
-use allow_list::AllowListEditor;
-use oidc::{OidcEditor, UserKubeconfig};
-use pools::PoolsTab;
-use settings::{AccessTab, SettingsTab};
-use tab::ClusterTab;
-use timeline::Timeline;
-use upgrades::UpgradesTab;
+use tab_routes::Tabs;
+pub use tab_routes::{AccessRoute, ActivityRoute, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute};
 
-#[component]
-pub fn ClusterPage() -> impl IntoView {
-    let user = current_user().0;
-    let query = use_query_map();
-    let params = use_params_map();
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                user.get()
-                    .map(|user| {
-                        let wanted = query.read_untracked().get("project");
-                        let id = params.read_untracked().get("id").unwrap_or_default();
-                        // Each tab is its own address: a new tab renders the page anew.
-                        let tab = ClusterTab::from_slug(&params.read().get("tab").unwrap_or_default());
-                        let username = user.as_ref().map(|u| u.username.clone()).unwrap_or_default();
-                        match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
-                            Some((project, _, role)) => view! { <ClusterView project id role tab username /> }.into_any(),
-                            None => view! { <p>"You have no project."</p> }.into_any(),
-                        }
-                    })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn ClusterView(project: String, id: String, role: Role, tab: ClusterTab, username: String) -> impl IntoView {
-    let key = (project.clone(), id.clone());
-    let overview = Resource::new(move || key.clone(), |(p, c)| get_cluster_overview(p, c));
-    let key = (project.clone(), id.clone());
-    let history = Resource::new(move || key.clone(), |(p, c)| cluster_operations(p, c));
-    // What the tab needs besides, loaded with the rest so the page renders in one piece.
-    let key = (project.clone(), id.clone());
-    let pools = Resource::new(
-        move || key.clone(),
-        move |(p, c)| async move { if tab.shows_pools() { node_pools(p, c).await.map(Some) } else { Ok(None) } },
-    );
-    let key = (project.clone(), id.clone());
-    let audit = Resource::new(
-        move || key.clone(),
-        move |(_, c)| async move {
-            if tab == ClusterTab::Activity {
-                let filter = ActivityFilter { cluster: Some(c), ..ActivityFilter::default() };
-                activity(filter).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-    );
-    let key = (project.clone(), id.clone());
-    let data = Resource::new(
-        move || key.clone(),
-        move |(p, c)| async move {
-            Ok(match tab {
-                ClusterTab::Access => {
-                    let list = get_allow_list(p.clone(), c.clone()).await?;
-                    TabData::Access(list, Box::new(cluster_oidc(p, c).await?))
-                }
-                ClusterTab::Settings => TabData::Settings(customization(p, c).await?),
-                _ => TabData::Nothing,
-            })
-        },
-    );
-    let (project, username) = (StoredValue::new(project), StoredValue::new(username));
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
-            <ErrorBoundary fallback=|errors| {
-                view! {
-                    <Title text="Cluster" />
-                    <section class="page">
-                        <h1>"Cluster"</h1>
-                        {caught(errors)}
-                    </section>
-                }
-            }>
-                {move || {
-                    let id = id.clone();
-                    Suspend::new(async move {
-                        let (cluster, operations) = (overview.await?, history.await?);
-                        let extra = Extra { pools: pools.await?, audit: audit.await?, data: data.await? };
-                        let (project, username) = (project.get_value(), username.get_value());
-                        Ok::<_, AppError>(view! { <Live project id cluster operations extra role tab username /> })
-                    })
-                }}
-            </ErrorBoundary>
-        </Suspense>
-    }
-}
-
-/// What one tab needs besides the overview and the operations (loaded only for that tab).
-struct Extra {
-    pools: Option<Vec<PoolView>>,
-    audit: Option<ActivityPage>,
-    data: TabData,
-}
-
-/// The Access and Settings tabs' own data.
+/// What the page reads once, for the user looking at it: the tabs wait for it too.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-enum TabData {
-    Nothing,
-    Access(AllowList, Box<OidcAccess>),
-    Settings(CustomizationView),
-}
-
-/// The page once loaded: server-rendered facts, then the live stream's.
-#[component]
-fn Live(
+struct Loaded {
     project: String,
-    id: String,
+    role: Role,
+    username: String,
     cluster: ClusterOverview,
     operations: Vec<OperationView>,
-    extra: Extra,
-    role: Role,
-    tab: ClusterTab,
-    username: String,
-) -> impl IntoView {
-    let operations = RwSignal::new(operations);
-    let state = RwSignal::new(None::<ClusterState>);
-    follow_cluster(&project, &id, operations, state);
-    // Counts the provider's updates of this cluster: tabs that load more refresh on each.
-    let changes = Memo::new(move |previous: Option<&u64>| {
-        state.track();
-        previous.map_or(0, |n| n + 1)
-    });
-    let base = StoredValue::new(cluster);
-    let current = Memo::new(move |_| {
-        let mut shown = base.get_value();
-        if let Some(ClusterState::Live { cluster, pools, freshness }) = state.get() {
-            cluster.apply_to(&mut shown, &pools);
-            shown.freshness = freshness;
-        }
-        shown
-    });
-    let gone = move || state.with(|s| matches!(s, Some(ClusterState::Gone)));
-    let list = format!("/clusters?project={project}");
-    let on_page =
-        OnPage { project: project.clone(), id: id.clone(), role, username, current, operations, changes };
-    let name = move || current.with(|c| c.name.clone());
+}
+
+/// The page's state, shared by its heading and the tab in its outlet: what was read, and what
+/// the cluster's live-update stream has said since.
+#[derive(Clone, Copy)]
+struct ClusterContext {
+    id: StoredValue<String>,
+    loaded: Resource<Result<Loaded, AppError>>,
+    /// Operations the stream told of since the page read them.
+    received: RwSignal<Vec<OperationView>>,
+    /// The cluster and its pools as the stream last told, or its deletion.
+    state: RwSignal<Option<ClusterState>>,
+    /// Counts the provider's updates of the cluster: tabs that load more refresh on each.
+    changes: Memo<u64>,
+    gone: Memo<bool>,
+}
+
+impl ClusterContext {
+    fn new(id: String, wanted: Option<String>) -> Self {
+        let user = current_user().0;
+        let key = id.clone();
+        let loaded = Resource::new(
+            || (),
+            move |_| {
+                let (id, wanted) = (key.clone(), wanted.clone());
+                async move {
+                    let user = user.await?;
+                    let Some((project, _, role)) = project_of(&user, wanted.as_deref()) else {
+                        return Err(AppError::Forbidden { message: "You have no project.".to_string() });
+                    };
+                    let (cluster, operations) = futures::future::join(
+                        get_cluster_overview(project.clone(), id.clone()),
+                        cluster_operations(project.clone(), id),
+                    )
+                    .await;
+                    Ok(Loaded {
+                        project,
+                        role,
+                        username: user.username,
+                        cluster: cluster?,
+                        operations: operations?,
+                    })
+                }
+            },
+        );
+        let received = RwSignal::new(Vec::<OperationView>::new());
+        let state = RwSignal::new(None::<ClusterState>);
+        let id = StoredValue::new(id);
+        // The stream starts once the page knows the cluster's project (browser only).
+        Effect::new(move |started: Option<bool>| {
+            if started == Some(true) {
+                return true;
+            }
+            let project =
+                loaded.with(|l| l.as_ref().and_then(|l| l.as_ref().ok()).map(|l| l.project.clone()));
+            project.inspect(|project| follow_cluster(project, &id.get_value(), received, state)).is_some()
+        });
+        let changes = Memo::new(move |previous: Option<&u64>| {
+            state.track();
+            previous.map_or(0, |n| n + 1)
+        });
+        let gone = Memo::new(move |_| state.with(|s| matches!(s, Some(ClusterState::Gone))));
+        Self { id, loaded, received, state, changes, gone }
+    }
+
+    /// What the page read, once read; an error shows in the heading's place.
+    async fn ready(self) -> Result<Loaded, AppError> {
+        self.loaded.await
+    }
+
+    /// The cluster as last read: `first`, what [`Self::ready`] gave, then the stream's.
+    fn overview(self, first: ClusterOverview) -> Memo<ClusterOverview> {
+        Memo::new(move |_| {
+            let mut shown = first.clone();
+            if let Some(ClusterState::Live { cluster, pools, freshness }) = self.state.get() {
+                cluster.apply_to(&mut shown, &pools);
+                shown.freshness = freshness;
+            }
+            shown
+        })
+    }
+
+    /// The cluster's operations, newest first: `first`, what [`Self::ready`] gave, then the
+    /// stream's.
+    fn operations(self, first: Vec<OperationView>) -> Memo<Vec<OperationView>> {
+        Memo::new(move |_| {
+            let mut shown = first.clone();
+            self.received
+                .with(|received| received.iter().for_each(|op| merge_operation(&mut shown, op.clone())));
+            shown
+        })
+    }
+}
+
+/// The cluster page: its heading and tab bar, and the tab at the address in the outlet. The
+/// outlet stays outside any suspense so that each tab's data loads once, with the tab.
+#[component]
+pub fn ClusterPage() -> impl IntoView {
+    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    let wanted = use_query_map().read_untracked().get("project");
+    let page = ClusterContext::new(id, wanted);
+    provide_context(page);
     view! {
-        <Title text=name />
         <section class="page">
-            <p class="breadcrumb">
-                <a href=format!("/clusters?project={project}")>"Clusters"</a>
-                " / "
-            </p>
-            <h1>
-                {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
-            </h1>
-            <FreshnessLine freshness=Signal::derive(move || current.with(|c| c.freshness.clone())) />
-            <Show when=gone>
-                <p class="warning" role="status">
-                    "This cluster no longer exists: it was deleted. "
-                    <a href=list.clone()>"Back to the clusters"</a>
-                </p>
-            </Show>
-            <Tabs project=project.clone() id=id.clone() tab />
-            {tab_body(tab, &on_page, extra)}
+            <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
+                <ErrorBoundary fallback=|errors| {
+                    view! {
+                        <Title text="Cluster" />
+                        <h1>"Cluster"</h1>
+                        {caught(errors)}
+                    }
+                }>
+                    {move || Suspend::new(async move {
+                        let loaded = page.ready().await?;
+                        Ok::<_, AppError>(view! { <Heading page loaded /> })
+                    })}
+                </ErrorBoundary>
+            </Suspense>
+            <Outlet />
         </section>
     }
 }
 
-/// What every tab of one cluster's page may use.
-struct OnPage {
-    project: String,
-    id: String,
-    role: Role,
-    username: String,
-    current: Memo<ClusterOverview>,
-    operations: RwSignal<Vec<OperationView>>,
-    changes: Memo<u64>,
-}
-
-/// The body of `tab`, from what was loaded for it.
-fn tab_body(tab: ClusterTab, on_page: &OnPage, extra: Extra) -> AnyView {
-    let OnPage { project, id, role, username, current, operations, changes } = on_page;
-    let (project, id, role, username, current, operations, changes) =
-        (project.clone(), id.clone(), *role, username.clone(), *current, *operations, *changes);
-    let Extra { pools, audit, data } = extra;
-    match (tab, pools) {
-        (ClusterTab::Upgrades, Some(pools)) => {
-            view! { <UpgradesTab project cluster=id overview=current pools role changes /> }.into_any()
-        }
-        (ClusterTab::Activity, _) => {
-            let filter = ActivityFilter { cluster: Some(id), ..ActivityFilter::default() };
-            view! {
-                <Timeline project operations role />
-                <section aria-labelledby="audit-title">
-                    <h2 id="audit-title">"Audit trail"</h2>
-                    {audit.map(|page| view! { <Entries page filter /> })}
-                </section>
-            }
-            .into_any()
-        }
-        (ClusterTab::Access, _) => match data {
-            TabData::Access(list, access) => {
-                let name = current.with_untracked(|c| c.name.clone());
-                let access = *access;
-                view! { <AccessSections project cluster=id name role username list access /> }.into_any()
-            }
-            _ => ().into_any(),
-        },
-        (ClusterTab::Settings, _) => {
-            let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
-            let customization = match data {
-                TabData::Settings(view) => view,
-                _ => CustomizationView::default(),
-            };
-            view! { <SettingsTab project cluster=id name policy role customization /> }.into_any()
-        }
-        (ClusterTab::Pools, Some(pools)) => {
-            let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
-            view! { <PoolsTab project cluster=id plan region role pools changes /> }.into_any()
-        }
-        _ => view! {
-            <Overview project=project.clone() cluster=current />
-            <Timeline project operations role />
-        }
-        .into_any(),
-    }
-}
-
-/// The Access tab: the caller's kubeconfig, the admin kubeconfig, the allow-list and OIDC.
+/// The page's heading: the cluster's name and status, how fresh they are, and the tab bar.
 #[component]
-fn AccessSections(
-    project: String,
-    cluster: String,
-    name: String,
-    role: Role,
-    username: String,
-    list: AllowList,
-    access: OidcAccess,
-) -> impl IntoView {
-    let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
-    let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
+fn Heading(page: ClusterContext, loaded: Loaded) -> impl IntoView {
+    let Loaded { project, cluster, .. } = loaded;
+    let current = page.overview(cluster);
+    let id = page.id.get_value();
+    let list = format!("/clusters?project={project}");
+    let name = move || current.with(|c| c.name.clone());
     view! {
-        <UserKubeconfig project=project.clone() cluster=cluster.clone() access=access.clone() username />
-        <AccessTab project=project.clone() cluster=cluster.clone() name role />
-        <AllowListEditor project=project.clone() cluster=cluster.clone() list may_edit />
-        <OidcEditor project cluster access may_edit=may_set_oidc />
+        <Title text=name />
+        <p class="breadcrumb">
+            <a href=list.clone()>"Clusters"</a>
+            " / "
+        </p>
+        <h1>
+            {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
+        </h1>
+        <FreshnessLine freshness=Signal::derive(move || current.with(|c| c.freshness.clone())) />
+        <Show when=move || page.gone.get()>
+            <p class="warning" role="status">
+                "This cluster no longer exists: it was deleted. "
+                <a href=list.clone()>"Back to the clusters"</a>
+            </p>
+        </Show>
+        <Tabs project id />
     }
-}
-
-/// The cluster page's tab bar.
-#[component]
-fn Tabs(project: String, id: String, tab: ClusterTab) -> impl IntoView {
-    let links = ClusterTab::ALL
-        .into_iter()
-        .map(|each| {
-            view! {
-                <a href=each.href(&project, &id) aria-current=if each == tab { "page" } else { "false" }>
-                    {each.title()}
-                </a>
-            }
-        })
-        .collect_view();
-    view! { <nav class="tabs" aria-label="Cluster">{links}</nav> }
 }
 
 #[component]

@@ -1,4 +1,4 @@
-//! The cluster page's tabs: each at its own address, `/clusters/{id}/{slug}`.
+//! The cluster page's tabs: each at its own address, `/clusters/{id}/{slug}` (a nested route).
 
 /// One tab of the cluster page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,9 +22,20 @@ impl ClusterTab {
         ClusterTab::Activity,
     ];
 
-    /// The tab at the address's `slug`; the overview for none or one it does not know.
-    pub fn from_slug(slug: &str) -> Self {
-        Self::ALL.into_iter().find(|tab| tab.slug() == slug).unwrap_or(ClusterTab::Overview)
+    /// The tab at the address's `slug` (empty for the overview); none for a slug it does not know.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|tab| tab.slug() == slug)
+    }
+
+    /// The tab at `path`, an address under the cluster page's own, `prefix`.
+    pub fn under(prefix: &str, path: &str) -> Option<Self> {
+        let rest = path.strip_prefix(prefix)?;
+        let slug = match rest.strip_prefix('/') {
+            Some(slug) => slug.trim_end_matches('/'),
+            None if rest.is_empty() => "",
+            None => return None,
+        };
+        Self::from_slug(slug)
     }
 
     /// The last part of the tab's address (empty for the overview, at the cluster's own).
@@ -57,11 +68,6 @@ impl ClusterTab {
             slug => format!("/clusters/{id}/{slug}?project={project}"),
         }
     }
-
-    /// Whether the tab shows the cluster's pools (read with the page).
-    pub fn shows_pools(self) -> bool {
-        matches!(self, ClusterTab::Pools | ClusterTab::Upgrades)
-    }
 }
 
 #[cfg(test)]
@@ -69,11 +75,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_tab_is_found_at_its_own_slug_and_anything_else_is_the_overview() {
+    fn every_tab_is_found_at_its_own_address_and_nothing_else_is_a_tab() {
         for tab in ClusterTab::ALL {
-            assert_eq!(ClusterTab::from_slug(tab.slug()), tab);
+            assert_eq!(ClusterTab::from_slug(tab.slug()), Some(tab));
+            let href = tab.href("default", "c1");
+            assert_eq!(ClusterTab::under("/clusters/c1", href.split('?').next().unwrap()), Some(tab));
         }
-        assert_eq!(ClusterTab::from_slug("nodes"), ClusterTab::Overview);
+        assert_eq!(ClusterTab::from_slug("nodes"), None);
+        assert_eq!(ClusterTab::under("/clusters/c1", "/clusters/c1/nodes"), None);
+        assert_eq!(ClusterTab::under("/clusters/c1", "/clusters/c12"), None);
+        assert_eq!(ClusterTab::under("/clusters/c1", "/clusters/c1/"), Some(ClusterTab::Overview));
         assert_eq!(ClusterTab::Access.href("default", "c1"), "/clusters/c1/access?project=default");
         assert_eq!(ClusterTab::Overview.href("default", "c1"), "/clusters/c1?project=default");
     }

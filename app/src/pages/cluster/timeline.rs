@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use model::access::Role;
-use model::operation::{OperationState, OperationView, StepState};
+use model::operation::{OperationState, OperationView, StepState, StepView};
 
 use crate::api::retry_operation;
 use crate::components::outcome::ErrorMessage;
@@ -40,15 +40,9 @@ fn step_text(state: StepState) -> &'static str {
 }
 
 #[component]
-pub fn Timeline(project: String, operations: RwSignal<Vec<OperationView>>, role: Role) -> impl IntoView {
+pub fn Timeline(project: String, operations: Signal<Vec<OperationView>>, role: Role) -> impl IntoView {
     let project = StoredValue::new(project);
-    let items = move || {
-        operations
-            .get()
-            .into_iter()
-            .map(|op| view! { <Entry project=project.get_value() op role /> })
-            .collect_view()
-    };
+    let ids = move || operations.with(|ops| ops.iter().map(|op| op.id.clone()).collect::<Vec<_>>());
     view! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Operations"</h2>
@@ -56,61 +50,89 @@ pub fn Timeline(project: String, operations: RwSignal<Vec<OperationView>>, role:
                 when=move || operations.with(|ops| !ops.is_empty())
                 fallback=|| view! { <p class="muted">"No operation on this cluster from this console yet."</p> }
             >
-                <ol class="operations" aria-live="polite">{items}</ol>
+                <ol class="operations" aria-live="polite">
+                    <For each=ids key=String::clone let:id>
+                        <Entry project=project.get_value() operations id role />
+                    </For>
+                </ol>
             </Show>
         </section>
     }
 }
 
+/// One operation, kept in place while the stream updates it: only what changed is redrawn.
 #[component]
-fn Entry(project: String, op: OperationView, role: Role) -> impl IntoView {
-    let state = op.state.as_str();
-    let steps = op
-        .steps
-        .iter()
-        .map(|step| {
-            let times = match &step.finished_at {
-                Some(end) => format!("{} → {}", clock(&step.started_at), clock(end)),
-                None => format!("since {}", clock(&step.started_at)),
-            };
+fn Entry(project: String, operations: Signal<Vec<OperationView>>, id: String, role: Role) -> impl IntoView {
+    let op = {
+        let id = id.clone();
+        Memo::new(move |_| operations.with(|ops| ops.iter().find(|op| op.id == id).cloned()))
+    };
+    let state = Memo::new(move |_| op.with(|o| o.as_ref().map_or(OperationState::Pending, |o| o.state)));
+    let steps = Memo::new(move |_| op.with(|o| o.as_ref().map(|o| o.steps.clone()).unwrap_or_default()));
+    let failure = Memo::new(move |_| {
+        op.with(|o| {
+            let o = o.as_ref()?;
+            let may_retry = o.retryable() && o.kind.is_some_and(|kind| role.allows(kind.required_role()));
+            o.error.clone().map(|error| (error, may_retry))
+        })
+    });
+    let (label, by) = op.with_untracked(|o| {
+        o.as_ref()
+            .map(|o| (o.label(), format!(" · by {} · {}", o.actor, clock(&o.created_at))))
+            .unwrap_or_default()
+    });
+    let operation = StoredValue::new(id.clone());
+    let failure = move || {
+        failure.get().map(|(error, may_retry)| {
+            let query = error.query_id.map(|q| {
+                view! {
+                    <p class="muted">
+                        "Query id for the provider's support: " <code>{q}</code>
+                    </p>
+                }
+            });
             view! {
-                <li class=format!("step-entry {}", step.state.as_str())>
-                    <span class="step-name">{step_title(&step.name)}</span>
-                    " — "
-                    <span class="step-state">{step_text(step.state)}</span>
-                    {step.detail.clone().map(|d| view! { <span class="step-detail">{format!(" ({d})")}</span> })}
-                    <span class="muted step-time">{format!(" · {times}")}</span>
-                </li>
+                <div class="failure" role="alert">
+                    <p>{error.message}</p>
+                    {query}
+                    {may_retry.then(|| view! { <RetryButton project=project.clone() operation=operation.get_value() /> })}
+                </div>
             }
         })
-        .collect_view();
-    let may_retry = op.retryable() && op.kind.is_some_and(|kind| role.allows(kind.required_role()));
-    let failure = op.error.clone().map(|error| {
-        let query = error.query_id.clone().map(|q| {
-            view! {
-                <p class="muted">
-                    "Query id for the provider's support: " <code>{q}</code>
-                </p>
-            }
-        });
-        view! {
-            <div class="failure" role="alert">
-                <p>{error.message}</p>
-                {query}
-                {may_retry.then(|| view! { <RetryButton project=project.clone() operation=op.id.clone() /> })}
-            </div>
-        }
-    });
+    };
     view! {
-        <li class=format!("operation {state}") data-operation=op.id.clone()>
+        <li class=move || format!("operation {}", state.get().as_str()) data-operation=id.clone()>
             <p class="operation-head">
-                <strong>{op.label()}</strong>
+                <strong>{label}</strong>
                 " "
-                <span class=format!("outcome {state}") data-testid="operation-state">{state_text(op.state)}</span>
-                <span class="muted">{format!(" · by {} · {}", op.actor, clock(&op.created_at))}</span>
+                <span class=move || format!("outcome {}", state.get().as_str()) data-testid="operation-state">
+                    {move || state_text(state.get())}
+                </span>
+                <span class="muted">{by}</span>
             </p>
-            <ol class="steps-log">{steps}</ol>
+            <ol class="steps-log">
+                <For each=move || steps.get() key=|step| (step.seq, step.state, step.detail.clone(), step.finished_at.clone()) let:step>
+                    <Step step />
+                </For>
+            </ol>
             {failure}
+        </li>
+    }
+}
+
+#[component]
+fn Step(step: StepView) -> impl IntoView {
+    let times = match &step.finished_at {
+        Some(end) => format!("{} → {}", clock(&step.started_at), clock(end)),
+        None => format!("since {}", clock(&step.started_at)),
+    };
+    view! {
+        <li class=format!("step-entry {}", step.state.as_str())>
+            <span class="step-name">{step_title(&step.name)}</span>
+            " — "
+            <span class="step-state">{step_text(step.state)}</span>
+            {step.detail.map(|d| view! { <span class="step-detail">{format!(" ({d})")}</span> })}
+            <span class="muted step-time">{format!(" · {times}")}</span>
         </li>
     }
 }
