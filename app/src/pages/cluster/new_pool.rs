@@ -7,6 +7,7 @@ use model::node_pool::{NodePoolSpec, check_pool_in_cluster};
 use model::plan::Plan;
 use model::pool_view::PoolView;
 use model::validation::FieldErrors;
+use reactive_stores::Store;
 
 use crate::api::{create_node_pool, flavors, get_capabilities};
 use crate::components::browser;
@@ -39,7 +40,8 @@ pub fn NewPool(
     /// The name of the pool requested last.
     requested: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let draft = RwSignal::new(Draft { plan, region: region.clone(), pools: vec![start], ..Draft::default() });
+    let start = PoolDraft { id: 0, ..start };
+    let draft = Store::new(Draft { plan, region: region.clone(), pools: vec![start], ..Draft::default() });
     let capabilities = Resource::new(move || project.get_value(), get_capabilities);
     let flavors = Resource::new(move || (project.get_value(), region.clone()), |(p, r)| flavors(p, r));
     let spec =
@@ -104,7 +106,7 @@ pub fn NewPool(
                     {move || Suspend::new(async move {
                         let prices = StoredValue::new(capabilities.await?.prices);
                         let flavors = StoredValue::new(flavors.await?);
-                        Ok::<_, AppError>(view! { <PoolEditor wizard index=0 flavors prices /> })
+                        Ok::<_, AppError>(view! { <PoolEditor wizard index=0 pool=0 flavors prices /> })
                     })}
                 </ErrorBoundary>
             </Suspense>

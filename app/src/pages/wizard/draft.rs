@@ -11,14 +11,17 @@ use model::plan::Plan;
 use model::region::Region;
 use model::validation::FieldErrors;
 use model::version::{DEFAULT_MINOR, KubeProxyMode, KubeVersion, UpdatePolicy};
+use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use crate::components::metadata_text::{lines, number, pairs, pairs_text, taints, taints_text};
 
 /// One node pool as typed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Store)]
 #[serde(default)]
 pub struct PoolDraft {
+    /// Tells the pool apart in the draft while its name is being typed (see [`Draft::add_pool`]).
+    pub id: u32,
     pub name: String,
     pub flavor: String,
     pub desired: String,
@@ -41,6 +44,7 @@ impl Default for PoolDraft {
     fn default() -> Self {
         let defaults = NodePoolSpec::default();
         Self {
+            id: 0,
             name: String::new(),
             flavor: String::new(),
             desired: "3".into(),
@@ -58,8 +62,8 @@ impl Default for PoolDraft {
     }
 }
 
-/// The whole draft.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The whole draft, a store: a field read or written tells only that field's readers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Store)]
 #[serde(default)]
 pub struct Draft {
     pub name: String,
@@ -79,6 +83,7 @@ pub struct Draft {
     pub services_cidr: String,
     /// One address or range per line.
     pub allow_list: String,
+    #[store(key: u32 = |pool| pool.id)]
     pub pools: Vec<PoolDraft>,
     /// Makes a repeated Create the same request.
     pub key: String,
@@ -123,6 +128,7 @@ impl PoolDraft {
     /// A draft with `spec`'s settings, named `name` ("new pool with these settings").
     pub fn like(spec: &NodePoolSpec, name: String) -> Self {
         Self {
+            id: 0,
             name,
             flavor: spec.flavor_name.clone(),
             desired: spec.desired_nodes.to_string(),
@@ -170,6 +176,19 @@ impl PoolDraft {
 }
 
 impl Draft {
+    /// Adds `pool` with an id no other pool of the draft has.
+    pub fn add_pool(pools: &mut Vec<PoolDraft>, pool: PoolDraft) {
+        let id = pools.iter().map(|p| p.id + 1).max().unwrap_or(0);
+        pools.push(PoolDraft { id, ..pool });
+    }
+
+    /// Gives each pool an id of its own (a draft saved before pools had ids has none).
+    pub fn number_pools(&mut self) {
+        for (id, pool) in (0..).zip(self.pools.iter_mut()) {
+            pool.id = id;
+        }
+    }
+
     /// The spec this draft asks for, and the fields that could not be read as typed.
     pub fn to_spec(&self) -> (ClusterSpec, FieldErrors) {
         let mut errors = FieldErrors::new();
@@ -320,6 +339,20 @@ mod tests {
         // A draft saved by an older page (fewer fields) still loads.
         let partial: Draft = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
         assert_eq!(partial.pools.len(), 1);
+    }
+
+    #[test]
+    fn pools_keep_ids_of_their_own() {
+        let mut draft = draft();
+        Draft::add_pool(&mut draft.pools, PoolDraft::default());
+        Draft::add_pool(&mut draft.pools, PoolDraft::default());
+        assert_eq!(draft.pools.iter().map(|p| p.id).collect::<Vec<_>>(), [0, 1, 2]);
+        draft.pools.remove(1);
+        Draft::add_pool(&mut draft.pools, PoolDraft::default());
+        assert_eq!(draft.pools.iter().map(|p| p.id).collect::<Vec<_>>(), [0, 2, 3]);
+        let mut saved: Draft = serde_json::from_str(r#"{"pools":[{"name":"a"},{"name":"b"}]}"#).unwrap();
+        saved.number_pools();
+        assert_eq!(saved.pools.iter().map(|p| p.id).collect::<Vec<_>>(), [0, 1]);
     }
 
     #[test]

@@ -1,9 +1,9 @@
-//! Inputs bound to the draft, each with its error from the model's rules underneath.
+//! Inputs bound to the draft (or to a form's own signals), each with its error from the model's
+//! rules underneath.
 
 use leptos::prelude::*;
 use model::validation::FieldErrors;
-
-use super::draft::{Draft, PoolDraft};
+use reactive_stores::Field;
 
 /// The first message about `path` or anything under it (`nodePools.0.template.labels.team`
 /// belongs to `nodePools.0.template.labels`).
@@ -11,25 +11,6 @@ pub fn message_at(errors: &FieldErrors, path: &str) -> Option<String> {
     let under = format!("{path}.");
     errors.iter().find(|e| e.field == path || e.field.starts_with(&under)).map(|e| e.message.clone())
 }
-
-/// Where a value lives in the draft: the cluster's fields or one pool's.
-pub enum Place<T: 'static> {
-    Cluster(fn(&mut Draft) -> &mut T),
-    Pool(usize, fn(&mut PoolDraft) -> &mut T),
-}
-
-impl<T> Clone for Place<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Place<T> {}
-
-/// A text of the draft.
-pub type Text = Place<String>;
-/// A yes/no choice of the draft.
-pub type Flag = Place<bool>;
 
 /// A value a field shows and sets: a place in the wizard's draft, or a form's own signal.
 pub struct Bound<T: Send + Sync + 'static> {
@@ -85,17 +66,11 @@ impl<T: Clone + Default + Send + Sync + 'static> Bound<T> {
     }
 }
 
-impl<T: Clone + Default + Send + Sync + 'static> Place<T> {
-    fn at(self, d: &mut Draft) -> Option<&mut T> {
-        match self {
-            Place::Cluster(at) => Some(at(d)),
-            Place::Pool(i, at) => d.pools.get_mut(i).map(at),
-        }
-    }
-
-    /// This place of `draft`, for a field.
-    pub fn bound(self, draft: RwSignal<Draft>) -> Bound<T> {
-        Bound::place(draft, move |d| self.at(d), || ())
+impl<T: Clone + Default + Send + Sync + 'static> From<Field<T>> for Bound<T> {
+    /// A field of the wizard's draft (the default once its pool is removed).
+    fn from(field: Field<T>) -> Self {
+        let get = Signal::derive(move || field.try_get().unwrap_or_default());
+        Self { get, set: Callback::new(move |value| _ = field.try_set(value)) }
     }
 }
 

@@ -18,6 +18,7 @@ use model::flavor::Flavor;
 use model::operation::OperationKind;
 use model::region::Region;
 use model::validation::FieldErrors;
+use reactive_stores::Store;
 
 use crate::api::{flavors, get_capabilities};
 use crate::components::browser;
@@ -25,7 +26,7 @@ use crate::components::outcome::caught;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::project_of;
-pub use draft::{Draft, PoolDraft, STEPS, step_of};
+pub use draft::{Draft, DraftStoreFields, PoolDraft, PoolDraftStoreFields, STEPS, step_of};
 pub use fields::{Bound, Checkbox, TextField, message_at};
 pub use pools::PoolEditor;
 
@@ -33,7 +34,7 @@ pub use pools::PoolEditor;
 #[derive(Clone, Copy)]
 pub struct Wizard {
     pub project: StoredValue<String>,
-    pub draft: RwSignal<Draft>,
+    pub draft: Store<Draft>,
     pub capabilities: Resource<Result<Capabilities, AppError>>,
     pub flavors: Resource<Result<Vec<Flavor>, AppError>>,
     pub errors: Memo<FieldErrors>,
@@ -42,7 +43,7 @@ pub struct Wizard {
 impl Wizard {
     /// The chosen region, as the provider describes it.
     pub fn region(&self) -> Option<Region> {
-        let name = self.draft.with(|d| d.region.clone());
+        let name = self.draft.region().get();
         self.capabilities
             .get()
             .and_then(Result::ok)
@@ -103,7 +104,7 @@ pub fn WizardPage() -> impl IntoView {
 
 #[component]
 fn WizardSteps(project: String) -> impl IntoView {
-    let draft = RwSignal::new(Draft::default());
+    let draft = Store::new(Draft::default());
     let key = storage_key(&project);
     // After hydration: bring back this browser's draft, then save every change.
     let loaded = RwSignal::new(false);
@@ -115,7 +116,9 @@ fn WizardSteps(project: String) -> impl IntoView {
             if restored.key.is_empty() {
                 restored.key = browser::random_key();
             }
+            restored.number_pools();
             draft.set(restored);
+            draft.pools().update_keys();
             loaded.set(true);
         });
     }
@@ -128,14 +131,14 @@ fn WizardSteps(project: String) -> impl IntoView {
     let project = StoredValue::new(project);
     let capabilities = Resource::new(move || project.get_value(), get_capabilities);
     let flavors = Resource::new(
-        move || (project.get_value(), draft.with(|d| d.region.clone())),
+        move || (project.get_value(), draft.region().get()),
         |(project, region)| async move {
             if region.is_empty() { Ok(Vec::new()) } else { flavors(project, region).await }
         },
     );
     let errors = Memo::new(move |_| {
         let caps = capabilities.get().and_then(Result::ok);
-        let region = draft.with(|d| d.region.clone());
+        let region = draft.region().get();
         let region = caps.as_ref().and_then(|c| c.regions.iter().find(|r| r.name == region));
         let offered = flavors.get().and_then(Result::ok);
         draft.with(|d| d.errors(region, offered.as_deref().filter(|f| !f.is_empty())))

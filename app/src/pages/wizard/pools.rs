@@ -6,10 +6,11 @@ use model::cost::PriceList;
 use model::flavor::{Flavor, GPU_READY_WARNING};
 use model::region::RegionKind;
 use model::resources::{RESERVED_CPU_FORMULA, RESERVED_MEMORY_FORMULA, Resources};
+use reactive_stores::Field;
 
 use super::Wizard;
-use super::draft::PoolDraft;
-use super::fields::{Checkbox, Flag, Text, TextField, group_error, message_at};
+use super::draft::{Draft, DraftStoreFields, PoolDraft, PoolDraftStoreFields};
+use super::fields::{Checkbox, TextField, group_error, message_at};
 use crate::components::outcome::caught;
 use crate::error::AppError;
 
@@ -33,11 +34,14 @@ fn resources(r: Resources) -> String {
 pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
     let draft = wizard.draft;
     let prices = StoredValue::new(prices);
-    let count = Memo::new(move |_| draft.with(|d| d.pools.len()));
+    // An editor stays while its pool keeps its place; one whose place changed is drawn anew, so
+    // that its fields' ids and error paths follow the place.
+    let places =
+        move || draft.pools().with(|pools| pools.iter().map(|p| p.id).enumerate().collect::<Vec<_>>());
     let add = move |_| {
-        draft.update(|d| {
-            let name = format!("pool-{}", d.pools.len() + 1);
-            d.pools.push(PoolDraft { name, ..PoolDraft::default() });
+        draft.pools().update(|pools| {
+            let name = format!("pool-{}", pools.len() + 1);
+            Draft::add_pool(pools, PoolDraft { name, ..PoolDraft::default() });
         })
     };
     view! {
@@ -45,10 +49,11 @@ pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
             <ErrorBoundary fallback=caught>
                 {move || Suspend::new(async move {
                     let flavors = StoredValue::new(wizard.flavors.await?);
-                    let editors = move || {
-                        (0..count.get()).map(|i| view! { <PoolEditor wizard index=i flavors prices /> }).collect_view()
-                    };
-                    Ok::<_, AppError>(editors)
+                    Ok::<_, AppError>(view! {
+                        <For each=places key=|place| *place let:((index, pool))>
+                            <PoolEditor wizard index pool flavors prices />
+                        </For>
+                    })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -62,28 +67,34 @@ pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
 #[component]
 pub fn PoolEditor(
     wizard: Wizard,
+    /// The pool's place in the draft, which its error paths name.
     index: usize,
+    /// The pool's id in the draft.
+    pool: u32,
     flavors: StoredValue<Vec<Flavor>>,
     prices: StoredValue<PriceList>,
 ) -> impl IntoView {
     let draft = wizard.draft;
     let errors = wizard.errors;
+    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
     let at = move |name: &str| format!("nodePools.{index}.{name}");
     let id = move |name: &str| format!("pool-{index}-{name}");
-    let pool = move || draft.with(|d| d.pools.get(index).cloned().unwrap_or_default());
-    let chosen = move || flavors.with_value(|all| all.iter().find(|f| f.name == pool().flavor).cloned());
+    let chosen = move || {
+        let flavor = this.flavor().try_get().unwrap_or_default();
+        flavors.with_value(|all| all.iter().find(|f| f.name == flavor).cloned())
+    };
     let three_zone = move || wizard.region().is_some_and(|r| r.kind() == RegionKind::ThreeZone);
-    let standard = move || draft.with(|d| d.plan.floating_ips());
+    let standard = move || draft.plan().with(|plan| plan.floating_ips());
     let monthly_offered = move || chosen().is_some_and(|f| f.billing().monthly);
     let remove = move |_| {
-        draft.update(|d| {
-            if d.pools.len() > 1 && index < d.pools.len() {
-                d.pools.remove(index);
+        draft.pools().update(|pools| {
+            if pools.len() > 1 {
+                pools.retain(|p| p.id != pool);
             }
         })
     };
     let title = move || {
-        let name = pool().name;
+        let name = this.name().try_get().unwrap_or_default();
         if name.is_empty() { format!("Node pool {}", index + 1) } else { format!("Node pool {name}") }
     };
     view! {
@@ -92,48 +103,48 @@ pub fn PoolEditor(
             <TextField
                 id=id("name")
                 label="Pool name"
-                value=Text::Pool(index, |p| &mut p.name).bound(draft)
+                value=Field::from(this.name())
                 errors
                 path=at("name")
             />
-            <FlavorTable wizard index flavors prices />
+            <FlavorTable wizard index pool flavors prices />
             <Show when=move || chosen().is_some_and(|f| f.is_gpu())>
                 <p class="warning" role="status">{GPU_READY_WARNING}</p>
             </Show>
-            <PoolSize wizard index />
+            <PoolSize wizard index pool />
             <Checkbox
                 id=id("autoscale")
                 label="Autoscale between a minimum and a maximum"
-                value=Flag::Pool(index, |p| &mut p.autoscale).bound(draft)
+                value=Field::from(this.autoscale())
             />
             <Checkbox
                 id=id("anti-affinity")
                 label="Anti-affinity: every node on a different hypervisor"
                 hint=" (at most 5 nodes)"
-                value=Flag::Pool(index, |p| &mut p.anti_affinity).bound(draft)
+                value=Field::from(this.anti_affinity())
             />
             <Show when=monthly_offered>
                 <Checkbox
                     id=id("monthly")
                     label="Monthly billing"
-                    value=Flag::Pool(index, |p| &mut p.monthly_billed).bound(draft)
+                    value=Field::from(this.monthly_billed())
                 />
             </Show>
             <Show when=standard>
                 <Checkbox
                     id=id("floating-ips")
                     label="A public floating IP for every node"
-                    value=Flag::Pool(index, |p| &mut p.floating_ips).bound(draft)
+                    value=Field::from(this.floating_ips())
                 />
                 <p class="field-error" role="alert">
                     {move || errors.with(|e| message_at(e, &at("attachFloatingIps")))}
                 </p>
             </Show>
             <Show when=three_zone>
-                <ZoneChoice wizard index />
+                <ZoneChoice wizard index pool />
             </Show>
-            <PoolMetadata wizard index />
-            <Show when=move || draft.with(|d| d.pools.len() > 1)>
+            <PoolMetadata wizard index pool />
+            <Show when=move || draft.pools().with(|pools| pools.len() > 1)>
                 <button type="button" class="button secondary" on:click=remove>
                     "Remove this pool"
                 </button>
@@ -144,17 +155,18 @@ pub fn PoolEditor(
 
 /// How many nodes the pool has, or the bounds it autoscales between.
 #[component]
-fn PoolSize(wizard: Wizard, index: usize) -> impl IntoView {
+fn PoolSize(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
     let (draft, errors) = (wizard.draft, wizard.errors);
+    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
     let at = move |name: &str| format!("nodePools.{index}.{name}");
     let id = move |name: &str| format!("pool-{index}-{name}");
-    let autoscale = move || draft.with(|d| d.pools.get(index).is_some_and(|p| p.autoscale));
+    let autoscale = move || this.autoscale().try_get().unwrap_or_default();
     view! {
         <div class="field-grid">
             <TextField
                 id=id("desired")
                 label="Nodes"
-                value=Text::Pool(index, |p| &mut p.desired).bound(draft)
+                value=Field::from(this.desired())
                 errors
                 path=at("desiredNodes")
                 numeric=true
@@ -163,7 +175,7 @@ fn PoolSize(wizard: Wizard, index: usize) -> impl IntoView {
                 <TextField
                     id=id("min")
                     label="Minimum nodes"
-                    value=Text::Pool(index, |p| &mut p.min).bound(draft)
+                    value=Field::from(this.min())
                     errors
                     path=at("minNodes")
                     numeric=true
@@ -171,7 +183,7 @@ fn PoolSize(wizard: Wizard, index: usize) -> impl IntoView {
                 <TextField
                     id=id("max")
                     label="Maximum nodes"
-                    value=Text::Pool(index, |p| &mut p.max).bound(draft)
+                    value=Field::from(this.max())
                     errors
                     path=at("maxNodes")
                     numeric=true
@@ -183,11 +195,12 @@ fn PoolSize(wizard: Wizard, index: usize) -> impl IntoView {
 
 /// The availability zone of a pool in a three-zone region.
 #[component]
-fn ZoneChoice(wizard: Wizard, index: usize) -> impl IntoView {
+fn ZoneChoice(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
     let (draft, errors) = (wizard.draft, wizard.errors);
+    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
     let at = move |name: &str| format!("nodePools.{index}.{name}");
     let id = move |name: &str| format!("pool-{index}-{name}");
-    let current = move || draft.with(|d| d.pools.get(index).map(|p| p.zone.clone()).unwrap_or_default());
+    let current = move || this.zone().try_get().unwrap_or_default();
     let zones = move || wizard.region().map(|r| r.zones).unwrap_or_default();
     view! {
         <div class="field">
@@ -195,12 +208,7 @@ fn ZoneChoice(wizard: Wizard, index: usize) -> impl IntoView {
             <select
                 id=id("zone")
                 on:change=move |event| {
-                    let zone = event_target_value(&event);
-                    draft.update(|d| {
-                        if let Some(pool) = d.pools.get_mut(index) {
-                            pool.zone = zone;
-                        }
-                    })
+                    _ = this.zone().try_set(event_target_value(&event));
                 }
             >
                 <option value="" selected=move || current().is_empty()>"Choose a zone"</option>
@@ -224,15 +232,14 @@ fn ZoneChoice(wizard: Wizard, index: usize) -> impl IntoView {
 /// The labels, taints and annotations given to the pool's nodes; open from the start when the
 /// pool already has some (a copy of another pool).
 #[component]
-fn PoolMetadata(wizard: Wizard, index: usize) -> impl IntoView {
+fn PoolMetadata(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
     let (draft, errors) = (wizard.draft, wizard.errors);
+    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
     let at = move |name: &str| format!("nodePools.{index}.{name}");
     let id = move |name: &str| format!("pool-{index}-{name}");
-    let has_metadata = draft.with_untracked(|d| {
-        d.pools
-            .get(index)
-            .is_some_and(|p| !(p.labels.is_empty() && p.taints.is_empty() && p.annotations.is_empty()))
-    });
+    let has_metadata = this
+        .try_with_untracked(|p| !(p.labels.is_empty() && p.taints.is_empty() && p.annotations.is_empty()))
+        .unwrap_or_default();
     view! {
         <details class="pool-metadata" open=has_metadata>
             <summary>"Labels, taints and annotations"</summary>
@@ -240,7 +247,7 @@ fn PoolMetadata(wizard: Wizard, index: usize) -> impl IntoView {
                 id=id("labels")
                 label="Labels"
                 hint="key=value, one per line"
-                value=Text::Pool(index, |p| &mut p.labels).bound(draft)
+                value=Field::from(this.labels())
                 errors
                 path=at("template.labels")
                 multiline=true
@@ -249,7 +256,7 @@ fn PoolMetadata(wizard: Wizard, index: usize) -> impl IntoView {
                 id=id("taints")
                 label="Taints"
                 hint="key=value:NoSchedule, PreferNoSchedule or NoExecute, one per line"
-                value=Text::Pool(index, |p| &mut p.taints).bound(draft)
+                value=Field::from(this.taints())
                 errors
                 path=at("template.taints")
                 multiline=true
@@ -258,7 +265,7 @@ fn PoolMetadata(wizard: Wizard, index: usize) -> impl IntoView {
                 id=id("annotations")
                 label="Annotations"
                 hint="key=value, one per line"
-                value=Text::Pool(index, |p| &mut p.annotations).bound(draft)
+                value=Field::from(this.annotations())
                 errors
                 path=at("template.annotations")
                 multiline=true
@@ -272,6 +279,7 @@ fn PoolMetadata(wizard: Wizard, index: usize) -> impl IntoView {
 fn FlavorTable(
     wizard: Wizard,
     index: usize,
+    pool: u32,
     flavors: StoredValue<Vec<Flavor>>,
     prices: StoredValue<PriceList>,
 ) -> impl IntoView {
@@ -279,7 +287,9 @@ fn FlavorTable(
     let error_id = format!("{group}-error");
     let rows = flavors.with_value(|all| {
         all.iter()
-            .map(|flavor| view! { <FlavorRow wizard index flavor=flavor.clone() prices group=group.clone() /> })
+            .map(
+                |flavor| view! { <FlavorRow wizard pool flavor=flavor.clone() prices group=group.clone() /> },
+            )
             .collect_view()
     });
     let error = move || wizard.errors.with(|e| message_at(e, &format!("nodePools.{index}.flavorName")));
@@ -323,12 +333,12 @@ fn FlavorTable(
 #[component]
 fn FlavorRow(
     wizard: Wizard,
-    index: usize,
+    pool: u32,
     flavor: Flavor,
     prices: StoredValue<PriceList>,
     group: String,
 ) -> impl IntoView {
-    let draft = wizard.draft;
+    let this: Field<PoolDraft> = wizard.draft.pools().at_key(pool).into();
     let shape = flavor.shape();
     let name = StoredValue::new(flavor.name.clone());
     let id = format!("{group}-{}", flavor.name);
@@ -337,14 +347,8 @@ fn FlavorRow(
     });
     let available = flavor.is_available();
     let checked =
-        move || draft.with(|d| d.pools.get(index).is_some_and(|p| name.with_value(|n| p.flavor == *n)));
-    let choose = move |_| {
-        draft.update(|d| {
-            if let Some(pool) = d.pools.get_mut(index) {
-                pool.flavor = name.get_value();
-            }
-        })
-    };
+        move || this.flavor().try_with(|chosen| name.with_value(|n| chosen == n)).unwrap_or_default();
+    let choose = move |_| _ = this.flavor().try_set(name.get_value());
     let disk = flavor.disk_gb.map_or("—".to_string(), |gb| format!("{gb} GB"));
     view! {
         <tr class:unavailable=!available>

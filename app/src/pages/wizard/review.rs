@@ -9,7 +9,7 @@ use model::flavor::GPU_READY_WARNING;
 use model::node_pool::NodePoolSpec;
 use model::operation::{OperationState, OperationView};
 
-use super::{STEPS, Wizard, forget_draft, step_of};
+use super::{DraftStoreFields, STEPS, Wizard, forget_draft, step_of};
 use crate::api::{create_cluster, creation_request};
 use crate::components::browser;
 use crate::components::outcome::ErrorMessage;
@@ -243,14 +243,14 @@ fn CreateButton(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
             navigate(&format!("/clusters/{cluster}?project={project}"), Default::default());
         }
         Some(Ok(OperationView { state: OperationState::Failed, .. })) => {
-            wizard.draft.update(|d| d.key = browser::random_key());
+            wizard.draft.key().set(browser::random_key());
         }
         _ => {}
     });
     let blocked = move || create.pending().get() || wizard.errors.with(|e| !e.is_empty());
     let submit = move |_| {
         if !blocked() {
-            let key = wizard.draft.with(|d| d.key.clone());
+            let key = wizard.draft.key().get();
             create.dispatch((wizard.project.get_value(), spec.get(), key));
         }
     };

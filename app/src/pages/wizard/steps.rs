@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use model::plan::{Plan, RegionSupport, UpgradeStrategy};
 use model::region::{Region, RegionKind};
 use model::version::{KubeProxyMode, KubeVersion, UpdatePolicy};
+use reactive_stores::Field;
 
 use super::Wizard;
-use super::fields::{Checkbox, Flag, Text, TextField, group_error, message_at};
+use super::draft::DraftStoreFields;
+use super::fields::{Checkbox, TextField, group_error, message_at};
 
 /// What sets the plans apart, from the model's figures.
 fn plan_points(plan: Plan) -> Vec<String> {
@@ -46,8 +48,8 @@ pub fn PlanStep(wizard: Wizard) -> impl IntoView {
                         type="radio"
                         name="plan"
                         id=id.clone()
-                        prop:checked=move || draft.with(|d| d.plan == plan)
-                        on:change=move |_| draft.update(|d| d.plan = plan)
+                        prop:checked=move || draft.plan().with(|value| *value == plan)
+                        on:change=move |_| draft.plan().set(plan)
                     />
                     <span class="choice-title">{plan.name()}</span>
                     <ul class="choice-points">{points}</ul>
@@ -60,7 +62,7 @@ pub fn PlanStep(wizard: Wizard) -> impl IntoView {
             id="cluster-name".into()
             label="Cluster name"
             hint="Lowercase letters, digits and dashes."
-            value=Text::Cluster(|d| &mut d.name).bound(draft)
+            value=Field::from(draft.name())
             errors=wizard.errors
             path="name".into()
         />
@@ -77,7 +79,7 @@ pub fn PlanStep(wizard: Wizard) -> impl IntoView {
 #[component]
 pub fn LocationStep(wizard: Wizard, regions: Vec<Region>) -> impl IntoView {
     let draft = wizard.draft;
-    let plan = move || draft.with(|d| d.plan);
+    let plan = move || draft.plan().get();
     let cards = regions
         .into_iter()
         .map(|region| {
@@ -103,9 +105,9 @@ pub fn LocationStep(wizard: Wizard, regions: Vec<Region>) -> impl IntoView {
                         disabled=move || refused_input().is_some()
                         prop:checked={
                             let name = name.clone();
-                            move || draft.with(|d| d.region == name)
+                            move || draft.region().with(|value| *value == name)
                         }
-                        on:change=move |_| draft.update(|d| d.region = choose.clone())
+                        on:change=move |_| draft.region().set(choose.clone())
                     />
                     <span class="choice-title">{region.name.clone()}</span>
                     <span class="badge">{kind}</span>
@@ -139,7 +141,7 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
             let text = if Some(v) == newest { format!("{v} (newest)") } else { v.to_string() };
             let selected = {
                 let value = value.clone();
-                move || draft.with(|d| d.version == value)
+                move || draft.version().with(|version| *version == value)
             };
             view! { <option value=value selected=selected>{text}</option> }
         })
@@ -151,7 +153,7 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
             let id = format!("policy-{}", policy.as_wire().to_lowercase());
             let checked = {
                 let policy = policy.clone();
-                move || draft.with(|d| d.update_policy == policy)
+                move || draft.update_policy().with(|value| *value == policy)
             };
             let label = policy.label();
             view! {
@@ -161,7 +163,7 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
                         name="update-policy"
                         id=id.clone()
                         prop:checked=checked
-                        on:change=move |_| draft.update(|d| d.update_policy = policy.clone())
+                        on:change=move |_| draft.update_policy().set(policy.clone())
                     />
                     <span>
                         <strong>{label}</strong>
@@ -176,7 +178,7 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
     view! {
         <div class="field">
             <label for="version">"Kubernetes version"</label>
-            <select id="version" on:change=move |event| draft.update(|d| d.version = event_target_value(&event))>
+            <select id="version" on:change=move |event| draft.version().set(event_target_value(&event))>
                 {options}
             </select>
             <p class="field-error" role="alert">{error}</p>
@@ -190,13 +192,13 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
             <select
                 id="kube-proxy"
                 on:change=move |event| {
-                    draft.update(|d| d.kube_proxy_mode = KubeProxyMode::from_wire(&event_target_value(&event)))
+                    draft.kube_proxy_mode().set(KubeProxyMode::from_wire(&event_target_value(&event)))
                 }
             >
-                <option value="iptables" selected=move || draft.with(|d| d.kube_proxy_mode == KubeProxyMode::Iptables)>
+                <option value="iptables" selected=move || draft.kube_proxy_mode().with(|value| *value == KubeProxyMode::Iptables)>
                     "iptables (default)"
                 </option>
-                <option value="ipvs" selected=move || draft.with(|d| d.kube_proxy_mode == KubeProxyMode::Ipvs)>
+                <option value="ipvs" selected=move || draft.kube_proxy_mode().with(|value| *value == KubeProxyMode::Ipvs)>
                     "IPVS"
                 </option>
             </select>
@@ -208,10 +210,10 @@ pub fn VersionStep(wizard: Wizard, versions: Vec<KubeVersion>) -> impl IntoView 
 pub fn NetworkStep(wizard: Wizard) -> impl IntoView {
     let draft = wizard.draft;
     let errors = wizard.errors;
-    let private = move || draft.with(|d| d.private_network);
-    let standard = move || draft.with(|d| d.plan.cluster_ranges().configurable);
+    let private = move || draft.private_network().get();
+    let standard = move || draft.plan().with(|plan| plan.cluster_ranges().configurable);
     let ranges = move || {
-        let ranges = draft.with(|d| d.plan.cluster_ranges());
+        let ranges = draft.plan().with(|plan| plan.cluster_ranges());
         let mut text = format!("pods {}, services {}", ranges.pods, ranges.services);
         if let Some(docker) = ranges.docker {
             text.push_str(&format!(", Docker {docker}"));
@@ -231,7 +233,7 @@ pub fn NetworkStep(wizard: Wizard) -> impl IntoView {
             id="allow-list".into()
             label="API server allow-list"
             hint="Optional: one address or range per line. Empty lets every address reach the API server."
-            value=Text::Cluster(|d| &mut d.allow_list).bound(draft)
+            value=Field::from(draft.allow_list())
             errors
             path="apiAllowList".into()
             multiline=true
@@ -243,7 +245,7 @@ pub fn NetworkStep(wizard: Wizard) -> impl IntoView {
 #[component]
 fn NetworkChoice(wizard: Wizard) -> impl IntoView {
     let (draft, errors) = (wizard.draft, wizard.errors);
-    let private = move || draft.with(|d| d.private_network);
+    let private = move || draft.private_network().get();
     view! {
         <fieldset>
             <legend>"Nodes' network"</legend>
@@ -253,7 +255,7 @@ fn NetworkChoice(wizard: Wizard) -> impl IntoView {
                     name="network"
                     id="network-public"
                     prop:checked=move || !private()
-                    on:change=move |_| draft.update(|d| d.private_network = false)
+                    on:change=move |_| draft.private_network().set(false)
                 />
                 <span>"Public network"</span>
             </label>
@@ -263,7 +265,7 @@ fn NetworkChoice(wizard: Wizard) -> impl IntoView {
                     name="network"
                     id="network-private"
                     prop:checked=private
-                    on:change=move |_| draft.update(|d| d.private_network = true)
+                    on:change=move |_| draft.private_network().set(true)
                 />
                 <span>"Private network (vRack)"</span>
             </label>
@@ -281,7 +283,7 @@ fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
             <TextField
                 id="private-network-id".into()
                 label="Private network ID"
-                value=Text::Cluster(|d| &mut d.private_network_id).bound(draft)
+                value=Field::from(draft.private_network_id())
                 errors
                 path="privateNetwork.privateNetworkId".into()
             />
@@ -289,7 +291,7 @@ fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
                 id="nodes-subnet-id".into()
                 label="Nodes subnet ID"
                 hint="Optional: the provider picks one when empty."
-                value=Text::Cluster(|d| &mut d.nodes_subnet_id).bound(draft)
+                value=Field::from(draft.nodes_subnet_id())
                 errors
                 path="privateNetwork.nodesSubnetId".into()
             />
@@ -297,7 +299,7 @@ fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
                 id="nodes-subnet-cidr".into()
                 label="Nodes subnet range"
                 hint="Optional, to check it against the cluster's ranges."
-                value=Text::Cluster(|d| &mut d.nodes_subnet_cidr).bound(draft)
+                value=Field::from(draft.nodes_subnet_cidr())
                 errors
                 path="privateNetwork.nodesSubnetCidr".into()
             />
@@ -305,7 +307,7 @@ fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
                 id="lb-subnet-id".into()
                 label="Load-balancer subnet ID"
                 hint="Optional."
-                value=Text::Cluster(|d| &mut d.load_balancers_subnet_id).bound(draft)
+                value=Field::from(draft.load_balancers_subnet_id())
                 errors
                 path="privateNetwork.loadBalancersSubnetId".into()
             />
@@ -314,7 +316,7 @@ fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
             id="subnet-gateway".into()
             label="The nodes subnet has a gateway (an OpenStack router)"
             hint=" Needed in 3-AZ regions and for floating IPs."
-            value=Flag::Cluster(|d| &mut d.subnet_has_gateway).bound(draft)
+            value=Field::from(draft.subnet_has_gateway())
         />
     }
 }
@@ -327,21 +329,21 @@ fn ClusterRanges(wizard: Wizard) -> impl IntoView {
         <Checkbox
             id="custom-ranges".into()
             label="Choose the pod and service ranges"
-            value=Flag::Cluster(|d| &mut d.custom_ranges).bound(draft)
+            value=Field::from(draft.custom_ranges())
         />
-        <Show when=move || draft.with(|d| d.custom_ranges)>
+        <Show when=move || draft.custom_ranges().get()>
             <div class="field-grid">
                 <TextField
                     id="pods-cidr".into()
                     label="Pods range"
-                    value=Text::Cluster(|d| &mut d.pods_cidr).bound(draft)
+                    value=Field::from(draft.pods_cidr())
                     errors
                     path="ipAllocationPolicy.podsIpv4Cidr".into()
                 />
                 <TextField
                     id="services-cidr".into()
                     label="Services range"
-                    value=Text::Cluster(|d| &mut d.services_cidr).bound(draft)
+                    value=Field::from(draft.services_cidr())
                     errors
                     path="ipAllocationPolicy.servicesIpv4Cidr".into()
                 />
