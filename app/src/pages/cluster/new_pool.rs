@@ -13,7 +13,7 @@ use crate::api::{create_node_pool, flavors, get_capabilities};
 use crate::components::browser;
 use crate::components::outcome::{ErrorMessage, caught};
 use crate::error::AppError;
-use crate::pages::wizard::{Draft, PoolDraft, PoolEditor, Wizard};
+use crate::pages::wizard::{Draft, DraftStoreFields, PoolDraft, PoolEditor, Wizard};
 
 const AT: &str = "nodePools.0";
 
@@ -25,6 +25,29 @@ fn pool_errors(all: &FieldErrors) -> FieldErrors {
         kept.add(error.field.clone(), &error.message);
     }
     kept
+}
+
+/// The wizard's pool form over `draft` (one pool, `spec` as read), with the region's offer, and
+/// the rules of the wizard and of the cluster (`in_cluster`, for the pool as read).
+fn one_pool_wizard(
+    project: StoredValue<String>,
+    draft: Store<Draft>,
+    spec: Memo<NodePoolSpec>,
+    in_cluster: impl Fn(&NodePoolSpec) -> FieldErrors + Send + Sync + 'static,
+) -> Wizard {
+    let region = draft.region().get_untracked();
+    let capabilities = Resource::new(move || project.get_value(), get_capabilities);
+    let flavors = Resource::new(move || (project.get_value(), region.clone()), |(p, r)| flavors(p, r));
+    let errors = Memo::new(move |_| {
+        let caps = capabilities.get().and_then(Result::ok);
+        let region = draft.region().get();
+        let region = caps.as_ref().and_then(|c| c.regions.iter().find(|r| r.name == region));
+        let offered = flavors.get().and_then(Result::ok);
+        let mut errors = pool_errors(&draft.with(|d| d.errors(region, offered.as_deref())));
+        spec.with(|spec| errors.extend_under(AT, in_cluster(spec)));
+        errors
+    });
+    Wizard { project, draft, capabilities, flavors, errors }
 }
 
 #[component]
@@ -41,9 +64,7 @@ pub fn NewPool(
     requested: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let start = PoolDraft { id: 0, ..start };
-    let draft = Store::new(Draft { plan, region: region.clone(), pools: vec![start], ..Draft::default() });
-    let capabilities = Resource::new(move || project.get_value(), get_capabilities);
-    let flavors = Resource::new(move || (project.get_value(), region.clone()), |(p, r)| flavors(p, r));
+    let draft = Store::new(Draft { plan, region, pools: vec![start], ..Draft::default() });
     let spec =
         Memo::new(move |_| draft.with(|d| d.to_spec().0.node_pools.into_iter().next().unwrap_or_default()));
     let key = StoredValue::new(browser::random_key());
@@ -51,40 +72,34 @@ pub fn NewPool(
         create_node_pool(project.get_value(), cluster.get_value(), spec.clone(), key.get_value())
     });
     let sent = RwSignal::new(None::<NodePoolSpec>);
-    let errors = Memo::new(move |_| {
-        let caps = capabilities.get().and_then(Result::ok);
-        let region = draft.with(|d| d.region.clone());
-        let region = caps.as_ref().and_then(|c| c.regions.iter().find(|r| r.name == region));
-        let offered = flavors.get().and_then(Result::ok);
-        let mut errors = pool_errors(&draft.with(|d| d.errors(region, offered.as_deref())));
-        spec.with(|spec| {
-            let others: Vec<NodePoolSpec> = pools.with(|all| all.iter().map(|p| p.spec.clone()).collect());
-            errors.extend_under(AT, check_pool_in_cluster(plan, spec, &others));
-            // The server's verdict holds for what was sent, not for what has been typed since.
-            if let Some(Err(AppError::Invalid { errors: server })) = create.value().get()
-                && sent.with(|sent| sent.as_ref() == Some(spec))
-            {
-                errors.extend_under(AT, server);
-            }
-        });
-        errors
-    });
+    let in_cluster = move |spec: &NodePoolSpec| {
+        let others: Vec<NodePoolSpec> = pools.with(|all| all.iter().map(|p| p.spec.clone()).collect());
+        let mut found = check_pool_in_cluster(plan, spec, &others);
+        // The server's verdict holds for what was sent, not for what has been typed since.
+        if let Some(Err(AppError::Invalid { errors: server })) = create.value().get()
+            && sent.with(|sent| sent.as_ref() == Some(spec))
+        {
+            found.append(server);
+        }
+        found
+    };
+    let wizard = one_pool_wizard(project, draft, spec, in_cluster);
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
             requested.set(Some(spec.with_untracked(|s| s.name.clone())));
             open.set(None);
         }
     });
-    // Opened from a pool further down too: the focus moves to the form.
+    // Opened from a pool further down too: the focus moves to the form once it shows.
     let title = NodeRef::<leptos::html::H3>::new();
     Effect::new(move |_| {
-        let loaded = capabilities.get().is_some() && flavors.get().is_some();
+        let loaded = wizard.capabilities.get().is_some() && wizard.flavors.get().is_some();
         if let Some(heading) = title.get().filter(|_| loaded) {
             // After the Suspense around the form has shown it for good.
             set_timeout(move || drop(heading.focus()), std::time::Duration::ZERO);
         }
     });
-    let wizard = Wizard { project, draft, capabilities, flavors, errors };
+    let (capabilities, flavors, errors) = (wizard.capabilities, wizard.flavors, wizard.errors);
     let blocked = move || create.pending().get() || errors.with(|e| !e.is_empty());
     let failure = move || match create.value().get() {
         Some(Err(error)) if !matches!(error, AppError::Invalid { .. }) => {

@@ -64,6 +64,29 @@ pub fn PoolsStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
     }
 }
 
+/// Where one pool's editor is: its place in the draft (which error paths and element ids name)
+/// and its id (the draft's key for it).
+#[derive(Clone, Copy)]
+struct PoolAt {
+    index: usize,
+    pool: u32,
+}
+
+impl PoolAt {
+    fn path(self, name: &str) -> String {
+        format!("nodePools.{}.{name}", self.index)
+    }
+
+    fn id(self, name: &str) -> String {
+        format!("pool-{}-{name}", self.index)
+    }
+
+    /// The pool in `wizard`'s draft (read as the default once removed).
+    fn of(self, wizard: Wizard) -> Field<PoolDraft> {
+        wizard.draft.pools().at_key(self.pool).into()
+    }
+}
+
 #[component]
 pub fn PoolEditor(
     wizard: Wizard,
@@ -74,17 +97,14 @@ pub fn PoolEditor(
     flavors: StoredValue<Vec<Flavor>>,
     prices: StoredValue<PriceList>,
 ) -> impl IntoView {
-    let draft = wizard.draft;
-    let errors = wizard.errors;
-    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
-    let at = move |name: &str| format!("nodePools.{index}.{name}");
-    let id = move |name: &str| format!("pool-{index}-{name}");
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    let at = PoolAt { index, pool };
+    let this = at.of(wizard);
     let chosen = move || {
         let flavor = this.flavor().try_get().unwrap_or_default();
         flavors.with_value(|all| all.iter().find(|f| f.name == flavor).cloned())
     };
     let three_zone = move || wizard.region().is_some_and(|r| r.kind() == RegionKind::ThreeZone);
-    let standard = move || draft.plan().with(|plan| plan.floating_ips());
     let monthly_offered = move || chosen().is_some_and(|f| f.billing().monthly);
     let remove = move |_| {
         draft.pools().update(|pools| {
@@ -101,49 +121,22 @@ pub fn PoolEditor(
         <fieldset class="pool card" data-pool=index>
             <legend>{title}</legend>
             <TextField
-                id=id("name")
+                id=at.id("name")
                 label="Pool name"
                 value=Field::from(this.name())
                 errors
-                path=at("name")
+                path=at.path("name")
             />
-            <FlavorTable wizard index pool flavors prices />
+            <FlavorTable wizard at flavors prices />
             <Show when=move || chosen().is_some_and(|f| f.is_gpu())>
                 <p class="warning" role="status">{GPU_READY_WARNING}</p>
             </Show>
-            <PoolSize wizard index pool />
-            <Checkbox
-                id=id("autoscale")
-                label="Autoscale between a minimum and a maximum"
-                value=Field::from(this.autoscale())
-            />
-            <Checkbox
-                id=id("anti-affinity")
-                label="Anti-affinity: every node on a different hypervisor"
-                hint=" (at most 5 nodes)"
-                value=Field::from(this.anti_affinity())
-            />
-            <Show when=monthly_offered>
-                <Checkbox
-                    id=id("monthly")
-                    label="Monthly billing"
-                    value=Field::from(this.monthly_billed())
-                />
-            </Show>
-            <Show when=standard>
-                <Checkbox
-                    id=id("floating-ips")
-                    label="A public floating IP for every node"
-                    value=Field::from(this.floating_ips())
-                />
-                <p class="field-error" role="alert">
-                    {move || errors.with(|e| message_at(e, &at("attachFloatingIps")))}
-                </p>
-            </Show>
+            <PoolSize wizard at />
+            <PoolOptions wizard at monthly_offered=Signal::derive(monthly_offered) />
             <Show when=three_zone>
-                <ZoneChoice wizard index pool />
+                <ZoneChoice wizard at />
             </Show>
-            <PoolMetadata wizard index pool />
+            <PoolMetadata wizard at />
             <Show when=move || draft.pools().with(|pools| pools.len() > 1)>
                 <button type="button" class="button secondary" on:click=remove>
                     "Remove this pool"
@@ -153,39 +146,76 @@ pub fn PoolEditor(
     }
 }
 
+/// The pool's yes/no options: autoscaling, anti-affinity, and where offered, monthly billing and
+/// floating IPs.
+#[component]
+fn PoolOptions(wizard: Wizard, at: PoolAt, monthly_offered: Signal<bool>) -> impl IntoView {
+    let (draft, errors) = (wizard.draft, wizard.errors);
+    let this = at.of(wizard);
+    let standard = move || draft.plan().with(|plan| plan.floating_ips());
+    view! {
+        <Checkbox
+            id=at.id("autoscale")
+            label="Autoscale between a minimum and a maximum"
+            value=Field::from(this.autoscale())
+        />
+        <Checkbox
+            id=at.id("anti-affinity")
+            label="Anti-affinity: every node on a different hypervisor"
+            hint=" (at most 5 nodes)"
+            value=Field::from(this.anti_affinity())
+        />
+        <Show when=move || monthly_offered.get()>
+            <Checkbox
+                id=at.id("monthly")
+                label="Monthly billing"
+                value=Field::from(this.monthly_billed())
+            />
+        </Show>
+        <Show when=standard>
+            <Checkbox
+                id=at.id("floating-ips")
+                label="A public floating IP for every node"
+                value=Field::from(this.floating_ips())
+            />
+            <p class="field-error" role="alert">
+                {move || errors.with(|e| message_at(e, &at.path("attachFloatingIps")))}
+            </p>
+        </Show>
+    }
+}
+
 /// How many nodes the pool has, or the bounds it autoscales between.
 #[component]
-fn PoolSize(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
-    let (draft, errors) = (wizard.draft, wizard.errors);
-    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
-    let at = move |name: &str| format!("nodePools.{index}.{name}");
-    let id = move |name: &str| format!("pool-{index}-{name}");
+fn PoolSize(wizard: Wizard, at: PoolAt) -> impl IntoView {
+    let errors = wizard.errors;
+    let this = at.of(wizard);
     let autoscale = move || this.autoscale().try_get().unwrap_or_default();
     view! {
         <div class="field-grid">
             <TextField
-                id=id("desired")
+                id=at.id("desired")
                 label="Nodes"
                 value=Field::from(this.desired())
                 errors
-                path=at("desiredNodes")
+                path=at.path("desiredNodes")
                 numeric=true
             />
             <Show when=autoscale>
                 <TextField
-                    id=id("min")
+                    id=at.id("min")
                     label="Minimum nodes"
                     value=Field::from(this.min())
                     errors
-                    path=at("minNodes")
+                    path=at.path("minNodes")
                     numeric=true
                 />
                 <TextField
-                    id=id("max")
+                    id=at.id("max")
                     label="Maximum nodes"
                     value=Field::from(this.max())
                     errors
-                    path=at("maxNodes")
+                    path=at.path("maxNodes")
                     numeric=true
                 />
             </Show>
@@ -195,18 +225,16 @@ fn PoolSize(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
 
 /// The availability zone of a pool in a three-zone region.
 #[component]
-fn ZoneChoice(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
-    let (draft, errors) = (wizard.draft, wizard.errors);
-    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
-    let at = move |name: &str| format!("nodePools.{index}.{name}");
-    let id = move |name: &str| format!("pool-{index}-{name}");
+fn ZoneChoice(wizard: Wizard, at: PoolAt) -> impl IntoView {
+    let errors = wizard.errors;
+    let this = at.of(wizard);
     let current = move || this.zone().try_get().unwrap_or_default();
     let zones = move || wizard.region().map(|r| r.zones).unwrap_or_default();
     view! {
         <div class="field">
-            <label for=id("zone")>"Zone"</label>
+            <label for=at.id("zone")>"Zone"</label>
             <select
-                id=id("zone")
+                id=at.id("zone")
                 on:change=move |event| {
                     _ = this.zone().try_set(event_target_value(&event));
                 }
@@ -223,7 +251,7 @@ fn ZoneChoice(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
                 }}
             </select>
             <p class="field-error" role="alert">
-                {move || errors.with(|e| message_at(e, &at("availabilityZones")))}
+                {move || errors.with(|e| message_at(e, &at.path("availabilityZones")))}
             </p>
         </div>
     }
@@ -232,11 +260,9 @@ fn ZoneChoice(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
 /// The labels, taints and annotations given to the pool's nodes; open from the start when the
 /// pool already has some (a copy of another pool).
 #[component]
-fn PoolMetadata(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
-    let (draft, errors) = (wizard.draft, wizard.errors);
-    let this: Field<PoolDraft> = draft.pools().at_key(pool).into();
-    let at = move |name: &str| format!("nodePools.{index}.{name}");
-    let id = move |name: &str| format!("pool-{index}-{name}");
+fn PoolMetadata(wizard: Wizard, at: PoolAt) -> impl IntoView {
+    let errors = wizard.errors;
+    let this = at.of(wizard);
     let has_metadata = this
         .try_with_untracked(|p| !(p.labels.is_empty() && p.taints.is_empty() && p.annotations.is_empty()))
         .unwrap_or_default();
@@ -244,30 +270,30 @@ fn PoolMetadata(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
         <details class="pool-metadata" open=has_metadata>
             <summary>"Labels, taints and annotations"</summary>
             <TextField
-                id=id("labels")
+                id=at.id("labels")
                 label="Labels"
                 hint="key=value, one per line"
                 value=Field::from(this.labels())
                 errors
-                path=at("template.labels")
+                path=at.path("template.labels")
                 multiline=true
             />
             <TextField
-                id=id("taints")
+                id=at.id("taints")
                 label="Taints"
                 hint="key=value:NoSchedule, PreferNoSchedule or NoExecute, one per line"
                 value=Field::from(this.taints())
                 errors
-                path=at("template.taints")
+                path=at.path("template.taints")
                 multiline=true
             />
             <TextField
-                id=id("annotations")
+                id=at.id("annotations")
                 label="Annotations"
                 hint="key=value, one per line"
                 value=Field::from(this.annotations())
                 errors
-                path=at("template.annotations")
+                path=at.path("template.annotations")
                 multiline=true
             />
         </details>
@@ -278,21 +304,18 @@ fn PoolMetadata(wizard: Wizard, index: usize, pool: u32) -> impl IntoView {
 #[component]
 fn FlavorTable(
     wizard: Wizard,
-    index: usize,
-    pool: u32,
+    at: PoolAt,
     flavors: StoredValue<Vec<Flavor>>,
     prices: StoredValue<PriceList>,
 ) -> impl IntoView {
-    let group = format!("pool-{index}-flavor");
+    let group = at.id("flavor");
     let error_id = format!("{group}-error");
     let rows = flavors.with_value(|all| {
         all.iter()
-            .map(
-                |flavor| view! { <FlavorRow wizard pool flavor=flavor.clone() prices group=group.clone() /> },
-            )
+            .map(|flavor| view! { <FlavorRow wizard at flavor=flavor.clone() prices group=group.clone() /> })
             .collect_view()
     });
-    let error = move || wizard.errors.with(|e| message_at(e, &format!("nodePools.{index}.flavorName")));
+    let error = move || wizard.errors.with(|e| message_at(e, &at.path("flavorName")));
     let example = prices.with_value(|p| p.is_example);
     view! {
         <p class="flavor-caption" id=format!("{group}-caption")>
@@ -333,12 +356,12 @@ fn FlavorTable(
 #[component]
 fn FlavorRow(
     wizard: Wizard,
-    pool: u32,
+    at: PoolAt,
     flavor: Flavor,
     prices: StoredValue<PriceList>,
     group: String,
 ) -> impl IntoView {
-    let this: Field<PoolDraft> = wizard.draft.pools().at_key(pool).into();
+    let this = at.of(wizard);
     let shape = flavor.shape();
     let name = StoredValue::new(flavor.name.clone());
     let id = format!("{group}-{}", flavor.name);
