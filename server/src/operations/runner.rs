@@ -32,6 +32,9 @@ pub struct Runner {
     pub wake: Arc<Notify>,
     /// Signalled after each change the runner records, for the live-update feed.
     pub changed: Arc<Notify>,
+    /// The latest time this runner stamped: a later pass never stamps an earlier time, even when
+    /// its caller gives two passes the same time (the tests' clock).
+    pub stamped: std::sync::Mutex<DateTime<Utc>>,
 }
 
 fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
@@ -49,6 +52,7 @@ impl Runner {
             poll,
             wake: Arc::new(Notify::new()),
             changed: Arc::new(Notify::new()),
+            stamped: std::sync::Mutex::new(DateTime::<Utc>::MIN_UTC),
         }
     }
 
@@ -74,6 +78,7 @@ impl Runner {
     /// Claims one runnable operation and moves it on as far as it can go at `now`; returns its id,
     /// or `None` when nothing was runnable.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<Option<OperationId>, sqlx::Error> {
+        let now = self.stamped.lock().map_or(now, |stamped| now.max(*stamped));
         let Some(op) = store::claim(&self.db, &self.owner, now, after(now, self.lease)).await? else {
             return Ok(None);
         };
@@ -108,6 +113,9 @@ impl Runner {
             }
         };
         let ended = ctx.clock();
+        if let Ok(mut stamped) = self.stamped.lock() {
+            *stamped = (*stamped).max(ended);
+        }
         self.conclude(&op, result, ended).await?;
         self.changed.notify_waiters();
         Ok(Some(op.id))
