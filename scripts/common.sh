@@ -23,3 +23,14 @@ phase() {
   "$@"
   printf '=== %s: %ds\n' "$name" $((SECONDS - start))
 }
+
+# The console and its site; the browser bundle split by route (see app/src/routes.rs).
+build_site() {
+  cargo leptos build --split "$@"
+}
+
+# The release build, its bundle files also written precompressed (brotli and gzip beside each), as
+# the server serves them.
+build_release() {
+  build_site --release --precompress "$@"
+}

@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod components;
 pub mod error;
 pub mod pages;
+mod routes;
 mod shell;
 
 pub use shell::{App, shell};

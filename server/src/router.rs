@@ -8,6 +8,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -26,6 +27,9 @@ use crate::{error_page, security_headers, telemetry};
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Where `/` leads.
 const START_PAGE: &str = "/clusters";
+/// What is compressed as it is sent (answers of the API, bundle files of development builds) is
+/// compressed fast: most of the gain for little time.
+const ON_THE_FLY: CompressionLevel = CompressionLevel::Precise(4);
 /// Everything else is revalidated on each use.
 const REVALIDATE: &str = "no-cache";
 
@@ -42,7 +46,12 @@ pub fn app(state: AppState) -> Router {
     let routes = route_list();
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let pkg_route = options.site_pkg_dir_route_base();
-    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir));
+    // The release build writes each file brotli- and gzip-compressed beside it (at their best
+    // levels): served as they are to browsers that accept them.
+    let files = ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
+    let pkg = Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::appending(header::VARY, HeaderValue::from_static("accept-encoding")));
     let pkg = match state.hashed_assets {
         true => pkg.layer(middleware::from_fn(cache_forever_when_found)),
         false => pkg,
@@ -93,7 +102,7 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static(REVALIDATE),
         ))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(ON_THE_FLY))
         .layer(CatchPanicLayer::custom(error_page::from_panic))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span::<Body>))
         .with_state(state)

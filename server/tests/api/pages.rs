@@ -91,6 +91,35 @@ async fn hashed_bundle_files_are_cached_for_good_but_misses_are_not() {
 }
 
 #[tokio::test]
+async fn bundle_files_are_served_as_precompressed_by_the_build() {
+    let app = TestApp::spawn().await;
+    let pkg = app.site.path().join("pkg");
+    let wasm: Vec<u8> = (0..4096u32).map(|n| (n % 251) as u8).collect();
+    std::fs::write(pkg.join("pilothouse.0123abcd.wasm"), &wasm).unwrap();
+    std::fs::write(pkg.join("pilothouse.0123abcd.wasm.br"), b"brotli as written by the build").unwrap();
+    std::fs::write(pkg.join("pilothouse.0123abcd.wasm.gz"), b"gzip as written by the build").unwrap();
+    let get = |encoding: &str| {
+        Request::get("/pkg/pilothouse.0123abcd.wasm")
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), &b"brotli as written by the build"[..]),
+        ("gzip", Some("gzip"), &b"gzip as written by the build"[..]),
+        ("identity", None, &wasm[..]),
+    ] {
+        let response = app.request(get(accepted), true).await;
+        assert_eq!(response.status, 200, "{accepted}");
+        assert_eq!(response.header("content-encoding"), encoding, "{accepted}");
+        assert_eq!(response.body, body, "{accepted}");
+        assert_eq!(response.header("vary"), Some("accept-encoding"), "{accepted}");
+        assert_eq!(response.header("content-type"), Some("application/wasm"), "{accepted}");
+        assert_eq!(response.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    }
+}
+
+#[tokio::test]
 async fn changes_from_other_sites_are_refused() {
     let app = TestApp::spawn().await;
     let forged = Request::post("/api/delete_cluster")
