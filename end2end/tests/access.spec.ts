@@ -73,6 +73,7 @@ test('rename a cluster, then delete it after typing its name', async ({ page }) 
   await expect.poll(async () => (await clusters()).find((c) => c.id === id)?.name, { timeout: 20_000 }).toBe('renamed');
 
   await page.reload();
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await page.getByRole('button', { name: 'Delete…' }).click();
   const confirm = page.getByLabel(/to delete it and all its nodes/);
   await confirm.fill('to-rename');

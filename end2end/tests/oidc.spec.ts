@@ -48,6 +48,7 @@ test('alice points a cluster at the console\'s identity provider, then downloads
   expect(stored).toMatchObject({ clientId: 'kubernetes', usernameClaim: 'preferred_username', usernamePrefix: 'oidc:' });
 
   await page.reload();
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await expect(page.getByTestId('oidc-current')).toContainText(`Tokens from ${sso.idp} for client kubernetes`);
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -30,6 +30,7 @@ test('customize admission plugins and kube-proxy, then reset with new nodes afte
   expect(stored.apiServer.admissionPlugins).toEqual({ enabled: ['NodeRestriction'], disabled: ['AlwaysPullImages'] });
   await waitUntilReady(id);
   await page.reload();
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await expect(page.getByLabel(/^AlwaysPullImages/)).not.toBeChecked();
   await expect(page.getByLabel('Sync period', { exact: true })).toHaveValue('PT30S');
 
