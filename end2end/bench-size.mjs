@@ -171,10 +171,10 @@ for (const [name, from, link] of moves) {
     files: [...added.values()].map(({ url, bytes }) => ({ file: new URL(url).pathname, bytes })),
   };
   results.moves.push(row);
-  // The route's own chunk by name, the chunks it shares with other routes counted.
+  // A split bundle's route chunk by name (`split_…`), the other files counted.
   const own = row.files.filter((f) => f.file.includes('/split_')).map((f) => `${f.file.split('/').pop().split('.')[0]} ${kb(f.bytes)}`);
   const shared = row.files.filter((f) => !f.file.includes('/split_'));
-  const list = [...own, `${shared.length} shared chunks ${kb(shared.reduce((n, f) => n + f.bytes, 0))}`].join(', ');
+  const list = [...own, `${shared.length} other files ${kb(shared.reduce((n, f) => n + f.bytes, 0))}`].join(', ');
   console.log(`${pad(name, 20)}${padl(kb(row.wasm), 10)}${padl(kb(row.js), 9)}  ${list}`);
   await context.close();
 }

@@ -24,9 +24,9 @@ phase() {
   printf '=== %s: %ds\n' "$name" $((SECONDS - start))
 }
 
-# The console and its site; the browser bundle split by route (see app/src/routes.rs).
+# The console and its site.
 build_site() {
-  cargo leptos build --split "$@"
+  cargo leptos build "$@"
 }
 
 # The release build, its bundle files also written precompressed (brotli and gzip beside each), as

@@ -1,9 +1,5 @@
 //! The browser bundle a page loads: its stylesheet, its JavaScript glue and its WebAssembly,
-//! under names the server works out once at start-up (with content hashes in release builds),
-//! and, when the bundle is split by route, the chunks each lazily loaded function needs.
-
-use std::collections::HashMap;
-use std::sync::Arc;
+//! under names the server works out once at start-up (with content hashes in release builds).
 
 use leptos::prelude::*;
 
@@ -16,13 +12,6 @@ pub struct Bundle {
     pub css: String,
     pub js: String,
     pub wasm: String,
-    /// The split bundle's manifest: which chunks each lazily loaded function needs.
-    pub manifest: String,
-    /// The split bundle's chunk loader (imported by [`Self::js`]).
-    pub loader: String,
-    /// The manifest as read, once the server has read it: without it (a bundle not split) the
-    /// pages name no chunks.
-    pub chunks: Option<Arc<HashMap<String, Vec<String>>>>,
 }
 
 impl Bundle {
@@ -41,24 +30,7 @@ impl Bundle {
             Some(hash) => format!("{output_name}{hash}.{kind}"),
             None => format!("{output_name}{plain_suffix}.{kind}"),
         };
-        let split_file = |kind: &str, stem: &str, plain: &str| match hash_of(kind) {
-            Some(hash) => format!("{stem}{hash}.{}", plain.rsplit('.').next().unwrap_or_default()),
-            None => plain.to_string(),
-        };
-        Self {
-            css: name("css", ""),
-            js: name("js", ""),
-            wasm: name("wasm", wasm_suffix),
-            manifest: split_file("manifest", "__wasm_split_manifest", "__wasm_split_manifest.json"),
-            loader: split_file("split", "__wasm_split", "__wasm_split.______________________.js"),
-            chunks: None,
-        }
-    }
-
-    /// The bundle with the chunks of its split manifest, `manifest` (the JSON text of the file
-    /// [`Self::manifest`] names).
-    pub fn with_chunks(self, manifest: &str) -> Result<Self, serde_json::Error> {
-        Ok(Self { chunks: Some(Arc::new(serde_json::from_str(manifest)?)), ..self })
+        Self { css: name("css", ""), js: name("js", ""), wasm: name("wasm", wasm_suffix) }
     }
 
     /// The module script that loads the bundle and hydrates the page: the same text on every
@@ -73,19 +45,9 @@ impl Bundle {
 }
 
 /// The `<head>` links and script of `bundle`: the stylesheet, early fetches of the glue and
-/// the WebAssembly, and the boot script. With a split bundle, the page's rendering notes each
-/// lazily loaded function it runs, and the chunks they need are named in the head too (by
-/// Leptos, from the manifest given here).
+/// the WebAssembly, and the boot script.
 #[component]
 pub fn BundleLinks(bundle: Bundle) -> impl IntoView {
-    if let Some(chunks) = &bundle.chunks {
-        let chunks = HashMap::clone(chunks);
-        provide_context(leptos::WasmSplitManifest(ArcStoredValue::new((
-            PKG.to_string(),
-            chunks,
-            bundle.loader.clone(),
-        ))));
-    }
     let boot = bundle.boot_script();
     view! {
         <link rel="stylesheet" id="leptos" href=format!("{PKG}/{}", bundle.css) />
@@ -107,27 +69,14 @@ mod tests {
 
     #[test]
     fn hashed_names_come_from_the_hash_file_and_plain_ones_without_it() {
-        let hashes = "js: abc\nwasm: def\ncss: ghi\nmanifest: jkl\nsplit: mno\n";
+        let hashes = "js: abc\nwasm: def\ncss: ghi\n";
         let hashed = Bundle::named("pilothouse", Some(hashes), "_bg");
         assert_eq!(hashed.css, "pilothouse.ghi.css");
         assert_eq!(hashed.js, "pilothouse.abc.js");
         assert_eq!(hashed.wasm, "pilothouse.def.wasm");
-        assert_eq!(hashed.manifest, "__wasm_split_manifest.jkl.json");
-        assert_eq!(hashed.loader, "__wasm_split.mno.js");
         let plain = Bundle::named("pilothouse", None, "_bg");
         assert_eq!((plain.css.as_str(), plain.js.as_str()), ("pilothouse.css", "pilothouse.js"));
         assert_eq!(plain.wasm, "pilothouse_bg.wasm");
-        assert_eq!(plain.manifest, "__wasm_split_manifest.json");
-        assert_eq!(plain.loader, "__wasm_split.______________________.js");
-    }
-
-    #[test]
-    fn the_split_manifest_is_read_or_refused() {
-        let bundle =
-            Bundle::named("p", None, "").with_chunks(r#"{"clusters_1": ["split_clusters_1", "chunk_2"]}"#);
-        let chunks = bundle.unwrap().chunks.unwrap();
-        assert_eq!(chunks["clusters_1"], ["split_clusters_1", "chunk_2"]);
-        assert!(Bundle::named("p", None, "").with_chunks("[1, 2]").is_err());
     }
 
     #[test]

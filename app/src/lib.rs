@@ -11,8 +11,8 @@ pub mod api;
 pub mod bundle;
 pub mod components;
 pub mod error;
+pub mod hydration;
 pub mod pages;
-mod routes;
 mod shell;
 
 pub use shell::{App, shell};

@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 use crate::bundle::{Bundle, BundleLinks};
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
-use crate::pages::{NoAccessPage, NotFoundPage};
-use crate::routes::{
-    Access, Activity, Cluster, ClusterActivity, Clusters, Overview, Plans, Pools, Settings, Upgrades, Wizard,
+use crate::pages::{
+    AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NoAccessPage, NotFoundPage,
+    OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, UpgradesRoute, WizardPage,
 };
 
 /// The whole document, rendered on the server around [`App`], loading `bundle`.
@@ -76,19 +76,19 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     // Rendered whole before the first byte is sent: the first paint has the data.
-                    <Route path=path!("/clusters") view={Lazy::<Clusters>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/clusters/new") view={Lazy::<Wizard>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/clusters/new/:step") view={Lazy::<Wizard>::new()} ssr=SsrMode::Async />
-                    <ParentRoute path=path!("/clusters/:id") view={Lazy::<Cluster>::new()} ssr=SsrMode::Async>
-                        <Route path=path!("") view={Lazy::<Overview>::new()} />
-                        <Route path=path!("pools") view={Lazy::<Pools>::new()} />
-                        <Route path=path!("upgrades") view={Lazy::<Upgrades>::new()} />
-                        <Route path=path!("access") view={Lazy::<Access>::new()} />
-                        <Route path=path!("settings") view={Lazy::<Settings>::new()} />
-                        <Route path=path!("activity") view={Lazy::<ClusterActivity>::new()} />
+                    <Route path=path!("/clusters") view=ClustersPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/new") view=WizardPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/new/:step") view=WizardPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/clusters/:id") view=ClusterPage ssr=SsrMode::Async>
+                        <Route path=path!("") view=OverviewRoute />
+                        <Route path=path!("pools") view=PoolsRoute />
+                        <Route path=path!("upgrades") view=UpgradesRoute />
+                        <Route path=path!("access") view=AccessRoute />
+                        <Route path=path!("settings") view=SettingsRoute />
+                        <Route path=path!("activity") view=ActivityRoute />
                     </ParentRoute>
-                    <Route path=path!("/activity") view={Lazy::<Activity>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/plans") view={Lazy::<Plans>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />
                 </Routes>
             </main>

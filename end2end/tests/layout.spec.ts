@@ -1,7 +1,6 @@
 // What a newcomer meets first, on the SSO console: the clusters list fits a phone's width (only
 // its table scrolls sideways), the cluster page's tab bar leads to every tab, Activity included,
-// tabs switch in place, each page's code loads with the page, and the browser's own favicon
-// request is answered.
+// tabs switch in place, and the browser's own favicon request is answered.
 import { test, expect } from '@playwright/test';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
@@ -64,28 +63,6 @@ test('switching tabs keeps the page around the tab; a tab that does not exist is
     expect(missing?.status()).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   });
-});
-
-test("each page's code loads with the page: named in its head, fetched on the way", async ({ page }) => {
-  const fetched: string[] = [];
-  page.on('request', (request) => {
-    if (request.url().endsWith('.wasm')) fetched.push(new URL(request.url()).pathname);
-  });
-  await signIn(page, 'alice', `/clusters?project=${project}`);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  const chunk = (view: string) => new RegExp(`/pkg/split___${view}_view_[0-9]+\\.`);
-  const named = await page.locator('link[rel="preload"][href$=".wasm"]').evaluateAll((links) =>
-    links.map((link) => new URL((link as HTMLLinkElement).href).pathname),
-  );
-  expect(named.some((href) => chunk('clusters').test(href))).toBe(true);
-  expect(fetched.some((path) => chunk('clusters').test(path))).toBe(true);
-  expect(fetched.some((path) => chunk('wizard').test(path))).toBe(false);
-  // Marks the document: a full load would not carry the mark.
-  await page.evaluate(() => document.body.setAttribute('data-marked', ''));
-  await page.getByRole('link', { name: 'New cluster' }).click();
-  await expect(page.getByLabel('Cluster name')).toBeVisible();
-  expect(fetched.some((path) => chunk('wizard').test(path))).toBe(true);
-  await expect(page.locator('body[data-marked]')).toBeAttached();
 });
 
 test('the favicon the browser asks for by itself is there', async ({ request }) => {

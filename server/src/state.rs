@@ -97,14 +97,6 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let hashed_assets = hashes.is_some();
         let bundle = Bundle::named(OUTPUT_NAME, hashes, WASM_SUFFIX);
-        // A bundle split by route comes with its manifest; one built without splitting has none.
-        let manifest = site_root.join("pkg").join(&bundle.manifest);
-        let bundle = match std::fs::read_to_string(&manifest) {
-            Ok(text) => {
-                bundle.with_chunks(&text).with_context(|| format!("reading {}", manifest.display()))?
-            }
-            Err(_) => bundle,
-        };
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(site_root.to_string_lossy().as_ref())

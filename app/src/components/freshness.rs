@@ -18,11 +18,13 @@ pub fn now_seconds() -> i64 {
 pub fn FreshnessLine(#[prop(into)] freshness: Signal<Freshness>) -> impl IntoView {
     let now = RwSignal::new(now_seconds());
     #[cfg(feature = "hydrate")]
-    if let Ok(handle) =
-        set_interval_with_handle(move || now.set(now_seconds()), std::time::Duration::from_secs(1))
-    {
-        on_cleanup(move || handle.clear());
-    }
+    crate::hydration::when_hydrated(move || {
+        if let Ok(handle) =
+            set_interval_with_handle(move || now.set(now_seconds()), std::time::Duration::from_secs(1))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
     let line = move || freshness.with(|f| f.describe(now.get()));
     let banner = move || {
         freshness.with(|f| f.banner(now.get())).map(|text| {

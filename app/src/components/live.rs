@@ -26,27 +26,32 @@ pub fn merge_operation(operations: &mut Vec<OperationView>, changed: OperationVi
 /// What to do with the data of one kind of event.
 type Handler = (&'static str, Box<dyn Fn(String)>);
 
-/// Calls each handler with the data of its event as the stream at `url` sends them, while the
-/// calling component lives (browser only).
+/// Calls each handler with the data of its event as the stream at `url` sends them, from when
+/// the page is hydrated while the calling component lives (browser only).
 fn listen(url: String, handlers: Vec<Handler>) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
 
-        let Ok(source) = web_sys::EventSource::new(&url) else { return };
-        for (event, handle) in handlers {
-            let on_event =
-                Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
-                    if let Some(text) = message.data().as_string() {
-                        handle(text);
-                    }
-                });
-            let _ = source.add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
-            on_event.forget();
-        }
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || source.close());
+        // Opened once the page is hydrated: an event before would change what the server's HTML,
+        // still being taken over, shows.
+        crate::hydration::when_hydrated(move || {
+            let Ok(source) = web_sys::EventSource::new(&url) else { return };
+            for (event, handle) in handlers {
+                let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                    move |message: web_sys::MessageEvent| {
+                        if let Some(text) = message.data().as_string() {
+                            handle(text);
+                        }
+                    },
+                );
+                let _ = source.add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
+                on_event.forget();
+            }
+            let source = send_wrapper::SendWrapper::new(source);
+            on_cleanup(move || source.close());
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (url, handlers);

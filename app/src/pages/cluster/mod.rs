@@ -209,13 +209,16 @@ fn Overview(project: String, cluster: Memo<ClusterOverview>) -> impl IntoView {
             (None, false) => "Up to date".to_string(),
         })
     };
-    // etcd's figures are not kept in the catalog: asked for once the page runs in the browser
-    // (and again when the cluster's status changes), so the page never waits on them.
+    // etcd's figures are not kept in the catalog: asked for once the page is hydrated in the
+    // browser (and again when the cluster's status changes), so the page never waits on them.
     let usage = RwSignal::new(None::<Result<EtcdUsage, AppError>>);
     let id = cluster.with_untracked(|c| c.id.clone());
     let status = Memo::new(move |_| cluster.with(|c| c.status.clone()));
     Effect::new(move |_| {
         status.track();
+        if !crate::hydration::is_hydrated() {
+            return;
+        }
         let (project, id) = (project.clone(), id.clone());
         leptos::task::spawn_local(async move { usage.set(Some(get_etcd_usage(project, id).await)) });
     });
