@@ -6,8 +6,6 @@
 # directory with a release `pilothouse`, its `hash.txt` and its `site/` to measure instead of
 # building this checkout; BENCH_BEFORE_BUILT, one to measure first as "before".
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # Builds the checkout at $1 (release) and copies its binary and site to $2.
 build_into() {
   local src=$1 out=$2

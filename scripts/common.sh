@@ -24,6 +24,9 @@ phase() {
   printf '=== %s: %ds\n' "$name" $((SECONDS - start))
 }
 
+# A TCP port free on the loopback address now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 # The console and its site.
 build_site() {
   cargo leptos build "$@"

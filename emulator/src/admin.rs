@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Emulator;
 use super::error::EmulatorError;
@@ -22,6 +22,18 @@ use super::fault::Fault;
 #[derive(Debug, Deserialize)]
 struct Advance {
     seconds: u64,
+}
+
+/// Changes the emulator accepted for one cluster name since its state began.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tally {
+    /// Creations (`POST …/kube`).
+    pub created: u32,
+    /// Deletions started (`DELETE …/kube/{kubeId}` on a cluster not yet being deleted).
+    pub deleted: u32,
+    /// Node-pool edits (`PUT …/nodepool/{nodePoolId}`).
+    pub pool_updates: u32,
 }
 
 /// Who may use the admin API.
@@ -105,6 +117,7 @@ fn routes() -> Router<Arc<Emulator>> {
         .route("/credentials/{consumer_key}/validate", post(validate))
         .route("/faults", get(faults).put(set_faults).delete(clear_faults))
         .route("/quota", put(set_quota))
+        .route("/tally", get(tally))
         .route("/nodes/{node_id}/break", post(break_node))
         .route("/clusters/{kube_id}/workload", put(set_workload))
         .route("/flavors/{flavor}/stock", put(set_stock))
@@ -209,4 +222,9 @@ async fn validate(
     } else {
         Err(EmulatorError::not_found("This credential does not exist"))
     }
+}
+
+/// `GET /emulator/tally`: the changes accepted per cluster name.
+async fn tally(State(emulator): State<Arc<Emulator>>) -> Json<std::collections::BTreeMap<String, Tally>> {
+    Json(emulator.world().tally.clone())
 }

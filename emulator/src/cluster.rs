@@ -241,6 +241,7 @@ async fn create(
     for pool in body.nodepools.iter().flatten().chain(body.nodepool.as_ref()) {
         create_pool(&emulator, &mut draft, &record, pool, record.ready_at)?;
     }
+    draft.tally.entry(record.name.clone()).or_default().created += 1;
     *world = draft;
     Ok(Json(wire))
 }
@@ -356,12 +357,17 @@ async fn delete(
     Path((service_name, kube_id)): Path<(String, String)>,
 ) -> Result<Json<()>, EmulatorError> {
     let until = scaled(&emulator, DELETE);
-    with_cluster(&emulator, &service_name, &kube_id, |cluster, now| {
-        if cluster.deleted_at.is_none() {
-            require_ready(cluster, now)?;
-            cluster.deleted_at = Some(now + until);
-            cluster.updated_at = now;
+    let deleted = with_cluster(&emulator, &service_name, &kube_id, |cluster, now| {
+        if cluster.deleted_at.is_some() {
+            return Ok(None);
         }
-        Ok(Json(()))
-    })
+        require_ready(cluster, now)?;
+        cluster.deleted_at = Some(now + until);
+        cluster.updated_at = now;
+        Ok(Some(cluster.name.clone()))
+    })?;
+    if let Some(name) = deleted {
+        emulator.world().tally.entry(name).or_default().deleted += 1;
+    }
+    Ok(Json(()))
 }

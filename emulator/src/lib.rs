@@ -169,6 +169,9 @@ pub struct World {
     /// across restarts.
     #[serde(default)]
     kube_address: Option<std::net::SocketAddr>,
+    /// Changes accepted per cluster name, for tests that check each was asked for once.
+    #[serde(default)]
+    tally: BTreeMap<String, admin::Tally>,
 }
 
 impl Default for World {
@@ -181,6 +184,7 @@ impl Default for World {
             pools: BTreeMap::new(),
             nodes: BTreeMap::new(),
             kube_address: None,
+            tally: BTreeMap::new(),
         }
     }
 }

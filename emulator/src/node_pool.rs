@@ -351,6 +351,7 @@ async fn update(
         world.remove_nodes(&emulator, &pool_id, (current - target) as usize, &removals, now);
     }
     world.pools.insert(pool_id, updated);
+    world.tally.entry(cluster.name.clone()).or_default().pool_updates += 1;
     Ok(Json(()))
 }
 

@@ -132,6 +132,14 @@ impl Db {
         }
     }
 
+    /// Connections of the pool: (open, idle, most).
+    pub fn connections(&self) -> (u32, u32, u32) {
+        match self {
+            Db::Sqlite(pool) => (pool.size(), pool.num_idle() as u32, pool.options().get_max_connections()),
+            Db::Postgres(pool) => (pool.size(), pool.num_idle() as u32, pool.options().get_max_connections()),
+        }
+    }
+
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
         match self {

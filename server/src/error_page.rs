@@ -9,14 +9,14 @@ use axum::http::{HeaderValue, Response, StatusCode, header};
 /// Turns a panic while handling a request into a 500 page; the panic itself goes to the log
 /// under a reference shown to the user.
 pub fn from_panic(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
-    let reference = uuid::Uuid::new_v4();
+    let reference = crate::request_id::current().unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let message = panic
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(reference = %reference, panic = message, "request handler panicked");
-    let mut response = Response::new(Body::from(page(&reference.to_string())));
+    let mut response = Response::new(Body::from(page(&escape(&reference))));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));

@@ -13,9 +13,11 @@ pub mod db;
 pub mod error_page;
 pub mod live;
 pub mod local_emulator;
+pub mod metrics;
 pub mod operations;
 pub mod page_cache;
 pub mod projects;
+pub mod request_id;
 pub mod router;
 pub mod routes;
 pub mod security_headers;
@@ -41,7 +43,7 @@ pub async fn run_emulator(settings: Settings, listen: std::net::SocketAddr) -> a
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
     let running = local_emulator::spawn(&settings, listen).await?;
-    let (signal, _) = shutdown::on_signal(Duration::ZERO);
+    let (signal, _) = shutdown::on_signal(Duration::ZERO, Duration::ZERO, shutdown::Draining::default());
     signal.await;
     running.stop();
     tracing::info!("stopped");
@@ -100,9 +102,22 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             tracing::debug!(%error, "could not set TCP_NODELAY");
         }
     });
+    let metrics_server = match settings.metrics_listen {
+        Some(address) => {
+            let listener = TcpListener::bind(address)
+                .await
+                .with_context(|| format!("listening for metrics on {address}"))?;
+            tracing::info!(address = %listener.local_addr()?, "metrics at /metrics");
+            let routes = metrics::endpoint::router(state.clone());
+            Some(tokio::spawn(axum::serve(listener, routes).into_future()))
+        }
+        None => None,
+    };
     let grace = Duration::from_secs(settings.shutdown_grace_seconds);
+    let draining = state.draining.clone();
     let app = router::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let (signal, deadline) = shutdown::on_signal(grace);
+    let drain = Duration::from_millis((settings.shutdown_drain_seconds * 1000.0) as u64);
+    let (signal, deadline) = shutdown::on_signal(drain, grace, draining);
     let live = state_live;
     let signal = async move {
         signal.await;
@@ -118,6 +133,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     catalog.release().await;
     cleanup.abort();
+    if let Some(server) = metrics_server {
+        server.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

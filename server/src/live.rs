@@ -106,6 +106,12 @@ impl Live {
         Some(StreamSlot { live: self.clone(), keys })
     }
 
+    /// Streams open now.
+    pub fn open_streams(&self) -> usize {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.iter().filter(|(key, _)| key.starts_with("project:")).map(|(_, count)| count).sum()
+    }
+
     /// The operations as they change, from now on.
     pub fn operations(&self) -> broadcast::Receiver<Arc<LiveEvent>> {
         self.sender.subscribe()

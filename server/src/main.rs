@@ -15,6 +15,7 @@ fn main() -> anyhow::Result<()> {
         match command {
             None => server::run(settings).await,
             Some(Command::Emulator { listen }) => server::run_emulator(settings, listen).await,
+            Some(Command::Probe { url }) => server::routes::health::probe(&url).await,
         }
     });
     result.inspect_err(|error| tracing::error!("{error:#}"))

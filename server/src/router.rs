@@ -21,7 +21,7 @@ use crate::auth::{self, store::CachedSessionStore, store::DbSessionStore};
 use crate::page_cache;
 use crate::routes::{activity, health, kubeconfig, live};
 use crate::state::AppState;
-use crate::{error_page, security_headers, telemetry};
+use crate::{error_page, metrics, request_id, security_headers, telemetry};
 
 /// Bundle files named by content hash never change: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::endpoint::with_token))
         .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
         // Browsers ask for /favicon.ico by themselves; the icon is an SVG.
         .route("/favicon.ico", get(|| async { Redirect::permanent("/favicon.svg") }))
@@ -104,7 +105,9 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new().quality(ON_THE_FLY))
         .layer(CatchPanicLayer::custom(error_page::from_panic))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record_http))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span::<Body>))
+        .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 

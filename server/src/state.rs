@@ -17,14 +17,16 @@ use tokio::task::JoinHandle;
 
 use crate::auth::Auth;
 use crate::catalog::{Catalog, Timings};
-use crate::config::Settings;
+use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::live::{Intervals, Live, StreamLimits};
+use crate::metrics::{Metrics, ProviderObserver};
 use crate::operations::runner::Runner;
 use crate::page_cache::PageCache;
 use crate::projects::Projects;
 use crate::services::Services;
 use crate::services::issuers::Issuers;
+use crate::shutdown::Draining;
 
 /// The name cargo-leptos gives the bundle (`name` in the workspace's leptos metadata).
 const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
@@ -66,6 +68,12 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// What server functions call: the services, behind the pages' port.
     pub backend: Arc<dyn Backend>,
+    /// This replica's metrics.
+    pub metrics: Arc<Metrics>,
+    /// The bearer token `/metrics` asks for on the console's listener; none: not served there.
+    pub metrics_token: Option<Secret>,
+    /// On from the shutdown signal: `/readyz` says not ready.
+    pub draining: Draining,
 }
 
 impl std::fmt::Debug for AppState {
@@ -138,6 +146,11 @@ impl AppState {
         let live = Live::with_limits(Intervals::default(), limits);
         let pages = PageCache::new(auth.form_targets());
         let backend = crate::backend::provide(services.clone(), db.clone());
+        let metrics = Arc::new(Metrics::new());
+        for project in projects.iter() {
+            let observer = ProviderObserver { metrics: metrics.clone(), project: project.id.clone() };
+            project.client.observe(Arc::new(observer));
+        }
         Ok(Self {
             leptos_options,
             db,
@@ -149,6 +162,9 @@ impl AppState {
             auth,
             pages,
             backend,
+            metrics,
+            metrics_token: settings.metrics_token.clone(),
+            draining: Draining::default(),
         })
     }
 
@@ -159,6 +175,7 @@ impl AppState {
         let runner = Runner {
             wake: self.services.wake.clone(),
             changed: self.changed.clone(),
+            metrics: Some(self.metrics.clone()),
             ..Runner::new(self.db.clone(), self.services.projects.clone(), poll)
         };
         self.services.catalog.start();

@@ -17,8 +17,9 @@ pub fn init(format: LogFormat, filter: &str) -> anyhow::Result<()> {
     result.map_err(|e| anyhow::anyhow!("installing the logger: {e}"))
 }
 
-/// The span of one request: method and path only. The query string and headers stay out of the
-/// logs, as they can carry authorisation codes, tokens and cookies.
+/// The span of one request: its id, method and path only. The query string and other headers
+/// stay out of the logs, as they can carry authorisation codes, tokens and cookies.
 pub fn request_span<B>(request: &Request<B>) -> Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    let id = request.headers().get(crate::request_id::HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
 }

@@ -20,16 +20,37 @@ pub fn ErrorMessage(
     }
 }
 
-/// The errors an `ErrorBoundary` caught from the `Suspend`s inside it.
+/// The errors an `ErrorBoundary` caught from the `Suspend`s inside it, with the request's
+/// reference when the server rendered them.
 pub fn caught(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    move || {
+    let list = move || {
         errors.with(|errors| {
             errors
                 .iter()
                 .map(|(_, error)| view! { <p class="error" role="alert">{error.to_string()}</p> })
                 .collect_view()
         })
-    }
+    };
+    view! { {list} <RequestReference /> }
+}
+
+/// The id of the request that rendered the page (the `X-Request-Id` its log lines carry), for
+/// the user to quote; nothing on pages rendered in the browser.
+#[component]
+pub fn RequestReference() -> impl IntoView {
+    let id = SharedValue::new(request_id);
+    id.into_inner().map(|id| view! { <p class="muted reference">"Reference: " <code>{id}</code></p> })
+}
+
+#[cfg(feature = "ssr")]
+fn request_id() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts.headers.get("x-request-id")?.to_str().ok().map(str::to_string)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn request_id() -> Option<String> {
+    None
 }
 
 /// The end of an action's last run: `done` when it was accepted, the error otherwise; nothing

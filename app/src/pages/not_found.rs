@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::outcome::RequestReference;
+
 /// Tells the user the page does not exist and where to go instead. Reveals nothing about the
 /// server.
 #[component]
@@ -19,6 +21,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <p>
                 <a href="/" rel="external">"Go to the console's start page"</a>
             </p>
+            <RequestReference />
         </section>
     }
 }

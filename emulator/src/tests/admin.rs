@@ -42,3 +42,23 @@ async fn an_emulator_served_on_a_reachable_address_keeps_its_admin_api_off() {
     assert!(matches!(running.emulator.config.admin, Access::Off));
     running.task.abort();
 }
+
+#[tokio::test]
+async fn the_tally_counts_each_accepted_change_once() {
+    let emulator = emulator();
+    let (id, pool) = cluster_with_pool(&emulator, "free", "GRA11", None).await;
+    let scale = json!({ "desiredNodes": 3 }).to_string();
+    let path = kube(&format!("/{id}/nodepool/{pool}"));
+    assert_eq!(send(&emulator, signed("PUT", &path, &scale)).await.status, StatusCode::OK);
+    super::advance(&emulator, 10 * 60).await;
+    for _ in 0..2 {
+        // A repeated deletion of a cluster already being deleted changes nothing more.
+        assert_eq!(
+            send(&emulator, signed("DELETE", &kube(&format!("/{id}")), "")).await.status,
+            StatusCode::OK
+        );
+    }
+    let tally = send(&emulator, Request::get("/emulator/tally").body(Body::empty()).unwrap()).await;
+    assert_eq!(tally.status, StatusCode::OK);
+    assert_eq!(tally.body, json!({ "demo": { "created": 1, "deleted": 1, "poolUpdates": 1 } }));
+}

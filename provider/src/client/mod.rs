@@ -9,10 +9,11 @@
 mod error;
 mod methods;
 mod oauth2;
+mod observe;
 mod rate_limit;
 
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde::Serialize;
@@ -20,6 +21,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::Error;
 pub use oauth2::{CA_TOKEN_URL, EU_TOKEN_URL, US_TOKEN_URL};
+pub use observe::{Observer, Try, endpoint_template};
 pub use rate_limit::TokenBucket;
 
 use crate::api::{ApiErrorBody, QUERY_ID_HEADER};
@@ -91,7 +93,6 @@ impl ClientConfig {
 }
 
 /// A client of one project's API.
-#[derive(Debug)]
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
@@ -99,6 +100,13 @@ pub struct Client {
     time_delta: Mutex<Option<i64>>,
     limiter: TokenBucket,
     tokens: oauth2::TokenCache,
+    observer: OnceLock<Arc<dyn Observer>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("config", &self.config).finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -109,7 +117,42 @@ impl Client {
             .build()
             .map_err(Error::Transport)?;
         let limiter = TokenBucket::new(config.rate_per_second, config.burst);
-        Ok(Self { http, config, time_delta: Mutex::new(None), limiter, tokens: Default::default() })
+        Ok(Self {
+            http,
+            config,
+            time_delta: Mutex::new(None),
+            limiter,
+            tokens: Default::default(),
+            observer: OnceLock::new(),
+        })
+    }
+
+    /// Reports every try and every wait for the rate limiter to `observer` from now on (the
+    /// first observer set stays).
+    pub fn observe(&self, observer: Arc<dyn Observer>) {
+        let _ = self.observer.set(observer);
+    }
+
+    /// Tells the observer, if any, about one try.
+    fn report(
+        &self,
+        method: &Method,
+        path: &str,
+        attempt: u32,
+        started: Instant,
+        answer: &Result<Answer, Error>,
+    ) {
+        if let Some(observer) = self.observer.get() {
+            let (status, query_id) = match answer {
+                Ok(answer) => {
+                    (Some(answer.status), answer.headers.get(QUERY_ID_HEADER).and_then(|v| v.to_str().ok()))
+                }
+                Err(error) => (error.status(), error.query_id()),
+            };
+            let endpoint = endpoint_template(path);
+            let elapsed = started.elapsed();
+            observer.answered(&Try { method, endpoint: &endpoint, status, elapsed, attempt, query_id });
+        }
     }
 
     /// The API root this client calls (`…/1.0`).
@@ -133,12 +176,14 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let started = Instant::now();
             let answer = match self.http.get(&url).send().await {
                 Ok(response) => read_answer(response).await,
                 Err(error) => Err(Error::Transport(error)),
             };
+            self.report(&Method::GET, "/auth/time", attempt, started, &answer);
             match answer {
-                Ok((bytes, _)) => {
+                Ok(Answer { bytes, .. }) => {
                     let server: i64 = serde_json::from_slice(&bytes)
                         .map_err(|e| Error::Decode(format!("/auth/time: {e}")))?;
                     let delta = server - chrono::Utc::now().timestamp();
@@ -195,9 +240,15 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
-            match self.send_once(&method, path, &body, headers).await {
-                Ok(answer) => return Ok(answer),
+            let waited = self.limiter.acquire().await;
+            if let Some(observer) = self.observer.get() {
+                observer.waited(waited);
+            }
+            let started = Instant::now();
+            let answer = self.send_once(&method, path, &body, headers).await;
+            self.report(&method, path, attempt, started, &answer);
+            match answer {
+                Ok(Answer { bytes, headers, .. }) => return Ok((bytes, headers)),
                 Err(error) if error.is_signature_refusal() && !resynced => {
                     resynced = true;
                     self.sync_time().await?;
@@ -233,7 +284,7 @@ impl Client {
         path: &str,
         body: &[u8],
         headers: &[(&str, &str)],
-    ) -> Result<(Vec<u8>, reqwest::header::HeaderMap), Error> {
+    ) -> Result<Answer, Error> {
         let url = format!("{}{path}", self.config.base_url);
         let mut request = self
             .http
@@ -276,13 +327,20 @@ impl Client {
     }
 }
 
-/// The body and headers of a success; the provider's error otherwise.
-async fn read_answer(response: reqwest::Response) -> Result<(Vec<u8>, reqwest::header::HeaderMap), Error> {
+/// A successful answer.
+struct Answer {
+    status: u16,
+    bytes: Vec<u8>,
+    headers: reqwest::header::HeaderMap,
+}
+
+/// The status, body and headers of a success; the provider's error otherwise.
+async fn read_answer(response: reqwest::Response) -> Result<Answer, Error> {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.bytes().await.map_err(Error::Transport)?.to_vec();
     if status.is_success() {
-        return Ok((bytes, headers));
+        return Ok(Answer { status: status.as_u16(), bytes, headers });
     }
     let query_id = headers.get(QUERY_ID_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
     // A body that is not JSON becomes the message (as go-ovh does).

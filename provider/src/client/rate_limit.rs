@@ -20,10 +20,11 @@ impl TokenBucket {
         Self { rate, burst, state: Mutex::new((burst, Instant::now())) }
     }
 
-    /// Waits until a call may go out, then takes its token.
-    pub async fn acquire(&self) {
+    /// Waits until a call may go out, then takes its token; returns how long it waited.
+    pub async fn acquire(&self) -> Duration {
+        let started = Instant::now();
         if self.rate <= 0.0 {
-            return;
+            return Duration::ZERO;
         }
         loop {
             let wait = {
@@ -33,7 +34,7 @@ impl TokenBucket {
                 let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
                 if tokens >= 1.0 {
                     *state = (tokens - 1.0, now);
-                    return;
+                    return started.elapsed();
                 }
                 *state = (tokens, now);
                 Duration::from_secs_f64((1.0 - tokens) / self.rate)

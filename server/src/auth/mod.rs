@@ -184,11 +184,12 @@ impl Auth {
     }
 }
 
-/// Paths anyone may reach: sign-in itself, probes, and the static bundle.
+/// Paths anyone may reach: sign-in itself, probes, the static bundle, and the metrics (which
+/// check their own token).
 fn is_public(path: &str) -> bool {
     path.starts_with("/auth/")
         || path.starts_with("/pkg/")
-        || matches!(path, "/healthz" | "/readyz" | "/favicon.svg" | "/favicon.ico")
+        || matches!(path, "/healthz" | "/readyz" | "/favicon.svg" | "/favicon.ico" | "/metrics")
 }
 
 /// Paths answered with data rather than pages: refused with a status, never redirected.

@@ -107,6 +107,24 @@ impl DbSessionStore {
         }
     }
 
+    /// Sessions not yet expired (each is a signed-in user: sign-in attempts live in a cookie).
+    pub async fn count_live(db: &Db) -> Result<i64, sqlx::Error> {
+        // tower-sessions' tables: SQLite keeps Unix seconds, PostgreSQL a timestamp.
+        match db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar("SELECT count(*) FROM tower_sessions WHERE expiry_date > ?")
+                    .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+                    .fetch_one(pool)
+                    .await
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session WHERE expiry_date > now()")
+                    .fetch_one(pool)
+                    .await
+            }
+        }
+    }
+
     /// Deletes the sessions that have expired now.
     pub async fn delete_expired(&self) -> session_store::Result<()> {
         match self {

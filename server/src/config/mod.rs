@@ -38,6 +38,13 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:3100")]
         listen: SocketAddr,
     },
+    /// Ask a console whether it is up, for container health checks and exec probes (images
+    /// without curl): exits with 0 when `url` answers with a 2xx status within 5 seconds.
+    Probe {
+        /// What to ask.
+        #[arg(default_value = "http://127.0.0.1:3000/healthz")]
+        url: String,
+    },
 }
 
 /// Every setting of the server.
@@ -72,6 +79,11 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_LOG", default_value = "info")]
     pub log: String,
 
+    /// Seconds between SIGTERM (or SIGINT) and closing the listener, while `/readyz` answers
+    /// 503 and requests are still served: time for load balancers to stop sending any.
+    #[arg(long, env = "PILOTHOUSE_SHUTDOWN_DRAIN_SECONDS", default_value_t = 0.0)]
+    pub shutdown_drain_seconds: f64,
+
     /// Seconds open requests may take to finish after SIGINT or SIGTERM.
     #[arg(long, env = "PILOTHOUSE_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,
@@ -93,6 +105,11 @@ pub struct Settings {
     /// Live-update streams one user may hold open at once (a browser tab opens one or two).
     #[arg(long, env = "PILOTHOUSE_LIVE_STREAMS_PER_USER", default_value_t = 16)]
     pub live_streams_per_user: usize,
+
+    /// Address to serve Prometheus metrics on (`/metrics`, without authentication: keep it on a
+    /// network only the monitoring reaches); none: no metrics listener.
+    #[arg(long, env = "PILOTHOUSE_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 
     /// Run the provider emulator inside the console, on a loopback port.
     #[arg(long, env = "PILOTHOUSE_EMULATOR", default_value_t = true, action = ArgAction::Set)]
@@ -211,6 +228,11 @@ pub struct Settings {
     #[arg(skip)]
     pub emulator_admin_token: Option<Secret>,
 
+    /// The bearer token `/metrics` on the console's own address asks for; see below. Never read
+    /// from the command line.
+    #[arg(skip)]
+    pub metrics_token: Option<Secret>,
+
     /// Provider projects (`[[projects]]` tables of the settings file); see below.
     #[arg(skip)]
     #[serde(default)]
@@ -247,6 +269,9 @@ Settings read only from the environment or the TOML file (secrets):
   PILOTHOUSE_OIDC_CLIENT_SECRET the console's client secret at the OpenID issuer
   PILOTHOUSE_OIDC_CLIENT_SECRET_FILE
                                 a file holding it
+  PILOTHOUSE_METRICS_TOKEN      serve /metrics on the console's address too, to
+                                requests with `Authorization: Bearer <token>`
+  PILOTHOUSE_METRICS_TOKEN_FILE a file holding it
 
 Provider projects, only in the settings file, one [[projects]] table each:
   id, name                      the console's id (lowercase, digits, -) and display name
@@ -280,11 +305,12 @@ impl fmt::Debug for Secret {
 }
 
 /// Secret settings: (TOML key, environment variable).
-const SECRETS: [(&str, &str); 4] = [
+const SECRETS: [(&str, &str); 5] = [
     ("database_url", "PILOTHOUSE_DATABASE_URL"),
     ("emulator_application_secret", "PILOTHOUSE_EMULATOR_APPLICATION_SECRET"),
     ("oidc_client_secret", "PILOTHOUSE_OIDC_CLIENT_SECRET"),
     ("emulator_admin_token", "PILOTHOUSE_EMULATOR_ADMIN_TOKEN"),
+    ("metrics_token", "PILOTHOUSE_METRICS_TOKEN"),
 ];
 
 impl Settings {
@@ -339,6 +365,7 @@ impl Cli {
                     }
                     "oidc_client_secret" => settings.oidc_client_secret = Some(Secret(value)),
                     "emulator_admin_token" => settings.emulator_admin_token = Some(Secret(value)),
+                    "metrics_token" => settings.metrics_token = Some(Secret(value)),
                     _ => unreachable!("every secret is assigned above"),
                 }
             }

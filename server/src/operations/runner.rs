@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use super::steps::{self, Outcome, StepContext, StepError};
 use super::store;
 use crate::db::Db;
+use crate::metrics::Metrics;
 use crate::projects::Projects;
 
 /// Tries in a row without progress before a transient provider failure fails the operation.
@@ -35,6 +36,8 @@ pub struct Runner {
     /// The latest time this runner stamped: a later pass never stamps an earlier time, even when
     /// its caller gives two passes the same time (the tests' clock).
     pub stamped: std::sync::Mutex<DateTime<Utc>>,
+    /// Where finished operations are counted.
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
@@ -53,6 +56,7 @@ impl Runner {
             wake: Arc::new(Notify::new()),
             changed: Arc::new(Notify::new()),
             stamped: std::sync::Mutex::new(DateTime::<Utc>::MIN_UTC),
+            metrics: None,
         }
     }
 
@@ -116,7 +120,11 @@ impl Runner {
         if let Ok(mut stamped) = self.stamped.lock() {
             *stamped = (*stamped).max(ended);
         }
-        self.conclude(&op, result, ended).await?;
+        let ended_as = self.conclude(&op, result, ended).await?;
+        if let (Some(state), Some(metrics)) = (ended_as, &self.metrics) {
+            let took = (ended - op.created_at).to_std().unwrap_or_default();
+            metrics.operation_finished(&op.kind, state, took);
+        }
         self.changed.notify_waiters();
         Ok(Some(op.id))
     }
@@ -133,12 +141,13 @@ impl Runner {
         }
     }
 
+    /// Records the pass's result; returns the state the operation ended in, if it ended.
     async fn conclude(
         &self,
         op: &store::Claimed,
         result: Result<Outcome, StepError>,
         now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Option<OperationState>, sqlx::Error> {
         let fail = |class: String, message: String, query_id: Option<String>| async move {
             store::finish(
                 &self.db,
@@ -148,20 +157,24 @@ impl Runner {
                 now,
             )
             .await
+            .map(|()| Some(OperationState::Failed))
+        };
+        let wait = |retry: bool, delay: Duration| async move {
+            store::defer(&self.db, &op.id, after(now, delay), retry, now).await.map(|()| None)
         };
         match result {
-            Ok(Outcome::Done) => store::finish(&self.db, &op.id, OperationState::Succeeded, None, now).await,
-            Ok(Outcome::Wait) => store::defer(&self.db, &op.id, after(now, self.poll), false, now).await,
+            Ok(Outcome::Done) => store::finish(&self.db, &op.id, OperationState::Succeeded, None, now)
+                .await
+                .map(|()| Some(OperationState::Succeeded)),
+            Ok(Outcome::Wait) => wait(false, self.poll).await,
             Err(StepError::Db(e)) => Err(e),
             // The provider is busy with the cluster (an operation it started itself): wait.
-            Err(StepError::Provider(error)) if error.status() == Some(409) => {
-                store::defer(&self.db, &op.id, after(now, self.poll), false, now).await
-            }
+            Err(StepError::Provider(error)) if error.status() == Some(409) => wait(false, self.poll).await,
             Err(StepError::Provider(error)) if error.is_retryable() && op.attempts < MAX_ATTEMPTS => {
                 let backoff = self.poll.saturating_mul(1 << op.attempts.clamp(0, 6));
                 let jitter = backoff.mul_f64((uuid::Uuid::new_v4().as_u128() % 500) as f64 / 1000.0);
                 tracing::debug!(operation = %op.id.as_str(), %error, attempt = op.attempts, "will try again");
-                store::defer(&self.db, &op.id, after(now, backoff + jitter), true, now).await
+                wait(true, backoff + jitter).await
             }
             Err(StepError::Provider(error)) => {
                 let body = error.body();

@@ -38,6 +38,9 @@ pub struct Claimed {
     pub request: Result<OperationRequest, String>,
     pub cluster_id: Option<String>,
     pub attempts: i64,
+    /// The stored kind (`create_cluster`, …), as metrics label it.
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One entry of an operation's step log.
@@ -199,7 +202,7 @@ pub async fn claim(
         format!(
             "UPDATE operations SET state = 'running', lease_owner = $2, lease_expires_at = $3, \
              attempts = attempts + 1, updated_at = $1 WHERE id = ({RUNNABLE}{lock}) \
-             RETURNING id, kind, cluster_id, parameters, attempts, project_id"
+             RETURNING id, kind, cluster_id, parameters, attempts, project_id, created_at"
         )
     };
     // SQLite has one writer at a time, so its UPDATE is atomic as it is; on PostgreSQL concurrent
@@ -216,8 +219,9 @@ pub async fn claim(
         r.get::<String, _>(3),
         i64::from(r.get::<i32, _>(4)),
         r.get::<String, _>(5),
+        r.get::<DateTime<Utc>, _>(6),
     ))))?;
-    Ok(row.map(|(id, kind, cluster_id, parameters, attempts, project_id)| Claimed {
+    Ok(row.map(|(id, kind, cluster_id, parameters, attempts, project_id, created_at)| Claimed {
         id: OperationId::new(id),
         project_id,
         request: OperationRequest::from_stored(
@@ -226,6 +230,8 @@ pub async fn claim(
         ),
         cluster_id,
         attempts,
+        kind,
+        created_at,
     }))
 }
 
@@ -304,6 +310,22 @@ pub async fn finish(
             .execute(&mut *tx).await?;
         sqlx::query(AUDIT).bind(now).bind(outcome).bind(id.as_str()).execute(&mut *tx).await?;
         tx.commit().await
+    })
+}
+
+/// Operations not yet finished: how many wait, how many run, and when the oldest waiting one
+/// was submitted.
+pub async fn backlog(db: &Db) -> Result<(i64, i64, Option<DateTime<Utc>>), sqlx::Error> {
+    const COUNTS: &str = "SELECT \
+        COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0), \
+        COALESCE(SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END), 0) \
+        FROM operations WHERE state IN ('pending', 'running')";
+    const OLDEST: &str =
+        "SELECT created_at FROM operations WHERE state = 'pending' ORDER BY created_at LIMIT 1";
+    on_db!(db, pool => {
+        let (pending, running): (i64, i64) = sqlx::query_as(COUNTS).fetch_one(pool).await?;
+        let oldest: Option<DateTime<Utc>> = sqlx::query_scalar(OLDEST).fetch_optional(pool).await?;
+        Ok((pending, running, oldest))
     })
 }
 

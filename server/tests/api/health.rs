@@ -33,3 +33,14 @@ async fn readyz_refuses_traffic_when_the_database_is_gone() {
     assert_eq!(response.status, 503);
     assert_eq!(response.json()["reason"], "the database is unreachable");
 }
+
+#[tokio::test]
+async fn readyz_refuses_traffic_while_the_server_drains() {
+    let app = TestApp::spawn().await;
+    app.state.draining.start_for_tests();
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status, 503);
+    assert_eq!(response.json()["reason"], "the server is shutting down");
+    // Still alive, and still serving what comes.
+    assert_eq!(app.get("/healthz").await.status, 200);
+}

@@ -105,6 +105,8 @@ impl TestApp {
             changed: self.state.changed.clone(),
             auth: self.state.auth.clone(),
             backend: self.state.backend.clone(),
+            metrics: self.state.metrics.clone(),
+            draining: self.state.draining.clone(),
             ..self.new_state(hashed)
         };
         router::app(state)

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod issuer;
 mod live;
+mod metrics;
 mod operations;
 mod page_cache;
 mod pages;
