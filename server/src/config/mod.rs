@@ -384,11 +384,18 @@ impl Settings {
         let mut merged = toml::Table::try_from(&self)?;
         for (key, value) in file {
             let is_secret = SECRETS.iter().any(|(k, _)| *k == key) || key == "projects";
-            let is_flag = key != "config" && matches.ids().any(|id| id.as_str() == key);
+            // Every declared setting, given or not (settings without a default included).
+            let is_flag =
+                key != "config" && Cli::command().get_arguments().any(|arg| arg.get_id() == key.as_str());
             if !is_secret && !is_flag {
                 bail!("{}: unknown setting `{key}` (see pilothouse --help)", path.display());
             }
-            if is_secret || matches.value_source(&key) == Some(ValueSource::DefaultValue) {
+            let given = is_flag
+                && matches!(
+                    matches.value_source(&key),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                );
+            if !given {
                 merged.insert(key, value);
             }
         }

@@ -34,6 +34,23 @@ fn file_fills_defaults_but_flags_win() {
 }
 
 #[test]
+fn file_sets_settings_that_have_no_default() {
+    let file =
+        file_with("oidc_issuer_url = \"https://sso.example.com\"\nmetrics_listen = \"0.0.0.0:9090\"\n");
+    let path = file.path().to_str().unwrap();
+    let s = Settings::load_from(["pilothouse", "--config", path], no_env).unwrap();
+    assert_eq!(s.oidc_issuer_url.as_deref(), Some("https://sso.example.com"));
+    assert_eq!(s.metrics_listen, Some("0.0.0.0:9090".parse().unwrap()));
+    // A flag still beats the file.
+    let s = Settings::load_from(
+        ["pilothouse", "--config", path, "--oidc-issuer-url", "https://other.example.com"],
+        no_env,
+    )
+    .unwrap();
+    assert_eq!(s.oidc_issuer_url.as_deref(), Some("https://other.example.com"));
+}
+
+#[test]
 fn unknown_file_keys_are_named() {
     let file = file_with("lisen = \"0.0.0.0:8080\"\n");
     let path = file.path().to_str().unwrap();
