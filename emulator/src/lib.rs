@@ -33,6 +33,7 @@ mod healing;
 pub mod kube;
 mod kubeconfig;
 pub mod local;
+mod network;
 mod node;
 mod node_pool;
 pub mod oauth2;
@@ -172,6 +173,9 @@ pub struct World {
     /// Changes accepted per cluster name, for tests that check each was asked for once.
     #[serde(default)]
     tally: BTreeMap<String, admin::Tally>,
+    /// Private networks, subnets and gateways.
+    #[serde(default)]
+    networking: network::Networking,
 }
 
 impl Default for World {
@@ -185,6 +189,7 @@ impl Default for World {
             nodes: BTreeMap::new(),
             kube_address: None,
             tally: BTreeMap::new(),
+            networking: network::Networking::default(),
         }
     }
 }
@@ -333,6 +338,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(kubeconfig::routes())
         .merge(node_pool::routes())
         .merge(node::list::routes())
+        .merge(network::routes())
         .merge(upgrade::routes());
     Router::new()
         .nest("/1.0", api.clone())

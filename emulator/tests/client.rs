@@ -7,7 +7,10 @@ use model::id::ClusterId;
 use std::time::Duration;
 
 use common::{PROJECT, spawn_emulator};
-use provider::api::{ClusterCreation, ClusterUpdate, NodePoolCreation, NodePoolSizing};
+use provider::api::{
+    ClusterCreation, ClusterUpdate, GatewayCreation, NetworkCreation, NodePoolCreation, NodePoolSizing,
+    SubnetCreation,
+};
 use provider::client::{Client, ClientConfig, Credentials};
 
 fn client(url: &str, secret: &str) -> Client {
@@ -200,4 +203,32 @@ async fn list_times(
         answers.push(client.list_clusters(PROJECT).await);
     }
     answers
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_calls_create_networks_subnets_and_gateways() {
+    let (_emulator, url) = spawn_emulator().await;
+    let client = client(&url, "as");
+    let creation = NetworkCreation { name: "apps".into(), vlan_id: 20, regions: vec!["EU-WEST-PAR".into()] };
+    let network = client.create_network(PROJECT, &creation).await.unwrap();
+    let openstack = network.openstack_id("EU-WEST-PAR").unwrap().to_string();
+    assert_eq!(network.openstack_id("GRA9"), None);
+    let subnet = SubnetCreation {
+        region: "EU-WEST-PAR".into(),
+        network: "10.20.0.0/16".into(),
+        start: "10.20.0.10".into(),
+        end: "10.20.255.250".into(),
+        dhcp: true,
+        no_gateway: false,
+    };
+    let subnet = client.create_subnet(PROJECT, &network.id, &subnet).await.unwrap();
+    assert_eq!(client.list_subnets(PROJECT, &network.id).await.unwrap(), vec![subnet.clone()]);
+    let gateway = GatewayCreation { name: "apps-gw".into(), model: "s".into() };
+    let operation =
+        client.create_gateway(PROJECT, "EU-WEST-PAR", &openstack, &subnet.id, &gateway).await.unwrap();
+    assert_eq!(client.cloud_operation(PROJECT, &operation.id).await.unwrap().id, operation.id);
+    let gateways = client.list_gateways(PROJECT, "EU-WEST-PAR").await.unwrap();
+    assert_eq!(Some(&gateways[0].id), operation.resource_id.as_ref());
+    assert_eq!(gateways[0].interfaces[0].network_id, openstack);
+    assert_eq!(client.list_networks(PROJECT).await.unwrap()[0].id, network.id);
 }

@@ -33,6 +33,7 @@ pub mod operation;
 pub mod plan;
 pub mod plan_fit;
 pub mod pool_view;
+pub mod private_network;
 pub mod region;
 pub mod reset;
 pub mod resources;

@@ -9,6 +9,7 @@ mod fault;
 mod healing;
 mod kube_api;
 mod kubeconfig;
+mod network;
 mod node_pool;
 mod upgrade;
 

@@ -10,6 +10,7 @@ mod cluster;
 mod convert;
 mod customization;
 mod error;
+mod network;
 mod node;
 mod node_pool;
 mod small;
@@ -19,6 +20,10 @@ pub use customization::{
     AdmissionPlugins, ApiServerCustomization, Customization, KubeProxyCustomization, SyncPeriods,
 };
 pub use error::{ApiErrorBody, QUERY_ID_HEADER};
+pub use network::{
+    CloudOperation, ExternalIp, Gateway, GatewayCreation, GatewayExternal, GatewayInterface, IpPool, Network,
+    NetworkCreation, NetworkRegion, Subnet, SubnetCreation,
+};
 pub use node::Node;
 pub use node_pool::{
     AutoscalingSettings, FloatingIps, NodePool, NodePoolCreation, NodePoolSizing, NodePoolTemplate,

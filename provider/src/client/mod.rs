@@ -8,6 +8,7 @@
 
 mod error;
 mod methods;
+mod networks;
 mod oauth2;
 mod observe;
 mod rate_limit;

@@ -28,13 +28,22 @@ pub struct Try<'a> {
 }
 
 /// The collection names whose next segment is an id, and the id's name in the provider's API.
-const IDS: [(&str, &str); 5] = [
+const IDS: [(&str, &str); 11] = [
     ("project", "{serviceName}"),
     ("kube", "{kubeId}"),
     ("nodepool", "{nodePoolId}"),
     ("node", "{nodeId}"),
     ("ipRestrictions", "{ip}"),
+    ("private", "{networkId}"),
+    ("network", "{networkId}"),
+    ("subnet", "{subnetId}"),
+    ("region", "{regionName}"),
+    ("operation", "{operationId}"),
+    ("gateway", "{id}"),
 ];
+
+/// Segments that follow a collection name without being an id (`/network/private`).
+const NOT_IDS: [&str; 1] = ["private"];
 
 /// `path` as the provider documents the endpoint, ids and query left out:
 /// `/cloud/project/ab12/kube/c1/nodepool?x=1` → `/cloud/project/{serviceName}/kube/{kubeId}/nodepool`.
@@ -48,7 +57,9 @@ pub fn endpoint_template(path: &str) -> String {
         // `/capabilities/kube/regions`: there `kube` is not followed by an id.
         let after_capabilities = index >= 2 && segments[index - 2] == "capabilities";
         match IDS.iter().find(|(collection, _)| Some(*collection) == previous) {
-            Some((_, name)) if !after_capabilities && !segment.is_empty() => template.push(*name),
+            Some((_, name)) if !after_capabilities && !segment.is_empty() && !NOT_IDS.contains(segment) => {
+                template.push(*name)
+            }
             _ => template.push(segment),
         }
     }
@@ -77,6 +88,24 @@ mod tests {
                 "/cloud/project/{serviceName}/capabilities/kube/flavors",
             ),
             ("/auth/time", "/auth/time"),
+            ("/cloud/project/ab12/network/private", "/cloud/project/{serviceName}/network/private"),
+            (
+                "/cloud/project/ab12/network/private/pn-1_0/subnet",
+                "/cloud/project/{serviceName}/network/private/{networkId}/subnet",
+            ),
+            (
+                "/cloud/project/ab12/region/GRA9/gateway",
+                "/cloud/project/{serviceName}/region/{regionName}/gateway",
+            ),
+            (
+                "/cloud/project/ab12/region/GRA9/network/os-1/subnet/s-1/gateway",
+                "/cloud/project/{serviceName}/region/{regionName}/network/{networkId}/subnet/{subnetId}/gateway",
+            ),
+            ("/cloud/project/ab12/operation/op-1", "/cloud/project/{serviceName}/operation/{operationId}"),
+            (
+                "/cloud/project/ab12/region/GRA9/gateway/gw-1",
+                "/cloud/project/{serviceName}/region/{regionName}/gateway/{id}",
+            ),
         ];
         for (path, template) in cases {
             assert_eq!(endpoint_template(path), template, "{path}");
