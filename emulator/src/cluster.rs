@@ -91,7 +91,7 @@ impl ClusterRecord {
         self.updated_at = now;
     }
 
-    fn is_gone(&self, now: DateTime<Utc>) -> bool {
+    pub(super) fn is_gone(&self, now: DateTime<Utc>) -> bool {
         self.deleted_at.is_some_and(|at| now >= at)
     }
 

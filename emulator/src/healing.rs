@@ -42,7 +42,9 @@ pub fn break_node(emulator: &Emulator, node_id: &str) -> Result<(), EmulatorErro
             broken.gone_at = Some(heal + drain);
             let id = uuid::Uuid::new_v4().to_string();
             let pool_name = node.name.rsplit_once("-node-").map_or(node.name.as_str(), |(pool, _)| pool);
+            let cluster_id = world.pools.get(&node.pool_id).map(|p| p.cluster_id.clone()).unwrap_or_default();
             let replacement = NodeRecord {
+                address: world.free_address(&cluster_id),
                 name: format!("{pool_name}-node-{}", &id[..5]),
                 id: id.clone(),
                 instance_id: uuid::Uuid::new_v4().to_string(),

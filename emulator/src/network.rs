@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use model::catalogue;
@@ -19,9 +19,9 @@ use model::cidr::Ipv4Cidr;
 use model::private_network::{SubnetRequest, check_vlan};
 use serde::{Deserialize, Serialize};
 
-use super::Emulator;
 use super::cluster::{check_project, scaled};
 use super::error::EmulatorError;
+use super::{Emulator, World};
 use provider::api::{
     CloudOperation, ExternalIp, Gateway, GatewayCreation, GatewayExternal, GatewayInterface, IpPool, Network,
     NetworkCreation, NetworkRegion, Subnet, SubnetCreation,
@@ -92,12 +92,20 @@ struct OperationRecord {
 pub fn routes() -> Router<Arc<Emulator>> {
     Router::new()
         .route("/cloud/project/{service_name}/network/private", get(list_networks).post(create_network))
+        .route("/cloud/project/{service_name}/network/private/{network_id}", delete(delete_network))
         .route(
             "/cloud/project/{service_name}/network/private/{network_id}/subnet",
             get(list_subnets).post(create_subnet),
         )
+        .route(
+            "/cloud/project/{service_name}/network/private/{network_id}/subnet/{subnet_id}",
+            delete(delete_subnet),
+        )
         .route("/cloud/project/{service_name}/region/{region}/gateway", get(list_gateways))
-        .route("/cloud/project/{service_name}/region/{region}/gateway/{gateway_id}", get(read_gateway))
+        .route(
+            "/cloud/project/{service_name}/region/{region}/gateway/{gateway_id}",
+            get(read_gateway).delete(delete_gateway),
+        )
         .route(
             "/cloud/project/{service_name}/region/{region}/network/{network_id}/subnet/{subnet_id}/gateway",
             post(create_gateway),
@@ -189,6 +197,40 @@ impl Networking {
     }
 }
 
+impl World {
+    /// The next address a new node of cluster `cluster_id` takes: the lowest of its nodes
+    /// subnet's DHCP range that no node has had and that is not the subnet's gateway. None on the
+    /// public network, on an unknown subnet, or when the range is used up.
+    pub(super) fn free_address(&self, cluster_id: &str) -> Option<Ipv4Addr> {
+        let cluster = self.clusters.get(cluster_id)?;
+        let subnet = self.networking.subnets.get(cluster.nodes_subnet_id.as_deref()?)?;
+        let taken: std::collections::BTreeSet<Ipv4Addr> =
+            self.nodes.values().filter_map(|n| n.address).collect();
+        (u32::from(subnet.start)..=u32::from(subnet.end))
+            .map(Ipv4Addr::from)
+            .find(|a| !taken.contains(a) && Some(*a) != subnet.gateway_ip)
+    }
+}
+
+impl World {
+    /// The names of the live clusters that `uses` says use a network or subnet.
+    fn clusters_using(
+        &self,
+        now: DateTime<Utc>,
+        uses: impl Fn(&super::cluster::ClusterRecord) -> bool,
+    ) -> Vec<String> {
+        self.clusters.values().filter(|c| !c.is_gone(now) && uses(c)).map(|c| c.name.clone()).collect()
+    }
+}
+
+/// 409 naming the clusters, unless there are none.
+fn refuse_in_use(what: &str, clusters: Vec<String>) -> Result<(), EmulatorError> {
+    match clusters.is_empty() {
+        true => Ok(()),
+        false => Err(EmulatorError::conflict(format!("{what} is used by clusters: {}", clusters.join(", ")))),
+    }
+}
+
 fn check_region(region: &str) -> Result<(), EmulatorError> {
     match catalogue::regions().iter().any(|r| r.name == region) {
         true => Ok(()),
@@ -249,6 +291,67 @@ async fn create_network(
     let wire = record.to_wire(now);
     world.networking.networks.insert(id, record);
     Ok(Json(wire))
+}
+
+/// Deletes a network and its subnets; refused while a cluster uses it or a gateway serves one of
+/// its subnets.
+async fn delete_network(
+    State(emulator): State<Arc<Emulator>>,
+    Path((service_name, network_id)): Path<(String, String)>,
+) -> Result<Json<()>, EmulatorError> {
+    check_project(&emulator, &service_name)?;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    let network = world
+        .networking
+        .networks
+        .get(&network_id)
+        .cloned()
+        .ok_or_else(|| EmulatorError::not_found(format!("This network does not exist: {network_id}")))?;
+    let openstack: Vec<&String> = network.regions.values().collect();
+    let users = world
+        .clusters_using(now, |c| c.private_network_id.as_ref().is_some_and(|id| openstack.contains(&id)));
+    refuse_in_use(&format!("The network {network_id}"), users)?;
+    let subnets: Vec<String> = world
+        .networking
+        .subnets
+        .values()
+        .filter(|s| s.network_id == network_id)
+        .map(|s| s.id.clone())
+        .collect();
+    if world.networking.gateways.values().any(|g| subnets.contains(&g.subnet_id)) {
+        return Err(EmulatorError::conflict(format!(
+            "The network {network_id} has a gateway on one of its subnets: delete the gateway first"
+        )));
+    }
+    world.networking.subnets.retain(|_, s| s.network_id != network_id);
+    world.networking.networks.remove(&network_id);
+    Ok(Json(()))
+}
+
+/// Deletes a subnet; refused while a cluster uses it (for its nodes or load balancers) or a
+/// gateway serves it.
+async fn delete_subnet(
+    State(emulator): State<Arc<Emulator>>,
+    Path((service_name, network_id, subnet_id)): Path<(String, String, String)>,
+) -> Result<Json<()>, EmulatorError> {
+    check_project(&emulator, &service_name)?;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    if world.networking.subnets.get(&subnet_id).is_none_or(|s| s.network_id != network_id) {
+        return Err(EmulatorError::not_found(format!("This subnet does not exist: {subnet_id}")));
+    }
+    let named = |id: &Option<String>| id.as_deref() == Some(subnet_id.as_str());
+    let users =
+        world.clusters_using(now, |c| named(&c.nodes_subnet_id) || named(&c.load_balancers_subnet_id));
+    refuse_in_use(&format!("The subnet {subnet_id}"), users)?;
+    if world.networking.gateways.values().any(|g| g.subnet_id == subnet_id) {
+        return Err(EmulatorError::conflict(format!(
+            "The subnet {subnet_id} has a gateway: delete the gateway first"
+        )));
+    }
+    world.networking.subnets.remove(&subnet_id);
+    Ok(Json(()))
 }
 
 async fn list_subnets(
@@ -334,6 +437,45 @@ async fn read_gateway(
         Some(gateway) => Ok(Json(gateway.to_wire(now))),
         None => Err(EmulatorError::not_found(format!("This gateway does not exist: {gateway_id}"))),
     }
+}
+
+/// Deletes a gateway through a cloud operation; refused while a 3-AZ cluster's nodes subnet
+/// depends on it.
+async fn delete_gateway(
+    State(emulator): State<Arc<Emulator>>,
+    Path((service_name, region, gateway_id)): Path<(String, String, String)>,
+) -> Result<Json<CloudOperation>, EmulatorError> {
+    check_project(&emulator, &service_name)?;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    let gateway = world
+        .networking
+        .gateways
+        .get(&gateway_id)
+        .filter(|g| g.region == region)
+        .cloned()
+        .ok_or_else(|| EmulatorError::not_found(format!("This gateway does not exist: {gateway_id}")))?;
+    let three_zone = |c: &super::cluster::ClusterRecord| {
+        catalogue::regions()
+            .iter()
+            .any(|r| r.name == c.region && r.kind() == model::region::RegionKind::ThreeZone)
+    };
+    let users = world.clusters_using(now, |c| {
+        three_zone(c) && c.nodes_subnet_id.as_deref() == Some(gateway.subnet_id.as_str())
+    });
+    refuse_in_use(&format!("The gateway {gateway_id}"), users)?;
+    world.networking.gateways.remove(&gateway_id);
+    let operation = OperationRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        action: "gateway#delete".into(),
+        region,
+        resource_id: gateway_id,
+        created_at: now,
+        done_at: now,
+    };
+    let wire = operation.to_wire(now);
+    world.networking.operations.insert(operation.id.clone(), operation);
+    Ok(Json(wire))
 }
 
 async fn create_gateway(

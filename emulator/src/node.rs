@@ -42,6 +42,10 @@ pub struct NodeRecord {
     /// An in-place upgrade: `REDEPLOYING` in this window, then the new version.
     #[serde(default)]
     pub redeploy: Option<Redeploy>,
+    /// Its address on the cluster's nodes subnet, from the subnet's DHCP range (none on the
+    /// public network, or on a subnet the emulator does not know).
+    #[serde(default)]
+    pub address: Option<std::net::Ipv4Addr>,
     /// A node added by a rolling upgrade does not exist before this time.
     #[serde(default)]
     pub visible_from: Option<DateTime<Utc>>,

@@ -141,7 +141,9 @@ impl World {
         let install = scaled(emulator, node::install_time(&pool.spec.flavor_name));
         for _ in 0..count {
             let id = uuid::Uuid::new_v4().to_string();
+            let address = self.free_address(&pool.cluster_id);
             let node = NodeRecord {
+                address,
                 name: format!("{}-node-{}", pool.spec.name, &id[..5]),
                 id: id.clone(),
                 pool_id: pool.id.clone(),

@@ -90,7 +90,8 @@ async fn update(
             }
         }
     }
-    for node in added {
+    for mut node in added {
+        node.address = world.free_address(&kube_id);
         world.nodes.insert(node.id.clone(), node);
     }
     if let Some(record) = world.clusters.get_mut(&kube_id) {
@@ -101,6 +102,7 @@ async fn update(
 }
 
 /// The new node that takes `old`'s place in a rolling upgrade.
+/// Its address comes when it is added ([`World::free_address`]).
 fn replacement(old: &NodeRecord, version: &str, created: DateTime<Utc>, ready: DateTime<Utc>) -> NodeRecord {
     let id = uuid::Uuid::new_v4().to_string();
     let pool_name = old.name.rsplit_once("-node-").map_or(old.name.as_str(), |(pool, _)| pool);
@@ -119,5 +121,6 @@ fn replacement(old: &NodeRecord, version: &str, created: DateTime<Utc>, ready: D
         visible_from: Some(created),
         broken: None,
         out_of_stock: false,
+        address: None,
     }
 }

@@ -231,4 +231,11 @@ async fn typed_calls_create_networks_subnets_and_gateways() {
     assert_eq!(Some(&gateways[0].id), operation.resource_id.as_ref());
     assert_eq!(gateways[0].interfaces[0].network_id, openstack);
     assert_eq!(client.list_networks(PROJECT).await.unwrap()[0].id, network.id);
+
+    let refused = client.delete_network(PROJECT, &network.id).await.unwrap_err();
+    assert_eq!(refused.status(), Some(409), "a gateway serves its subnet");
+    client.delete_gateway(PROJECT, "EU-WEST-PAR", &gateways[0].id).await.unwrap();
+    client.delete_subnet(PROJECT, &network.id, &subnet.id).await.unwrap();
+    client.delete_network(PROJECT, &network.id).await.unwrap();
+    assert!(client.list_networks(PROJECT).await.unwrap().is_empty());
 }

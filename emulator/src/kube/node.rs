@@ -115,6 +115,10 @@ fn object(cluster: &ClusterRecord, pool: &PoolRecord, node: &NodeRecord, now: Da
     if !taints.is_empty() {
         spec["taints"] = json!(taints);
     }
+    let mut addresses = vec![json!({ "type": "Hostname", "address": node.name })];
+    if let Some(address) = node.address {
+        addresses.insert(0, json!({ "type": "InternalIP", "address": address.to_string() }));
+    }
     let version = node
         .version_at(now)
         .parse()
@@ -136,7 +140,7 @@ fn object(cluster: &ClusterRecord, pool: &PoolRecord, node: &NodeRecord, now: Da
             "capacity": resources(shape.capacity()),
             "allocatable": resources(shape.allocatable()),
             "conditions": [condition],
-            "addresses": [{ "type": "Hostname", "address": node.name }],
+            "addresses": addresses,
             "nodeInfo": {
                 "kubeletVersion": version,
                 "kubeProxyVersion": version,
@@ -153,14 +157,35 @@ fn object(cluster: &ClusterRecord, pool: &PoolRecord, node: &NodeRecord, now: Da
     })
 }
 
-const COLUMNS: [Column; 6] = [
+/// kube-apiserver's columns for nodes, the wide ones included (`kubectl get nodes -o wide`).
+const COLUMNS: [Column; 10] = [
     column("Name", "string", "Name of the node"),
     column("Status", "string", "The node's readiness, and whether it takes new pods"),
     column("Roles", "string", "The roles of the node"),
     column("Age", "string", "Time since the node registered"),
     column("Version", "string", "Kubelet version"),
-    Column { name: "Instance-Type", kind: "string", description: "The flavor", wide: true },
+    Column {
+        name: "Internal-IP",
+        kind: "string",
+        description: "The node's address on its network",
+        wide: true,
+    },
+    Column { name: "External-IP", kind: "string", description: "The node's public address", wide: true },
+    Column { name: "OS-Image", kind: "string", description: "The node's operating system", wide: true },
+    Column { name: "Kernel-Version", kind: "string", description: "The node's kernel", wide: true },
+    Column {
+        name: "Container-Runtime",
+        kind: "string",
+        description: "The node's container runtime",
+        wide: true,
+    },
 ];
+
+/// The first address of `kind` in the node's status, or `<none>`.
+fn address(object: &Value, kind: &str) -> Value {
+    let addresses = object["status"]["addresses"].as_array().into_iter().flatten();
+    addresses.into_iter().find(|a| a["type"] == kind).map_or(json!("<none>"), |a| a["address"].clone())
+}
 
 fn row(object: &Value, age: String) -> Vec<Value> {
     let metadata = &object["metadata"];
@@ -175,6 +200,10 @@ fn row(object: &Value, age: String) -> Vec<Value> {
         json!("<none>"),
         json!(age),
         object["status"]["nodeInfo"]["kubeletVersion"].clone(),
-        metadata["labels"]["node.kubernetes.io/instance-type"].clone(),
+        address(object, "InternalIP"),
+        address(object, "ExternalIP"),
+        object["status"]["nodeInfo"]["osImage"].clone(),
+        object["status"]["nodeInfo"]["kernelVersion"].clone(),
+        object["status"]["nodeInfo"]["containerRuntimeVersion"].clone(),
     ]
 }

@@ -193,3 +193,34 @@ async fn a_stalled_tls_handshake_is_closed() {
     let closed = tokio::time::timeout(std::time::Duration::from_secs(5), silent.read(&mut buffer)).await;
     assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "the server closes a silent connection: {closed:?}");
 }
+
+#[tokio::test]
+async fn nodes_on_a_private_subnet_show_its_addresses_in_the_wide_table() {
+    let emulator = emulator();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    kube::serve(listener, emulator.clone()).unwrap();
+    let cloud = |path: &str| format!("/1.0/cloud/project/{PROJECT}{path}");
+    let network = json!({ "name": "nodes", "vlanId": 9, "regions": ["GRA11"] }).to_string();
+    let network = send(&emulator, signed("POST", &cloud("/network/private"), &network)).await.body;
+    let subnet = json!({ "region": "GRA11", "network": "10.9.0.0/24", "start": "10.9.0.100", "end": "10.9.0.120",
+        "dhcp": true, "noGateway": false });
+    let path = cloud(&format!("/network/private/{}/subnet", network["id"].as_str().unwrap()));
+    let subnet = send(&emulator, signed("POST", &path, &subnet.to_string())).await.body;
+    let body = json!({ "name": "private", "region": "GRA11", "plan": "free",
+        "privateNetworkId": network["regions"][0]["openstackId"], "nodesSubnetId": subnet["id"],
+        "nodepool": { "name": "workers", "flavorName": "b3-8", "desiredNodes": 2 } });
+    let created = send(&emulator, signed("POST", &kube(""), &body.to_string())).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    advance(&emulator, 15 * 60).await;
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let cluster = Cluster { emulator, id, pool: String::new(), dir: tempfile::tempdir().unwrap() };
+    let file = cluster.kubeconfig("admin.yaml").await;
+
+    let wide = kubectl(&file, &["get", "nodes", "-o", "wide"]).await.unwrap();
+    let header: Vec<&str> = wide.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(&header[5..7], ["INTERNAL-IP", "EXTERNAL-IP"], "{wide}");
+    let mut addresses: Vec<&str> =
+        wide.lines().skip(1).map(|l| l.split_whitespace().nth(5).unwrap()).collect();
+    addresses.sort();
+    assert_eq!(addresses, ["10.9.0.100", "10.9.0.101"], "{wide}");
+}

@@ -141,3 +141,50 @@ async fn a_3az_cluster_needs_an_active_gateway_on_a_known_subnet() {
     let accepted = send(&emulator, signed("POST", &kube(""), &cluster)).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
 }
+
+#[tokio::test]
+async fn networks_subnets_and_gateways_in_use_are_not_deleted() {
+    let emulator = emulator();
+    let (id, openstack) = network(&emulator, 8, "EU-WEST-PAR").await;
+    let created = subnet(&emulator, &id, "EU-WEST-PAR", "10.80.0.0/16", "10.80.0.10", "10.80.0.250").await;
+    let subnet_id = created.body["id"].as_str().unwrap().to_string();
+    let gateway_path = cloud(&format!("/region/EU-WEST-PAR/network/{openstack}/subnet/{subnet_id}/gateway"));
+    let operation =
+        send(&emulator, signed("POST", &gateway_path, &json!({ "name": "gw", "model": "s" }).to_string()))
+            .await;
+    let gateway_id = operation.body["resourceId"].as_str().unwrap().to_string();
+    super::advance(&emulator, 5 * 60).await;
+    let cluster = json!({ "name": "user-of-it", "region": "EU-WEST-PAR", "plan": "standard",
+        "privateNetworkId": openstack, "nodesSubnetId": subnet_id })
+    .to_string();
+    let cluster = send(&emulator, signed("POST", &kube(""), &cluster)).await;
+    assert_eq!(cluster.status, StatusCode::OK, "{}", cluster.body);
+    super::advance(&emulator, 10 * 60).await;
+
+    let network_path = cloud(&format!("/network/private/{id}"));
+    let subnet_path = cloud(&format!("/network/private/{id}/subnet/{subnet_id}"));
+    let gateway = cloud(&format!("/region/EU-WEST-PAR/gateway/{gateway_id}"));
+    for path in [&network_path, &subnet_path, &gateway] {
+        let refused = send(&emulator, signed("DELETE", path, "")).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{path}: {}", refused.body);
+        assert!(refused.body["message"].as_str().unwrap().contains("user-of-it"), "{}", refused.body);
+    }
+
+    let cluster_id = cluster.body["id"].as_str().unwrap();
+    assert_eq!(
+        send(&emulator, signed("DELETE", &kube(&format!("/{cluster_id}")), "")).await.status,
+        StatusCode::OK
+    );
+    super::advance(&emulator, 10 * 60).await;
+    // The gateway goes first; then the network, its subnet with it.
+    let refused = send(&emulator, signed("DELETE", &network_path, "")).await;
+    assert!(refused.body["message"].as_str().unwrap().contains("gateway"), "{}", refused.body);
+    assert_eq!(send(&emulator, signed("DELETE", &gateway, "")).await.status, StatusCode::OK);
+    assert_eq!(send(&emulator, signed("DELETE", &network_path, "")).await.status, StatusCode::OK);
+    let listed = send(&emulator, signed("GET", &cloud("/network/private"), "")).await;
+    assert_eq!(listed.body, json!([]));
+    assert_eq!(
+        send(&emulator, signed("GET", &cloud(&format!("/network/private/{id}/subnet")), "")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

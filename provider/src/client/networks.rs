@@ -28,6 +28,11 @@ impl Client {
         self.call(Method::POST, &private(project, ""), Some(body)).await
     }
 
+    /// Deletes network `network` (its `pn-…` id) and its subnets; refused while in use.
+    pub async fn delete_network(&self, project: &str, network: &str) -> Result<(), Error> {
+        self.call(Method::DELETE, &private(project, &format!("/{}", segment(network))), NO_BODY).await
+    }
+
     /// The subnets of network `network` (its `pn-…` id).
     pub async fn list_subnets(&self, project: &str, network: &str) -> Result<Vec<Subnet>, Error> {
         self.call(Method::GET, &private(project, &format!("/{}/subnet", segment(network))), NO_BODY).await
@@ -41,6 +46,11 @@ impl Client {
     ) -> Result<Subnet, Error> {
         let path = private(project, &format!("/{}/subnet", segment(network)));
         self.call(Method::POST, &path, Some(body)).await
+    }
+
+    pub async fn delete_subnet(&self, project: &str, network: &str, subnet: &str) -> Result<(), Error> {
+        let path = private(project, &format!("/{}/subnet/{}", segment(network), segment(subnet)));
+        self.call(Method::DELETE, &path, NO_BODY).await
     }
 
     pub async fn list_gateways(&self, project: &str, region_name: &str) -> Result<Vec<Gateway>, Error> {
@@ -59,6 +69,17 @@ impl Client {
     ) -> Result<CloudOperation, Error> {
         let tail = format!("/network/{}/subnet/{}/gateway", segment(network), segment(subnet));
         self.call(Method::POST, &region(project, region_name, &tail), Some(body)).await
+    }
+
+    /// Deletes a gateway; the provider answers with the operation that removes it.
+    pub async fn delete_gateway(
+        &self,
+        project: &str,
+        region_name: &str,
+        id: &str,
+    ) -> Result<CloudOperation, Error> {
+        let path = region(project, region_name, &format!("/gateway/{}", segment(id)));
+        self.call(Method::DELETE, &path, NO_BODY).await
     }
 
     pub async fn cloud_operation(&self, project: &str, id: &str) -> Result<CloudOperation, Error> {
