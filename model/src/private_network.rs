@@ -6,6 +6,8 @@
 
 use std::net::Ipv4Addr;
 
+use serde::{Deserialize, Serialize};
+
 use crate::cidr::Ipv4Cidr;
 use crate::validation::FieldErrors;
 
@@ -61,6 +63,75 @@ impl SubnetRequest {
     /// The address the subnet advertises as its router: its first host address.
     pub fn gateway_ip(&self) -> Ipv4Addr {
         Ipv4Addr::from(u32::from(self.cidr.network()) + 1)
+    }
+}
+
+/// A project's private networks as the network page and the wizard show them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworksView {
+    pub networks: Vec<NetworkView>,
+}
+
+/// One network, region by region.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkView {
+    /// `pn-…`: the network across its regions.
+    pub id: String,
+    pub name: String,
+    pub vlan_id: u32,
+    /// `ACTIVE` once built.
+    pub status: String,
+    pub regions: Vec<NetworkInRegion>,
+    /// Names of the clusters on this network, in any region.
+    pub used_by: Vec<String>,
+}
+
+/// The network in one region: the id clusters name it by, and its subnets there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkInRegion {
+    pub region: String,
+    /// What a cluster's `privateNetworkId` is set to.
+    pub openstack_id: String,
+    pub subnets: Vec<SubnetView>,
+}
+
+/// A subnet and the gateway that serves it, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetView {
+    pub id: String,
+    pub cidr: String,
+    /// The DHCP range, when the provider reports one.
+    pub dhcp_start: Option<String>,
+    pub dhcp_end: Option<String>,
+    /// The router address the subnet advertises.
+    pub gateway_ip: Option<String>,
+    pub gateway: Option<GatewayView>,
+    /// Names of the clusters whose nodes or load balancers are on this subnet.
+    pub used_by: Vec<String>,
+}
+
+/// A managed gateway on a subnet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayView {
+    pub id: String,
+    pub name: String,
+    /// `s`, `m` or `l`.
+    pub model: String,
+    /// `in-progress` while built, then `active`.
+    pub status: String,
+    /// Its address on the subnet.
+    pub ip: Option<String>,
+}
+
+impl GatewayView {
+    /// Whether it routes traffic now.
+    pub fn is_active(&self) -> bool {
+        self.status == "active"
     }
 }
 

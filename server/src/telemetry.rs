@@ -20,6 +20,7 @@ pub fn init(format: LogFormat, filter: &str) -> anyhow::Result<()> {
 /// The span of one request: its id, method and path only. The query string and other headers
 /// stay out of the logs, as they can carry authorisation codes, tokens and cookies.
 pub fn request_span<B>(request: &Request<B>) -> Span {
-    let id = request.headers().get(crate::request_id::HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
-    tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+    let request_id =
+        request.headers().get(crate::request_id::HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", request_id, method = %request.method(), path = %request.uri().path())
 }

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod capabilities;
 pub mod clusters;
 pub mod issuers;
+pub mod networks;
 pub mod node_pools;
 pub mod operations;
 pub mod settings;

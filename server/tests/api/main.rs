@@ -10,6 +10,7 @@ mod helpers;
 mod issuer;
 mod live;
 mod metrics;
+mod networks;
 mod operations;
 mod page_cache;
 mod pages;
