@@ -23,6 +23,7 @@ mod access;
 mod activity;
 mod clusters;
 mod customize;
+mod networks;
 mod oidc;
 mod operations;
 mod pools;
