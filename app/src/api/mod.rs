@@ -20,14 +20,12 @@ use model::version::{UpdatePolicy, UpdateStrategy};
 
 use crate::error::AppError;
 
-mod networks;
 mod oidc;
 /// What the server implements for the pages (server build only).
 #[cfg(feature = "ssr")]
 pub mod port;
 mod settings;
 
-pub use networks::list_networks;
 pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
 pub use settings::{customization, customize_cluster, reset_cluster};
 

@@ -17,7 +17,6 @@ use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::pool_view::PoolView;
-use model::private_network::NetworksView;
 use model::reset::WorkerNodesPolicy;
 use model::version::{UpdatePolicy, UpdateStrategy};
 
@@ -276,31 +275,15 @@ pub trait Activity: Send + Sync {
     async fn activity(&self, caller: &Caller, filter: ActivityFilter) -> Result<ActivityPage, AppError>;
 }
 
-/// The project's private networks.
-#[async_trait]
-pub trait Networks: Send + Sync {
-    /// Every network with its subnets, gateways and the clusters on them (viewers and up).
-    async fn networks(&self, caller: &Caller, project: &ProjectId) -> Result<NetworksView, AppError>;
-}
-
 /// Everything the pages ask of the server: one trait per resource, each implemented by the
 /// server's backend module of that name.
 pub trait Backend:
-    Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + Networks + 'static
+    Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + 'static
 {
 }
 
-impl<T> Backend for T where
-    T: Clusters
-        + Operations
-        + Pools
-        + Settings
-        + Customization
-        + Access
-        + Oidc
-        + Activity
-        + Networks
-        + 'static
+impl<T: Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + 'static> Backend
+    for T
 {
 }
 

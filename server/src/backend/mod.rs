@@ -23,7 +23,6 @@ mod access;
 mod activity;
 mod clusters;
 mod customize;
-mod networks;
 mod oidc;
 mod operations;
 mod pools;

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use app::api::port::{
-    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings,
-};
+use app::api::port::{Access, Activity, Caller, Clusters, Customization, Oidc, Operations, Pools, Settings};
 use app::error::AppError;
 use async_trait::async_trait;
 use model::activity::{ActivityFilter, ActivityPage};
@@ -22,7 +20,6 @@ use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::plan::Plan;
 use model::pool_view::PoolView;
-use model::private_network::NetworksView;
 use model::reset::WorkerNodesPolicy;
 use model::status::Status;
 use model::version::{KubeProxyMode, UpdatePolicy, UpdateStrategy};
@@ -300,13 +297,6 @@ impl Oidc for FakeBackend {
 impl Activity for FakeBackend {
     async fn activity(&self, _: &Caller, _: ActivityFilter) -> Result<ActivityPage, AppError> {
         absent("activity")
-    }
-}
-
-#[async_trait]
-impl Networks for FakeBackend {
-    async fn networks(&self, _: &Caller, _: &ProjectId) -> Result<NetworksView, AppError> {
-        absent("networks")
     }
 }
 
