@@ -9,7 +9,7 @@ mod provider;
 
 use std::time::Duration;
 
-use model::operation::OperationState;
+use model::operation::{OperationKind, OperationState};
 use prometheus::{
     Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
     Registry, TextEncoder,
@@ -118,6 +118,18 @@ impl Metrics {
         )
         .expect("a valid gauge");
         r.register(Box::new(catalog_age.clone())).expect("a gauge registered once");
+        let operations_finished = counter(
+            &r,
+            "pilothouse_operations_finished_total",
+            "Operations this replica finished, by kind and outcome.",
+            &["kind", "outcome"],
+        );
+        // Every series exists from the start, at 0, so a rate over a fresh replica is 0, not absent.
+        for kind in OperationKind::ALL {
+            for outcome in [OperationState::Succeeded, OperationState::Failed, OperationState::Cancelled] {
+                operations_finished.with_label_values(&[kind.as_str(), outcome.as_str()]);
+            }
+        }
         Self {
             http_requests: counter(
                 &r,
@@ -132,12 +144,7 @@ impl Metrics {
                 &["route", "method"],
                 &LATENCY_BUCKETS,
             ),
-            operations_finished: counter(
-                &r,
-                "pilothouse_operations_finished_total",
-                "Operations this replica finished, by kind and outcome.",
-                &["kind", "outcome"],
-            ),
+            operations_finished,
             operation_duration: histogram(
                 &r,
                 "pilothouse_operation_duration_seconds",
@@ -264,6 +271,7 @@ mod tests {
             "pilothouse_operations{state=\"pending\"} 3",
             "pilothouse_operations_oldest_pending_age_seconds 12",
             "pilothouse_operations_finished_total{kind=\"create_cluster\",outcome=\"succeeded\"} 1",
+            "pilothouse_operations_finished_total{kind=\"delete_cluster\",outcome=\"failed\"} 0",
             "pilothouse_operation_duration_seconds_bucket{kind=\"create_cluster\",outcome=\"succeeded\",le=\"120\"} 1",
             "pilothouse_operation_duration_seconds_bucket{kind=\"create_cluster\",outcome=\"succeeded\",le=\"60\"} 0",
             "pilothouse_catalog_age_seconds{project=\"default\"} 4.5",
