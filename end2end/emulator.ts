@@ -71,3 +71,47 @@ export async function waitUntilReady(id: string) {
   }
   throw new Error(`cluster ${id} never became READY`);
 }
+
+/// A private network in `region` with a subnet for each range of `cidrs` (DHCP from .10 to
+/// .200), an active gateway on the first when `gateway`; its ids.
+export async function createNetwork(
+  name: string,
+  vlanId: number,
+  region: string,
+  cidrs: string[],
+  gateway = false,
+): Promise<{ id: string; openstackId: string; subnets: string[] }> {
+  const network = await call('POST', `/cloud/project/${project}/network/private`, { name, vlanId, regions: [region] });
+  const subnets: string[] = [];
+  for (const cidr of cidrs) {
+    const base = cidr.split('/')[0].split('.').slice(0, 3).join('.');
+    const body = { region, network: cidr, start: `${base}.10`, end: `${base}.200`, dhcp: true, noGateway: false };
+    subnets.push((await call('POST', `/cloud/project/${project}/network/private/${network.id}/subnet`, body)).id);
+  }
+  const openstackId = network.regions[0].openstackId;
+  if (gateway) {
+    const path = `/cloud/project/${project}/region/${region}/network/${openstackId}/subnet/${subnets[0]}/gateway`;
+    await call('POST', path, { name: `${name}-gw`, model: 's' });
+  }
+  return { id: network.id, openstackId, subnets };
+}
+
+/// Creates a one-pool cluster of `plan` in `region` on `network`'s subnet `subnet`; its id.
+export async function createClusterOn(
+  name: string,
+  region: string,
+  plan: 'free' | 'standard',
+  network: string,
+  subnet: string,
+): Promise<string> {
+  const zone = region === 'EU-WEST-PAR' ? { availabilityZones: ['eu-west-par-a'] } : {};
+  const body = {
+    name,
+    region,
+    plan,
+    privateNetworkId: network,
+    nodesSubnetId: subnet,
+    nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1, ...zone }],
+  };
+  return (await call('POST', `/cloud/project/${project}/kube`, body)).id;
+}

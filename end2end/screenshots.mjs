@@ -1,6 +1,6 @@
-// Screenshots of the create-cluster wizard's six steps and of the new cluster's page (overview,
-// new pool, access, settings), wide and narrow, for the README. Run by scripts/screenshots
-// against a console in local mode.
+// Screenshots of the create-cluster wizard's six steps, of the new cluster's page (overview,
+// new pool, access, settings) and of the network page, wide and narrow, for the README. Run by
+// scripts/screenshots against a console in local mode.
 import { chromium } from '@playwright/test';
 
 const base = process.env.PILOTHOUSE_URL;
@@ -27,9 +27,16 @@ for (const [size, viewport] of Object.entries(sizes)) {
   await shot('wizard-3-version');
   await next();
   await page.getByLabel('Private network (vRack)').check();
-  await page.getByLabel('Private network ID').fill('pn-1234');
-  await page.getByLabel('Nodes subnet ID').fill('subnet-nodes');
-  await page.getByLabel(/has a gateway/).check();
+  const vlan = size === 'wide' ? '201' : '202';
+  await page.getByRole('button', { name: 'Create a network in EU-WEST-PAR' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(`payments-${size}`);
+  await page.getByLabel('VLAN id').fill(vlan);
+  await page.getByLabel('Subnet range').fill(`10.${vlan}.0.0/24`);
+  await page.getByLabel('Add a managed gateway on the subnet').check();
+  await page.getByRole('button', { name: 'Create the network' }).click();
+  await page.locator('li.operation [data-testid="operation-state"]').filter({ hasText: 'Done' }).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Private network', { exact: true }).selectOption({ label: `payments-${size} (VLAN ${vlan})` });
+  await page.getByLabel('Nodes subnet').selectOption({ label: `10.${vlan}.0.0/24 — gateway active` });
   await shot('wizard-4-network');
   await next();
   await page.locator('#pool-0-flavor-b3-16').check();
@@ -64,7 +71,11 @@ for (const [size, viewport] of Object.entries(sizes)) {
   await shot('cluster-access');
   await page.goto(`${cluster}/settings?project=default`);
   await page.waitForSelector('body[data-hydrated]');
+  await page.getByTestId('network-name').waitFor();
   await shot('cluster-settings');
+  await page.goto(`${base}/networks?project=default`);
+  await page.waitForSelector('body[data-hydrated]');
+  await shot('networks');
   await page.close();
 }
 await browser.close();

@@ -9,8 +9,8 @@ use crate::bundle::{Bundle, BundleLinks};
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
 use crate::pages::{
-    AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NoAccessPage, NotFoundPage,
-    OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, UpgradesRoute, WizardPage,
+    AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NetworksPage, NoAccessPage,
+    NotFoundPage, OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, UpgradesRoute, WizardPage,
 };
 
 /// The whole document, rendered on the server around [`App`], loading `bundle`.
@@ -66,6 +66,9 @@ pub fn App() -> impl IntoView {
                         <A href="/clusters">"Clusters"</A>
                     </li>
                     <li>
+                        <A href="/networks">"Networks"</A>
+                    </li>
+                    <li>
                         <A href="/activity">"Activity"</A>
                     </li>
                     <li>
@@ -87,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings") view=SettingsRoute />
                         <Route path=path!("activity") view=ActivityRoute />
                     </ParentRoute>
+                    <Route path=path!("/networks") view=NetworksPage ssr=SsrMode::Async />
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />

@@ -283,24 +283,42 @@ fn check_network(body: &ClusterCreation, plan: Plan, kind: RegionKind) -> Result
     Ok(())
 }
 
-/// A 3-AZ region routes the nodes' traffic through a gateway on the nodes subnet: refused when
-/// the subnet is one of the project's known subnets without an active gateway. (Ids the
-/// emulator does not know are taken on trust, as before it had networks.) The provider's wording
-/// of this refusal is not documented.
+/// The private network and subnets a cluster names must be the project's, in the cluster's
+/// region; a 3-AZ region routes the nodes' traffic through a gateway on the nodes subnet, so a
+/// subnet without an active one is refused. The provider's wording of these refusals is not
+/// documented.
 fn check_gateway(
     emulator: &Emulator,
     body: &ClusterCreation,
     region: &str,
     kind: RegionKind,
 ) -> Result<(), EmulatorError> {
-    let (Some(network), Some(subnet)) = (&body.private_network_id, &body.nodes_subnet_id) else {
-        return Ok(());
-    };
+    let Some(network) = &body.private_network_id else { return Ok(()) };
     let now = emulator.clock.now();
-    let known = emulator.world().networking.subnet_in(region, network, subnet, now);
+    let world = emulator.world();
+    let networking = &world.networking;
+    if !networking.network_in(region, network) {
+        return Err(EmulatorError::bad_request(format!(
+            "Invalid privateNetworkId: the project has no private network {network} in {region}"
+        )));
+    }
+    for (field, subnet) in
+        [("nodesSubnetId", &body.nodes_subnet_id), ("loadBalancersSubnetId", &body.load_balancers_subnet_id)]
+    {
+        if let Some(subnet) = subnet
+            && networking.subnet_in(region, network, subnet, now).is_none()
+        {
+            return Err(EmulatorError::bad_request(format!(
+                "Invalid {field}: {subnet} is not a subnet of {network} in {region}"
+            )));
+        }
+    }
+    let known =
+        body.nodes_subnet_id.as_ref().and_then(|subnet| networking.subnet_in(region, network, subnet, now));
     match known {
         Some((cidr, false)) if kind == RegionKind::ThreeZone => Err(EmulatorError::bad_request(format!(
-            "The nodes subnet {subnet} ({cidr}) has no active gateway: a cluster in a 3-AZ region needs one"
+            "The nodes subnet {} ({cidr}) has no active gateway: a cluster in a 3-AZ region needs one",
+            body.nodes_subnet_id.as_deref().unwrap_or_default()
         ))),
         _ => Ok(()),
     }

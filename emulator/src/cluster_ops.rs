@@ -153,6 +153,22 @@ async fn load_balancers_subnet(
     Json(body): Json<LoadBalancersSubnet>,
 ) -> Result<Json<()>, EmulatorError> {
     let dwell = scaled(&emulator, REDEPLOY);
+    check_project(&emulator, &service)?;
+    if let Some(wanted) = &body.load_balancers_subnet_id {
+        let now = emulator.clock.now();
+        let world = emulator.world();
+        let cluster = live_cluster(&world, &id, now)?;
+        let known = cluster
+            .private_network_id
+            .as_ref()
+            .and_then(|network| world.networking.subnet_in(&cluster.region, network, wanted, now));
+        if cluster.nodes_subnet_id.is_some() && known.is_none() {
+            return Err(EmulatorError::bad_request(format!(
+                "Invalid loadBalancersSubnetId: {wanted} is not a subnet of the cluster's private network in {}",
+                cluster.region
+            )));
+        }
+    }
     with_cluster(&emulator, &service, &id, |cluster, now| {
         require_ready(cluster, now)?;
         if cluster.nodes_subnet_id.is_none() {

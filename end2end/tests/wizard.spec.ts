@@ -3,7 +3,7 @@
 // preview sent with the provider's own Python client, and what viewers may not do.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { clusters, credentials, project } from '../emulator';
+import { call, clusters, credentials, project } from '../emulator';
 import { signIn, sso } from '../sso';
 
 const next = (page: Page) => page.getByRole('link', { name: /^Next/ }).click();
@@ -36,9 +36,22 @@ test('alice creates a Standard 3-AZ cluster with two pools and watches it come u
   // A 3-AZ region needs a private network whose subnet has a gateway.
   await expect(page.getByRole('button', { name: /^Next/ })).toBeDisabled();
   await page.getByLabel('Private network (vRack)').check();
-  await page.getByLabel('Private network ID').fill('pn-12345');
-  await page.getByLabel('Nodes subnet ID').fill('subnet-1');
-  await page.getByLabel(/has a gateway/).check();
+  await expect(page.getByRole('note')).toContainText('3-AZ region');
+  // No network yet: one is made here, then a gateway on its subnet, the wizard following both.
+  await page.getByRole('button', { name: 'Create a network in EU-WEST-PAR' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('three-zones-net');
+  await page.getByLabel('VLAN id').fill('110');
+  await page.getByLabel('Subnet range').fill('10.110.0.0/24');
+  await page.getByRole('button', { name: 'Create the network' }).click();
+  const madeNetwork = page.locator('li.operation').filter({ hasText: 'Create private network' });
+  await expect(madeNetwork.getByTestId('operation-state')).toHaveText('Done', { timeout: 30_000 });
+  await page.getByLabel('Private network', { exact: true }).selectOption({ label: 'three-zones-net (VLAN 110)' });
+  await page.getByLabel('Nodes subnet').selectOption({ label: '10.110.0.0/24 — no gateway' });
+  await expect(page.locator('#nodes-subnet-error')).toContainText('gateway');
+  await page.getByRole('button', { name: 'Add a gateway here' }).click();
+  const madeGateway = page.locator('li.operation').filter({ hasText: 'Create gateway' });
+  await expect(madeGateway.getByTestId('operation-state')).toHaveText('Done', { timeout: 30_000 });
+  await expect(page.locator('#nodes-subnet-error')).toBeEmpty({ timeout: 10_000 });
   await next(page);
 
   await page.getByLabel('Pool name').fill('zone-a');
@@ -77,7 +90,10 @@ test('alice creates a Standard 3-AZ cluster with two pools and watches it come u
   const created = (await clusters()).filter((c) => c.name === 'three-zones');
   expect(created).toHaveLength(1);
   expect(created[0]).toMatchObject({ region: 'EU-WEST-PAR', plan: 'standard', updatePolicy: 'MINIMAL_DOWNTIME' });
-  expect(created[0].privateNetworkId).toBe('pn-12345');
+  const [network] = (await call('GET', `/cloud/project/${project}/network/private`)).filter(
+    (n: any) => n.name === 'three-zones-net',
+  );
+  expect(created[0].privateNetworkId).toBe(network.regions[0].openstackId);
   const pools = Object.fromEntries(created[0].pools.map((p: any) => [p.name, p]));
   expect(pools['zone-a']).toMatchObject({ flavor: 'b3-16', desiredNodes: 2, availabilityZones: ['eu-west-par-a'] });
   expect(pools['zone-b']).toMatchObject({ flavor: 'b3-8', autoscale: true, minNodes: 1, maxNodes: 4 });

@@ -45,7 +45,8 @@ impl OperationKind {
             | OperationKind::ResetKubeconfig
             | OperationKind::SetIpRestrictions
             | OperationKind::SetClusterOidc
-            | OperationKind::RemoveClusterOidc => Role::Admin,
+            | OperationKind::RemoveClusterOidc
+            | OperationKind::DeleteNetwork => Role::Admin,
             OperationKind::CreateCluster
             | OperationKind::RenameCluster
             | OperationKind::UpdateClusterPolicy
@@ -55,7 +56,10 @@ impl OperationKind {
             | OperationKind::UpdatePrivateNetwork
             | OperationKind::CreateNodePool
             | OperationKind::UpdateNodePool
-            | OperationKind::RemoveNode => Role::Operator,
+            | OperationKind::RemoveNode
+            | OperationKind::CreateNetwork
+            | OperationKind::CreateSubnet
+            | OperationKind::CreateGateway => Role::Operator,
         }
     }
 }

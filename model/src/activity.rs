@@ -46,6 +46,9 @@ open_enum! {
         Cluster = "cluster",
         NodePool = "node_pool",
         Node = "node",
+        Network = "network",
+        Subnet = "subnet",
+        Gateway = "gateway",
     }
 }
 

@@ -103,11 +103,23 @@ impl ClusterSpec {
                 "In a 3-AZ region the nodes subnet needs a gateway (an OpenStack router).",
             );
         }
-        if let Some(subnet) = net.nodes_subnet_cidr {
-            errors.check(
-                "privateNetwork.nodesSubnetId",
-                network::check_subnet(self.plan, self.ip_allocation_policy.as_ref(), subnet),
-            );
+        if let Some(subnet) = net.nodes_subnet_cidr
+            && let Err(overlap) = network::check_subnet(self.plan, self.ip_allocation_policy.as_ref(), subnet)
+        {
+            errors.add("privateNetwork.nodesSubnetId", overlap);
+            // A range the user chose is at fault as much as the subnet: said at its field too.
+            let chosen = self.plan.cluster_ranges().configurable && self.ip_allocation_policy.is_some();
+            let field = match overlap.range.purpose {
+                "pods" => Some("ipAllocationPolicy.podsIpv4Cidr"),
+                "services" => Some("ipAllocationPolicy.servicesIpv4Cidr"),
+                _ => None,
+            };
+            if let Some(field) = field.filter(|_| chosen) {
+                errors.add(
+                    field,
+                    format!("Overlaps the nodes subnet {}: the two must be separate.", overlap.subnet),
+                );
+            }
         }
     }
 
@@ -259,6 +271,20 @@ mod tests {
                 .message_for("privateNetwork.nodesSubnetId")
                 .unwrap()
                 .contains("services")
+        );
+        assert_eq!(overlapping.validate(&par()).message_for("ipAllocationPolicy.servicesIpv4Cidr"), None);
+        let services: Ipv4Cidr = "10.3.0.0/16".parse().unwrap();
+        overlapping.ip_allocation_policy = Some(IpAllocationPolicy {
+            pods_ipv4_cidr: "10.240.0.0/13".parse().unwrap(),
+            services_ipv4_cidr: services,
+        });
+        assert!(
+            overlapping
+                .validate(&par())
+                .message_for("ipAllocationPolicy.servicesIpv4Cidr")
+                .unwrap()
+                .contains("10.3.1.0/24"),
+            "a chosen services range is named at its field"
         );
 
         let mut lb = three_zone_spec();

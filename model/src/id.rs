@@ -172,6 +172,20 @@ id_type!(
     "a UUID such as 6f1c6d2e-8a5b-4c1e-9d3f-2b7a4e5c6d7e",
     is_uuid
 );
+id_type!(
+    /// A private network across its regions (`pn-…`).
+    NetworkId,
+    "private network id",
+    "letters, digits, -, _ and . such as pn-123456_12",
+    is_node_id
+);
+id_type!(
+    /// A subnet of a private network (its OpenStack UUID).
+    SubnetId,
+    "subnet id",
+    "a UUID such as 6f1c6d2e-8a5b-4c1e-9d3f-2b7a4e5c6d7e",
+    is_uuid
+);
 
 #[cfg(test)]
 mod tests {

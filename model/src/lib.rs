@@ -12,6 +12,7 @@ pub mod capabilities;
 pub mod capacity;
 pub mod catalogue;
 pub mod cidr;
+pub mod cluster_network;
 pub mod cluster_spec;
 pub mod cluster_view;
 pub mod component;

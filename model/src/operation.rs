@@ -54,6 +54,10 @@ pub enum OperationKind {
     SetIpRestrictions,
     SetClusterOidc,
     RemoveClusterOidc,
+    CreateNetwork,
+    CreateSubnet,
+    CreateGateway,
+    DeleteNetwork,
 }
 
 impl OperationState {
@@ -87,7 +91,7 @@ impl StepState {
 }
 
 impl OperationKind {
-    pub const ALL: [OperationKind; 17] = [
+    pub const ALL: [OperationKind; 21] = [
         OperationKind::CreateCluster,
         OperationKind::RenameCluster,
         OperationKind::UpdateClusterPolicy,
@@ -105,6 +109,10 @@ impl OperationKind {
         OperationKind::SetIpRestrictions,
         OperationKind::SetClusterOidc,
         OperationKind::RemoveClusterOidc,
+        OperationKind::CreateNetwork,
+        OperationKind::CreateSubnet,
+        OperationKind::CreateGateway,
+        OperationKind::DeleteNetwork,
     ];
 
     /// The kind stored as `text`; `None` for a kind this version does not know.
@@ -132,6 +140,10 @@ impl OperationKind {
             OperationKind::SetIpRestrictions => "set_ip_restrictions",
             OperationKind::SetClusterOidc => "set_cluster_oidc",
             OperationKind::RemoveClusterOidc => "remove_cluster_oidc",
+            OperationKind::CreateNetwork => "create_network",
+            OperationKind::CreateSubnet => "create_subnet",
+            OperationKind::CreateGateway => "create_gateway",
+            OperationKind::DeleteNetwork => "delete_network",
         }
     }
 
@@ -155,6 +167,10 @@ impl OperationKind {
             OperationKind::SetIpRestrictions => "Change API allow-list",
             OperationKind::SetClusterOidc => "Set OIDC configuration",
             OperationKind::RemoveClusterOidc => "Remove OIDC configuration",
+            OperationKind::CreateNetwork => "Create private network",
+            OperationKind::CreateSubnet => "Create subnet",
+            OperationKind::CreateGateway => "Create gateway",
+            OperationKind::DeleteNetwork => "Delete private network",
         }
     }
 }
@@ -275,26 +291,7 @@ mod tests {
             assert_eq!(serde_json::to_string(&step).unwrap(), format!("\"{}\"", step.as_str()));
             assert!(schema.contains(&format!("'{}'", step.as_str())));
         }
-        use OperationKind::*;
-        for kind in [
-            CreateCluster,
-            RenameCluster,
-            UpdateClusterPolicy,
-            UpgradeCluster,
-            ResetCluster,
-            RestartCluster,
-            DeleteCluster,
-            CustomizeCluster,
-            UpdatePrivateNetwork,
-            CreateNodePool,
-            UpdateNodePool,
-            DeleteNodePool,
-            RemoveNode,
-            ResetKubeconfig,
-            SetIpRestrictions,
-            SetClusterOidc,
-            RemoveClusterOidc,
-        ] {
+        for kind in OperationKind::ALL {
             assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(OperationState::from_stored("cancelled"), Some(OperationState::Cancelled));

@@ -66,11 +66,104 @@ impl SubnetRequest {
     }
 }
 
-/// A project's private networks as the network page and the wizard show them.
+/// The managed gateway's sizes: the provider's model code and what pages call it.
+pub const GATEWAY_SIZES: [(&str, &str); 3] = [("s", "Small"), ("m", "Medium"), ("l", "Large")];
+
+/// A subnet as the console's forms ask for it, as typed, with a gateway when one is wanted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetForm {
+    pub cidr: String,
+    pub dhcp_start: String,
+    pub dhcp_end: String,
+    /// The gateway's size (`s`, `m`, `l`); `None` for no gateway.
+    pub gateway: Option<String>,
+}
+
+impl SubnetForm {
+    /// The subnet asked for, or every problem under the form's field names (`cidr`, `dhcpStart`,
+    /// `dhcpEnd`, `gateway`); `neighbours` are the network's other subnets in the region.
+    pub fn parse(&self, neighbours: &[Ipv4Cidr]) -> Result<SubnetRequest, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let cidr = self.cidr.trim().parse::<Ipv4Cidr>();
+        if let Err(e) = &cidr {
+            errors.add("cidr", e);
+        }
+        let address =
+            |field: &str, text: &str, errors: &mut FieldErrors| match text.trim().parse::<Ipv4Addr>() {
+                Ok(address) => Some(address),
+                Err(_) => {
+                    errors.add(field, format!("{} is not an IPv4 address.", text.trim()));
+                    None
+                }
+            };
+        let start = address("dhcpStart", &self.dhcp_start, &mut errors);
+        let end = address("dhcpEnd", &self.dhcp_end, &mut errors);
+        if let Some(size) = &self.gateway
+            && !GATEWAY_SIZES.iter().any(|(code, _)| code == size)
+        {
+            errors.add("gateway", format!("{size} is not a gateway size: choose s, m or l."));
+        }
+        let (Ok(cidr), Some(start), Some(end)) = (cidr, start, end) else { return Err(errors) };
+        let request = SubnetRequest { cidr, start, end };
+        for error in request.validate(neighbours).iter() {
+            let field = match error.field.as_str() {
+                "start" => "dhcpStart",
+                "end" => "dhcpEnd",
+                _ => "cidr",
+            };
+            errors.add(field, &error.message);
+        }
+        errors.into_result().map(|()| request)
+    }
+
+    /// The DHCP range pages suggest for `cidr`: from the address after the router to the last
+    /// host address.
+    pub fn suggested_range(cidr: &Ipv4Cidr) -> (Ipv4Addr, Ipv4Addr) {
+        let first = u32::from(cidr.network());
+        let last = first | (u32::MAX.checked_shr(u32::from(cidr.prefix())).unwrap_or(0));
+        (Ipv4Addr::from(first + 2), Ipv4Addr::from(last.saturating_sub(1)))
+    }
+}
+
+/// A new private network as the console's forms ask for it: in one region, with its first
+/// subnet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkForm {
+    pub name: String,
+    pub vlan_id: u32,
+    pub region: String,
+    pub subnet: SubnetForm,
+}
+
+impl NetworkForm {
+    /// Every problem with the network itself (`name`, `vlanId`) beside the project's networks'
+    /// `taken` VLAN ids; the subnet is checked by [`SubnetForm::parse`].
+    pub fn validate(&self, taken: &[u32]) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        if self.name.trim().is_empty() {
+            errors.add("name", "Give the network a name.");
+        }
+        errors.check("vlanId", check_vlan(self.vlan_id));
+        if taken.contains(&self.vlan_id) {
+            errors.add("vlanId", format!("VLAN {} is already used by another network.", self.vlan_id));
+        }
+        if self.region.trim().is_empty() {
+            errors.add("region", "Choose a region.");
+        }
+        errors
+    }
+}
+
+/// A project's private networks as the network page and the wizard show them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworksView {
     pub networks: Vec<NetworkView>,
+    /// The latest operations on the project's networks, newest first.
+    #[serde(default)]
+    pub operations: Vec<crate::operation::OperationView>,
 }
 
 /// One network, region by region.
@@ -133,6 +226,12 @@ impl GatewayView {
     pub fn is_active(&self) -> bool {
         self.status == "active"
     }
+
+    /// In words: `edge-gateway (size s, active) at 10.0.0.1`.
+    pub fn describe(&self) -> String {
+        let at = self.ip.as_ref().map(|ip| format!(" at {ip}")).unwrap_or_default();
+        format!("{} (size {}, {}){at}", self.name, self.model, self.status)
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +267,33 @@ mod tests {
             ["network"]
         );
         assert_eq!(fields(&request("10.1.0.0/30", "10.1.0.1", "10.1.0.2").validate(&[])), ["network"]);
+    }
+
+    #[test]
+    fn forms_name_the_field_at_fault() {
+        let form = |cidr: &str, start: &str, end: &str| SubnetForm {
+            cidr: cidr.into(),
+            dhcp_start: start.into(),
+            dhcp_end: end.into(),
+            gateway: Some("m".into()),
+        };
+        assert!(form("10.2.0.0/24", "10.2.0.2", "10.2.0.254").parse(&[]).is_ok());
+        let errors = form("10.2.0.0/24", "10.3.0.2", "nonsense").parse(&[]).unwrap_err();
+        assert_eq!(fields(&errors), ["dhcpEnd"]);
+        let errors = form("10.2.0.0/24", "10.1.0.2", "10.2.0.9").parse(&[]).unwrap_err();
+        assert_eq!(fields(&errors), ["dhcpStart"]);
+        let errors = form("8.8.8.0/24", "8.8.8.2", "8.8.8.9").parse(&[]).unwrap_err();
+        assert_eq!(fields(&errors), ["cidr"]);
+        let network =
+            NetworkForm { name: " ".into(), vlan_id: 12, region: "GRA11".into(), ..Default::default() };
+        assert_eq!(fields(&network.validate(&[12])), ["name", "vlanId"]);
+    }
+
+    #[test]
+    fn the_suggested_dhcp_range_skips_the_router_and_the_broadcast_address() {
+        let cidr: Ipv4Cidr = "192.168.10.0/24".parse().unwrap();
+        let (start, end) = SubnetForm::suggested_range(&cidr);
+        assert_eq!((start.to_string(), end.to_string()), ("192.168.10.2".into(), "192.168.10.254".into()));
     }
 
     #[test]

@@ -20,12 +20,17 @@ use model::version::{UpdatePolicy, UpdateStrategy};
 
 use crate::error::AppError;
 
+mod networks;
 mod oidc;
 /// What the server implements for the pages (server build only).
 #[cfg(feature = "ssr")]
 pub mod port;
 mod settings;
 
+pub use networks::{
+    cluster_network_settings, create_gateway, create_network, create_subnet, delete_network, networks,
+    set_cluster_routing, set_load_balancers_subnet,
+};
 pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
 pub use settings::{customization, customize_cluster, reset_cluster};
 

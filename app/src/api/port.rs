@@ -7,16 +7,18 @@ use async_trait::async_trait;
 use model::access::{ClientAddress, User};
 use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
+use model::cluster_network::{ClusterNetwork, Routing};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
-use model::id::{ClusterId, NodeId, NodePoolId, OperationId, ProjectId};
+use model::id::{ClusterId, NetworkId, NodeId, NodePoolId, OperationId, ProjectId, SubnetId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::pool_view::PoolView;
+use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 use model::reset::WorkerNodesPolicy;
 use model::version::{UpdatePolicy, UpdateStrategy};
 
@@ -275,15 +277,78 @@ pub trait Activity: Send + Sync {
     async fn activity(&self, caller: &Caller, filter: ActivityFilter) -> Result<ActivityPage, AppError>;
 }
 
+/// The project's private networks, subnets and gateways.
+#[async_trait]
+pub trait Networks: Send + Sync {
+    /// The networks, their subnets and gateways, and the clusters on each.
+    async fn networks(&self, caller: &Caller, project: &ProjectId) -> Result<NetworksView, AppError>;
+    /// Checks and queues a network with its first subnet (operators); the operation id.
+    async fn create_network(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        form: &NetworkForm,
+    ) -> Result<String, AppError>;
+    /// Checks and queues a subnet of `network` in `region` (operators); the operation id.
+    async fn create_subnet(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        network: &NetworkId,
+        region: &str,
+        form: &SubnetForm,
+    ) -> Result<String, AppError>;
+    /// Checks and queues a gateway of `size` on `subnet` (operators); the operation id.
+    async fn create_gateway(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        network: &NetworkId,
+        subnet: &SubnetId,
+        size: &str,
+    ) -> Result<String, AppError>;
+    /// Queues the deletion of `network` (admins), refused while a cluster uses it.
+    async fn delete_network(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        network: &NetworkId,
+    ) -> Result<String, AppError>;
+    /// Cluster `cluster`'s network, subnets and routing.
+    async fn cluster_network(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+    ) -> Result<ClusterNetwork, AppError>;
+    /// Checks and queues a new load-balancer subnet (`None`: the nodes subnet) (operators).
+    async fn set_load_balancers_subnet(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+        subnet: Option<&SubnetId>,
+    ) -> Result<String, AppError>;
+    /// Checks and queues new routing for the cluster's nodes (operators).
+    async fn set_cluster_routing(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+        routing: &Routing,
+    ) -> Result<String, AppError>;
+}
+
 /// Everything the pages ask of the server: one trait per resource, each implemented by the
 /// server's backend module of that name.
 pub trait Backend:
-    Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + 'static
+    Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Networks + Activity + 'static
 {
 }
 
-impl<T: Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Activity + 'static> Backend
-    for T
+impl<
+    T: Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Networks + Activity + 'static,
+> Backend for T
 {
 }
 

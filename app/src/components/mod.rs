@@ -6,4 +6,5 @@ pub mod live;
 pub mod metadata_text;
 pub mod outcome;
 pub mod theme;
+pub mod timeline;
 pub mod user_menu;

@@ -3,6 +3,7 @@
 mod activity;
 mod cluster;
 mod clusters;
+mod networks;
 mod no_access;
 mod not_found;
 mod plans;
@@ -13,6 +14,7 @@ pub use cluster::{
     AccessRoute, ActivityRoute, ClusterPage, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute,
 };
 pub use clusters::{ClustersPage, project_of};
+pub use networks::NetworksPage;
 pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;

@@ -135,6 +135,11 @@ impl NetworkRecord {
 }
 
 impl Networking {
+    /// Whether a network of the project has OpenStack id `network_id` in `region`.
+    pub fn network_in(&self, region: &str, network_id: &str) -> bool {
+        self.networks.values().any(|n| n.regions.get(region).map(String::as_str) == Some(network_id))
+    }
+
     /// The subnet with OpenStack id `subnet_id`, in `region`, of the network whose OpenStack id
     /// there is `network_id`: its range, and whether an active gateway serves it at `now`.
     pub fn subnet_in(

@@ -106,9 +106,18 @@ async fn creation_rules_come_from_the_model() {
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(answer.body, json!({ "class": "Client::BadRequest", "message": message }));
     }
-    let standard =
-        send(&emulator, signed("POST", &kube(""), r#"{"region":"EU-WEST-PAR","plan":"standard","privateNetworkId":"pn-1","nodesSubnetId":"subnet-1"}"#)).await;
-    assert_eq!(standard.body["plan"], "standard");
+    let (network, subnet) = private_network(&emulator, "EU-WEST-PAR", true).await;
+    let body = json!({ "region": "EU-WEST-PAR", "plan": "standard", "privateNetworkId": network, "nodesSubnetId": subnet });
+    let standard = send(&emulator, signed("POST", &kube(""), &body.to_string())).await;
+    assert_eq!(standard.body["plan"], "standard", "{}", standard.body);
+    let unknown = json!({ "region": "EU-WEST-PAR", "plan": "standard", "privateNetworkId": "pn-1", "nodesSubnetId": subnet });
+    let refused = send(&emulator, signed("POST", &kube(""), &unknown.to_string())).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body["message"].as_str().unwrap().contains("no private network pn-1 in EU-WEST-PAR"),
+        "{}",
+        refused.body
+    );
 }
 
 #[tokio::test]
@@ -203,12 +212,13 @@ async fn network_rules_are_enforced_and_the_settings_kept() {
             .contains("Overlaps the pod range")
     );
 
-    let good = r#"{"region":"GRA11","plan":"standard","privateNetworkId":"pn-1","nodesSubnetId":"subnet-1",
-        "ipAllocationPolicy":{"podsIpv4Cidr":"10.100.0.0/16","servicesIpv4Cidr":"10.101.0.0/16"},
-        "privateNetworkConfiguration":{"defaultVrackGateway":"","privateNetworkRoutingAsDefault":true}}"#;
-    let created = send(&emulator, signed("POST", &kube(""), good)).await;
+    let (network, subnet) = private_network(&emulator, "GRA11", false).await;
+    let good = json!({ "region": "GRA11", "plan": "standard", "privateNetworkId": network, "nodesSubnetId": subnet,
+        "ipAllocationPolicy": { "podsIpv4Cidr": "10.100.0.0/16", "servicesIpv4Cidr": "10.101.0.0/16" },
+        "privateNetworkConfiguration": { "defaultVrackGateway": "", "privateNetworkRoutingAsDefault": true } });
+    let created = send(&emulator, signed("POST", &kube(""), &good.to_string())).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-    assert_eq!(created.body["privateNetworkId"], "pn-1");
+    assert_eq!(created.body["privateNetworkId"], network.as_str());
     assert_eq!(created.body["ipAllocationPolicy"]["podsIpv4Cidr"], "10.100.0.0/16");
     assert_eq!(created.body["privateNetworkConfiguration"]["privateNetworkRoutingAsDefault"], true);
 }

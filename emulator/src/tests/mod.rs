@@ -101,7 +101,12 @@ pub async fn cluster_with_pool(
     region: &str,
     zone: Option<&str>,
 ) -> (String, String) {
-    let body = json!({ "name": "demo", "region": region, "plan": plan, "privateNetworkId": zone.map(|_| "pn-1"), "nodesSubnetId": zone.map(|_| "subnet-1"), "version": "1.34" }).to_string();
+    let network = match zone {
+        Some(_) => Some(private_network(emulator, region, true).await),
+        None => None,
+    };
+    let (network, subnet) = (network.as_ref().map(|n| &n.0), network.as_ref().map(|n| &n.1));
+    let body = json!({ "name": "demo", "region": region, "plan": plan, "privateNetworkId": network, "nodesSubnetId": subnet, "version": "1.34" }).to_string();
     let id = send(emulator, signed("POST", &kube(""), &body)).await.body["id"].as_str().unwrap().to_string();
     advance(emulator, 6 * 60).await;
     let mut pool = json!({ "name": "workers", "flavorName": "b3-8", "desiredNodes": 2 });
@@ -113,6 +118,33 @@ pub async fn cluster_with_pool(
     advance(emulator, 4 * 60).await;
     let pool_id = created.body["id"].as_str().unwrap().to_string();
     (id, pool_id)
+}
+
+/// A private network in `region` on a VLAN of its own, with one subnet (192.168.x.0/24) and, when
+/// `gateway`, an active gateway on it; its OpenStack id in the region and the subnet's id.
+pub async fn private_network(emulator: &Arc<Emulator>, region: &str, gateway: bool) -> (String, String) {
+    static NEXT_VLAN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(100);
+    let vlan = NEXT_VLAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let cloud = |path: &str| format!("/1.0/cloud/project/{PROJECT}{path}");
+    let body = json!({ "name": format!("net-{vlan}"), "vlanId": vlan, "regions": [region] }).to_string();
+    let network = send(emulator, signed("POST", &cloud("/network/private"), &body)).await;
+    assert_eq!(network.status, StatusCode::OK, "{}", network.body);
+    let openstack = network.body["regions"][0]["openstackId"].as_str().unwrap().to_string();
+    let octet = vlan % 256;
+    let body = json!({ "region": region, "network": format!("192.168.{octet}.0/24"), "start": format!("192.168.{octet}.10"),
+        "end": format!("192.168.{octet}.200"), "dhcp": true, "noGateway": false });
+    let path = cloud(&format!("/network/private/{}/subnet", network.body["id"].as_str().unwrap()));
+    let subnet = send(emulator, signed("POST", &path, &body.to_string())).await;
+    assert_eq!(subnet.status, StatusCode::OK, "{}", subnet.body);
+    let subnet = subnet.body["id"].as_str().unwrap().to_string();
+    if gateway {
+        let path = cloud(&format!("/region/{region}/network/{openstack}/subnet/{subnet}/gateway"));
+        let made =
+            send(emulator, signed("POST", &path, &json!({ "name": "gw", "model": "s" }).to_string())).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        advance(emulator, 5 * 60).await;
+    }
+    (openstack, subnet)
 }
 
 pub fn kube(path: &str) -> String {

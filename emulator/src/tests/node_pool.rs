@@ -10,8 +10,9 @@ use super::*;
 async fn ready_cluster(emulator: &Arc<Emulator>, region: &str, plan: &str) -> String {
     let mut body = json!({ "name": "demo", "region": region, "plan": plan });
     if region == "EU-WEST-PAR" {
-        body["privateNetworkId"] = json!("pn-1");
-        body["nodesSubnetId"] = json!("subnet-1");
+        let (network, subnet) = private_network(emulator, region, true).await;
+        body["privateNetworkId"] = json!(network);
+        body["nodesSubnetId"] = json!(subnet);
     }
     installed_cluster(emulator, &body.to_string()).await
 }

@@ -23,6 +23,7 @@ mod access;
 mod activity;
 mod clusters;
 mod customize;
+mod networks;
 mod oidc;
 mod operations;
 mod pools;
@@ -66,6 +67,7 @@ impl From<ServiceError> for AppError {
                     message: format!("The cloud provider refused: {}", error.user_message()),
                 }
             }
+            ServiceError::NotReadYet => not_read(crate::catalog::Unavailable::NotReadYet),
             ServiceError::Db(error) => internal(&error),
         }
     }
@@ -100,6 +102,20 @@ impl ConsoleBackend {
         action: AuditAction,
         cluster: impl AsRef<str>,
     ) -> Result<(), AppError> {
+        self.require_on(caller, project, needed, action, TargetKind::Cluster, Some(cluster.as_ref())).await
+    }
+
+    /// Refuses, and audits the refusal of, an `action` on a target of `kind` (`target`, when it
+    /// exists yet) that `needed` does not allow the caller.
+    pub async fn require_on(
+        &self,
+        caller: &Caller,
+        project: &str,
+        needed: Role,
+        action: AuditAction,
+        kind: TargetKind,
+        target: Option<&str>,
+    ) -> Result<(), AppError> {
         if needed == Role::Viewer || caller.user.may(project, needed) {
             return self.require_viewer(caller, project);
         }
@@ -108,8 +124,8 @@ impl ConsoleBackend {
             actor: caller.user.username.clone(),
             actor_address: caller.address.clone(),
             action,
-            target_kind: Some(TargetKind::Cluster),
-            target_id: Some(cluster.as_ref().to_string()),
+            target_kind: Some(kind),
+            target_id: target.map(str::to_string),
             target_name: None,
             outcome: Outcome::Denied,
             operation_id: None,

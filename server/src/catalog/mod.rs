@@ -19,7 +19,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::db::Db;
 use crate::projects::{Project, Projects};
-pub use snapshot::{Config, Detail, Entry, Lookup, Snapshot};
+pub use snapshot::{Config, Detail, Entry, Lookup, Networks, Snapshot};
 
 /// How often the refresher looks and reads.
 #[derive(Clone, Copy, Debug)]
@@ -88,6 +88,8 @@ pub struct ProjectCatalog {
     /// Clusters whose configuration a page asked for, each with the time after which it must
     /// have been read (the last operation on the cluster).
     configs_wanted: Mutex<BTreeMap<String, DateTime<Utc>>>,
+    /// A page asked for the networks, read after this time.
+    networks_wanted: Mutex<Option<DateTime<Utc>>>,
     started: AtomicBool,
     refresher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The refresher's share of the project's rate.
@@ -215,6 +217,7 @@ impl ProjectCatalog {
             view_refresh: timings.view_refresh,
             viewed: Mutex::default(),
             configs_wanted: Mutex::default(),
+            networks_wanted: Mutex::default(),
             started: AtomicBool::new(false),
             refresher: Mutex::new(None),
             holding: AtomicBool::new(false),
@@ -378,6 +381,48 @@ impl ProjectCatalog {
     /// it must have been read.
     fn configs_wanted(&self) -> BTreeMap<String, DateTime<Utc>> {
         std::mem::take(&mut *self.configs_wanted.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The snapshot to show the project's networks from: one with them read after `changed_at`
+    /// (the last operation on a network) and less than [`Timings::view_refresh`] before the
+    /// page asked, as for a cluster's configuration; waits up to `deadline` for the refresher,
+    /// else serves the copy it has. Whatever the number of pages, the networks are read at most
+    /// once per [`Timings::view_refresh`].
+    pub async fn networks(
+        &self,
+        changed_at: Option<DateTime<Utc>>,
+        deadline: Duration,
+    ) -> Result<Arc<Snapshot>, Unavailable> {
+        let after = changed_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let current_since = Utc::now() - self.view_refresh;
+        // The clusters on each network come from the list: as current as the networks.
+        let settled = move |s: &Snapshot| {
+            s.networks.as_ref().is_some_and(|n| n.read_at >= after && n.read_at >= current_since)
+                && s.listed_at.is_some_and(|at| at >= current_since)
+        };
+        let now = self.current();
+        if settled(&now) {
+            return Ok(now);
+        }
+        self.looked_at(&now);
+        self.want_networks(after);
+        match self.wait_for(deadline, settled).await {
+            Ok(snapshot) => Ok(snapshot),
+            Err(snapshot) if snapshot.networks.is_some() => Ok(snapshot),
+            Err(_) => Err(Unavailable::NotReadYet),
+        }
+    }
+
+    fn want_networks(&self, after: DateTime<Utc>) {
+        let mut wanted = self.networks_wanted.lock().unwrap_or_else(|e| e.into_inner());
+        *wanted = Some(wanted.map_or(after, |at| at.max(after)));
+        drop(wanted);
+        self.poke.notify_one();
+    }
+
+    /// Whether a page asked for the networks since the last call.
+    fn networks_wanted(&self) -> Option<DateTime<Utc>> {
+        self.networks_wanted.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     fn publish(&self, snapshot: Snapshot) {

@@ -10,7 +10,7 @@
 //!   once per [`Timings::sweep`];
 //!
 //! - a cluster's configuration (allow-list, OpenID Connect, customization) when a page asks for
-//!   it;
+//!   it, and the project's private networks, subnets and gateways likewise;
 //!
 //! all within its share of the project's rate, so the operations runner keeps the rest. Each
 //! change becomes a new snapshot, stored in the database. The other replicas load a newer stored
@@ -26,7 +26,7 @@ use model::id::ClusterId;
 use model::oidc::OidcConfig;
 use provider::api::Cluster;
 
-use super::snapshot::{Config, Detail, Entry, Snapshot};
+use super::snapshot::{Config, Detail, Entry, Networks, Snapshot};
 use super::{ProjectCatalog, Timings, store};
 use crate::db::Db;
 use crate::projects::Project;
@@ -105,7 +105,8 @@ async fn tick(
     let list_due = poked || looked || operations_moved || scheduled;
     let sweep_due = now >= state.next_sweep && current.failing_since.is_none();
     let configs = catalog.configs_wanted();
-    if !list_due && !sweep_due && configs.is_empty() {
+    let networks_wanted = catalog.networks_wanted();
+    if !list_due && !sweep_due && configs.is_empty() && networks_wanted.is_none() {
         // Nothing to read: no copy of the snapshot either.
         return Ok(());
     }
@@ -178,6 +179,15 @@ async fn tick(
             Err(error) => {
                 tracing::debug!(%error, cluster = id, "catalog: could not read a cluster's configuration")
             }
+        }
+    }
+    if networks_wanted.is_some() {
+        match read_networks(&catalog.project, Some(catalog)).await {
+            Ok(networks) => {
+                next.networks = Some(networks);
+                changed = true;
+            }
+            Err(error) => tracing::debug!(%error, project = %project, "catalog: could not read the networks"),
         }
     }
     if changed {
@@ -258,6 +268,36 @@ pub async fn read_config(project: &Project, id: &ClusterId) -> Result<Config, pr
         Err(error) => return Err(error),
     };
     Ok(Config { ip_restrictions: ip_restrictions?, oidc, customization: customization?, read_at: Utc::now() })
+}
+
+/// The networks, each one's subnets, and the gateways of every region they are in; within the
+/// refresher's share of the rate when `catalog` is given.
+pub async fn read_networks(
+    project: &Project,
+    catalog: Option<&ProjectCatalog>,
+) -> Result<Networks, provider::client::Error> {
+    let (client, service) = (&project.client, project.service_name.as_str());
+    let call = || async {
+        if let Some(catalog) = catalog {
+            catalog.budget.acquire().await;
+            catalog.calls.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    call().await;
+    let networks = client.list_networks(service).await?;
+    let mut subnets = Vec::with_capacity(networks.len());
+    for network in &networks {
+        call().await;
+        subnets.push(client.list_subnets(service, &network.id).await?);
+    }
+    let regions: BTreeSet<&str> =
+        networks.iter().flat_map(|n| n.regions.iter().map(|r| r.region.as_str())).collect();
+    let mut gateways = Vec::new();
+    for region in regions {
+        call().await;
+        gateways.extend(client.list_gateways(service, region).await?);
+    }
+    Ok(Networks { networks, subnets, gateways, read_at: Utc::now() })
 }
 
 /// A failure in words safe to show.

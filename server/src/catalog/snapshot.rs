@@ -11,7 +11,7 @@ use model::freshness::Freshness;
 use model::live::{LiveCluster, LiveEvent, PoolCounts, totals};
 use model::oidc::OidcConfig;
 use model::status::SizeStatus;
-use provider::api::{Cluster, Customization, Node, NodePool};
+use provider::api::{Cluster, Customization, Gateway, Network, Node, NodePool, Subnet};
 use serde::{Deserialize, Serialize};
 
 /// A project's clusters as last read.
@@ -32,6 +32,9 @@ pub struct Snapshot {
     /// Clusters' configurations, by cluster id: read when a page asks for one, not with the list.
     #[serde(default)]
     pub configs: BTreeMap<String, Config>,
+    /// The project's private networks: read when a page asks for them.
+    #[serde(default)]
+    pub networks: Option<Networks>,
     /// The list event, built once for every stream that sends it.
     #[serde(skip)]
     list_event: OnceLock<Arc<LiveEvent>>,
@@ -51,6 +54,17 @@ pub struct Config {
     /// `None`: the cluster trusts no OpenID provider.
     pub oidc: Option<OidcConfig>,
     pub customization: Customization,
+    pub read_at: DateTime<Utc>,
+}
+
+/// The project's private networks, their subnets, and the gateways of their regions, read
+/// together.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Networks {
+    pub networks: Vec<Network>,
+    /// Each network's subnets, in the order of `networks`.
+    pub subnets: Vec<Vec<Subnet>>,
+    pub gateways: Vec<Gateway>,
     pub read_at: DateTime<Utc>,
 }
 
@@ -88,6 +102,7 @@ impl Snapshot {
             stale_after: self.stale_after,
             clusters: self.clusters.clone(),
             configs: self.configs.clone(),
+            networks: self.networks.clone(),
             list_event: OnceLock::new(),
         }
     }

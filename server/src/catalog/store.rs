@@ -77,6 +77,13 @@ pub async fn last_change(
     on_db!(db, pool => sqlx::query_scalar(LAST).bind(project).bind(cluster).fetch_one(pool).await)
 }
 
+/// When an operation on the project's networks last changed.
+pub async fn last_network_change(db: &Db, project: &str) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    const LAST: &str = "SELECT MAX(updated_at) FROM operations WHERE project_id = $1 \
+        AND kind IN ('create_network', 'create_subnet', 'create_gateway', 'delete_network')";
+    on_db!(db, pool => sqlx::query_scalar(LAST).bind(project).fetch_one(pool).await)
+}
+
 /// What the runners are doing in a project.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Activity {

@@ -5,8 +5,8 @@
 use model::operation::OperationKind;
 use model::version::{UpdatePolicy, UpdateStrategy};
 use provider::api::{
-    ClusterCreation, Customization, NodePoolCreation, NodePoolUpdate, OpenIdConnect,
-    PrivateNetworkConfiguration, ResetCreation, Restart,
+    ClusterCreation, Customization, GatewayCreation, NetworkCreation, NodePoolCreation, NodePoolUpdate,
+    OpenIdConnect, PrivateNetworkConfiguration, ResetCreation, Restart, SubnetCreation,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -33,6 +33,10 @@ pub enum OperationRequest {
     SetIpRestrictions(IpRestrictions),
     SetClusterOidc(OpenIdConnect),
     RemoveClusterOidc {},
+    CreateNetwork(CreateNetwork),
+    CreateSubnet(CreateSubnet),
+    CreateGateway(CreateGateway),
+    DeleteNetwork(DeleteNetwork),
 }
 
 impl OperationRequest {
@@ -56,7 +60,24 @@ impl OperationRequest {
             OperationRequest::SetIpRestrictions(_) => OperationKind::SetIpRestrictions,
             OperationRequest::SetClusterOidc(_) => OperationKind::SetClusterOidc,
             OperationRequest::RemoveClusterOidc {} => OperationKind::RemoveClusterOidc,
+            OperationRequest::CreateNetwork(_) => OperationKind::CreateNetwork,
+            OperationRequest::CreateSubnet(_) => OperationKind::CreateSubnet,
+            OperationRequest::CreateGateway(_) => OperationKind::CreateGateway,
+            OperationRequest::DeleteNetwork(_) => OperationKind::DeleteNetwork,
         }
+    }
+
+    /// Whether it changes a cluster that exists: it then waits while the provider is busy with
+    /// the cluster.
+    pub fn changes_a_cluster(&self) -> bool {
+        !matches!(
+            self,
+            OperationRequest::CreateCluster(_)
+                | OperationRequest::CreateNetwork(_)
+                | OperationRequest::CreateSubnet(_)
+                | OperationRequest::CreateGateway(_)
+                | OperationRequest::DeleteNetwork(_)
+        )
     }
 
     /// The parameters as stored.
@@ -145,6 +166,44 @@ pub struct PrivateNetwork {
     pub configuration: Option<PrivateNetworkConfiguration>,
     #[serde(default)]
     pub load_balancers_subnet_id: Option<Option<String>>,
+}
+
+/// `create_network`: a network in one region, its first subnet, and a gateway on that subnet
+/// when asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateNetwork {
+    pub network: NetworkCreation,
+    pub subnet: SubnetCreation,
+    #[serde(default)]
+    pub gateway: Option<GatewayCreation>,
+}
+
+/// `create_subnet`: a subnet of network `network_id` (`pn-…`), and a gateway on it when asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSubnet {
+    pub network_id: String,
+    pub subnet: SubnetCreation,
+    #[serde(default)]
+    pub gateway: Option<GatewayCreation>,
+}
+
+/// `create_gateway`: a gateway on subnet `subnet_id` of network `network_id` in `region`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateGateway {
+    pub network_id: String,
+    pub region: String,
+    pub subnet_id: String,
+    pub gateway: GatewayCreation,
+}
+
+/// `delete_network`: the network, its subnets, and the gateways that serve them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteNetwork {
+    pub network_id: String,
 }
 
 #[cfg(test)]

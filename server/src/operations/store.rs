@@ -434,4 +434,4 @@ pub async fn cancel(
     })
 }
 
-pub use super::views::{changed_since, recent, view};
+pub use super::views::{changed_since, network_operations, recent, view};

@@ -89,6 +89,17 @@ pub async fn recent(
     }
 }
 
+/// The latest operations on `project_id`'s networks, newest first.
+pub async fn network_operations(
+    db: &Db,
+    project_id: &str,
+    limit: i64,
+) -> Result<Vec<OperationView>, sqlx::Error> {
+    const NETWORKS: &str = "project_id = $1 AND $2 IS NULL \
+        AND kind IN ('create_network', 'create_subnet', 'create_gateway', 'delete_network')";
+    views(db, NETWORKS, project_id, None, limit).await
+}
+
 /// Operations changed after `since` (any project), for the live-update feed.
 pub async fn changed_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<OperationView>, sqlx::Error> {
     const CHANGED: &str = "SELECT id FROM operations WHERE updated_at > $1 ORDER BY updated_at LIMIT 500";

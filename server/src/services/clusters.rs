@@ -56,6 +56,7 @@ impl Services {
         let Some(region) = self.region(project, &spec.region).await? else {
             return Err(invalid("region", format!("{} is not a region this project can use.", spec.region)));
         };
+        let spec = &self.with_network_facts(project, spec).await?;
         let mut errors = spec.validate(&region);
         let flavors = self.flavors(project, &spec.region).await?;
         errors.append(check_pool_flavors(&spec.node_pools, &flavors, &spec.region));

@@ -78,6 +78,9 @@ pub enum ServiceError {
     Conflict(String),
     #[error(transparent)]
     Provider(ProviderError),
+    /// The catalog has not read what is asked for yet.
+    #[error("not read from the provider yet")]
+    NotReadYet,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }

@@ -3,23 +3,27 @@
 
 use std::sync::Arc;
 
-use app::api::port::{Access, Activity, Caller, Clusters, Customization, Oidc, Operations, Pools, Settings};
+use app::api::port::{
+    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings,
+};
 use app::error::AppError;
 use async_trait::async_trait;
 use model::activity::{ActivityFilter, ActivityPage};
 use model::capabilities::{ApiRequest, Capabilities};
+use model::cluster_network::{ClusterNetwork, Routing};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClusterRow, ClustersView, EtcdUsage, NodeCounts};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
 use model::freshness::Freshness;
-use model::id::{ClusterId, NodeId, NodePoolId, OperationId, ProjectId};
+use model::id::{ClusterId, NetworkId, NodeId, NodePoolId, OperationId, ProjectId, SubnetId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::plan::Plan;
 use model::pool_view::PoolView;
+use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 use model::reset::WorkerNodesPolicy;
 use model::status::Status;
 use model::version::{KubeProxyMode, UpdatePolicy, UpdateStrategy};
@@ -290,6 +294,65 @@ impl Oidc for FakeBackend {
         _: &ClusterId,
     ) -> Result<String, AppError> {
         absent("OpenID Connect")
+    }
+}
+
+#[async_trait]
+impl Networks for FakeBackend {
+    async fn networks(&self, _: &Caller, _: &ProjectId) -> Result<NetworksView, AppError> {
+        absent("networks")
+    }
+    async fn create_network(&self, _: &Caller, _: &ProjectId, _: &NetworkForm) -> Result<String, AppError> {
+        absent("networks")
+    }
+    async fn create_subnet(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &NetworkId,
+        _: &str,
+        _: &SubnetForm,
+    ) -> Result<String, AppError> {
+        absent("networks")
+    }
+    async fn create_gateway(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &NetworkId,
+        _: &SubnetId,
+        _: &str,
+    ) -> Result<String, AppError> {
+        absent("networks")
+    }
+    async fn delete_network(&self, _: &Caller, _: &ProjectId, _: &NetworkId) -> Result<String, AppError> {
+        absent("networks")
+    }
+    async fn cluster_network(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<ClusterNetwork, AppError> {
+        absent("network")
+    }
+    async fn set_load_balancers_subnet(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+        _: Option<&SubnetId>,
+    ) -> Result<String, AppError> {
+        absent("network")
+    }
+    async fn set_cluster_routing(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+        _: &Routing,
+    ) -> Result<String, AppError> {
+        absent("network")
     }
 }
 

@@ -1,10 +1,15 @@
 //! The project's networks as pages will read them: the provider's networks, subnets and
 //! gateways, joined with the clusters the catalog knows.
 
+use chrono::Utc;
+use model::id::ClusterId;
+use model::operation::OperationState;
+use model::private_network::{NetworkForm, SubnetForm};
 use provider::api::{ClusterCreation, GatewayCreation, NetworkCreation, SubnetCreation};
+use server::services::ServiceError;
 
 use crate::catalog::{quick, settled, with_catalog};
-use crate::cloud::{Cloud, PROJECT, SERVICE};
+use crate::cloud::{Cloud, PROJECT, SERVICE, alice, drive, runner};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn networks_show_their_subnets_gateways_and_the_clusters_on_them() {
@@ -71,5 +76,98 @@ async fn networks_show_their_subnets_gateways_and_the_clusters_on_them() {
     let in_gra = network.regions.iter().find(|r| r.region == "GRA11").unwrap();
     assert_eq!(in_gra.subnets[0].id, bare.id);
     assert!(in_gra.subnets[0].gateway.is_none() && in_gra.subnets[0].used_by.is_empty());
+    catalog.abort();
+}
+
+fn subnet_form(cidr: &str, start: &str, end: &str, gateway: Option<&str>) -> SubnetForm {
+    SubnetForm {
+        cidr: cidr.into(),
+        dhcp_start: start.into(),
+        dhcp_end: end.into(),
+        gateway: gateway.map(str::to_string),
+    }
+}
+
+fn fields(error: ServiceError) -> Vec<String> {
+    match error {
+        ServiceError::Invalid(errors) => errors.iter().map(|e| e.field.clone()).collect(),
+        other => panic!("not refused at a field: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn networks_subnets_and_gateways_are_made_and_removed_by_operations() {
+    let cloud = Cloud::start().await;
+    let mut app = cloud.app().await;
+    let catalog = with_catalog(&mut app, quick());
+    catalog.start();
+    settled(catalog.project(PROJECT).unwrap(), 0).await;
+    let services = app.services();
+    let form = NetworkForm {
+        name: "apps".into(),
+        vlan_id: 40,
+        region: "EU-WEST-PAR".into(),
+        subnet: subnet_form("10.40.0.0/24", "10.40.0.2", "10.40.0.254", Some("s")),
+    };
+    services.create_network(PROJECT, &alice(), &form, None).await.unwrap();
+    let again = services.create_network(PROJECT, &alice(), &form, None).await.unwrap_err();
+    assert_eq!(fields(again), ["name"], "the same network is already queued");
+    drive(&cloud, &[&runner(&app, "r1")], Utc::now(), 8).await;
+
+    let view = services.networks(PROJECT).await.unwrap();
+    let network = &view.networks[0];
+    assert_eq!((network.name.as_str(), network.vlan_id, network.status.as_str()), ("apps", 40, "ACTIVE"));
+    let subnet = &network.regions[0].subnets[0];
+    assert_eq!(subnet.cidr, "10.40.0.0/24");
+    assert!(subnet.gateway.as_ref().is_some_and(|g| g.is_active()), "{subnet:?}");
+    let op = &view.operations[0];
+    assert_eq!(op.state, OperationState::Succeeded);
+    let steps: Vec<&str> = op.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["create_network", "wait_for_network", "create_subnet", "create_gateway", "wait_for_gateway"]
+    );
+
+    // The provider's rules, checked before anything is queued, at the field at fault.
+    let me = alice();
+    let other = NetworkForm { name: "other".into(), ..form.clone() };
+    let taken = services.create_network(PROJECT, &me, &other, None);
+    assert_eq!(fields(taken.await.unwrap_err()), ["vlanId"]);
+    let overlap = subnet_form("10.40.0.128/25", "10.40.0.130", "10.40.0.140", None);
+    let refused = services.create_subnet(PROJECT, &me, &network.id, "EU-WEST-PAR", &overlap, None);
+    assert_eq!(fields(refused.await.unwrap_err()), ["cidr"]);
+    let gateway = services.create_gateway(PROJECT, &alice(), &network.id, &subnet.id, "m", None).await;
+    assert!(matches!(gateway, Err(ServiceError::Conflict(_))), "one gateway per subnet");
+
+    // A network in use is refused deletion, the clusters named.
+    let openstack = network.regions[0].openstack_id.clone();
+    let cluster = ClusterCreation {
+        name: Some("three-zones".into()),
+        region: "EU-WEST-PAR".into(),
+        plan: Some("standard".into()),
+        private_network_id: Some(openstack),
+        nodes_subnet_id: Some(subnet.id.clone()),
+        ..ClusterCreation::default()
+    };
+    let made = cloud.client.create_cluster(SERVICE, &cluster).await.unwrap();
+    cloud.advance(3600);
+    catalog.project(PROJECT).unwrap().poke();
+    settled(catalog.project(PROJECT).unwrap(), 1).await;
+    match services.delete_network(PROJECT, &alice(), &network.id, None).await {
+        Err(ServiceError::Conflict(message)) => assert!(message.contains("three-zones"), "{message}"),
+        other => panic!("not refused: {:?}", other.map(|s| s.operation_id)),
+    }
+
+    // Unused again: deleted with its subnet and gateway.
+    cloud.client.delete_cluster(SERVICE, &ClusterId::new(&made.id)).await.unwrap();
+    cloud.advance(3600);
+    catalog.project(PROJECT).unwrap().poke();
+    settled(catalog.project(PROJECT).unwrap(), 0).await;
+    services.delete_network(PROJECT, &alice(), &network.id, None).await.unwrap();
+    drive(&cloud, &[&runner(&app, "r1")], Utc::now(), 4).await;
+    let view = services.networks(PROJECT).await.unwrap();
+    assert!(view.networks.is_empty(), "{:?}", view.networks);
+    let steps: Vec<&str> = view.operations[0].steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(steps, ["check_unused", "delete_gateways", "wait_for_gateways", "delete_network"]);
     catalog.abort();
 }

@@ -4,6 +4,7 @@
 mod allow_list;
 mod customize;
 mod edit_pool;
+mod network_card;
 mod new_pool;
 mod nodes;
 mod oidc;
@@ -11,7 +12,6 @@ mod pools;
 mod settings;
 mod tab;
 mod tab_routes;
-mod timeline;
 mod upgrades;
 
 use leptos::prelude::*;

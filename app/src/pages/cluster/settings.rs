@@ -14,6 +14,7 @@ use crate::components::outcome::outcome;
 use crate::pages::clusters::DeleteCluster;
 
 use super::customize::{CustomizationForm, ResetCluster};
+use super::network_card::NetworkCard;
 
 #[component]
 pub fn SettingsTab(
@@ -32,6 +33,7 @@ pub fn SettingsTab(
     view! {
         <RenameForm project cluster name=name.clone() may_change />
         <PolicyForm project cluster policy may_change />
+        <NetworkCard project cluster may_change=role.allows(OperationKind::UpdatePrivateNetwork.required_role()) />
         <CustomizationForm project cluster current=customization may_change=may_customize />
         {may_reset.then(|| view! { <ResetCluster project cluster name=name.clone() /> })}
         {may_delete.then(|| view! {

@@ -19,11 +19,11 @@ use super::oidc::{OidcEditor, UserKubeconfig};
 use super::pools::PoolsTab;
 use super::settings::{AccessTab, SettingsTab};
 use super::tab::ClusterTab;
-use super::timeline::Timeline;
 use super::upgrades::UpgradesTab;
 use super::{ClusterContext, Loaded, Overview};
 use crate::api::{activity, cluster_oidc, customization, get_allow_list, node_pools};
 use crate::components::outcome::caught;
+use crate::components::timeline::Timeline;
 use crate::error::AppError;
 use crate::pages::activity::Entries;
 
@@ -117,7 +117,7 @@ pub fn OverviewRoute() -> impl IntoView {
         let OnPage { project, role, current, operations, .. } = on_page;
         view! {
             <Overview project=project.clone() cluster=current />
-            <Timeline project operations role />
+            <Timeline project operations role empty="No operation on this cluster from this console yet." />
         }
     })
 }
@@ -179,7 +179,7 @@ pub fn ActivityRoute() -> impl IntoView {
     loaded(load, |on_page, page| {
         let OnPage { project, id, role, operations, .. } = on_page;
         view! {
-            <Timeline project operations role />
+            <Timeline project operations role empty="No operation on this cluster from this console yet." />
             <section aria-labelledby="audit-title">
                 <h2 id="audit-title">"Audit trail"</h2>
                 <Entries page filter=cluster_filter(id) />

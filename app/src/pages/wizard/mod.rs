@@ -5,6 +5,7 @@
 
 mod draft;
 mod fields;
+mod network;
 mod pools;
 mod review;
 mod steps;

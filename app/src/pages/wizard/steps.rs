@@ -223,7 +223,7 @@ pub fn NetworkStep(wizard: Wizard) -> impl IntoView {
     view! {
         <NetworkChoice wizard />
         <Show when=private>
-            <PrivateNetworkFields wizard />
+            <super::network::PrivateNetworkChoice wizard />
         </Show>
         <p class="muted">"The cluster itself uses " {ranges} "; a private subnet must not overlap them."</p>
         <Show when=standard>
@@ -271,53 +271,6 @@ fn NetworkChoice(wizard: Wizard) -> impl IntoView {
             </label>
             {group_error(errors, "privateNetwork")}
         </fieldset>
-    }
-}
-
-/// The private network's ids, its nodes subnet and whether that subnet has a gateway.
-#[component]
-fn PrivateNetworkFields(wizard: Wizard) -> impl IntoView {
-    let (draft, errors) = (wizard.draft, wizard.errors);
-    view! {
-        <div class="field-grid">
-            <TextField
-                id="private-network-id".into()
-                label="Private network ID"
-                value=Field::from(draft.private_network_id())
-                errors
-                path="privateNetwork.privateNetworkId".into()
-            />
-            <TextField
-                id="nodes-subnet-id".into()
-                label="Nodes subnet ID"
-                hint="Optional: the provider picks one when empty."
-                value=Field::from(draft.nodes_subnet_id())
-                errors
-                path="privateNetwork.nodesSubnetId".into()
-            />
-            <TextField
-                id="nodes-subnet-cidr".into()
-                label="Nodes subnet range"
-                hint="Optional, to check it against the cluster's ranges."
-                value=Field::from(draft.nodes_subnet_cidr())
-                errors
-                path="privateNetwork.nodesSubnetCidr".into()
-            />
-            <TextField
-                id="lb-subnet-id".into()
-                label="Load-balancer subnet ID"
-                hint="Optional."
-                value=Field::from(draft.load_balancers_subnet_id())
-                errors
-                path="privateNetwork.loadBalancersSubnetId".into()
-            />
-        </div>
-        <Checkbox
-            id="subnet-gateway".into()
-            label="The nodes subnet has a gateway (an OpenStack router)"
-            hint=" Needed in 3-AZ regions and for floating IPs."
-            value=Field::from(draft.subnet_has_gateway())
-        />
     }
 }
 

@@ -4,13 +4,14 @@
 
 mod access;
 mod cluster;
+mod network;
 mod node_pool;
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use model::id::ClusterId;
-use model::operation::{OperationKind, StepState};
+use model::operation::StepState;
 use model::status::Status;
 use provider::api::{Cluster, NodePool};
 use provider::client::{Client, Error as ProviderError};
@@ -174,7 +175,7 @@ impl<'a> StepContext<'a> {
 /// Carries `op` as far as it can go now.
 pub async fn run(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
     let request = ctx.op.request.clone().map_err(StepError::Invalid)?;
-    if request.kind() != OperationKind::CreateCluster && !ctx.cluster_is_free().await? {
+    if request.changes_a_cluster() && !ctx.cluster_is_free().await? {
         return Ok(Outcome::Wait);
     }
     match request {
@@ -195,6 +196,10 @@ pub async fn run(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
         OperationRequest::SetIpRestrictions(params) => access::set_ip_restrictions(ctx, params).await,
         OperationRequest::SetClusterOidc(wanted) => access::set_oidc(ctx, wanted).await,
         OperationRequest::RemoveClusterOidc {} => access::remove_oidc(ctx).await,
+        OperationRequest::CreateNetwork(params) => network::create(ctx, params).await,
+        OperationRequest::CreateSubnet(params) => network::create_subnet(ctx, params).await,
+        OperationRequest::CreateGateway(params) => network::create_gateway(ctx, params).await,
+        OperationRequest::DeleteNetwork(params) => network::delete(ctx, params).await,
     }
 }
 

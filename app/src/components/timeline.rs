@@ -1,4 +1,4 @@
-//! The live timeline of a cluster's operations: each with its steps and their times, a failed
+//! The live timeline of operations (a cluster's, the project's networks'): each with its steps and their times, a failed
 //! one with the provider's words, its query id and, where another try could help, Retry.
 
 use leptos::prelude::*;
@@ -40,7 +40,13 @@ fn step_text(state: StepState) -> &'static str {
 }
 
 #[component]
-pub fn Timeline(project: String, operations: Signal<Vec<OperationView>>, role: Role) -> impl IntoView {
+pub fn Timeline(
+    project: String,
+    operations: Signal<Vec<OperationView>>,
+    role: Role,
+    /// What shows while there is none.
+    empty: &'static str,
+) -> impl IntoView {
     let project = StoredValue::new(project);
     let ids = move || operations.with(|ops| ops.iter().map(|op| op.id.clone()).collect::<Vec<_>>());
     view! {
@@ -48,7 +54,7 @@ pub fn Timeline(project: String, operations: Signal<Vec<OperationView>>, role: R
             <h2 id="timeline-title">"Operations"</h2>
             <Show
                 when=move || operations.with(|ops| !ops.is_empty())
-                fallback=|| view! { <p class="muted">"No operation on this cluster from this console yet."</p> }
+                fallback=move || view! { <p class="muted">{empty}</p> }
             >
                 <ol class="operations" aria-live="polite">
                     <For each=ids key=String::clone let:id>
