@@ -138,7 +138,10 @@ impl Oidc {
     pub fn new(settings: OidcSettings) -> anyhow::Result<Self> {
         let mut http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10));
+            .timeout(Duration::from_secs(10))
+            // Sign-ins are minutes apart: a connection kept longer than the provider's own
+            // keep-alive (Node's is 5 s) is closed under the next token request.
+            .pool_idle_timeout(Duration::from_secs(4));
         for root in
             reqwest::Certificate::from_pem_bundle(settings.extra_roots.as_deref().unwrap_or_default())?
         {
