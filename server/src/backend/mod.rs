@@ -199,7 +199,23 @@ impl ConsoleBackend {
     where
         F: Future<Output = Result<Submitted, ServiceError>>,
     {
-        self.require(caller, project, kind.required_role(), AuditAction::Operation(kind), cluster).await?;
+        self.change_on(caller, project, (TargetKind::Cluster, Some(cluster.as_str())), kind, submit).await
+    }
+
+    /// As [`Self::change`], for a target of any kind (`target`'s id, when it exists yet).
+    pub(super) async fn change_on<F>(
+        &self,
+        caller: &Caller,
+        project: &str,
+        target: (TargetKind, Option<&str>),
+        kind: OperationKind,
+        submit: impl FnOnce(Actor) -> F,
+    ) -> Result<String, AppError>
+    where
+        F: Future<Output = Result<Submitted, ServiceError>>,
+    {
+        let action = AuditAction::Operation(kind);
+        self.require_on(caller, project, kind.required_role(), action, target.0, target.1).await?;
         let submitted = submit(actor(caller)).await?;
         Ok(submitted.operation_id.as_str().to_string())
     }

@@ -3,31 +3,15 @@
 use app::api::port::{Caller, Networks};
 use app::error::AppError;
 use async_trait::async_trait;
-use model::activity::{AuditAction, TargetKind};
+use model::activity::TargetKind;
 use model::cluster_network::{ClusterNetwork, Routing};
 use model::id::{ClusterId, NetworkId, ProjectId, SubnetId};
 use model::operation::OperationKind;
 use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 
-use super::{ConsoleBackend, actor};
+use super::ConsoleBackend;
 use crate::catalog::Lookup;
-use crate::services::{ServiceError, Submitted};
-
-impl ConsoleBackend {
-    /// Checks that `caller` may do `kind` (to `target`), then submits it; the operation's id.
-    async fn network_change(
-        &self,
-        caller: &Caller,
-        project: &str,
-        kind: OperationKind,
-        target: (TargetKind, Option<&str>),
-        submitted: impl Future<Output = Result<Submitted, ServiceError>>,
-    ) -> Result<String, AppError> {
-        let action = AuditAction::Operation(kind);
-        self.require_on(caller, project, kind.required_role(), action, target.0, target.1).await?;
-        Ok(submitted.await?.operation_id.as_str().to_string())
-    }
-}
+use crate::services::ServiceError;
 
 #[async_trait]
 impl Networks for ConsoleBackend {
@@ -42,10 +26,11 @@ impl Networks for ConsoleBackend {
         project: &ProjectId,
         form: &NetworkForm,
     ) -> Result<String, AppError> {
-        let actor = actor(caller);
-        let submitted = self.services.create_network(project, &actor, form, None);
         let target = (TargetKind::Network, None);
-        self.network_change(caller, project, OperationKind::CreateNetwork, target, submitted).await
+        self.change_on(caller, project, target, OperationKind::CreateNetwork, |actor| async move {
+            self.services.create_network(project, &actor, form, None).await
+        })
+        .await
     }
 
     async fn create_subnet(
@@ -56,10 +41,11 @@ impl Networks for ConsoleBackend {
         region: &str,
         form: &SubnetForm,
     ) -> Result<String, AppError> {
-        let actor = actor(caller);
-        let submitted = self.services.create_subnet(project, &actor, network, region, form, None);
         let target = (TargetKind::Network, Some(network.as_str()));
-        self.network_change(caller, project, OperationKind::CreateSubnet, target, submitted).await
+        self.change_on(caller, project, target, OperationKind::CreateSubnet, |actor| async move {
+            self.services.create_subnet(project, &actor, network, region, form, None).await
+        })
+        .await
     }
 
     async fn create_gateway(
@@ -70,10 +56,11 @@ impl Networks for ConsoleBackend {
         subnet: &SubnetId,
         size: &str,
     ) -> Result<String, AppError> {
-        let actor = actor(caller);
-        let submitted = self.services.create_gateway(project, &actor, network, subnet, size, None);
         let target = (TargetKind::Subnet, Some(subnet.as_str()));
-        self.network_change(caller, project, OperationKind::CreateGateway, target, submitted).await
+        self.change_on(caller, project, target, OperationKind::CreateGateway, |actor| async move {
+            self.services.create_gateway(project, &actor, network, subnet, size, None).await
+        })
+        .await
     }
 
     async fn delete_network(
@@ -82,10 +69,11 @@ impl Networks for ConsoleBackend {
         project: &ProjectId,
         network: &NetworkId,
     ) -> Result<String, AppError> {
-        let actor = actor(caller);
-        let submitted = self.services.delete_network(project, &actor, network, None);
         let target = (TargetKind::Network, Some(network.as_str()));
-        self.network_change(caller, project, OperationKind::DeleteNetwork, target, submitted).await
+        self.change_on(caller, project, target, OperationKind::DeleteNetwork, |actor| async move {
+            self.services.delete_network(project, &actor, network, None).await
+        })
+        .await
     }
 
     async fn cluster_network(

@@ -416,6 +416,7 @@ impl Services {
                 private_network_routing_as_default: Some(routing_as_default),
             }
         });
-        self.update_private_network(project, actor, id, configuration, load_balancers_subnet_id, None).await
+        self.submit_private_network(project, actor, &cluster, configuration, load_balancers_subnet_id, None)
+            .await
     }
 }

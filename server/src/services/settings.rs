@@ -6,7 +6,7 @@ use model::id::ClusterId;
 use model::reset::WorkerNodesPolicy;
 use model::version::KubeVersion;
 use provider::api::{
-    AdmissionPlugins, ApiServerCustomization, Customization, EtcdUsage, KubeProxyCustomization,
+    AdmissionPlugins, ApiServerCustomization, Cluster, Customization, EtcdUsage, KubeProxyCustomization,
     PrivateNetworkConfiguration, ResetCreation, SyncPeriods,
 };
 
@@ -111,8 +111,29 @@ impl Services {
         load_balancers_subnet_id: Option<Option<String>>,
         idempotency_key: Option<String>,
     ) -> Result<Submitted, ServiceError> {
+        let cluster = self.cluster(self.project(project)?, id).await?;
+        self.submit_private_network(
+            project,
+            actor,
+            &cluster,
+            configuration,
+            load_balancers_subnet_id,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// [`Self::update_private_network`] for `cluster` as just read.
+    pub async fn submit_private_network(
+        &self,
+        project: &str,
+        actor: &Actor,
+        cluster: &Cluster,
+        configuration: Option<PrivateNetworkConfiguration>,
+        load_balancers_subnet_id: Option<Option<String>>,
+        idempotency_key: Option<String>,
+    ) -> Result<Submitted, ServiceError> {
         let project = self.project(project)?;
-        let cluster = self.cluster(project, id).await?;
         if cluster.private_network_id.is_none() {
             return Err(invalid(
                 "privateNetwork",
@@ -134,7 +155,7 @@ impl Services {
             ));
         }
         let parameters = params::PrivateNetwork { configuration, load_balancers_subnet_id };
-        let change = cluster_change(OperationRequest::UpdatePrivateNetwork(parameters), &cluster);
+        let change = cluster_change(OperationRequest::UpdatePrivateNetwork(parameters), cluster);
         self.submit(project, actor, idempotency_key, change).await
     }
 
