@@ -240,12 +240,14 @@ async fn read_detail(catalog: &ProjectCatalog, id: &str) -> Option<Detail> {
     catalog.budget.acquire().await;
     catalog.budget.acquire().await;
     catalog.calls.fetch_add(2, Ordering::Relaxed);
+    // A read is as current as its first request: what changed while it ran may be missing.
+    let read_at = Utc::now();
     let (pools, nodes) = tokio::join!(
         project.client.list_node_pools(&project.service_name, &cluster),
         project.client.list_nodes(&project.service_name, &cluster),
     );
     match (pools, nodes) {
-        (Ok(pools), Ok(nodes)) => Some(Detail { pools, nodes, read_at: Utc::now() }),
+        (Ok(pools), Ok(nodes)) => Some(Detail { pools, nodes, read_at }),
         (Err(error), _) | (_, Err(error)) => {
             tracing::debug!(%error, cluster = id, "catalog: could not read a cluster's pools and nodes");
             None
@@ -256,6 +258,7 @@ async fn read_detail(catalog: &ProjectCatalog, id: &str) -> Option<Detail> {
 /// A cluster's configuration, its three parts asked for together (three calls).
 pub async fn read_config(project: &Project, id: &ClusterId) -> Result<Config, provider::client::Error> {
     let service = &project.service_name;
+    let read_at = Utc::now();
     let (ip_restrictions, oidc, customization) = tokio::join!(
         project.client.ip_restrictions(service, id),
         project.client.oidc(service, id),
@@ -267,7 +270,7 @@ pub async fn read_config(project: &Project, id: &ClusterId) -> Result<Config, pr
         Err(error) if error.is_not_found() => None,
         Err(error) => return Err(error),
     };
-    Ok(Config { ip_restrictions: ip_restrictions?, oidc, customization: customization?, read_at: Utc::now() })
+    Ok(Config { ip_restrictions: ip_restrictions?, oidc, customization: customization?, read_at })
 }
 
 /// The networks, each one's subnets, and the gateways of every region they are in; within the
@@ -284,6 +287,7 @@ pub async fn read_networks(
         }
     };
     call().await;
+    let read_at = Utc::now();
     let networks = client.list_networks(service).await?;
     let mut subnets = Vec::with_capacity(networks.len());
     for network in &networks {
@@ -297,7 +301,7 @@ pub async fn read_networks(
         call().await;
         gateways.extend(client.list_gateways(service, region).await?);
     }
-    Ok(Networks { networks, subnets, gateways, read_at: Utc::now() })
+    Ok(Networks { networks, subnets, gateways, read_at })
 }
 
 /// A failure in words safe to show.
