@@ -302,7 +302,7 @@ impl ProjectCatalog {
         self.wait_for(deadline, |s| s.listed_at.is_some()).await.map_err(|_| Unavailable::NotReadYet)
     }
 
-    /// The snapshot to show cluster `id` from: one that has it with its pools read after
+    /// The snapshot to show cluster `id` from: one that has it listed and its pools read after
     /// `changed_at` (the last operation on it, so a page shows what the user just did), or one
     /// read after `asked_at` without it (it does not exist); waits up to `deadline` for the
     /// refresher, poking it when the cluster is not there yet (it may have just been created).
@@ -313,10 +313,12 @@ impl ProjectCatalog {
         changed_at: Option<DateTime<Utc>>,
         deadline: Duration,
     ) -> Result<Arc<Snapshot>, Unavailable> {
+        // The cluster's own fields come from the list, its pools and nodes from the detail:
+        // both must be read after the change.
         let settled = |s: &Snapshot| match s.find(id) {
-            Lookup::Found(entry) => {
-                entry.detail.as_ref().is_some_and(|d| changed_at.is_none_or(|at| d.read_at >= at))
-            }
+            Lookup::Found(entry) => entry.detail.as_ref().is_some_and(|d| {
+                changed_at.is_none_or(|at| d.read_at >= at && s.listed_at.is_some_and(|listed| listed >= at))
+            }),
             Lookup::Missing => s.listed_at.is_some_and(|t| t >= asked_at),
             Lookup::Unknown => false,
         };
