@@ -3,6 +3,9 @@
 import { expect } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { sso } from './sso';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const project = '0123456789abcdef0123456789abcdef';
 export const credentials = {
@@ -61,6 +64,24 @@ export async function clusters(): Promise<any[]> {
     }),
   );
   return found.filter((cluster) => cluster !== undefined);
+}
+
+/// Runs the emulator's virtual clock `speed` times faster than real time from now on.
+export async function setClockSpeed(speed: number) {
+  const response = await fetch(`${sso.emulator}/emulator/clock/speed`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ speed }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/// Writes cluster `id`'s admin kubeconfig to a new file; its path.
+export async function adminKubeconfig(id: string): Promise<string> {
+  const { content } = await call('POST', `/cloud/project/${project}/kube/${id}/kubeconfig`);
+  const file = join(mkdtempSync(join(tmpdir(), 'admin-')), 'admin.yaml');
+  writeFileSync(file, content);
+  return file;
 }
 
 /// Waits until the cluster `id` is READY at the provider.

@@ -29,6 +29,7 @@ writeFileSync(
     'id = "default"',
     'name = "Emulator"',
     'endpoint = "emulator"',
+    'operator_namespaces = ["default"]',
     '',
     '[[projects]]',
     'id = "team-b"',

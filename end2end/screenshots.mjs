@@ -1,5 +1,5 @@
 // Screenshots of the create-cluster wizard's six steps, of the new cluster's page (overview,
-// new pool, access, settings) and of the network page, wide and narrow, for the README. Run by
+// new pool, workloads, upgrades, access, settings) and of the network page, wide and narrow, for the README. Run by
 // scripts/screenshots against a console in local mode.
 import { chromium } from '@playwright/test';
 
@@ -66,6 +66,14 @@ for (const [size, viewport] of Object.entries(sizes)) {
   await page.getByRole('button', { name: 'Add a node pool' }).click();
   await page.locator('#pool-0-flavor-b3-8').waitFor();
   await shot('cluster-new-pool');
+  await page.goto(`${cluster}/workloads?project=default`);
+  await page.waitForSelector('body[data-hydrated]');
+  await page.locator('section.node-pods').first().waitFor();
+  await shot('cluster-workloads');
+  await page.goto(`${cluster}/upgrades?project=default`);
+  await page.waitForSelector('body[data-hydrated]');
+  await page.getByTestId('preflight-passes').waitFor({ timeout: 30_000 });
+  await shot('cluster-upgrades');
   await page.goto(`${cluster}/access?project=default`);
   await page.waitForSelector('body[data-hydrated]');
   await shot('cluster-access');

@@ -11,6 +11,7 @@ use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user}
 use crate::pages::{
     AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NetworksPage, NoAccessPage,
     NotFoundPage, OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, UpgradesRoute, WizardPage,
+    WorkloadsRoute,
 };
 
 /// The whole document, rendered on the server around [`App`], loading `bundle`.
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/clusters/:id") view=ClusterPage ssr=SsrMode::Async>
                         <Route path=path!("") view=OverviewRoute />
                         <Route path=path!("pools") view=PoolsRoute />
+                        <Route path=path!("workloads") view=WorkloadsRoute />
                         <Route path=path!("upgrades") view=UpgradesRoute />
                         <Route path=path!("access") view=AccessRoute />
                         <Route path=path!("settings") view=SettingsRoute />

@@ -114,12 +114,12 @@ async fn require_token(token: &str, request: Request, next: Next) -> Response {
 fn routes() -> Router<Arc<Emulator>> {
     Router::new()
         .route("/clock/advance", post(advance))
+        .route("/clock/speed", put(set_speed))
         .route("/credentials/{consumer_key}/validate", post(validate))
         .route("/faults", get(faults).put(set_faults).delete(clear_faults))
         .route("/quota", put(set_quota))
         .route("/tally", get(tally))
         .route("/nodes/{node_id}/break", post(break_node))
-        .route("/clusters/{kube_id}/workload", put(set_workload))
         .route("/flavors/{flavor}/stock", put(set_stock))
 }
 
@@ -143,28 +143,6 @@ async fn set_stock(
         world.out_of_stock.insert(flavor);
     }
     Json(())
-}
-
-/// `PUT /emulator/clusters/{kubeId}/workload` body.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Workload {
-    cpu_millicores: u32,
-}
-
-/// Sets the CPU the cluster's synthetic workload requests, which the autoscaler follows.
-async fn set_workload(
-    State(emulator): State<Arc<Emulator>>,
-    Path(kube_id): Path<String>,
-    Json(workload): Json<Workload>,
-) -> Result<Json<()>, EmulatorError> {
-    match emulator.world().clusters.get_mut(&kube_id) {
-        Some(cluster) => {
-            cluster.workload_cpu = Some(workload.cpu_millicores);
-            Ok(Json(()))
-        }
-        None => Err(EmulatorError::not_found(format!("This cluster does not exist: {kube_id}"))),
-    }
 }
 
 /// Makes a node NotReady, to watch auto-healing.
@@ -209,6 +187,18 @@ async fn set_quota(State(emulator): State<Arc<Emulator>>, Json(quota): Json<Quot
 /// Moves the virtual clock forward; answers the new virtual time.
 async fn advance(State(emulator): State<Arc<Emulator>>, Json(body): Json<Advance>) -> Json<String> {
     emulator.clock.advance(Duration::from_secs(body.seconds));
+    Json(emulator.clock.now().to_rfc3339())
+}
+
+/// `PUT /emulator/clock/speed` body.
+#[derive(Debug, Deserialize)]
+struct Speed {
+    speed: f64,
+}
+
+/// Runs the virtual clock at another speed from now on; answers the virtual time.
+async fn set_speed(State(emulator): State<Arc<Emulator>>, Json(body): Json<Speed>) -> Json<String> {
+    emulator.clock.set_speed(body.speed);
     Json(emulator.clock.now().to_rfc3339())
 }
 

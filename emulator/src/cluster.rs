@@ -67,9 +67,6 @@ pub struct ClusterRecord {
     /// The cluster's OIDC configuration, if any.
     #[serde(default)]
     pub oidc: Option<provider::api::OpenIdConnect>,
-    /// CPU the synthetic workload requests, in millicores; drives the autoscaler when set.
-    #[serde(default)]
-    pub workload_cpu: Option<u32>,
     /// Certificate authority and admin certificate, issued with the first kubeconfig.
     #[serde(default)]
     pub credentials: Option<super::kubeconfig::ClusterCredentials>,
@@ -225,7 +222,6 @@ async fn create(
         ip_restrictions: Vec::new(),
         oidc: None,
         credentials: None,
-        workload_cpu: None,
     };
     let wire = record.to_wire(now);
     // Pools are checked one by one against those before them; any refusal creates nothing.

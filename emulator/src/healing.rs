@@ -57,6 +57,7 @@ pub fn break_node(emulator: &Emulator, node_id: &str) -> Result<(), EmulatorErro
                 visible_from: Some(heal),
                 broken: None,
                 out_of_stock: false,
+                held_seconds: 0,
                 ..node
             };
             world.nodes.insert(id, replacement);

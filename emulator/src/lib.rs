@@ -9,8 +9,9 @@
 //! clock; the API server allow-list, OIDC, etcd usage, kubeconfigs, upgrades (in place on
 //! Free, rolling on Standard), the Free-cluster quota (403 `Client::Forbidden`, class
 //! UNCONFIRMED), fault injection, auto-healing, restart, reset, customization and the private
-//! network settings, autoscaling from a synthetic workload, and flavors out of stock. Node lists
-//! page with a cursor. Its clusters' Kubernetes API servers (`kube`) answer kubectl.
+//! network settings, autoscaling from the clusters' Pending pods, and flavors out of stock. Node lists
+//! page with a cursor. Its clusters' Kubernetes API servers (`kube`) answer kubectl, with the
+//! workloads (`workload`) its controllers and scheduler run in them.
 //!
 //! Choices where provider-api.md marks a point UNCONFIRMED:
 //! - void answers are `null` with `Content-Type: application/json` (§1.2);
@@ -40,6 +41,7 @@ pub mod oauth2;
 mod persistence;
 pub mod rate_limit;
 mod upgrade;
+mod workload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -176,6 +178,9 @@ pub struct World {
     /// Private networks, subnets and gateways.
     #[serde(default)]
     networking: network::Networking,
+    /// What runs inside each cluster, by cluster id.
+    #[serde(default)]
+    workloads: BTreeMap<String, workload::Store>,
 }
 
 impl Default for World {
@@ -190,6 +195,7 @@ impl Default for World {
             kube_address: None,
             tally: BTreeMap::new(),
             networking: network::Networking::default(),
+            workloads: BTreeMap::new(),
         }
     }
 }

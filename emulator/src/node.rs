@@ -55,6 +55,10 @@ pub struct NodeRecord {
     /// Ordered while its flavor was out of stock: it never comes up.
     #[serde(default)]
     pub out_of_stock: bool,
+    /// How long a disruption budget has held up its drain so far, in seconds: its removal or
+    /// upgrade (and everything scheduled after it) comes that much later.
+    #[serde(default)]
+    pub held_seconds: i64,
 }
 
 /// A node's in-place upgrade window.

@@ -158,6 +158,7 @@ impl World {
                 visible_from: None,
                 broken: None,
                 out_of_stock: self.out_of_stock.contains(&pool.spec.flavor_name),
+                held_seconds: 0,
             };
             self.nodes.insert(id, node);
         }

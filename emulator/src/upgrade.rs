@@ -77,6 +77,7 @@ async fn update(
                     let from = workers_from + (drain + install) * slot;
                     node.redeploy =
                         Some(Redeploy { from, until: from + drain + install, version: new_version.clone() });
+                    node.held_seconds = 0;
                     end = end.max(from + drain + install);
                     slot += 1;
                 }
@@ -121,6 +122,7 @@ fn replacement(old: &NodeRecord, version: &str, created: DateTime<Utc>, ready: D
         visible_from: Some(created),
         broken: None,
         out_of_stock: false,
+        held_seconds: 0,
         address: None,
     }
 }

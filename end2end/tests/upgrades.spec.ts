@@ -12,7 +12,10 @@ test('upgrade a Free cluster: nodes upgrade one at a time and the page follows',
   await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await expect(page.getByText('upgrades nodes in place, strictly one at a time')).toBeVisible();
   await expect(page.getByTestId('upgrade-summary')).toHaveText('3 of 3 nodes up to date');
+  await expect(page.getByTestId('preflight-passes')).toBeVisible();
   await page.getByRole('button', { name: 'Upgrade to Kubernetes 1.35' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('The pre-flight check found no problem');
+  await page.getByRole('button', { name: 'Start the upgrade' }).click();
   await expect(page.getByText('Upgrade requested')).toBeVisible();
 
   // Watch the provider while the page follows: never more than one node redeploying at once.

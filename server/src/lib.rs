@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backend;
 pub mod catalog;
+pub mod cluster_api;
 pub mod config;
 pub mod db;
 pub mod error_page;

@@ -57,6 +57,13 @@ pub struct ProjectSettings {
     pub operator_groups: Vec<String>,
     #[serde(default)]
     pub viewer_groups: Vec<String>,
+    /// The namespaces whose workloads operators see in a cluster's Workloads tab and checks;
+    /// every namespace when unset. Admins always see every namespace.
+    #[serde(default)]
+    pub operator_namespaces: Option<Vec<String>>,
+    /// The same for viewers.
+    #[serde(default)]
+    pub viewer_namespaces: Option<Vec<String>>,
 }
 
 fn default_rate() -> f64 {
@@ -81,6 +88,10 @@ pub struct RoleGroups {
     pub admin: Vec<String>,
     pub operator: Vec<String>,
     pub viewer: Vec<String>,
+    /// The namespaces operators see inside clusters; all when `None`.
+    pub operator_namespaces: Option<Vec<String>>,
+    /// The namespaces viewers see inside clusters; all when `None`.
+    pub viewer_namespaces: Option<Vec<String>>,
 }
 
 impl RoleGroups {
@@ -96,6 +107,17 @@ impl RoleGroups {
         } else {
             None
         }
+    }
+
+    /// The namespaces `role` sees inside the project's clusters.
+    pub fn namespaces(&self, role: Role) -> crate::services::workloads::Scope {
+        use crate::services::workloads::Scope;
+        let listed = match role {
+            Role::Admin => None,
+            Role::Operator => self.operator_namespaces.clone(),
+            Role::Viewer => self.viewer_namespaces.clone(),
+        };
+        listed.map_or(Scope::All, Scope::Only)
     }
 }
 
@@ -129,6 +151,8 @@ impl Projects {
                 admin_groups: Vec::new(),
                 operator_groups: Vec::new(),
                 viewer_groups: Vec::new(),
+                operator_namespaces: None,
+                viewer_namespaces: None,
             };
             projects.insert(Project::from_settings(&table, settings, Some(url))?);
         }
@@ -231,6 +255,8 @@ impl Project {
             admin: table.admin_groups.clone(),
             operator: table.operator_groups.clone(),
             viewer: table.viewer_groups.clone(),
+            operator_namespaces: table.operator_namespaces.clone(),
+            viewer_namespaces: table.viewer_namespaces.clone(),
         };
         // The PILOTHOUSE_ROLE_* settings name the groups of the project `default`.
         if table.id == EMULATOR_PROJECT {

@@ -26,6 +26,7 @@ mod oidc;
 #[cfg(feature = "ssr")]
 pub mod port;
 mod settings;
+mod workloads;
 
 pub use networks::{
     cluster_network_settings, create_gateway, create_network, create_subnet, delete_network, networks,
@@ -33,6 +34,7 @@ pub use networks::{
 };
 pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
 pub use settings::{customization, customize_cluster, reset_cluster};
+pub use workloads::{removal_preflight, upgrade_preflight, workloads};
 
 /// The signed-in user.
 #[server(endpoint = "current_user")]

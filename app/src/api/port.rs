@@ -21,6 +21,7 @@ use model::pool_view::PoolView;
 use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 use model::reset::WorkerNodesPolicy;
 use model::version::{UpdatePolicy, UpdateStrategy};
+use model::workload_view::{Preflight, WorkloadsView};
 
 use crate::error::AppError;
 
@@ -339,15 +340,66 @@ pub trait Networks: Send + Sync {
     ) -> Result<String, AppError>;
 }
 
+/// What runs inside a cluster, read with its admin credentials on the server, and the
+/// pre-flight of whatever drains its nodes.
+#[async_trait]
+pub trait Workloads: Send + Sync {
+    /// The workloads of `cluster` in the namespaces the caller's role shows.
+    async fn workloads(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+    ) -> Result<WorkloadsView, AppError>;
+    /// What upgrading `cluster` in its plan's way would run into.
+    async fn upgrade_preflight(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+    ) -> Result<Preflight, AppError>;
+    /// What removing nodes of `pool` would run into: the node `node`, else the newest ones down
+    /// to `desired`.
+    async fn removal_preflight(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+        pool: &NodePoolId,
+        node: Option<&str>,
+        desired: Option<u32>,
+    ) -> Result<Preflight, AppError>;
+}
+
 /// Everything the pages ask of the server: one trait per resource, each implemented by the
 /// server's backend module of that name.
 pub trait Backend:
-    Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Networks + Activity + 'static
+    Clusters
+    + Operations
+    + Pools
+    + Settings
+    + Customization
+    + Access
+    + Oidc
+    + Networks
+    + Activity
+    + Workloads
+    + 'static
 {
 }
 
 impl<
-    T: Clusters + Operations + Pools + Settings + Customization + Access + Oidc + Networks + Activity + 'static,
+    T: Clusters
+        + Operations
+        + Pools
+        + Settings
+        + Customization
+        + Access
+        + Oidc
+        + Networks
+        + Activity
+        + Workloads
+        + 'static,
 > Backend for T
 {
 }

@@ -12,6 +12,7 @@ mod wizard;
 pub use activity::ActivityPage;
 pub use cluster::{
     AccessRoute, ActivityRoute, ClusterPage, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute,
+    WorkloadsRoute,
 };
 pub use clusters::{ClustersPage, project_of};
 pub use networks::NetworksPage;

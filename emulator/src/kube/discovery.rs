@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::KubeApi;
 use super::authn::{ClusterId, User};
-use super::objects::KINDS;
+use super::objects::{KINDS, Kind};
 use super::status::KubeError;
 
 /// The group of `selfsubjectreviews`, the one resource that is not a [`Kind`].
@@ -40,6 +40,15 @@ fn resource(name: &str, singular: &str, kind: &str, verbs: &[&str], short: &[&st
     })
 }
 
+/// The verbs served on a kind: everything on stored kinds, reading on the others.
+fn verbs(kind: &Kind) -> &'static [&'static str] {
+    if kind.stored {
+        &["create", "delete", "get", "list", "patch", "update", "watch"]
+    } else {
+        &["get", "list", "watch"]
+    }
+}
+
 fn resources_of(group_version: &str) -> Option<Vec<Value>> {
     if group_version == format!("{}/{}", AUTHENTICATION.0, AUTHENTICATION.1) {
         return Some(vec![resource(
@@ -50,11 +59,20 @@ fn resources_of(group_version: &str) -> Option<Vec<Value>> {
             &[],
         )]);
     }
-    let resources: Vec<Value> = KINDS
-        .iter()
-        .filter(|k| k.api_version == group_version)
-        .map(|k| resource(k.resource, k.singular, k.kind, &["get", "list"], k.short_names))
-        .collect();
+    let mut resources = Vec::new();
+    for kind in KINDS.iter().filter(|k| k.api_version == group_version) {
+        let mut entry = resource(kind.resource, kind.singular, kind.kind, verbs(kind), kind.short_names);
+        entry["namespaced"] = json!(kind.namespaced);
+        resources.push(entry);
+        if matches!(kind.resource, "deployments" | "replicasets") {
+            let mut scale =
+                resource(&format!("{}/scale", kind.resource), "", "Scale", &["get", "patch", "update"], &[]);
+            scale["namespaced"] = json!(true);
+            scale["group"] = json!("autoscaling");
+            scale["version"] = json!("v1");
+            resources.push(scale);
+        }
+    }
     (!resources.is_empty()).then_some(resources)
 }
 
@@ -130,8 +148,18 @@ mod tests {
         for (group, version) in groups_served() {
             assert!(resources_of(&format!("{group}/{version}")).is_some_and(|r| !r.is_empty()));
         }
-        assert_eq!(groups_served(), [("authentication.k8s.io", "v1"), ("kube.cloud.ovh.com", "v1alpha1")]);
-        assert_eq!(resources_of("v1").unwrap().len(), 2);
-        assert!(resources_of("apps/v1").is_none());
+        assert_eq!(
+            groups_served(),
+            [
+                ("authentication.k8s.io", "v1"),
+                ("apps", "v1"),
+                ("policy", "v1"),
+                ("kube.cloud.ovh.com", "v1alpha1")
+            ]
+        );
+        assert_eq!(resources_of("v1").unwrap().len(), 4);
+        let apps = resources_of("apps/v1").unwrap();
+        assert!(apps.iter().any(|r| r["name"] == "deployments/scale" && r["group"] == "autoscaling"));
+        assert!(resources_of("batch/v1").is_none());
     }
 }

@@ -3,23 +3,29 @@
 //!
 //! One HTTPS listener serves every cluster. A client names the cluster it wants by TLS server
 //! name (the kubeconfig's `tls-server-name`, the cluster's `url`), and gets that cluster's
-//! certificate, signed by its own authority. Served: `/version`, discovery (`/api`, `/api/v1`,
-//! `/apis` and the groups below), nodes, namespaces, `selfsubjectreviews` (`kubectl auth
-//! whoami`) and the provider's in-cluster `NodePool` resource (`nodepools.kube.cloud.ovh.com`,
-//! `v1alpha1`, cluster-scoped). Lists answer as tables when kubectl asks for them. Callers are
+//! certificate, signed by its own authority. Served: `/version`, discovery, `/openapi/v3`,
+//! nodes and the provider's in-cluster `NodePool` resource (`nodepools.kube.cloud.ovh.com`,
+//! read off the provider's records), `selfsubjectreviews` (`kubectl auth whoami`), and the kinds
+//! each cluster keeps ([`crate::workload`]): namespaces, pods, events, Deployments (and their
+//! `scale`), ReplicaSets, DaemonSets and PodDisruptionBudgets, to create, read, list, watch,
+//! replace, patch and delete. Lists answer as tables when kubectl asks for them. Callers are
 //! authenticated as [`authn`] says; the cluster's IP restrictions apply first.
 
 mod authn;
 mod discovery;
-mod namespace;
 mod node;
 mod objects;
 mod oidc;
+mod openapi;
 mod pool;
 mod selector;
 mod status;
+mod strategic;
 mod table;
 mod tls;
+mod watch;
+mod workloads;
+mod write;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -36,6 +42,8 @@ use super::Emulator;
 use super::cluster::ClusterRecord;
 use super::kubeconfig::ClusterCredentials;
 pub use authn::User;
+pub use node::registered as node_object;
+pub use objects::timestamp;
 use provider::api::OpenIdConnect;
 
 /// What the API servers share.
@@ -182,14 +190,51 @@ fn router(api: Arc<KubeApi>) -> Router {
         .route("/apis", get(discovery::groups))
         .route("/apis/{group}", get(discovery::group))
         .route("/apis/{group}/{version}", get(discovery::group_resources))
+        .route("/openapi/v3", get(openapi::root))
+        .route("/openapi/v3/{*group_version}", get(openapi::group_version))
         .route("/api/v1/nodes", get(objects::list_nodes))
         .route("/api/v1/nodes/{name}", get(objects::read_node))
-        .route("/api/v1/namespaces", get(objects::list_namespaces))
-        .route("/api/v1/namespaces/{name}", get(objects::read_namespace))
+        .route("/api/v1/namespaces", get(objects::list_namespaces).post(write::create_namespace))
+        .route(
+            "/api/v1/namespaces/{namespace}",
+            get(objects::read_namespace)
+                .put(write::replace_namespace)
+                .patch(write::patch_namespace)
+                .delete(write::delete_namespace),
+        )
+        .route("/api/v1/{resource}", get(objects::list_core))
+        .route(
+            "/api/v1/namespaces/{namespace}/{resource}",
+            get(objects::list_core_in).post(write::create_core),
+        )
+        .route(
+            "/api/v1/namespaces/{namespace}/{resource}/{name}",
+            get(objects::read_core_in)
+                .put(write::replace_core)
+                .patch(write::patch_core)
+                .delete(write::delete_core),
+        )
         .route("/apis/authentication.k8s.io/v1/selfsubjectreviews", post(objects::who_am_i))
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools", get(objects::list_pools))
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools/{name}", get(objects::read_pool))
+        .route("/apis/{group}/{version}/{resource}", get(objects::list_group))
+        .route(
+            "/apis/{group}/{version}/namespaces/{namespace}/{resource}",
+            get(objects::list_group_in).post(write::create_group),
+        )
+        .route(
+            "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}",
+            get(objects::read_group_in)
+                .put(write::replace_group)
+                .patch(write::patch_group)
+                .delete(write::delete_group),
+        )
+        .route(
+            "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}/{subresource}",
+            get(write::read_subresource).put(write::write_subresource).patch(write::write_subresource),
+        )
         .fallback(|| async { status::KubeError::no_such_path() })
+        .layer(axum::middleware::from_fn(write::json_only))
         .layer(axum::middleware::from_fn_with_state(api.clone(), authn::admit))
         .with_state(api)
 }

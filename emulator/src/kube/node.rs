@@ -23,6 +23,8 @@ pub const NODES: Kind = Kind {
     short_names: &["no"],
     group: "",
     api_version: "v1",
+    namespaced: false,
+    stored: false,
     columns: &COLUMNS,
     items,
     row,
@@ -33,17 +35,23 @@ fn items(snapshot: &Snapshot) -> Vec<Item> {
         .pools
         .iter()
         .flat_map(|(pool, nodes)| nodes.iter().map(move |node| (pool, node)))
-        .filter(|(_, node)| {
-            !matches!(
-                node.status(snapshot.now),
-                Status::Installing | Status::FlavorOutOfStockError | Status::Deleted
-            )
-        })
-        .map(|(pool, node)| Item {
-            object: object(&snapshot.cluster, pool, node, snapshot.now),
-            created: node.created_at,
+        .filter_map(|(pool, node)| {
+            let object = registered(&snapshot.cluster, pool, node, snapshot.now)?;
+            Some(Item { object, created: node.created_at })
         })
         .collect()
+}
+
+/// The node object of `node`, once its kubelet has registered and until it is gone.
+pub fn registered(
+    cluster: &ClusterRecord,
+    pool: &PoolRecord,
+    node: &NodeRecord,
+    now: DateTime<Utc>,
+) -> Option<Value> {
+    let status = node.status(now);
+    let registered = !matches!(status, Status::Installing | Status::FlavorOutOfStockError | Status::Deleted);
+    registered.then(|| object(cluster, pool, node, now))
 }
 
 fn cpu(millicores: u32) -> String {
@@ -55,7 +63,8 @@ fn object(cluster: &ClusterRecord, pool: &PoolRecord, node: &NodeRecord, now: Da
     let status = node.status(now);
     let ready = status != Status::Unknown;
     let template = &pool.spec.template;
-    let unschedulable = template.unschedulable || status == Status::Deleting;
+    // Cordoned while it drains, for removal or for an in-place upgrade.
+    let unschedulable = template.unschedulable || matches!(status, Status::Deleting | Status::Redeploying);
     let flavor = model::catalogue::flavor(&node.flavor);
     let gpu = flavor.as_ref().is_some_and(|f| f.is_gpu());
     let zone = pool.spec.availability_zones.first().cloned().unwrap_or_else(|| "nova".to_string());
@@ -100,7 +109,10 @@ fn object(cluster: &ClusterRecord, pool: &PoolRecord, node: &NodeRecord, now: Da
     };
     let shape =
         flavor.map(|f| f.shape()).unwrap_or(model::resources::NodeShape { vcpus: 0, ram_gb: 0, disk_gb: 0 });
-    let since = timestamp(node.ready_at);
+    let since = match node.broken {
+        Some((from, _)) if !ready => timestamp(from),
+        _ => timestamp(node.ready_at),
+    };
     let condition = if ready {
         json!({ "type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status",
                 "lastHeartbeatTime": timestamp(now), "lastTransitionTime": since })

@@ -20,6 +20,8 @@ pub const POOLS: Kind = Kind {
     short_names: &[],
     group: POOL_GROUP,
     api_version: "kube.cloud.ovh.com/v1alpha1",
+    namespaced: false,
+    stored: false,
     columns: &COLUMNS,
     items,
     row,

@@ -78,6 +78,48 @@ impl Selector {
     }
 }
 
+/// A label map as selectors write it: `app=web,tier=front` (empty for none).
+pub fn label_text(labels: &Value) -> String {
+    let pairs = labels.as_object().into_iter().flatten();
+    pairs.map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(",")
+}
+
+/// A field selector (`spec.nodeName=n1,status.phase!=Failed`): each field path read off the
+/// object as a string (absent reads as empty), compared with `=`, `==` or `!=`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldSelector(Vec<(String, bool, String)>);
+
+impl FieldSelector {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut terms = Vec::new();
+        for term in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            let (field, equal, value) = if let Some((f, v)) = term.split_once("!=") {
+                (f, false, v)
+            } else if let Some((f, v)) = term.split_once("==") {
+                (f, true, v)
+            } else if let Some((f, v)) = term.split_once('=') {
+                (f, true, v)
+            } else {
+                return Err(format!("invalid selector: '{text}'; can't understand '{term}'"));
+            };
+            terms.push((field.trim().to_string(), equal, value.trim().to_string()));
+        }
+        Ok(Self(terms))
+    }
+
+    pub fn matches(&self, object: &Value) -> bool {
+        self.0.iter().all(|(field, equal, value)| {
+            let found = field.split('.').fold(object, |v, part| &v[part]);
+            let text = match found {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (text == *value) == *equal
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +138,21 @@ mod tests {
         assert!(holds("!gpu"));
         assert!(!holds("gpu"));
         assert!(Selector::parse("a b c").is_err());
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kubectl_describe_nodes_field_selector() {
+        let pod = json!({ "spec": { "nodeName": "n1" }, "status": { "phase": "Running" } });
+        let holds = |text: &str| FieldSelector::parse(text).unwrap().matches(&pod);
+        assert!(holds("spec.nodeName=n1,status.phase!=Failed,status.phase!=Succeeded"));
+        assert!(!holds("spec.nodeName==n2"));
+        assert!(holds("spec.schedulerName="));
+        assert!(FieldSelector::parse("spec.nodeName").is_err());
     }
 }

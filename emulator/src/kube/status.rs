@@ -79,6 +79,84 @@ impl KubeError {
     }
 }
 
+impl KubeError {
+    fn with(
+        code: StatusCode,
+        reason: &'static str,
+        message: String,
+        details: Option<serde_json::Value>,
+    ) -> Self {
+        Self { code, reason, message, details }
+    }
+
+    /// 409: an object of that name exists already.
+    pub fn already_exists(resource: &str, group: &str, name: &str) -> Self {
+        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        let details = json!({ "name": name, "group": group, "kind": resource });
+        Self::with(
+            StatusCode::CONFLICT,
+            "AlreadyExists",
+            format!("{qualified} \"{name}\" already exists"),
+            Some(details),
+        )
+    }
+
+    /// 409: the object changed since the caller read it.
+    pub fn conflict(resource: &str, group: &str, name: &str) -> Self {
+        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        let message = format!(
+            "Operation cannot be fulfilled on {qualified} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+        );
+        Self::with(
+            StatusCode::CONFLICT,
+            "Conflict",
+            message,
+            Some(json!({ "name": name, "group": group, "kind": resource })),
+        )
+    }
+
+    /// 422: the object breaks a rule of its kind.
+    pub fn invalid(kind: &str, name: &str, field: &str, problem: &str) -> Self {
+        let message = format!("{kind} \"{name}\" is invalid: {field}: {problem}");
+        let details = json!({ "name": name, "kind": kind, "causes": [{ "reason": "FieldValueInvalid", "message": problem, "field": field }] });
+        Self::with(StatusCode::UNPROCESSABLE_ENTITY, "Invalid", message, Some(details))
+    }
+
+    /// Whether this is the 404 of a missing object of `resource`.
+    pub fn is_not_found_of(&self, resource: &str) -> bool {
+        self.code == StatusCode::NOT_FOUND && self.details.as_ref().is_some_and(|d| d["kind"] == resource)
+    }
+
+    /// 403 for what no user may do, whatever their rights (deleting a system namespace).
+    pub fn refused(message: String) -> Self {
+        Self::with(StatusCode::FORBIDDEN, "Forbidden", message, None)
+    }
+
+    /// 405: the kind cannot be written through this API server.
+    pub fn method_not_allowed() -> Self {
+        Self::with(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource".into(),
+            None,
+        )
+    }
+
+    /// 415: a body in Kubernetes' protobuf encoding.
+    pub fn protobuf_refused() -> Self {
+        let message = "the emulated API server reads JSON bodies only, and this command sent protobuf: write the object to a file and use `kubectl apply -f` or `kubectl create -f`".to_string();
+        Self::with(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", message, None)
+    }
+
+    /// 415: a patch type the server does not take.
+    pub fn unsupported_media_type(content_type: &str) -> Self {
+        let message = format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {content_type})"
+        );
+        Self::with(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", message, None)
+    }
+}
+
 impl IntoResponse for KubeError {
     fn into_response(self) -> Response {
         let mut body = json!({

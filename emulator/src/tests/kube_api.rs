@@ -9,16 +9,16 @@ use serde_json::{Value, json};
 
 use super::*;
 
-struct Cluster {
-    emulator: Arc<Emulator>,
-    id: String,
-    pool: String,
-    dir: tempfile::TempDir,
+pub(super) struct Cluster {
+    pub emulator: Arc<Emulator>,
+    pub id: String,
+    pub pool: String,
+    pub dir: tempfile::TempDir,
 }
 
 impl Cluster {
     /// A ready cluster with a pool of two b3-8 nodes, and its API server listening.
-    async fn start() -> Self {
+    pub async fn start() -> Self {
         let emulator = emulator();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         kube::serve(listener, emulator.clone()).unwrap();
@@ -27,7 +27,7 @@ impl Cluster {
     }
 
     /// Downloads the admin kubeconfig to `name` in the test's directory.
-    async fn kubeconfig(&self, name: &str) -> PathBuf {
+    pub async fn kubeconfig(&self, name: &str) -> PathBuf {
         let answer =
             send(&self.emulator, signed("POST", &kube(&format!("/{}/kubeconfig", self.id)), "")).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -36,7 +36,7 @@ impl Cluster {
         path
     }
 
-    async fn change(&self, method: &str, path: &str, body: Value) {
+    pub async fn change(&self, method: &str, path: &str, body: Value) {
         let answer =
             send(&self.emulator, signed(method, &kube(&format!("/{}{path}", self.id)), &body.to_string()))
                 .await;
@@ -47,7 +47,7 @@ impl Cluster {
 }
 
 /// Runs kubectl with `kubeconfig` (its own discovery cache); stdout, or stderr on failure.
-async fn kubectl(kubeconfig: &Path, args: &[&str]) -> Result<String, String> {
+pub(super) async fn kubectl(kubeconfig: &Path, args: &[&str]) -> Result<String, String> {
     let binary = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
     let cache = kubeconfig.with_extension("cache");
     let mut command = Command::new(&binary);

@@ -5,9 +5,11 @@ mod autoscaler;
 mod cluster;
 mod cluster_ops;
 mod cluster_settings;
+mod drain;
 mod fault;
 mod healing;
 mod kube_api;
+mod kube_workloads;
 mod kubeconfig;
 mod network;
 mod node_pool;
@@ -83,6 +85,32 @@ pub async fn advance(emulator: &Arc<Emulator>, seconds: u64) {
     let body = json!({ "seconds": seconds }).to_string();
     let request = Request::post("/emulator/clock/advance").header("Content-Type", "application/json");
     assert_eq!(send(emulator, request.body(Body::from(body)).unwrap()).await.status, StatusCode::OK);
+}
+
+/// Stores `object` (a Deployment or a PodDisruptionBudget in `default`) in `cluster` as a
+/// client would, and lets the controllers act on it.
+pub fn put_object(emulator: &Arc<Emulator>, cluster: &str, resource: &str, object: Value) {
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    let store = world.workloads.entry(cluster.to_string()).or_default();
+    store.put(resource, crate::workload::defaults::apply(resource, object), now);
+    world.reconcile_workloads(emulator, cluster, now);
+}
+
+/// A Deployment `name` of `replicas` pods requesting `cpu` millicores each.
+pub fn deployment(name: &str, replicas: u32, cpu: u32) -> Value {
+    json!({
+        "kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": { "name": name, "namespace": "default" },
+        "spec": {
+            "replicas": replicas,
+            "selector": { "matchLabels": { "app": name } },
+            "template": {
+                "metadata": { "labels": { "app": name } },
+                "spec": { "containers": [{ "name": name, "image": "nginx:1.27", "resources": { "requests": { "cpu": format!("{cpu}m") } } }] },
+            },
+        },
+    })
 }
 
 /// Creates a cluster from `body` and lets its control plane install; returns its id.

@@ -28,6 +28,7 @@ mod oidc;
 mod operations;
 mod pools;
 mod settings;
+mod workloads;
 
 /// The backend over the services and the audit trail.
 pub struct ConsoleBackend {
@@ -68,6 +69,14 @@ impl From<ServiceError> for AppError {
                 }
             }
             ServiceError::NotReadYet => not_read(crate::catalog::Unavailable::NotReadYet),
+            ServiceError::ClusterApi(reason) => {
+                tracing::warn!(%reason, "a cluster's API server could not be read");
+                AppError::Unavailable {
+                    message: format!(
+                        "The cluster's API server could not be read: {reason}. Try again in a moment."
+                    ),
+                }
+            }
             ServiceError::Db(error) => internal(&error),
         }
     }

@@ -14,6 +14,10 @@ pub struct Caches {
     pub flavors: TtlCache<(String, String), Vec<model::flavor::Flavor>>,
     /// etcd's figures per project and cluster.
     pub etcd: TtlCache<(String, String), provider::api::EtcdUsage>,
+    /// Clients holding each cluster's admin credentials, per project and cluster.
+    pub cluster_apis: TtlCache<(String, String), std::sync::Arc<crate::cluster_api::ClusterApi>>,
+    /// What each cluster's API answered, for the pages that ask at the same moment.
+    pub cluster_objects: TtlCache<(String, String), std::sync::Arc<crate::cluster_api::ClusterObjects>>,
 }
 
 impl Default for Caches {
@@ -22,6 +26,8 @@ impl Default for Caches {
             regions: TtlCache::new(Duration::from_secs(600)),
             flavors: TtlCache::new(Duration::from_secs(600)),
             etcd: TtlCache::new(Duration::from_secs(60)),
+            cluster_apis: TtlCache::new(Duration::from_secs(3600)),
+            cluster_objects: TtlCache::new(Duration::from_secs(2)),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod networks;
 pub mod node_pools;
 pub mod operations;
 pub mod settings;
+pub mod workloads;
 
 use std::sync::Arc;
 
@@ -81,6 +82,9 @@ pub enum ServiceError {
     /// The catalog has not read what is asked for yet.
     #[error("not read from the provider yet")]
     NotReadYet,
+    /// The cluster's own API server could not be read.
+    #[error("{0}")]
+    ClusterApi(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use app::api::port::{
-    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings,
+    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings, Workloads,
 };
 use app::error::AppError;
 use async_trait::async_trait;
@@ -27,6 +27,7 @@ use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 use model::reset::WorkerNodesPolicy;
 use model::status::Status;
 use model::version::{KubeProxyMode, UpdatePolicy, UpdateStrategy};
+use model::workload_view::{Preflight, WorkloadsView};
 
 use crate::cloud::{Cloud, PROJECT};
 
@@ -294,6 +295,32 @@ impl Oidc for FakeBackend {
         _: &ClusterId,
     ) -> Result<String, AppError> {
         absent("OpenID Connect")
+    }
+}
+
+#[async_trait]
+impl Workloads for FakeBackend {
+    async fn workloads(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<WorkloadsView, AppError> {
+        absent("workloads")
+    }
+    async fn upgrade_preflight(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<Preflight, AppError> {
+        absent("workloads")
+    }
+    async fn removal_preflight(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+        _: &NodePoolId,
+        _: Option<&str>,
+        _: Option<u32>,
+    ) -> Result<Preflight, AppError> {
+        absent("workloads")
     }
 }
 

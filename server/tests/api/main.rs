@@ -19,3 +19,4 @@ mod runner;
 mod scenarios;
 mod security;
 mod sign_in;
+mod workloads;

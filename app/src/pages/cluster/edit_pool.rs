@@ -8,7 +8,7 @@ use model::pool_view::PoolView;
 use model::validation::FieldErrors;
 
 use super::pools::Context;
-use crate::api::update_node_pool;
+use crate::api::{removal_preflight, update_node_pool};
 use crate::components::browser;
 use crate::components::metadata_text::{number, pairs, pairs_text, taints, taints_text};
 use crate::components::outcome::outcome;
@@ -109,7 +109,48 @@ pub(super) fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>
             editing.set(false);
         }
     });
-    let blocked = move || save.pending().get() || errors.with(|e| !e.is_empty());
+    // A smaller pool drains nodes: their pods must find room elsewhere; asked first.
+    let check = Action::new(move |desired: &u32| {
+        let (project, cluster, pool) =
+            (context.project.get_value(), context.cluster.get_value(), pool_id.get_value());
+        removal_preflight(project, cluster, pool, None, Some(*desired))
+    });
+    let warning = RwSignal::new(false);
+    Effect::new(move |_| match check.value().get() {
+        Some(Ok(found)) if found.passes() => {
+            save.dispatch(edited.with_untracked(|(spec, _)| spec.clone()));
+        }
+        Some(_) => warning.set(true),
+        None => {}
+    });
+    let shrinks = move || {
+        edited.with(|(spec, _)| {
+            let before = current.get_value();
+            !spec.autoscale && spec.desired_nodes < before.desired_nodes
+        })
+    };
+    let blocked = move || save.pending().get() || check.pending().get() || errors.with(|e| !e.is_empty());
+    let warned = move || {
+        warning.get().then(|| {
+            let text = match check.value().get() {
+                Some(Ok(found)) => found.issues.join(" "),
+                Some(Err(error)) => format!("The pods could not be checked: {}", error.message()),
+                None => String::new(),
+            };
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="shrink-question">
+                    <p id="shrink-question" class="warning">{"Removing nodes: "}{text}</p>
+                    <div class="confirm-buttons">
+                        <button type="button" class="button danger" on:click=move |_| {
+                            warning.set(false);
+                            save.dispatch(edited.with(|(spec, _)| spec.clone()));
+                        }>"Save anyway"</button>
+                        <button type="button" class="button secondary" on:click=move |_| warning.set(false)>"Cancel"</button>
+                    </div>
+                </div>
+            }
+        })
+    };
     let like_this = context.role.allows(OperationKind::CreateNodePool.required_role()).then(|| {
         let start = current.with_value(|c| PoolDraft::like(c, format!("{}-2", c.name)));
         view! {
@@ -121,7 +162,13 @@ pub(super) fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>
     view! {
         <form class="pool-editor" on:submit=move |ev| {
             ev.prevent_default();
-            if !blocked() {
+            if blocked() {
+                return;
+            }
+            if shrinks() {
+                warning.set(false);
+                check.dispatch(edited.with(|(spec, _)| spec.desired_nodes));
+            } else {
                 save.dispatch(edited.with(|(spec, _)| spec.clone()));
             }
         }>
@@ -129,6 +176,7 @@ pub(super) fn EditPool(context: Context, pool: PoolView, editing: RwSignal<bool>
             <FixedSettings spec=pool.spec />
             {like_this}
             <button type="submit" class="button" disabled=blocked>"Save changes"</button>
+            {warned}
             {move || outcome(save.value().get(), "Saved; the change is under way.")}
         </form>
     }

@@ -13,6 +13,7 @@ mod settings;
 mod tab;
 mod tab_routes;
 mod upgrades;
+mod workloads;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,7 +33,9 @@ use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::project_of;
 use tab_routes::Tabs;
-pub use tab_routes::{AccessRoute, ActivityRoute, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute};
+pub use tab_routes::{
+    AccessRoute, ActivityRoute, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute, WorkloadsRoute,
+};
 
 /// What the page reads once, for the user looking at it: the tabs wait for it too.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use model::operation::OperationKind;
 use model::pool_view::{NodeView, PoolView};
 
 use super::pools::Context;
-use crate::api::remove_node;
+use crate::api::{removal_preflight, remove_node};
 use crate::components::outcome::ErrorMessage;
 
 #[component]
@@ -31,6 +31,7 @@ pub(super) fn Nodes(context: Context, pool: Memo<Option<PoolView>>) -> impl Into
                         <th scope="col">"Status"</th>
                         <th scope="col">"Version"</th>
                         <th scope="col">"Created"</th>
+                        <th scope="col">"Pods"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -52,6 +53,24 @@ pub(super) fn Nodes(context: Context, pool: Memo<Option<PoolView>>) -> impl Into
 fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let ids = StoredValue::new((pool, node.id.clone()));
+    let node_name = StoredValue::new(node.name.clone());
+    // Asked when the removal is: can this node's pods go elsewhere?
+    let check = Action::new(move |_: &()| {
+        let (pool, _) = ids.get_value();
+        removal_preflight(
+            context.project.get_value(),
+            context.cluster.get_value(),
+            pool,
+            Some(node_name.get_value()),
+            None,
+        )
+    });
+    let found = move || match check.value().get() {
+        None => "Checking where its pods would go… ".to_string(),
+        Some(Ok(found)) if found.passes() => "Its pods find room on the other nodes. ".to_string(),
+        Some(Ok(found)) => format!("{} ", found.issues.join(" ")),
+        Some(Err(error)) => format!("Its pods could not be checked: {} ", error.message()),
+    };
     let remove = Action::new(move |_: &()| {
         let (pool, node) = ids.get_value();
         remove_node(context.project.get_value(), context.cluster.get_value(), pool, node)
@@ -62,6 +81,20 @@ fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> 
             Err(error) => view! { <ErrorMessage error inline=true /> }.into_any(),
         })
     };
+    let pods = move || {
+        context.workloads.with(|read| {
+            match read.as_ref().and_then(|v| v.nodes.iter().find(|n| n.name == node_name.get_value())) {
+                None if read.is_none() => "…".to_string(),
+                None => "—".to_string(),
+                Some(on) => format!(
+                    "{} pods · CPU {} %, memory {} %",
+                    on.pods.len() + on.hidden_pods,
+                    on.cpu_percent(),
+                    on.memory_percent()
+                ),
+            }
+        })
+    };
     let version =
         if node.is_up_to_date { node.version.clone() } else { format!("{} (update pending)", node.version) };
     let name = node.name.clone();
@@ -69,9 +102,12 @@ fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> 
         view! {
             <Show
                 when=move || confirming.get()
-                fallback=move || view! { <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>"Remove…"</button> }
+                fallback=move || view! { <button type="button" class="button secondary" on:click=move |_| {
+                    check.dispatch(());
+                    confirming.set(true);
+                }>"Remove…"</button> }
             >
-                <span>"The pool shrinks by one. "</span>
+                <span data-testid="removal-check">"The pool shrinks by one. " {found}</span>
                 <button type="button" class="button danger" disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(()); }>
                     "Remove this node"
                 </button>
@@ -86,6 +122,7 @@ fn NodeRow(context: Context, pool: String, node: NodeView, may_remove: bool) -> 
             <td>{node.status.as_wire().to_string()}</td>
             <td>{version}</td>
             <td>{node.created_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
+            <td data-testid="node-pods">{pods}</td>
             <td class="actions">{action}</td>
         </tr>
     }

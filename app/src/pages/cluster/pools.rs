@@ -27,6 +27,8 @@ pub(super) struct Context {
     pub(super) pools: RwSignal<Vec<PoolView>>,
     /// The new-pool form's starting point while it is open.
     pub(super) new_pool: RwSignal<Option<PoolDraft>>,
+    /// What runs on each node, once read (in the browser).
+    pub(super) workloads: RwSignal<Option<model::workload_view::WorkloadsView>>,
 }
 
 #[component]
@@ -46,7 +48,13 @@ pub fn PoolsTab(
         role,
         pools: RwSignal::new(pools),
         new_pool: RwSignal::new(None),
+        workloads: RwSignal::new(None),
     };
+    super::workloads::keep_current(
+        context.project.get_value(),
+        context.cluster.get_value(),
+        Callback::new(move |read| context.workloads.set(Some(read))),
+    );
     let requested = RwSignal::new(None::<String>);
     let add = move |_| {
         let name = format!("pool-{}", context.pools.with(Vec::len) + 1);

@@ -5,6 +5,7 @@
 pub enum ClusterTab {
     Overview,
     Pools,
+    Workloads,
     Upgrades,
     Access,
     Settings,
@@ -13,9 +14,10 @@ pub enum ClusterTab {
 
 impl ClusterTab {
     /// Every tab, in the tab bar's order.
-    pub const ALL: [ClusterTab; 6] = [
+    pub const ALL: [ClusterTab; 7] = [
         ClusterTab::Overview,
         ClusterTab::Pools,
+        ClusterTab::Workloads,
         ClusterTab::Upgrades,
         ClusterTab::Access,
         ClusterTab::Settings,
@@ -43,6 +45,7 @@ impl ClusterTab {
         match self {
             ClusterTab::Overview => "",
             ClusterTab::Pools => "pools",
+            ClusterTab::Workloads => "workloads",
             ClusterTab::Upgrades => "upgrades",
             ClusterTab::Access => "access",
             ClusterTab::Settings => "settings",
@@ -54,6 +57,7 @@ impl ClusterTab {
         match self {
             ClusterTab::Overview => "Overview",
             ClusterTab::Pools => "Node pools",
+            ClusterTab::Workloads => "Workloads",
             ClusterTab::Upgrades => "Upgrades",
             ClusterTab::Access => "Access",
             ClusterTab::Settings => "Settings",

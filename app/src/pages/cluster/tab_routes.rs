@@ -20,8 +20,9 @@ use super::pools::PoolsTab;
 use super::settings::{AccessTab, SettingsTab};
 use super::tab::ClusterTab;
 use super::upgrades::UpgradesTab;
+use super::workloads::WorkloadsTab;
 use super::{ClusterContext, Loaded, Overview};
-use crate::api::{activity, cluster_oidc, customization, get_allow_list, node_pools};
+use crate::api::{activity, cluster_oidc, customization, get_allow_list, node_pools, workloads};
 use crate::components::outcome::caught;
 use crate::components::timeline::Timeline;
 use crate::error::AppError;
@@ -129,6 +130,15 @@ pub fn PoolsRoute() -> impl IntoView {
         let OnPage { project, id, role, current, changes, .. } = on_page;
         let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
         view! { <PoolsTab project cluster=id plan region role pools changes /> }
+    })
+}
+
+/// The Workloads tab.
+#[component]
+pub fn WorkloadsRoute() -> impl IntoView {
+    loaded(workloads, |on_page, view| {
+        let OnPage { project, id, .. } = on_page;
+        view! { <WorkloadsTab project cluster=id view /> }
     })
 }
 

@@ -3,16 +3,15 @@
 
 use leptos::prelude::*;
 use model::access::Role;
-use model::capacity::{DrainCheck, NodeLoad, check_in_place_drain};
 use model::cluster_view::ClusterOverview;
 use model::operation::OperationKind;
 use model::plan::{Plan, UpgradeStrategy};
 use model::pool_view::PoolView;
-use model::resources::Resources;
 use model::version::UpdateStrategy;
+use model::workload_view::Preflight;
 
 use super::pools::reload_on_changes;
-use crate::api::upgrade_cluster;
+use crate::api::{upgrade_cluster, upgrade_preflight};
 use crate::components::outcome::outcome;
 use crate::error::AppError;
 
@@ -24,26 +23,6 @@ fn strategy_text(plan: Plan) -> &'static str {
         UpgradeStrategy::Rolling => {
             "This plan upgrades with extra nodes: a new node joins first, then an old one is drained and deleted, across all pools. Capacity never drops; the extra nodes are billed while they run."
         }
-    }
-}
-
-/// The pre-flight check from the model. The console does not see the pods' requests, so the
-/// nodes count as empty: what remains is whether one node can drain at all.
-fn preflight(plan: Plan, pools: &[PoolView]) -> Option<&'static str> {
-    if plan.upgrade_strategy() != UpgradeStrategy::InPlace {
-        return None;
-    }
-    let empty = Resources { cpu_millicores: 0, memory_mb: 0, storage_gb: 0.0 };
-    let loads: Vec<NodeLoad> = pools
-        .iter()
-        .flat_map(|p| p.nodes.iter().map(|_| NodeLoad { allocatable: empty, requested: empty, pods: 0 }))
-        .collect();
-    match check_in_place_drain(&loads) {
-        DrainCheck::SingleNode => Some(
-            "This cluster has a single node: while it is upgraded, every workload stops until it is back. Add a node first to keep them running.",
-        ),
-        DrainCheck::Short { .. } => Some("The other nodes cannot take the pods of a drained node."),
-        DrainCheck::Fits => None,
     }
 }
 
@@ -63,11 +42,16 @@ pub fn UpgradesTab(
     let start = Action::new(move |strategy: &UpdateStrategy| {
         upgrade_cluster(project.get_value(), cluster.get_value(), *strategy)
     });
+    let check = Action::new(move |_: &()| upgrade_preflight(project.get_value(), cluster.get_value()));
+    Effect::new(move |_| {
+        check.dispatch(());
+    });
     view! {
         <section class="card">
             <h2>"Version"</h2>
-            <VersionFacts overview pools />
-            {may_upgrade.then(|| view! { <UpgradeButtons overview start /> })}
+            <VersionFacts overview />
+            <PreflightResult check />
+            {may_upgrade.then(|| view! { <UpgradeButtons overview start check /> })}
             {move || outcome(start.value().get(), "Upgrade requested; the nodes below follow it.")}
             {(!may_upgrade).then(|| view! { <p class="muted">"Starting an upgrade needs the operator role."</p> })}
         </section>
@@ -77,7 +61,7 @@ pub fn UpgradesTab(
 
 /// The version running, the next one, and how the plan upgrades (with what the pre-flight found).
 #[component]
-fn VersionFacts(overview: Memo<ClusterOverview>, pools: RwSignal<Vec<PoolView>>) -> impl IntoView {
+fn VersionFacts(overview: Memo<ClusterOverview>) -> impl IntoView {
     let plan = Memo::new(move |_| overview.with(|c| c.plan));
     let next = move || overview.with(|c| (c.next_versions.first().cloned(), c.patch_pending));
     view! {
@@ -94,40 +78,70 @@ fn VersionFacts(overview: Memo<ClusterOverview>, pools: RwSignal<Vec<PoolView>>)
             </dd>
         </dl>
         <p>{move || strategy_text(plan.get())}</p>
-        {move || {
-            pools
-                .with(|p| preflight(plan.get(), p))
-                .map(|warning| view! { <p class="warning" role="status">{warning}</p> })
-        }}
-        {move || {
-            (plan.get().upgrade_strategy() == UpgradeStrategy::InPlace)
-                .then(|| {
-                    view! {
-                        <p class="muted">
-                            "Pre-flight check: the console cannot see your pods' resource requests yet, so it only checks that a node can drain at all."
-                        </p>
-                    }
-                })
-        }}
     }
 }
 
-/// One button per upgrade on offer: the next minor, the latest patch.
+/// What the pre-flight found: the pods that would find no room while a node drains, the
+/// budgets that would hold a drain up, or that nothing would.
+#[component]
+fn PreflightResult(check: Action<(), Result<Preflight, AppError>>) -> impl IntoView {
+    let result = move || {
+        match check.value().get() {
+        None => view! { <p class="muted">"Checking the cluster's pods against its nodes…"</p> }.into_any(),
+        Some(Err(error)) => view! {
+            <p class="muted">"The pre-flight check could not read the cluster: " {error.message()}</p>
+        }
+        .into_any(),
+        Some(Ok(found)) if found.passes() => view! {
+            <p class="notice" data-testid="preflight-passes">
+                {format!("{} pods on {} nodes: every drain finds room, and no disruption budget holds one up.", found.pods, found.nodes)}
+            </p>
+        }
+        .into_any(),
+        Some(Ok(found)) => {
+            let issues = found.issues.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view();
+            view! {
+                <div class="warning" role="alert" data-testid="preflight-issues">
+                    <p>{format!("{} pods on {} nodes; while nodes drain:", found.pods, found.nodes)}</p>
+                    <ul>{issues}</ul>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    };
+    view! {
+        <section class="preflight" aria-labelledby="preflight-title">
+            <h3 id="preflight-title">"Pre-flight check"</h3>
+            {result}
+            <button type="button" class="button secondary" disabled=move || check.pending().get() on:click=move |_| {
+                check.dispatch(());
+            }>"Check again"</button>
+        </section>
+    }
+}
+
+/// One button per upgrade on offer (the next minor, the latest patch); each asks first, with
+/// what the pre-flight found, read again at that moment.
 #[component]
 fn UpgradeButtons(
     overview: Memo<ClusterOverview>,
     start: Action<UpdateStrategy, Result<String, AppError>>,
+    check: Action<(), Result<Preflight, AppError>>,
 ) -> impl IntoView {
+    let asking = RwSignal::new(None::<(UpdateStrategy, String)>);
     let button = move |strategy: UpdateStrategy, class: &'static str, text: String| {
+        let target = text.clone();
         view! {
-            <button type="button" class=class disabled=move || start.pending().get() on:click=move |_| {
-                start.dispatch(strategy);
+            <button type="button" class=class disabled=move || start.pending().get() || asking.with(Option::is_some) on:click=move |_| {
+                check.dispatch(());
+                asking.set(Some((strategy, target.clone())));
             }>
                 {text}
             </button>
         }
     };
-    move || {
+    let buttons = move || {
         let (next, patch) = overview.with(|c| (c.next_versions.first().cloned(), c.patch_pending));
         let minor =
             next.map(|v| button(UpdateStrategy::NextMinor, "button", format!("Upgrade to Kubernetes {v}")));
@@ -135,7 +149,38 @@ fn UpgradeButtons(
             button(UpdateStrategy::LatestPatch, "button secondary", "Apply the latest patch".into())
         });
         view! { <div class="confirm-buttons">{minor} {latest}</div> }
-    }
+    };
+    let confirm = move || {
+        asking.get().map(|(strategy, what)| {
+            let found = move || check.value().get().and_then(Result::ok);
+            let warned = move || found().is_some_and(|f| !f.passes());
+            let question = move || match (check.pending().get(), found()) {
+                (true, _) => "Checking the pods once more…".to_string(),
+                (false, Some(f)) if !f.passes() => format!(
+                    "{what}? The pre-flight check above found {} problem(s): pods may stay Pending or a drain may wait.",
+                    f.issues.len()
+                ),
+                _ => format!("{what}? The pre-flight check found no problem."),
+            };
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="upgrade-question">
+                    <p id="upgrade-question">{question}</p>
+                    <div class="confirm-buttons">
+                        <button type="button" class=move || if warned() { "button danger" } else { "button" }
+                            disabled=move || check.pending().get() || start.pending().get()
+                            on:click=move |_| {
+                                start.dispatch(strategy);
+                                asking.set(None);
+                            }>
+                            {move || if warned() { "Upgrade anyway" } else { "Start the upgrade" }}
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| asking.set(None)>"Cancel"</button>
+                    </div>
+                </div>
+            }
+        })
+    };
+    view! { {buttons} {confirm} }
 }
 
 /// Every node with its version, as the upgrade reaches it.

@@ -1,0 +1,639 @@
+//! Writing to an emulated cluster: create, replace, patch (JSON, merge and strategic merge) and
+//! delete the stored kinds, and the `scale` subresource of Deployments and ReplicaSets. Each
+//! write is checked as kube-apiserver checks it (the body decodes as its kind, strictly when
+//! `fieldValidation=Strict`, as kubectl asks; its namespace exists; its name is free), gets
+//! the API server's defaults, and the controllers run at once, so the next read already shows
+//! its pods.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::objects::{Call, Kind, kind_at};
+use super::selector::label_text;
+use super::status::KubeError;
+use super::strategic;
+use crate::workload::{defaults, pods, store, system};
+
+/// Refuses bodies in Kubernetes' protobuf encoding (which kubectl's typed commands, such as
+/// `kubectl create namespace` or `kubectl run`, send) with 415, saying what works instead.
+pub async fn json_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // (`kubectl auth whoami` sends one too, and its answer needs no body.)
+    if content_type.contains("protobuf") && !request.uri().path().ends_with("/selfsubjectreviews") {
+        return KubeError::protobuf_refused().into_response();
+    }
+    next.run(request).await
+}
+
+/// Query parameters of writes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteQuery {
+    field_validation: Option<String>,
+    dry_run: Option<String>,
+}
+
+impl WriteQuery {
+    fn strict(&self) -> bool {
+        self.field_validation.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("strict"))
+    }
+
+    fn dry_run(&self) -> bool {
+        self.dry_run.as_deref() == Some("All")
+    }
+}
+
+fn round_trip<T: DeserializeOwned + serde::Serialize>(object: &Value) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(object.clone()).map_err(|e| e.to_string())?;
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}
+
+/// The fields of `given` its kind does not have (`spec.replica`).
+fn unknown_fields(given: &Value, known: &Value, path: &str, found: &mut Vec<String>) {
+    match (given, known) {
+        (Value::Object(given), Value::Object(known)) => {
+            for (key, value) in given {
+                let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                match known.get(key) {
+                    None if !value.is_null() => found.push(here),
+                    None => {}
+                    Some(inner) => unknown_fields(value, inner, &here, found),
+                }
+            }
+        }
+        (Value::Array(given), Value::Array(known)) => {
+            for (index, (value, inner)) in given.iter().zip(known).enumerate() {
+                unknown_fields(value, inner, &format!("{path}[{index}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks that `object` decodes as `kind`; with `strict`, that it has no field the kind lacks.
+fn decode(kind: &Kind, object: &Value, strict: bool) -> Result<(), KubeError> {
+    let known = match kind.resource {
+        "pods" => round_trip::<Pod>(object),
+        "deployments" => round_trip::<Deployment>(object),
+        "replicasets" => round_trip::<ReplicaSet>(object),
+        "daemonsets" => round_trip::<DaemonSet>(object),
+        "poddisruptionbudgets" => round_trip::<PodDisruptionBudget>(object),
+        "events" => round_trip::<Event>(object),
+        "namespaces" => round_trip::<Namespace>(object),
+        _ => Ok(object.clone()),
+    };
+    let version = kind.api_version.rsplit('/').next().unwrap_or(kind.api_version);
+    let cannot = |why: String| {
+        KubeError::bad_request(format!(
+            "{} in version \"{version}\" cannot be handled as a {}: {why}",
+            kind.kind, kind.kind
+        ))
+    };
+    let known = known.map_err(cannot)?;
+    if strict {
+        let mut found = Vec::new();
+        unknown_fields(object, &known, "", &mut found);
+        if !found.is_empty() {
+            let list: Vec<String> = found.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+            return Err(cannot(format!("strict decoding error: {}", list.join(", "))));
+        }
+    }
+    Ok(())
+}
+
+/// A lowercase RFC 1123 subdomain: dot-separated labels of `a-z`, `0-9` and `-`, each starting
+/// and ending with a letter or digit, 253 characters at most.
+fn is_subdomain(name: &str) -> bool {
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    name.len() <= 253 && name.split('.').all(label)
+}
+
+/// What kube-apiserver checks of a new or changed object of `kind` beyond its shape.
+fn validate(kind: &Kind, object: &Value, name: &str) -> Result<(), KubeError> {
+    let invalid = |field: &str, problem: &str| Err(KubeError::invalid(kind.kind, name, field, problem));
+    if !is_subdomain(name) {
+        return invalid(
+            "metadata.name",
+            "Invalid value: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        );
+    }
+    match kind.resource {
+        "deployments" | "replicasets" | "daemonsets" => {
+            let spec = &object["spec"];
+            if spec["template"]["spec"]["containers"].as_array().is_none_or(Vec::is_empty) {
+                return invalid("spec.template.spec.containers", "Required value");
+            }
+            let selector = &spec["selector"]["matchLabels"];
+            let labels = &spec["template"]["metadata"]["labels"];
+            if selector.as_object().is_none_or(|m| m.is_empty())
+                && spec["selector"]["matchExpressions"].is_null()
+            {
+                return invalid("spec.selector", "Required value");
+            }
+            if selector.as_object().into_iter().flatten().any(|(k, v)| &labels[k] != v) {
+                return invalid(
+                    "spec.template.metadata.labels",
+                    "Invalid value: `selector` does not match template `labels`",
+                );
+            }
+            if spec["replicas"].as_i64().is_some_and(|r| r < 0) {
+                return invalid("spec.replicas", "Invalid value: must be greater than or equal to 0");
+            }
+        }
+        "pods" if object["spec"]["containers"].as_array().is_none_or(Vec::is_empty) => {
+            return invalid("spec.containers", "Required value");
+        }
+        "poddisruptionbudgets"
+            if !object["spec"]["minAvailable"].is_null() && !object["spec"]["maxUnavailable"].is_null() =>
+        {
+            return invalid("spec", "Invalid value: minAvailable and maxUnavailable cannot be both set");
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn not_stored(kind: &Kind) -> Result<(), KubeError> {
+    if kind.stored { Ok(()) } else { Err(KubeError::method_not_allowed()) }
+}
+
+fn parse_body(body: &Bytes) -> Result<Value, KubeError> {
+    serde_json::from_slice(body)
+        .map_err(|e| KubeError::bad_request(format!("the body could not be decoded: {e}")))
+}
+
+/// Stores `object` under `kind` after the checks, then runs the controllers; answers the
+/// object as stored. `previous` is what it replaces, if anything.
+fn store_object(
+    call: &Call,
+    kind: &Kind,
+    mut object: Value,
+    previous: Option<&Value>,
+    query: &WriteQuery,
+) -> Result<Value, KubeError> {
+    let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    object["kind"] = json!(kind.kind);
+    object["apiVersion"] = json!(kind.api_version);
+    decode(kind, &object, query.strict())?;
+    validate(kind, &object, &name)?;
+    object = defaults::apply(kind.resource, object);
+    match previous {
+        // The status is the controllers' to write.
+        Some(previous) if kind.resource != "events" => object["status"] = previous["status"].clone(),
+        None if !matches!(kind.resource, "events" | "namespaces" | "pods") => object["status"] = json!({}),
+        _ => {}
+    }
+    if kind.resource == "namespaces" {
+        object["status"] = json!({ "phase": "Active" });
+        object["metadata"]["labels"]["kubernetes.io/metadata.name"] = json!(name);
+    }
+    if query.dry_run() {
+        return Ok(object);
+    }
+    let emulator = &call.api.emulator;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    let store = world.workloads.entry(call.cluster.clone()).or_default();
+    let stored = store.put(kind.resource, object, now);
+    world.reconcile_workloads(emulator, &call.cluster, now);
+    let key = store::key_of(&stored);
+    Ok(world.workloads.get(&call.cluster).and_then(|s| s.get(kind.resource, &key)).cloned().unwrap_or(stored))
+}
+
+/// The stored object `namespace/name` of `kind`, after the controllers ran.
+fn current(call: &Call, kind: &Kind, namespace: Option<&str>, name: &str) -> Result<Value, KubeError> {
+    let emulator = &call.api.emulator;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    world.reconcile_workloads(emulator, &call.cluster, now);
+    let store = world.workloads.get(&call.cluster).ok_or_else(KubeError::no_such_path)?;
+    if let Some(namespace) = namespace.filter(|_| kind.namespaced) {
+        store
+            .get("namespaces", namespace)
+            .ok_or_else(|| KubeError::not_found("namespaces", "", namespace))?;
+    }
+    store
+        .get(kind.resource, &store::key(namespace.filter(|_| kind.namespaced), name))
+        .cloned()
+        .ok_or_else(|| KubeError::not_found(kind.resource, kind.group, name))
+}
+
+async fn create(
+    call: Call,
+    kind: &'static Kind,
+    namespace: Option<String>,
+    query: WriteQuery,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), KubeError> {
+    call.user.require_admin("create", kind.resource, kind.group, None)?;
+    not_stored(kind)?;
+    let mut object = parse_body(&body)?;
+    if let Some(namespace) = &namespace {
+        match object["metadata"]["namespace"].as_str() {
+            Some(given) if given != namespace => {
+                return Err(KubeError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            _ => object["metadata"]["namespace"] = json!(namespace),
+        }
+    }
+    if object["metadata"]["name"].as_str().is_none_or(str::is_empty) {
+        match object["metadata"]["generateName"].as_str() {
+            Some(prefix) => object["metadata"]["name"] = json!(format!("{prefix}{}", pods::suffix(5))),
+            None => {
+                return Err(KubeError::invalid(
+                    kind.kind,
+                    "",
+                    "metadata.name",
+                    "Required value: name or generateName is required",
+                ));
+            }
+        }
+    }
+    let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    match current(&call, kind, namespace.as_deref(), &name) {
+        Ok(_) => return Err(KubeError::already_exists(kind.resource, kind.group, &name)),
+        Err(error) if kind.namespaced && error.is_not_found_of("namespaces") => return Err(error),
+        Err(_) => {}
+    }
+    for field in ["uid", "resourceVersion", "creationTimestamp", "generation"] {
+        if let Some(metadata) = object["metadata"].as_object_mut() {
+            metadata.remove(field);
+        }
+    }
+    let stored = store_object(&call, kind, object, None, &query)?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+async fn replace(
+    call: Call,
+    kind: &'static Kind,
+    namespace: Option<String>,
+    name: String,
+    query: WriteQuery,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    call.user.require_admin("update", kind.resource, kind.group, Some(&name))?;
+    not_stored(kind)?;
+    let previous = current(&call, kind, namespace.as_deref(), &name)?;
+    let mut object = parse_body(&body)?;
+    let given = object["metadata"]["resourceVersion"].as_str();
+    if given.is_some_and(|v| !v.is_empty() && previous["metadata"]["resourceVersion"] != v) {
+        return Err(KubeError::conflict(kind.resource, kind.group, &name));
+    }
+    if object["metadata"]["name"].as_str().is_some_and(|n| n != name) {
+        return Err(KubeError::bad_request("the name of the object does not match the name on the URL"));
+    }
+    object["metadata"]["name"] = json!(name);
+    if let Some(namespace) = &namespace {
+        object["metadata"]["namespace"] = json!(namespace);
+    }
+    Ok(Json(store_object(&call, kind, object, Some(&previous), &query)?))
+}
+
+/// Applies a patch of the type `content_type` names to `target`.
+fn patch_value(target: &mut Value, content_type: &str, body: &Bytes) -> Result<(), KubeError> {
+    let patch = parse_body(body)?;
+    let bad = |e: String| KubeError::bad_request(e);
+    match content_type.split(';').next().unwrap_or_default().trim() {
+        "application/merge-patch+json" => {
+            json_patch::merge(target, &patch);
+            Ok(())
+        }
+        "application/json-patch+json" => {
+            let patch: json_patch::Patch = serde_json::from_value(patch).map_err(|e| bad(e.to_string()))?;
+            json_patch::patch(target, &patch).map_err(|e| bad(format!("the patch could not be applied: {e}")))
+        }
+        "application/strategic-merge-patch+json" => strategic::apply(target, &patch).map_err(bad),
+        other => Err(KubeError::unsupported_media_type(other)),
+    }
+}
+
+async fn patch(
+    call: Call,
+    kind: &'static Kind,
+    namespace: Option<String>,
+    name: String,
+    query: WriteQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    call.user.require_admin("patch", kind.resource, kind.group, Some(&name))?;
+    not_stored(kind)?;
+    let previous = current(&call, kind, namespace.as_deref(), &name)?;
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mut object = previous.clone();
+    patch_value(&mut object, content_type, &body)?;
+    if object["metadata"]["name"] != previous["metadata"]["name"]
+        || object["metadata"]["namespace"] != previous["metadata"]["namespace"]
+    {
+        return Err(KubeError::bad_request("a patch cannot change an object's name or namespace"));
+    }
+    Ok(Json(store_object(&call, kind, object, Some(&previous), &query)?))
+}
+
+async fn delete(
+    call: Call,
+    kind: &'static Kind,
+    namespace: Option<String>,
+    name: String,
+) -> Result<Json<Value>, KubeError> {
+    call.user.require_admin("delete", kind.resource, kind.group, Some(&name))?;
+    not_stored(kind)?;
+    if kind.resource == "namespaces" && system::NAMESPACES.contains(&name.as_str()) {
+        return Err(KubeError::refused(format!(
+            "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+        )));
+    }
+    let previous = current(&call, kind, namespace.as_deref(), &name)?;
+    let emulator = &call.api.emulator;
+    let now = emulator.clock.now();
+    let mut world = emulator.world();
+    if let Some(store) = world.workloads.get_mut(&call.cluster) {
+        store.remove(kind.resource, &store::key_of(&previous));
+        if kind.resource == "namespaces" {
+            let inside: Vec<(String, String)> = store
+                .objects
+                .iter()
+                .flat_map(|(resource, objects)| {
+                    objects
+                        .iter()
+                        .filter(|(_, o)| o["metadata"]["namespace"] == name.as_str())
+                        .map(move |(k, _)| (resource.clone(), k.clone()))
+                })
+                .collect();
+            for (resource, key) in inside {
+                store.remove(&resource, &key);
+            }
+        }
+    }
+    world.reconcile_workloads(emulator, &call.cluster, now);
+    Ok(Json(previous))
+}
+
+/// A Deployment's or ReplicaSet's `autoscaling/v1` `Scale`.
+fn scale_of(object: &Value) -> Value {
+    let selector = label_text(&object["spec"]["selector"]["matchLabels"]);
+    let metadata = &object["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": metadata["name"], "namespace": metadata["namespace"], "uid": metadata["uid"],
+            "resourceVersion": metadata["resourceVersion"], "creationTimestamp": metadata["creationTimestamp"],
+        },
+        "spec": { "replicas": object["spec"]["replicas"].as_u64().unwrap_or(1) },
+        "status": { "replicas": object["status"]["replicas"].as_u64().unwrap_or(0), "selector": selector },
+    })
+}
+
+async fn scale(
+    call: Call,
+    kind: &'static Kind,
+    namespace: String,
+    name: String,
+    change: Option<(HeaderMap, Bytes)>,
+) -> Result<Json<Value>, KubeError> {
+    if !matches!(kind.resource, "deployments" | "replicasets") {
+        return Err(KubeError::no_such_path());
+    }
+    let verb = if change.is_some() { "patch" } else { "get" };
+    call.user.require_admin(verb, &format!("{}/scale", kind.resource), kind.group, Some(&name))?;
+    let previous = current(&call, kind, Some(&namespace), &name)?;
+    let Some((headers, body)) = change else { return Ok(Json(scale_of(&previous))) };
+    let mut scale = scale_of(&previous);
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
+    if content_type.starts_with("application/json") && !content_type.contains("patch") {
+        scale = parse_body(&body)?;
+    } else {
+        patch_value(&mut scale, content_type, &body)?;
+    }
+    let replicas = scale["spec"]["replicas"].as_i64().unwrap_or(0);
+    if replicas < 0 {
+        return Err(KubeError::invalid(
+            "Scale",
+            &name,
+            "spec.replicas",
+            "Invalid value: must be greater than or equal to 0",
+        ));
+    }
+    let mut object = previous.clone();
+    object["spec"]["replicas"] = json!(replicas);
+    let stored = store_object(&call, kind, object, Some(&previous), &WriteQuery::default())?;
+    Ok(Json(scale_of(&stored)))
+}
+
+// Routes. Core kinds live under `/api/v1`, the others under `/apis/{group}/{version}`.
+
+pub async fn create_namespace(
+    call: Call,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), KubeError> {
+    create(call, kind_at("v1", "namespaces")?, None, query, body).await
+}
+
+pub async fn replace_namespace(
+    call: Call,
+    Path(name): Path<String>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    replace(call, kind_at("v1", "namespaces")?, None, name, query, body).await
+}
+
+pub async fn patch_namespace(
+    call: Call,
+    Path(name): Path<String>,
+    Query(query): Query<WriteQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    patch(call, kind_at("v1", "namespaces")?, None, name, query, headers, body).await
+}
+
+pub async fn delete_namespace(call: Call, Path(name): Path<String>) -> Result<Json<Value>, KubeError> {
+    delete(call, kind_at("v1", "namespaces")?, None, name).await
+}
+
+pub async fn create_core(
+    call: Call,
+    Path((namespace, resource)): Path<(String, String)>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), KubeError> {
+    create(call, kind_at("v1", &resource)?, Some(namespace), query, body).await
+}
+
+pub async fn replace_core(
+    call: Call,
+    Path((namespace, resource, name)): Path<(String, String, String)>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    replace(call, kind_at("v1", &resource)?, Some(namespace), name, query, body).await
+}
+
+pub async fn patch_core(
+    call: Call,
+    Path((namespace, resource, name)): Path<(String, String, String)>,
+    Query(query): Query<WriteQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    patch(call, kind_at("v1", &resource)?, Some(namespace), name, query, headers, body).await
+}
+
+pub async fn delete_core(
+    call: Call,
+    Path((namespace, resource, name)): Path<(String, String, String)>,
+) -> Result<Json<Value>, KubeError> {
+    delete(call, kind_at("v1", &resource)?, Some(namespace), name).await
+}
+
+type GroupPath = (String, String, String, String);
+type GroupNamePath = (String, String, String, String, String);
+
+pub async fn create_group(
+    call: Call,
+    Path((group, version, namespace, resource)): Path<GroupPath>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), KubeError> {
+    create(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), query, body).await
+}
+
+pub async fn replace_group(
+    call: Call,
+    Path((group, version, namespace, resource, name)): Path<GroupNamePath>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    replace(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), name, query, body)
+        .await
+}
+
+pub async fn patch_group(
+    call: Call,
+    Path((group, version, namespace, resource, name)): Path<GroupNamePath>,
+    Query(query): Query<WriteQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    patch(
+        call,
+        kind_at(&format!("{group}/{version}"), &resource)?,
+        Some(namespace),
+        name,
+        query,
+        headers,
+        body,
+    )
+    .await
+}
+
+pub async fn delete_group(
+    call: Call,
+    Path((group, version, namespace, resource, name)): Path<GroupNamePath>,
+) -> Result<Json<Value>, KubeError> {
+    delete(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), name).await
+}
+
+type SubresourcePath = (String, String, String, String, String, String);
+
+fn scale_kind(
+    group: &str,
+    version: &str,
+    resource: &str,
+    subresource: &str,
+) -> Result<&'static Kind, KubeError> {
+    if subresource != "scale" {
+        return Err(KubeError::no_such_path());
+    }
+    kind_at(&format!("{group}/{version}"), resource)
+}
+
+pub async fn read_subresource(
+    call: Call,
+    Path((group, version, namespace, resource, name, sub)): Path<SubresourcePath>,
+) -> Result<Json<Value>, KubeError> {
+    scale(call, scale_kind(&group, &version, &resource, &sub)?, namespace, name, None).await
+}
+
+pub async fn write_subresource(
+    call: Call,
+    Path((group, version, namespace, resource, name, sub)): Path<SubresourcePath>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    scale(call, scale_kind(&group, &version, &resource, &sub)?, namespace, name, Some((headers, body))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube::workloads::DEPLOYMENTS;
+
+    fn deployment() -> Value {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": { "name": "web", "namespace": "default" },
+            "spec": {
+                "replicas": 2,
+                "selector": { "matchLabels": { "app": "web" } },
+                "template": { "metadata": { "labels": { "app": "web" } }, "spec": { "containers": [{ "name": "web", "image": "nginx" }] } },
+            },
+        })
+    }
+
+    #[test]
+    fn strict_decoding_names_unknown_fields() {
+        let mut wrong = deployment();
+        wrong["spec"]["replica"] = json!(3);
+        assert!(decode(&DEPLOYMENTS, &deployment(), true).is_ok());
+        let error = decode(&DEPLOYMENTS, &wrong, true).unwrap_err();
+        assert!(
+            format!("{error:?}").contains("strict decoding error: unknown field \\\"spec.replica\\\""),
+            "{error:?}"
+        );
+        assert!(decode(&DEPLOYMENTS, &wrong, false).is_ok());
+    }
+
+    #[test]
+    fn a_selector_must_match_the_template() {
+        let mut wrong = deployment();
+        wrong["spec"]["template"]["metadata"]["labels"]["app"] = json!("api");
+        assert!(validate(&DEPLOYMENTS, &deployment(), "web").is_ok());
+        assert!(
+            format!("{:?}", validate(&DEPLOYMENTS, &wrong, "web").unwrap_err())
+                .contains("does not match template")
+        );
+    }
+
+    #[test]
+    fn scale_reads_replicas_and_selector() {
+        let mut object = deployment();
+        object["status"] = json!({ "replicas": 2 });
+        let scale = scale_of(&object);
+        assert_eq!(scale["spec"]["replicas"], 2);
+        assert_eq!(scale["status"]["selector"], "app=web");
+    }
+}
