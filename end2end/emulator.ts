@@ -66,14 +66,23 @@ export async function clusters(): Promise<any[]> {
   return found.filter((cluster) => cluster !== undefined);
 }
 
-/// Runs the emulator's virtual clock `speed` times faster than real time from now on.
-export async function setClockSpeed(speed: number) {
-  const response = await fetch(`${sso.emulator}/emulator/clock/speed`, {
+async function admin(path: string, body: unknown) {
+  const response = await fetch(`${sso.emulator}/emulator${path}`, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ speed }),
+    body: JSON.stringify(body),
   });
-  expect(response.status).toBe(200);
+  expect(response.status, `PUT /emulator${path}`).toBe(200);
+}
+
+/// Runs the emulator's virtual clock `speed` times faster than real time from now on.
+export async function setClockSpeed(speed: number) {
+  await admin('/clock/speed', { speed });
+}
+
+/// Lets the project have `count` Free clusters (20 by default, shared by the whole run).
+export async function allowFreeClusters(count: number) {
+  await admin('/quota', { freeClusters: count });
 }
 
 /// Writes cluster `id`'s admin kubeconfig to a new file; its path.

@@ -39,7 +39,7 @@ test('the tab bar links to the Activity tab', async ({ page }) => {
   await withCluster('tabs-for-everything', async (id) => {
     await signIn(page, 'alice', `/clusters/${id}?project=${project}`);
     const tabs = page.getByRole('navigation', { name: 'Cluster' });
-    await expect(tabs.getByRole('link')).toHaveText(['Overview', 'Node pools', 'Upgrades', 'Access', 'Settings', 'Activity']);
+    await expect(tabs.getByRole('link')).toHaveText(['Overview', 'Node pools', 'Workloads', 'Upgrades', 'Access', 'Settings', 'Activity']);
     await tabs.getByRole('link', { name: 'Activity' }).click();
     await expect(page).toHaveURL(new RegExp(`/clusters/${id}/activity`));
     await expect(tabs.getByRole('link', { name: 'Activity' })).toHaveAttribute('aria-current', 'page');

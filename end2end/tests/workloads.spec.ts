@@ -6,7 +6,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { adminKubeconfig, call, project, setClockSpeed, waitUntilReady } from '../emulator';
+import { adminKubeconfig, allowFreeClusters, call, project, setClockSpeed, waitUntilReady } from '../emulator';
 import { kubectl } from '../kubectl';
 import { signIn } from '../sso';
 
@@ -52,6 +52,11 @@ function apply(kubeconfig: string, name: string, manifest: string) {
   const run = kubectl(kubeconfig, 'apply', '-f', file);
   expect(run.ok, run.stderr).toBe(true);
 }
+
+// These clusters are Free, for the in-place upgrade: more than the run's other tests leave room for.
+test.beforeAll(async () => {
+  await allowFreeClusters(100);
+});
 
 /// The heavy pods each node section of the Workloads tab shows: pod name → node.
 async function heavyPods(page: Page): Promise<Map<string, string>> {

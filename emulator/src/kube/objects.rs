@@ -110,6 +110,8 @@ pub struct Call {
     pub cluster: String,
     pub user: User,
     pub table: bool,
+    /// Tables carry whole objects in their rows.
+    pub whole_rows: bool,
 }
 
 impl FromRequestParts<Arc<KubeApi>> for Call {
@@ -119,7 +121,8 @@ impl FromRequestParts<Arc<KubeApi>> for Call {
         let ClusterId(cluster) = ClusterId::from_request_parts(parts, api).await?;
         let user = User::from_request_parts(parts, api).await?;
         let table = table::wanted(&parts.headers);
-        Ok(Self { api: api.clone(), cluster, user, table })
+        let whole_rows = table::whole_rows(parts.uri.query());
+        Ok(Self { api: api.clone(), cluster, user, table, whole_rows })
     }
 }
 
@@ -174,7 +177,7 @@ impl Kind {
     /// `items` as a table (with or without the column definitions) or as a list.
     pub fn answer(
         &self,
-        table: bool,
+        (table, whole): (bool, bool),
         now: DateTime<Utc>,
         revision: u64,
         items: Vec<Item>,
@@ -184,7 +187,10 @@ impl Kind {
             let rows = items
                 .into_iter()
                 .map(|item| {
-                    ((self.row)(&item.object, table::age(item.created, now)), item.object["metadata"].clone())
+                    (
+                        (self.row)(&item.object, table::age(item.created, now)),
+                        table::row_object(&item.object, whole),
+                    )
                 })
                 .collect();
             let mut answer = table::table(self.columns, rows);
@@ -217,7 +223,14 @@ impl Kind {
         }
         let snapshot = Snapshot::take(&call.api, &call.cluster)?;
         let items = self.select(&snapshot, &filter);
-        Ok(Json(self.answer(call.table, snapshot.now, snapshot.store.revision, items, false)).into_response())
+        Ok(Json(self.answer(
+            (call.table, call.whole_rows),
+            snapshot.now,
+            snapshot.store.revision,
+            items,
+            false,
+        ))
+        .into_response())
     }
 
     pub async fn read(
@@ -233,7 +246,13 @@ impl Kind {
                 && namespace.as_deref().is_none_or(|n| i.object["metadata"]["namespace"] == n)
         });
         let item = item.ok_or_else(|| KubeError::not_found(self.resource, self.group, &name))?;
-        Ok(Json(self.answer(call.table, snapshot.now, snapshot.store.revision, vec![item], true)))
+        Ok(Json(self.answer(
+            (call.table, call.whole_rows),
+            snapshot.now,
+            snapshot.store.revision,
+            vec![item],
+            true,
+        )))
     }
 }
 

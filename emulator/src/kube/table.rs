@@ -26,7 +26,23 @@ pub const fn column(name: &'static str, kind: &'static str, description: &'stati
     Column { name, kind, description, wide: false }
 }
 
-/// A `Table` of `rows`, each cells and the object's metadata.
+/// Whether the caller asked for whole objects in the rows (`includeObject=Object`, as
+/// `kubectl get --sort-by` does) rather than their metadata.
+pub fn whole_rows(query: Option<&str>) -> bool {
+    query.is_some_and(|q| q.split('&').any(|pair| pair == "includeObject=Object"))
+}
+
+/// A row's object: the whole `object`, or only its metadata.
+pub fn row_object(object: &Value, whole: bool) -> Value {
+    match whole {
+        true => object.clone(),
+        false => {
+            json!({ "kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": object["metadata"] })
+        }
+    }
+}
+
+/// A `Table` of `rows`, each cells and the row's object ([`row_object`]).
 pub fn table(columns: &[Column], rows: Vec<(Vec<Value>, Value)>) -> Value {
     let definitions: Vec<Value> = columns
         .iter()
@@ -40,15 +56,8 @@ pub fn table(columns: &[Column], rows: Vec<(Vec<Value>, Value)>) -> Value {
             })
         })
         .collect();
-    let rows: Vec<Value> = rows
-        .into_iter()
-        .map(|(cells, metadata)| {
-            json!({
-                "cells": cells,
-                "object": { "kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": metadata },
-            })
-        })
-        .collect();
+    let rows: Vec<Value> =
+        rows.into_iter().map(|(cells, object)| json!({ "cells": cells, "object": object })).collect();
     json!({
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",

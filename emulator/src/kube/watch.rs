@@ -42,10 +42,16 @@ fn revision_of(object: &Value) -> u64 {
 }
 
 /// One watch event line.
-fn line(kind: &Kind, table: bool, event: &str, item: &Item, now: chrono::DateTime<chrono::Utc>) -> Bytes {
+fn line(
+    kind: &Kind,
+    (table, whole): (bool, bool),
+    event: &str,
+    item: &Item,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Bytes {
     let object = if table {
         let cells = (kind.row)(&item.object, table::age(item.created, now));
-        let mut answer = table::table(kind.columns, vec![(cells, item.object["metadata"].clone())]);
+        let mut answer = table::table(kind.columns, vec![(cells, table::row_object(&item.object, whole))]);
         answer["metadata"]["resourceVersion"] = item.object["metadata"]["resourceVersion"].clone();
         answer
     } else {
@@ -86,12 +92,12 @@ pub fn stream(kind: &'static Kind, call: Call, filter: Filter, query: ListQuery)
                     Some(_) => None,
                 };
                 if let Some(event) = event {
-                    lines.push(line(kind, call.table, event, item, snapshot.now));
+                    lines.push(line(kind, (call.table, call.whole_rows), event, item, snapshot.now));
                 }
             }
             for (key, (_, item)) in &seen {
                 if !current.contains_key(key) {
-                    lines.push(line(kind, call.table, "DELETED", item, snapshot.now));
+                    lines.push(line(kind, (call.table, call.whole_rows), "DELETED", item, snapshot.now));
                 }
             }
             for line in lines {

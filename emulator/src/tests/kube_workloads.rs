@@ -103,6 +103,9 @@ async fn kubectl_applies_scales_describes_and_deletes_a_deployment() {
     let message = events["items"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("0/2 nodes are available: 2 Insufficient cpu."), "{message}");
 
+    let sorted = kubectl(&file, &["get", "events", "--sort-by=.lastTimestamp"]).await.unwrap();
+    assert!(sorted.contains("FailedScheduling"), "rows carry whole objects for --sort-by: {sorted}");
+
     let node = web.iter().find_map(|p| p["spec"]["nodeName"].as_str()).unwrap();
     let described = kubectl(&file, &["describe", "node", node]).await.unwrap();
     assert!(described.contains("Non-terminated Pods:"), "{described}");

@@ -155,7 +155,16 @@ fn deployments(store: &mut Store, now: DateTime<Utc>) {
                 now,
             );
         }
-        for mut rs in owned {
+        // Old ReplicaSets beyond `revisionHistoryLimit` go, the oldest first.
+        let limit = deployment["spec"]["revisionHistoryLimit"].as_u64().unwrap_or(10) as usize;
+        let mut old: Vec<&Value> =
+            owned.iter().filter(|rs| !is_current(rs) && rs["spec"]["replicas"] == 0).collect();
+        old.sort_by_key(|rs| std::cmp::Reverse(revision(rs)));
+        let pruned: Vec<String> = old.iter().skip(limit).map(|rs| key_of(rs)).collect();
+        for key in &pruned {
+            store.remove("replicasets", key);
+        }
+        for mut rs in owned.into_iter().filter(|rs| !pruned.contains(&key_of(rs))) {
             let want = if is_current(&rs) { desired } else { 0 };
             let have = rs["spec"]["replicas"].as_u64().unwrap_or(0);
             if have != want {
@@ -257,7 +266,9 @@ fn daemon_sets(store: &mut Store, nodes: &Nodes, now: DateTime<Utc>) {
         for node in eligible.iter().filter(|n| !covered.contains(**n)) {
             let mut pod = pods::from_template(template, &ds, "DaemonSet", &BTreeMap::new());
             let ip = nodes.address(node);
-            pods::bind(&mut pod, node, ip.as_deref(), ip.as_deref().unwrap_or("10.0.0.1"), now);
+            // Host-network pods take the node's address, when the node has one.
+            let pod_address = ip.clone().unwrap_or_else(|| pod_ip(store.revision));
+            pods::bind(&mut pod, node, ip.as_deref(), &pod_address, now);
             let name = pod["metadata"]["name"].as_str().unwrap_or_default().to_string();
             store.put("pods", pod, now);
             store.record(
