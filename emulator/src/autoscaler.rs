@@ -45,11 +45,17 @@ fn new_node(pool: &PoolRecord) -> Option<NodeRoom> {
 pub fn reconcile(emulator: &Emulator, world: &mut World, now: DateTime<Utc>) {
     world.forget_deleted_workloads();
     world.reconcile_draining_workloads(emulator, now);
-    let clusters: Vec<(String, String)> = world
-        .clusters
+    // One pass over the pools: this runs on every request.
+    let autoscaled: std::collections::BTreeSet<&str> = world
+        .pools
         .values()
+        .filter(|p| p.spec.autoscale && !p.deleting)
+        .map(|p| p.cluster_id.as_str())
+        .collect();
+    let clusters: Vec<(String, String)> = autoscaled
+        .into_iter()
+        .filter_map(|id| world.clusters.get(id))
         .filter(|c| c.deleted_at.is_none() && now >= c.ready_at)
-        .filter(|c| world.live_pools(&c.id, now).iter().any(|p| p.spec.autoscale && !p.deleting))
         .map(|c| (c.id.clone(), c.version.clone()))
         .collect();
     for (cluster_id, version) in clusters {

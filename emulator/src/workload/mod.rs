@@ -140,16 +140,13 @@ impl World {
     /// Runs the controllers of the clusters with workloads whose nodes are draining now, so a
     /// disruption budget holds a drain up whichever API is looked at.
     pub(crate) fn reconcile_draining_workloads(&mut self, emulator: &Emulator, now: DateTime<Utc>) {
-        let draining: Vec<String> = self
-            .workloads
-            .keys()
-            .filter(|id| {
-                self.live_pools(id, now).iter().any(|pool| {
-                    self.pool_nodes(&pool.id, now)
-                        .any(|n| matches!(n.status(now), Status::Deleting | Status::Redeploying))
-                })
-            })
-            .cloned()
+        // One pass over the nodes (not clusters × pools × nodes): this runs on every request.
+        let draining: std::collections::BTreeSet<String> = self
+            .nodes
+            .values()
+            .filter(|n| !n.is_gone(now) && matches!(n.status(now), Status::Deleting | Status::Redeploying))
+            .filter_map(|n| self.pools.get(&n.pool_id).map(|p| p.cluster_id.clone()))
+            .filter(|cluster| self.workloads.contains_key(cluster))
             .collect();
         for id in draining {
             self.reconcile_workloads(emulator, &id, now);
