@@ -45,7 +45,12 @@ impl Workloads for ConsoleBackend {
     ) -> Result<Preflight, AppError> {
         self.require_viewer(caller, project)?;
         let scope = self.scope(caller, project)?;
-        Ok(self.services.upgrade_preflight(project, cluster, &scope).await?)
+        // The plan and region from the catalog: a page view does not ask the provider.
+        let snapshot = self.cluster_snapshot(project, cluster).await?;
+        let Lookup::Found(entry) = snapshot.find(cluster.as_str()) else {
+            return Err(ServiceError::NotFound(format!("cluster {cluster}")).into());
+        };
+        Ok(self.services.upgrade_preflight(project, &entry.cluster, &scope).await?)
     }
 
     async fn removal_preflight(

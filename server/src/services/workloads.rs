@@ -310,16 +310,15 @@ impl Services {
         Ok(view(&*self.cluster_objects(project, cluster).await?, scope))
     }
 
-    /// The pre-flight of upgrading `cluster` in its plan's way.
+    /// The pre-flight of upgrading `found` (the cluster as the catalog read it) in its plan's way.
     pub async fn upgrade_preflight(
         &self,
         project: &str,
-        cluster: &ClusterId,
+        found: &provider::api::Cluster,
         scope: &Scope,
     ) -> Result<Preflight, ServiceError> {
-        let found = self.get_cluster(project, cluster).await?;
-        let plan = model::plan::Plan::from_api(&found.plan).unwrap_or(model::plan::Plan::Free);
-        let objects = self.cluster_objects(project, cluster).await?;
+        let plan = found.known_plan();
+        let objects = self.cluster_objects(project, &ClusterId::new(&found.id)).await?;
         let unavailable: Vec<String> = self
             .flavors(project, &found.region)
             .await?

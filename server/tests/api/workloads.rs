@@ -96,7 +96,10 @@ async fn the_console_reads_workloads_and_replays_drains_on_them() {
     assert_eq!(limited.hidden_namespaces, view.namespaces.len() - 1);
     assert!(limited.nodes.iter().all(|n| n.hidden_pods > 0 && n.cpu_requested >= 1200));
 
-    let check = services.upgrade_preflight(PROJECT, &cluster, &Scope::All).await.unwrap();
+    let check = services
+        .upgrade_preflight(PROJECT, &cloud.client.get_cluster(SERVICE, &cluster).await.unwrap(), &Scope::All)
+        .await
+        .unwrap();
     let first = &check.issues[0];
     assert!(
         first.starts_with("While ") && first.contains("shop/heavy-") && first.contains("Insufficient cpu"),
@@ -119,7 +122,10 @@ async fn the_console_reads_workloads_and_replays_drains_on_them() {
     cloud.client.update_node_pool(SERVICE, &cluster, &pool, &update).await.unwrap();
     cloud.advance(10 * 60);
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    let check = services.upgrade_preflight(PROJECT, &cluster, &Scope::All).await.unwrap();
+    let check = services
+        .upgrade_preflight(PROJECT, &cloud.client.get_cluster(SERVICE, &cluster).await.unwrap(), &Scope::All)
+        .await
+        .unwrap();
     assert!(check.passes(), "{:?}", check.issues);
     assert_eq!(check.nodes, 3);
 }
