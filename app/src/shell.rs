@@ -10,7 +10,7 @@ use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
 use crate::pages::{
     AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NetworksPage, NoAccessPage,
-    NotFoundPage, OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, UpgradesRoute, WizardPage,
+    NotFoundPage, OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, TokensPage, UpgradesRoute, WizardPage,
     WorkloadsRoute,
 };
 
@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/networks") view=NetworksPage ssr=SsrMode::Async />
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
+                    <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />
                 </Routes>
             </main>

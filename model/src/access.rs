@@ -26,6 +26,20 @@ impl Role {
         self >= needed
     }
 
+    /// Its name in JSON and storage (`operator`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role named `text` ([`Role::as_str`]).
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
     pub const fn label(self) -> &'static str {
         match self {
             Role::Viewer => "Viewer",
@@ -77,6 +91,14 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// How the audit trail names `username` acting through `token`, if any.
+pub fn actor_name(username: &str, token: Option<&str>) -> String {
+    match token {
+        Some(token) => format!("{username} via token {token}"),
+        None => username.to_string(),
+    }
+}
+
 /// The signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,6 +110,9 @@ pub struct User {
     pub local_mode: bool,
     /// The projects the user has a role in.
     pub memberships: Vec<Membership>,
+    /// The API token the request came with, by name: the user acts through it, with its role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_token: Option<String>,
 }
 
 impl User {
@@ -99,6 +124,12 @@ impl User {
     /// Whether the user may do what `needed` allows in `project`.
     pub fn may(&self, project: &str, needed: Role) -> bool {
         self.role_in(project).is_some_and(|role| role.allows(needed))
+    }
+
+    /// Who the audit trail names: the user, and the token they acted through
+    /// (`alice via token deploy`).
+    pub fn actor(&self) -> String {
+        actor_name(&self.username, self.via_token.as_deref())
     }
 
     /// Whether the user has any role at all (the local admin always has).
@@ -115,6 +146,11 @@ mod tests {
     fn roles_include_the_ones_below() {
         assert!(Role::Admin.allows(Role::Operator) && Role::Operator.allows(Role::Viewer));
         assert!(!Role::Operator.allows(Role::Admin) && !Role::Viewer.allows(Role::Operator));
+        for role in Role::ALL {
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json.trim_matches('"'), role.as_str());
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
     }
 
     #[test]
@@ -130,9 +166,13 @@ mod tests {
                 project_name: "P".into(),
                 role: Role::Operator,
             }],
+            via_token: None,
         };
         assert!(bob.may("p", OperationKind::CreateCluster.required_role()));
         assert!(!bob.may("p", OperationKind::DeleteCluster.required_role()));
         assert!(!bob.may("other", Role::Viewer));
+        assert_eq!(bob.actor(), "bob");
+        let through = User { via_token: Some("deploy".into()), ..bob };
+        assert_eq!(through.actor(), "bob via token deploy");
     }
 }

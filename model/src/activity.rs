@@ -49,6 +49,7 @@ open_enum! {
         Network = "network",
         Subnet = "subnet",
         Gateway = "gateway",
+        Token = "token",
     }
 }
 
@@ -80,12 +81,19 @@ pub enum AuditAction {
     RetryOperation,
     /// Events left out by the throttle, counted.
     Suppressed,
+    /// An API token was created.
+    CreateToken,
+    /// An API token was revoked.
+    RevokeToken,
+    /// A request came with a token that is unknown, expired, revoked or whose user's groups are
+    /// too old to trust.
+    TokenRefused,
     /// An action written by another version of the console.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 10] = [
+    const NAMED: [(AuditAction, &'static str); 13] = [
         (AuditAction::SignIn, "session.sign_in"),
         (AuditAction::SignOut, "session.sign_out"),
         (AuditAction::SessionExpired, "session.expired"),
@@ -96,6 +104,9 @@ impl AuditAction {
         (AuditAction::CancelOperation, "operation.cancel"),
         (AuditAction::RetryOperation, "operation.retry"),
         (AuditAction::Suppressed, "audit.suppressed"),
+        (AuditAction::CreateToken, "token.create"),
+        (AuditAction::RevokeToken, "token.revoke"),
+        (AuditAction::TokenRefused, "token.refused"),
     ];
 
     /// The action stored as `text`.

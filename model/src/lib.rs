@@ -42,6 +42,7 @@ pub mod resources;
 pub mod scheduling;
 pub mod size;
 pub mod status;
+pub mod token;
 pub mod validation;
 pub mod version;
 pub mod workload_view;

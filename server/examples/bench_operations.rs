@@ -93,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
         tasks.push(tokio::spawn(runner.run()));
     }
 
-    let actor = Actor { username: "bench".into(), address: None };
+    let actor = Actor { username: "bench".into(), address: None, token: None };
     let started = Instant::now();
     let mut submitted = Vec::with_capacity(clusters);
     for i in 0..clusters {

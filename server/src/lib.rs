@@ -19,6 +19,7 @@ pub mod operations;
 pub mod page_cache;
 pub mod projects;
 pub mod request_id;
+pub mod rest;
 pub mod router;
 pub mod routes;
 pub mod security_headers;
@@ -26,6 +27,7 @@ pub mod services;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;
+pub mod tokens;
 pub mod ttl;
 
 use std::future::IntoFuture;

@@ -64,6 +64,9 @@ pub struct ProjectSettings {
     /// The same for viewers.
     #[serde(default)]
     pub viewer_namespaces: Option<Vec<String>>,
+    /// Whether members may create API tokens that never expire (otherwise a year at most).
+    #[serde(default)]
+    pub tokens_never_expire: bool,
 }
 
 fn default_rate() -> f64 {
@@ -92,6 +95,8 @@ pub struct RoleGroups {
     pub operator_namespaces: Option<Vec<String>>,
     /// The namespaces viewers see inside clusters; all when `None`.
     pub viewer_namespaces: Option<Vec<String>>,
+    /// Whether API tokens here may never expire.
+    pub tokens_never_expire: bool,
 }
 
 impl RoleGroups {
@@ -153,6 +158,7 @@ impl Projects {
                 viewer_groups: Vec::new(),
                 operator_namespaces: None,
                 viewer_namespaces: None,
+                tokens_never_expire: false,
             };
             projects.insert(Project::from_settings(&table, settings, Some(url))?);
         }
@@ -257,12 +263,14 @@ impl Project {
             viewer: table.viewer_groups.clone(),
             operator_namespaces: table.operator_namespaces.clone(),
             viewer_namespaces: table.viewer_namespaces.clone(),
+            tokens_never_expire: table.tokens_never_expire,
         };
         // The PILOTHOUSE_ROLE_* settings name the groups of the project `default`.
         if table.id == EMULATOR_PROJECT {
             groups.admin.extend(settings.role_admin_groups.iter().cloned());
             groups.operator.extend(settings.role_operator_groups.iter().cloned());
             groups.viewer.extend(settings.role_viewer_groups.iter().cloned());
+            groups.tokens_never_expire |= settings.tokens_never_expire;
         }
         Ok(Project {
             id: table.id.clone(),

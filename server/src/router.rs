@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))
         .route("/api/projects/{project}/clusters/{cluster}/kubeconfig", post(kubeconfig::admin))
         .route("/api/projects/{project}/clusters/{cluster}/kubeconfig/user", post(kubeconfig::user))
+        .merge(crate::rest::routes(&state))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -96,7 +97,10 @@ pub fn app(state: AppState) -> Router {
             (state.pages.clone(), state.services.catalog.clone()),
             page_cache::serve,
         ))
-        .layer(middleware::from_fn_with_state((state.auth.clone(), state.db.clone()), auth::gate))
+        .layer(middleware::from_fn_with_state(
+            (state.auth.clone(), state.db.clone(), state.services.audit_throttle.clone()),
+            auth::gate,
+        ))
         .layer(sessions(&state))
         .layer(middleware::from_fn_with_state(state.auth.form_targets(), security_headers::set))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -26,6 +26,7 @@ mod oidc;
 #[cfg(feature = "ssr")]
 pub mod port;
 mod settings;
+mod tokens;
 mod workloads;
 
 pub use networks::{
@@ -34,6 +35,7 @@ pub use networks::{
 };
 pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
 pub use settings::{customization, customize_cluster, reset_cluster};
+pub use tokens::{create_token, revoke_token, tokens};
 pub use workloads::{removal_preflight, upgrade_preflight, workloads};
 
 /// The signed-in user.

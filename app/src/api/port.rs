@@ -20,6 +20,7 @@ use model::operation::OperationView;
 use model::pool_view::PoolView;
 use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 use model::reset::WorkerNodesPolicy;
+use model::token::{CreatedToken, TokenRequest, TokenView, TokensView};
 use model::version::{UpdatePolicy, UpdateStrategy};
 use model::workload_view::{Preflight, WorkloadsView};
 
@@ -371,6 +372,18 @@ pub trait Workloads: Send + Sync {
     ) -> Result<Preflight, AppError>;
 }
 
+/// Personal API tokens. Managed with a signed-in session only: a token cannot make or revoke
+/// tokens.
+#[async_trait]
+pub trait Tokens: Send + Sync {
+    /// The caller's tokens, and those of the projects they administer.
+    async fn tokens(&self, caller: &Caller) -> Result<TokensView, AppError>;
+    /// Creates a token; the answer holds its secret, shown this once.
+    async fn create_token(&self, caller: &Caller, request: &TokenRequest) -> Result<CreatedToken, AppError>;
+    /// Revokes one of the caller's tokens, or (admins) any token of their projects.
+    async fn revoke_token(&self, caller: &Caller, id: &str) -> Result<TokenView, AppError>;
+}
+
 /// Everything the pages ask of the server: one trait per resource, each implemented by the
 /// server's backend module of that name.
 pub trait Backend:
@@ -384,6 +397,7 @@ pub trait Backend:
     + Networks
     + Activity
     + Workloads
+    + Tokens
     + 'static
 {
 }
@@ -399,6 +413,7 @@ impl<
         + Networks
         + Activity
         + Workloads
+        + Tokens
         + 'static,
 > Backend for T
 {

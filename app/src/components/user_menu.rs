@@ -125,6 +125,7 @@ pub fn UserMenu() -> impl IntoView {
                                 <span class="user-name" data-testid="user-name">
                                     {user.username.clone()}
                                 </span>
+                                <a href="/tokens" class="user-tokens">"API tokens"</a>
                                 {sign_out}
                             </div>
                         }

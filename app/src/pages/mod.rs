@@ -7,6 +7,7 @@ mod networks;
 mod no_access;
 mod not_found;
 mod plans;
+mod tokens;
 mod wizard;
 
 pub use activity::ActivityPage;
@@ -19,4 +20,5 @@ pub use networks::NetworksPage;
 pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;
+pub use tokens::TokensPage;
 pub use wizard::WizardPage;

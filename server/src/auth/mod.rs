@@ -77,6 +77,8 @@ pub struct Auth {
     refreshes: refresh::Refreshes,
     /// Sessions this replica read or wrote in the last few seconds ([`store::CachedSessionStore`]).
     pub sessions: store::SessionCache,
+    /// How long after a user's groups were last read their API tokens keep working.
+    pub token_groups_max_age: Duration,
 }
 
 /// The local admin's name.
@@ -130,6 +132,7 @@ impl Auth {
             groups_recheck: GROUPS_RECHECK,
             refreshes: refresh::Refreshes::default(),
             sessions: store::SessionCache::default(),
+            token_groups_max_age: Duration::from_secs(settings.token_groups_max_age_hours * 3600),
         })
     }
 
@@ -165,6 +168,7 @@ impl Auth {
             groups: groups.to_vec(),
             local_mode: self.is_local(),
             memberships,
+            via_token: None,
         }
     }
 
@@ -221,8 +225,31 @@ fn client_address(request: &Request) -> Option<String> {
     request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
+/// The secret of an `Authorization: Bearer` header.
+fn bearer(request: &Request) -> Option<String> {
+    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, secret) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| secret.trim().to_string())
+}
+
+/// The refusal of a request whose token is not accepted (RFC 6750).
+fn refuse_token(message: &str) -> Response {
+    let mut response = refuse(StatusCode::UNAUTHORIZED, "token_refused", message);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer error=\"invalid_token\""));
+    response
+}
+
+/// What the sign-in gate needs.
+pub type GateState = (Arc<Auth>, Db, Arc<crate::audit::Throttle>);
+
 /// Resolves the user of every request, or sends them where they need to go.
-pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Request, next: Next) -> Response {
+pub async fn gate(
+    State((auth, db, throttle)): State<GateState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if auth.is_local() && !host::is_allowed(&auth, &request) {
         return refuse(
             StatusCode::MISDIRECTED_REQUEST,
@@ -246,9 +273,28 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
     if is_public(&path) {
         return next.run(request).await;
     }
-    let user = match &auth.mode {
-        Mode::Local => auth.user(LOCAL_USER, &[]),
-        Mode::Oidc(oidc) => {
+    let token = bearer(&request);
+    let user = match (&auth.mode, token) {
+        (_, Some(_)) if !is_api(&path) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "token_not_for_pages",
+                "API tokens are accepted by /api/ only; pages need a signed-in session.",
+            );
+        }
+        (_, Some(secret)) => match crate::tokens::authenticate(&auth, &db, &secret, chrono::Utc::now()).await
+        {
+            Ok((user, used)) => {
+                request.extensions_mut().insert(used);
+                user
+            }
+            Err(refused) => {
+                crate::tokens::audit_refusal(&db, &throttle, &refused, address).await;
+                return refuse_token(&refused.to_string());
+            }
+        },
+        (Mode::Local, None) => auth.user(LOCAL_USER, &[]),
+        (Mode::Oidc(oidc), None) => {
             let Some(session) = request.extensions().get::<Session>().cloned() else {
                 return refuse(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -275,6 +321,13 @@ pub async fn gate(State((auth, db)): State<(Arc<Auth>, Db)>, mut request: Reques
         }
     };
     if !user.has_access() && path != NO_ACCESS {
+        if user.via_token.is_some() {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "no_access",
+                "Your groups no longer give you a role in this token's project.",
+            );
+        }
         if is_api(&path) {
             return refuse(
                 StatusCode::FORBIDDEN,

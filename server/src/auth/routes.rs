@@ -131,6 +131,11 @@ async fn callback(
         }
     };
     let username = identity.username.clone();
+    if let Err(error) =
+        crate::tokens::store::remember_user(&state.db, &username, &identity.groups, Utc::now()).await
+    {
+        tracing::warn!(%error, "the user's groups could not be recorded for their API tokens");
+    }
     let user = SessionUser::new(identity, Utc::now().timestamp());
     // A new session id at sign-in, so an id planted before it is worth nothing after.
     if let Err(error) = session.cycle_id().await.and(session.insert(USER, &user).await) {

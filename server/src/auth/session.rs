@@ -114,6 +114,12 @@ pub(super) async fn signed_in(
                 kept.refresh_token = refreshed.refresh_token.or(Some(refresh_token));
                 kept.access_expires_at = refreshed.expires_at;
                 if let Some(groups) = refreshed.groups {
+                    let read_at = Utc::now();
+                    if let Err(error) =
+                        crate::tokens::store::remember_user(db, &kept.username, &groups, read_at).await
+                    {
+                        tracing::warn!(%error, "the user's groups could not be recorded for their API tokens");
+                    }
                     kept.groups = groups;
                     kept.groups_read_at = now;
                 }

@@ -28,6 +28,7 @@ mod oidc;
 mod operations;
 mod pools;
 mod settings;
+mod tokens;
 mod workloads;
 
 /// The backend over the services and the audit trail.
@@ -88,8 +89,12 @@ fn internal(error: &dyn std::fmt::Display) -> AppError {
     AppError::Internal { reference }
 }
 
-fn actor(caller: &Caller) -> Actor {
-    Actor { username: caller.user.username.clone(), address: caller.address.clone() }
+pub fn actor(caller: &Caller) -> Actor {
+    Actor {
+        username: caller.user.username.clone(),
+        address: caller.address.clone(),
+        token: caller.user.via_token.clone(),
+    }
 }
 
 impl ConsoleBackend {
@@ -130,7 +135,7 @@ impl ConsoleBackend {
         }
         let event = AuditEvent {
             project_id: Some(project.to_string()),
-            actor: caller.user.username.clone(),
+            actor: caller.user.actor(),
             actor_address: caller.address.clone(),
             action,
             target_kind: Some(kind),

@@ -206,6 +206,16 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_SESSION_LIFETIME_HOURS", default_value_t = 12)]
     pub session_lifetime_hours: u64,
 
+    /// Hours an API token keeps working after its user's groups were last read from the identity
+    /// provider (at sign-in or a session refresh); after that the user must sign in again.
+    #[arg(long, env = "PILOTHOUSE_TOKEN_GROUPS_MAX_AGE_HOURS", default_value_t = 168)]
+    pub token_groups_max_age_hours: u64,
+
+    /// Allow API tokens that never expire in the `default` project (other projects: the
+    /// `tokens_never_expire` key of their `[[projects]]` table).
+    #[arg(long, env = "PILOTHOUSE_TOKENS_NEVER_EXPIRE", default_value_t = false, action = ArgAction::Set)]
+    pub tokens_never_expire: bool,
+
     /// Mark the session cookie Secure (sent over https only); default: on unless the console is
     /// served over http on a loopback address.
     #[arg(long, env = "PILOTHOUSE_COOKIE_SECURE")]

@@ -15,7 +15,6 @@ use model::id::{ClusterId, ProjectId};
 
 use super::download;
 use crate::backend::ConsoleBackend;
-use crate::services::Actor;
 use crate::services::access::KubeconfigFile;
 use crate::state::AppState;
 
@@ -62,7 +61,7 @@ async fn fetch(
         Kind::User => (Role::Viewer, AuditAction::UserKubeconfig),
     };
     backend.require(caller, project, role, action, cluster).await?;
-    let actor = Actor { username: caller.user.username.clone(), address: caller.address.clone() };
+    let actor = crate::backend::actor(caller);
     let services = &state.services;
     match kind {
         Kind::Admin => services.admin_kubeconfig(project, &actor, cluster).await,

@@ -3,7 +3,7 @@
 //! pools and its operations). Each stream starts with the catalog's state and the recent
 //! operations, then carries every change: each new catalog snapshot that changes what the page
 //! shows, each operation step. A user may hold [`crate::live::StreamLimits`] streams
-//! at once; a stream ends when its session does (checked every
+//! at once; a stream ends when its session (or API token) does (checked every
 //! [`crate::live::Intervals::session_recheck`]).
 
 use std::convert::Infallible;
@@ -27,6 +27,7 @@ use crate::catalog::{Lookup, Snapshot, Viewing};
 use crate::live::LiveEvent;
 use crate::operations::store;
 use crate::state::AppState;
+use crate::tokens::TokenUse;
 
 /// How long opening a cluster's stream may wait for the catalog to have the cluster.
 const LOOKUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -37,24 +38,26 @@ pub async fn project_events(
     State(state): State<AppState>,
     user: Option<Extension<User>>,
     session: Option<Extension<Session>>,
+    token: Option<Extension<TokenUse>>,
     Path(project): Path<String>,
 ) -> Response {
     if let Err(error) = ProjectId::parse(&project) {
         return refuse(StatusCode::BAD_REQUEST, "bad_request", error.to_string());
     }
-    open(state, user, session, Scope::Project(project)).await
+    open(state, user, session, token, Scope::Project(project)).await
 }
 
 pub async fn cluster_events(
     State(state): State<AppState>,
     user: Option<Extension<User>>,
     session: Option<Extension<Session>>,
+    token: Option<Extension<TokenUse>>,
     Path((project, cluster)): Path<(String, String)>,
 ) -> Response {
     if let Err(error) = ProjectId::parse(&project).and(ClusterId::parse(&cluster)) {
         return refuse(StatusCode::BAD_REQUEST, "bad_request", error.to_string());
     }
-    open(state, user, session, Scope::Cluster(project, cluster)).await
+    open(state, user, session, token, Scope::Cluster(project, cluster)).await
 }
 
 fn refuse(status: StatusCode, error: &str, message: String) -> Response {
@@ -74,6 +77,7 @@ async fn open(
     state: AppState,
     user: Option<Extension<User>>,
     session: Option<Extension<Session>>,
+    token: Option<Extension<TokenUse>>,
     scope: Scope,
 ) -> Response {
     let (Scope::Project(project) | Scope::Cluster(project, _)) = &scope;
@@ -137,15 +141,17 @@ async fn open(
     let states = state_events(snapshots, scope.clone(), first_state, viewing);
     let live = state.live.clone();
     let session_id = session.and_then(|Extension(session)| session.id());
+    let token = token.map(|Extension(used)| used);
     let recheck = state.live.intervals.session_recheck;
     let (auth, db, project) = (state.auth.clone(), state.db.clone(), project.clone());
     let stopping = async move {
         let signed_out = async {
             loop {
                 tokio::time::sleep(recheck).await;
-                let allowed = match &session_id {
-                    Some(id) => auth::session_allows(&auth, &db, id, &project).await,
-                    None => auth.is_local(),
+                let allowed = match (&token, &session_id) {
+                    (Some(used), _) => crate::tokens::still_allows(&auth, &db, used, &project).await,
+                    (None, Some(id)) => auth::session_allows(&auth, &db, id, &project).await,
+                    (None, None) => auth.is_local(),
                 };
                 if !allowed {
                     return;

@@ -53,7 +53,7 @@ impl Services {
         let result = project.client.kubeconfig(&project.service_name, &ClusterId::new(&cluster.id)).await;
         let event = AuditEvent {
             project_id: Some(project.id.clone()),
-            actor: actor.username.clone(),
+            actor: actor.name(),
             actor_address: actor.address.clone(),
             action,
             target_kind: Some(TargetKind::Cluster),

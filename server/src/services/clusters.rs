@@ -103,7 +103,7 @@ impl Services {
         key: Option<&str>,
     ) -> Result<Option<Submitted>, ServiceError> {
         let Some(key) = key else { return Ok(None) };
-        let found = crate::operations::store::find_by_key(&self.db, project, &actor.username, key).await?;
+        let found = crate::operations::store::find_by_key(&self.db, project, &actor.name(), key).await?;
         match found {
             Some(found) if found.kind != OperationKind::CreateCluster.as_str() => Err(super::key_reused()),
             Some(found) => Ok(Some(Submitted { operation_id: found.id, new: false })),

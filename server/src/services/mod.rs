@@ -12,6 +12,7 @@ pub mod networks;
 pub mod node_pools;
 pub mod operations;
 pub mod settings;
+pub mod tokens;
 pub mod workloads;
 
 use std::sync::Arc;
@@ -51,6 +52,15 @@ pub struct Actor {
     pub username: String,
     /// The client's address.
     pub address: Option<String>,
+    /// The API token the request came with, by name.
+    pub token: Option<String>,
+}
+
+impl Actor {
+    /// Who the audit trail and the operations name (`alice via token deploy`).
+    pub fn name(&self) -> String {
+        model::access::actor_name(&self.username, self.token.as_deref())
+    }
 }
 
 /// A change accepted for the runner.
@@ -172,7 +182,7 @@ impl Services {
             target_kind: change.target_kind,
             target_id: change.target_id,
             target_name: change.target_name,
-            actor: actor.username.clone(),
+            actor: actor.name(),
             actor_address: actor.address.clone(),
             idempotency_key,
         };

@@ -38,7 +38,7 @@ impl Services {
         if found.is_none() {
             return Err(ServiceError::NotFound(format!("operation {}", id.as_str())));
         }
-        match store::cancel(&self.db, id, &actor.username, actor.address.as_deref(), Utc::now()).await? {
+        match store::cancel(&self.db, id, &actor.name(), actor.address.as_deref(), Utc::now()).await? {
             store::Cancelled::Yes => Ok(()),
             store::Cancelled::NotFound => Err(ServiceError::NotFound(format!("operation {}", id.as_str()))),
             store::Cancelled::AlreadyFinished => {
@@ -76,7 +76,7 @@ impl Services {
             target_kind: failed.target_kind,
             target_id: failed.target_id,
             target_name: failed.target_name,
-            actor: actor.username.clone(),
+            actor: actor.name(),
             actor_address: actor.address.clone(),
             idempotency_key: Some(format!("retry-{}", id.as_str())),
         };

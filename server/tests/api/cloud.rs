@@ -63,7 +63,7 @@ impl Cloud {
 }
 
 pub fn alice() -> Actor {
-    Actor { username: "alice".into(), address: Some("127.0.0.1".into()) }
+    Actor { username: "alice".into(), address: Some("127.0.0.1".into()), token: None }
 }
 
 /// A runner of `app` named `owner`, polling every 5 s (of the tests' own time).

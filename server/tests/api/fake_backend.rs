@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use app::api::port::{
-    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings, Workloads,
+    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings, Tokens,
+    Workloads,
 };
 use app::error::AppError;
 use async_trait::async_trait;
@@ -26,6 +27,7 @@ use model::pool_view::PoolView;
 use model::private_network::{NetworkForm, NetworksView, SubnetForm};
 use model::reset::WorkerNodesPolicy;
 use model::status::Status;
+use model::token::{CreatedToken, TokenRequest, TokenView, TokensView};
 use model::version::{KubeProxyMode, UpdatePolicy, UpdateStrategy};
 use model::workload_view::{Preflight, WorkloadsView};
 
@@ -321,6 +323,19 @@ impl Workloads for FakeBackend {
         _: Option<u32>,
     ) -> Result<Preflight, AppError> {
         absent("workloads")
+    }
+}
+
+#[async_trait]
+impl Tokens for FakeBackend {
+    async fn tokens(&self, _: &Caller) -> Result<TokensView, AppError> {
+        absent("tokens")
+    }
+    async fn create_token(&self, _: &Caller, _: &TokenRequest) -> Result<CreatedToken, AppError> {
+        absent("tokens")
+    }
+    async fn revoke_token(&self, _: &Caller, _: &str) -> Result<TokenView, AppError> {
+        absent("tokens")
     }
 }
 

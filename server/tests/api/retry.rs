@@ -19,7 +19,7 @@ async fn a_failed_creation_is_queued_again_once_and_then_carried_out() {
     let error = Some(("Server::InternalServerError", "Internal server error", Some("EMU.1")));
     store::finish(&app.db, &first, OperationState::Failed, error, Utc::now()).await.unwrap();
 
-    let bob = server::services::Actor { username: "bob".into(), address: None };
+    let bob = server::services::Actor { username: "bob".into(), address: None, token: None };
     let retried = services.retry(PROJECT, &bob, &first).await.unwrap();
     assert!(retried.new);
     let again = services.retry(PROJECT, &bob, &first).await.unwrap();

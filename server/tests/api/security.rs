@@ -22,7 +22,7 @@ use crate::sign_in::{
 };
 
 /// Signs alice in at `provider` through the whole flow; returns her session cookie.
-async fn sign_in(app: &TestApp, provider: &Provider) -> String {
+pub async fn sign_in(app: &TestApp, provider: &Provider) -> String {
     let (attempt, state, nonce) = start(app).await;
     provider.shape.lock().unwrap().nonce = Some(nonce);
     let back =

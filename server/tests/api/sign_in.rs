@@ -139,15 +139,20 @@ pub async fn provider() -> (Arc<Provider>, tokio::task::JoinHandle<()>) {
 /// A console signing in at `issuer`, in which the group `admins` is admin and `viewers` viewer
 /// of the cloud's project.
 pub async fn console(issuer: &str) -> TestApp {
+    let groups =
+        RoleGroups { admin: vec!["admins".into()], viewer: vec!["viewers".into()], ..RoleGroups::default() };
+    console_in(issuer, crate::cloud::Cloud::start().await.projects_with(groups)).await
+}
+
+/// A console signing in at `issuer`, acting in `projects`.
+pub async fn console_in(issuer: &str, projects: Projects) -> TestApp {
     let mut settings = Settings::load_from(["pilothouse"], |_| None).unwrap();
     settings.oidc_issuer_url = Some(issuer.to_string());
     settings.oidc_client_id = CLIENT.into();
     settings.oidc_client_secret = Some(serde_json::from_value(json!(SECRET)).unwrap());
     settings.role_admin_groups = vec!["admins".into()];
     settings.public_url = Some("http://127.0.0.1:3000".into());
-    let groups =
-        RoleGroups { admin: vec!["admins".into()], viewer: vec!["viewers".into()], ..RoleGroups::default() };
-    TestApp::with_settings(settings, crate::cloud::Cloud::start().await.projects_with(groups)).await
+    TestApp::with_settings(settings, projects).await
 }
 
 /// The `name=value` pair of the cookie `name` that `response` sets, if it sets one with a value.
