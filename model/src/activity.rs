@@ -11,6 +11,7 @@ use crate::operation::OperationKind;
 /// How an audited action ended; the stored text matches the `CHECK` constraint of
 /// `migrations/*/0001_operations_and_audit.sql`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Accepted and queued as an operation.
@@ -133,6 +134,11 @@ impl fmt::Display for AuditAction {
     }
 }
 
+crate::schema::string_schema!(
+    AuditAction,
+    "What was done: `session.sign_in`, `operation.create_cluster`, `token.create`, …"
+);
+
 impl Serialize for AuditAction {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -147,6 +153,7 @@ impl<'de> Deserialize<'de> for AuditAction {
 
 /// One audit event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
     pub id: i64,
@@ -165,6 +172,7 @@ pub struct AuditEntry {
 
 /// What the Activity page filters on; every field optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(default)]
 pub struct ActivityFilter {
     /// The actor's username, exactly.
@@ -186,6 +194,7 @@ pub const PAGE_SIZE: u32 = 50;
 
 /// One page of entries, newest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityPage {
     pub entries: Vec<AuditEntry>,

@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 
 /// An availability percentage, held exactly in hundredths of a percent (99.99 % is 9999).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Availability(u16);
 
 /// The window a downtime budget is measured over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Period {
     /// A 30-day month, the period service-level commitments are usually stated over.
     Month,
@@ -72,6 +74,7 @@ impl fmt::Display for Availability {
 
 /// A length of time during which a service may be unavailable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Downtime {
     millis: u64,
 }

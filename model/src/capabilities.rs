@@ -12,6 +12,7 @@ use crate::version::KubeVersion;
 /// What a project can create: its regions (with their zones), the offered Kubernetes minors, and
 /// the prices estimates use.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Capabilities {
     pub regions: Vec<Region>,
     /// Offered minors, oldest first; the last is the default.
@@ -21,6 +22,7 @@ pub struct Capabilities {
 
 /// A provider request, shown so that a user can send it themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiRequest {
     pub method: String,
     /// The full address, API root included.

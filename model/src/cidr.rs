@@ -134,6 +134,11 @@ impl fmt::Display for Ipv4Cidr {
     }
 }
 
+crate::schema::string_schema!(
+    Ipv4Cidr,
+    "An IPv4 range in CIDR notation (`10.0.0.0/16`), or a single address."
+);
+
 impl Serialize for Ipv4Cidr {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

@@ -16,6 +16,7 @@ use crate::validation::FieldErrors;
 
 /// How the nodes send traffic that leaves the private network.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", tag = "mode", content = "address")]
 pub enum Routing {
     /// Through each node's public interface (the provider's default).
@@ -80,6 +81,7 @@ impl Routing {
 
 /// What a cluster's Network card shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterNetwork {
     pub region: String,

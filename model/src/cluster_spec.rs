@@ -17,6 +17,7 @@ use crate::version::{self, KubeProxyMode, KubeVersion, UpdatePolicy};
 
 /// The private network (vRack) the nodes attach to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PrivateNetwork {
     pub private_network_id: String,
@@ -42,6 +43,7 @@ pub struct PrivateNetwork {
 
 /// A cluster to create.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterSpec {
     pub name: String,

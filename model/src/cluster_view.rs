@@ -9,6 +9,7 @@ use crate::version::{KubeProxyMode, UpdatePolicy};
 
 /// Nodes ready and nodes in all of a cluster's pools.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeCounts {
     pub ready: u32,
     pub total: u32,
@@ -16,6 +17,7 @@ pub struct NodeCounts {
 
 /// The clusters list: its rows and how fresh they are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClustersView {
     pub rows: Vec<ClusterRow>,
@@ -24,6 +26,7 @@ pub struct ClustersView {
 
 /// One row of the clusters list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterRow {
     pub id: String,
@@ -42,6 +45,7 @@ pub struct ClusterRow {
 
 /// A cluster as its Overview tab shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterOverview {
     pub id: String,
@@ -67,6 +71,7 @@ pub struct ClusterOverview {
 
 /// etcd's use of its quota, in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EtcdUsage {
     pub usage: u64,
     pub quota: u64,

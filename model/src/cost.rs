@@ -16,6 +16,7 @@ pub const HOURS_PER_MONTH: u32 = 730;
 
 /// An amount of money in ten-thousandths of the currency unit (prices like 0.1023 per hour).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -40,6 +41,7 @@ impl fmt::Display for Money {
 
 /// The price of one flavor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlavorPrice {
     /// Per node and hour.
     pub hourly: Money,
@@ -49,6 +51,7 @@ pub struct FlavorPrice {
 
 /// Prices per flavor, in one currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriceList {
     /// ISO 4217 code ("EUR").
     pub currency: String,
@@ -59,6 +62,7 @@ pub struct PriceList {
 
 /// The least and the most something can cost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostRange {
     pub low: Money,
     pub high: Money,
@@ -66,6 +70,7 @@ pub struct CostRange {
 
 /// The estimate for a set of node pools.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostEstimate {
     pub hourly: CostRange,
     pub monthly: CostRange,

@@ -33,6 +33,7 @@ pub const ADMISSION_PLUGINS: [AdmissionPlugin; 2] = [
 
 /// The customization as the Settings tab edits it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomizationView {
     /// Plugins switched off; every other offered plugin is on.

@@ -20,6 +20,7 @@ pub const BUDGET_PATIENCE_MINUTES: u32 = 10;
 
 /// A pod and the node it is bound to (`None`: Pending).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlacedPod {
     pub pod: PodDemand,
     pub node: Option<String>,
@@ -29,6 +30,7 @@ pub struct PlacedPod {
 
 /// One requirement of a label selector (`matchExpressions`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Requirement {
     In(String, Vec<String>),
     NotIn(String, Vec<String>),
@@ -38,6 +40,7 @@ pub enum Requirement {
 
 /// A label selector (`metav1.LabelSelector`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LabelSelector {
     pub match_labels: BTreeMap<String, String>,
     pub match_expressions: Vec<Requirement>,
@@ -57,6 +60,7 @@ impl LabelSelector {
 
 /// A PodDisruptionBudget as its controller last counted it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Budget {
     pub namespace: String,
     pub name: String,
@@ -74,6 +78,7 @@ impl Budget {
 
 /// Something that would go wrong while a node drains.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DrainIssue {
     /// While `node` drains, these pods (`namespace/name`) fit on no other node and stay Pending.
     NoRoom { node: String, pods: Vec<String>, reason: String },

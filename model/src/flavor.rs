@@ -49,6 +49,7 @@ open_enum! {
 
 /// How a flavor can be billed (domain.md "Node pools").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingOptions {
     /// Always: per hour of use.
     pub hourly: bool,
@@ -60,6 +61,7 @@ pub struct BillingOptions {
 
 /// A flavor as the provider lists it for a region.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flavor {
     pub name: String,
     pub category: FlavorCategory,

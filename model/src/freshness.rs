@@ -12,6 +12,7 @@ fn stale_after_default() -> i64 {
 
 /// When the data on a page was read from the provider; times in Unix seconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Freshness {
     /// The last successful read; `None` before the first.

@@ -80,6 +80,8 @@ macro_rules! id_type {
             }
         }
 
+        $crate::schema::string_schema!($name, concat!("A ", $kind, " id: ", $shape, "."));
+
         impl TryFrom<String> for $name {
             type Error = IdError;
 

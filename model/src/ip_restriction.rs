@@ -39,6 +39,7 @@ pub fn parse_allow_list<S: AsRef<str>>(entries: &[S]) -> Result<Vec<Ipv4Cidr>, F
 
 /// A cluster's API server allow-list, and the address the asking user comes from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllowList {
     /// Ranges allowed in; empty means every address.
     pub entries: Vec<String>,

@@ -40,6 +40,7 @@ pub mod region;
 pub mod reset;
 pub mod resources;
 pub mod scheduling;
+mod schema;
 pub mod size;
 pub mod status;
 pub mod token;

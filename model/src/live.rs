@@ -13,6 +13,7 @@ use crate::version::{KubeProxyMode, UpdatePolicy};
 
 /// A cluster as live updates carry it: what the list and the cluster page show of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LiveCluster {
     pub id: String,
@@ -97,6 +98,7 @@ pub fn totals(pools: &[PoolCounts]) -> NodeCounts {
 
 /// A node pool's counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PoolCounts {
     pub current_nodes: u32,
@@ -105,6 +107,7 @@ pub struct PoolCounts {
 
 /// One change pushed to pages; its SSE event name is [`LiveEvent::name`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     /// An operation changed state or recorded a step.

@@ -82,6 +82,7 @@ impl std::error::Error for MetadataError {}
 
 /// How a taint keeps pods away from a node (`cloud.kube.TaintEffectEnum`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TaintEffect {
     /// New pods without a matching toleration are not scheduled.
     NoSchedule,
@@ -99,6 +100,7 @@ impl TaintEffect {
 
 /// A taint on every node of a pool.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Taint {
     pub key: String,
     /// May be empty (provider-api.md §5.3: the API requires the field, Terraform treats it as optional).

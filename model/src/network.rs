@@ -17,6 +17,7 @@ pub const MAX_ALLOCATION_PREFIX: u8 = 16;
 
 /// Pod and service ranges chosen at creation (Standard plan only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct IpAllocationPolicy {
     pub pods_ipv4_cidr: Ipv4Cidr,

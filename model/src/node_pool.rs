@@ -18,6 +18,7 @@ pub const ANTI_AFFINITY_MAX_NODES: u32 = 5;
 
 /// The cluster autoscaler's three tunable values (provider-api.md §4.7, defaults from D-ca).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AutoscalingTuning {
     /// How long a node must be unneeded before it is removed.
@@ -40,6 +41,7 @@ impl Default for AutoscalingTuning {
 
 /// Labels, annotations, finalizers, taints and schedulability given to every node of the pool.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeTemplate {
     pub labels: BTreeMap<String, String>,
@@ -51,6 +53,7 @@ pub struct NodeTemplate {
 
 /// What a user asks for when creating (or, for the mutable part, editing) a node pool.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NodePoolSpec {
     pub name: String,

@@ -26,6 +26,7 @@ open_enum! {
 
 /// The OIDC settings of one cluster.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OidcConfig {
     pub client_id: String,
@@ -93,6 +94,7 @@ impl OidcConfig {
 /// The console's own identity provider, as a cluster's API server can trust it: the prefill of
 /// "use the console's identity provider" and the settings of per-user kubeconfigs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConsoleIdentity {
     pub issuer_url: String,
@@ -137,6 +139,7 @@ impl ConsoleIdentity {
 
 /// A cluster's OIDC configuration and the console's identity provider (none in local mode).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OidcAccess {
     pub config: Option<OidcConfig>,
     pub console: Option<ConsoleIdentity>,

@@ -39,6 +39,12 @@ macro_rules! open_enum {
             }
         }
 
+        $crate::schema::string_schema!(
+            $name,
+            concat!("One of: ", $( $wire, " " ,)* "(values added later are passed through)."),
+            [$($wire),*]
+        );
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_wire())

@@ -9,6 +9,7 @@ use crate::activity::TargetKind;
 
 /// Where an operation is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OperationState {
     /// Waiting for a runner (or for an earlier operation on the same cluster).
@@ -24,6 +25,7 @@ pub enum OperationState {
 
 /// Where a step is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepState {
     Running,
@@ -35,6 +37,7 @@ pub enum StepState {
 
 /// What an operation does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
     CreateCluster,
@@ -177,6 +180,7 @@ impl OperationKind {
 
 /// An operation as pages show it: what, where it stands, each step, and why it failed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OperationView {
     pub id: String,
@@ -200,6 +204,7 @@ pub struct OperationView {
 
 /// One entry of an operation's step log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StepView {
     pub seq: u32,
@@ -214,6 +219,7 @@ pub struct StepView {
 
 /// Why an operation failed, as the provider (or the console) said it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OperationError {
     /// The provider's error class (`Client::BadRequest`) or the console's (`Console::Invalid`).

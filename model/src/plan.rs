@@ -13,6 +13,7 @@ use crate::size::ByteSize;
 
 /// A cluster's plan; serialised as the API's `plan` value (`free`, `standard`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Plan {
     Free,
@@ -21,6 +22,7 @@ pub enum Plan {
 
 /// Whether an availability figure is an objective or a contractual agreement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CommitmentKind {
     /// Service level objective: a target, with no compensation when missed.
     Slo,
@@ -30,6 +32,7 @@ pub enum CommitmentKind {
 
 /// The control plane's availability commitment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Commitment {
     pub kind: CommitmentKind,
     /// The commitment in multi-zone (or, for Free, all) regions.
@@ -41,6 +44,7 @@ pub struct Commitment {
 
 /// The regions a plan can be created in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RegionSupport {
     /// Single-zone (1-AZ) regions only.
     SingleZoneOnly,
@@ -51,6 +55,7 @@ pub enum RegionSupport {
 
 /// The container network interface installed on the nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Cni {
     /// Canal: Flannel for the network, Calico for network policies.
     Canal,
@@ -60,6 +65,7 @@ pub enum Cni {
 
 /// How worker nodes are replaced during a Kubernetes upgrade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UpgradeStrategy {
     /// Each node is drained and upgraded in place, strictly one at a time: capacity drops by one
     /// node while it drains.
@@ -71,6 +77,7 @@ pub enum UpgradeStrategy {
 
 /// What auto-healing does with a node that stays NotReady for [`AUTO_HEALING_DELAY_MINUTES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AutoHealing {
     /// The same node is reinstalled in place.
     ReinstallInPlace,
@@ -83,6 +90,7 @@ pub const AUTO_HEALING_DELAY_MINUTES: u32 = 10;
 
 /// The pod and service ranges of a plan's clusters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterRanges {
     /// Pod addresses (fixed on Free, the default on Standard).
     pub pods: Ipv4Cidr,

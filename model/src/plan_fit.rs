@@ -11,6 +11,7 @@ use crate::plan::{Plan, RegionSupport};
 
 /// What a team needs from a cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanNeeds {
     /// Worker nodes, summed over all pools at their largest.
     pub nodes: u32,
@@ -26,6 +27,7 @@ pub struct PlanNeeds {
 
 /// Why a plan is needed, or why the cheaper one is enough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FitReason {
     /// More nodes than the Free plan allows.
     TooManyNodesForFree { nodes: u32 },
@@ -43,6 +45,7 @@ pub enum FitReason {
 
 /// The helper's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PlanFit {
     /// `plan` is the cheapest plan that meets every need, for these reasons.
     Fits { plan: Plan, reasons: Vec<FitReason> },

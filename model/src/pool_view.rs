@@ -7,6 +7,7 @@ use crate::status::{SizeStatus, Status};
 
 /// One node pool: where it stands and what it is set to be.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PoolView {
     pub id: String,
@@ -22,6 +23,7 @@ pub struct PoolView {
 
 /// One node of a pool.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NodeView {
     pub id: String,

@@ -71,6 +71,7 @@ pub const GATEWAY_SIZES: [(&str, &str); 3] = [("s", "Small"), ("m", "Medium"), (
 
 /// A subnet as the console's forms ask for it, as typed, with a gateway when one is wanted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SubnetForm {
     pub cidr: String,
@@ -129,6 +130,7 @@ impl SubnetForm {
 /// A new private network as the console's forms ask for it: in one region, with its first
 /// subnet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkForm {
     pub name: String,
@@ -158,6 +160,7 @@ impl NetworkForm {
 
 /// A project's private networks as the network page and the wizard show them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NetworksView {
     pub networks: Vec<NetworkView>,
@@ -168,6 +171,7 @@ pub struct NetworksView {
 
 /// One network, region by region.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkView {
     /// `pn-…`: the network across its regions.
@@ -183,6 +187,7 @@ pub struct NetworkView {
 
 /// The network in one region: the id clusters name it by, and its subnets there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkInRegion {
     pub region: String,
@@ -193,6 +198,7 @@ pub struct NetworkInRegion {
 
 /// A subnet and the gateway that serves it, if any.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SubnetView {
     pub id: String,
@@ -209,6 +215,7 @@ pub struct SubnetView {
 
 /// A managed gateway on a subnet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayView {
     pub id: String,

@@ -10,6 +10,7 @@ use crate::plan::{Plan, RegionSupport};
 
 /// A region as the console knows it: its name and its availability zones.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     /// The API's region name (`GRA11`, `EU-WEST-PAR`).
     pub name: String,
@@ -19,6 +20,7 @@ pub struct Region {
 
 /// Whether a region spreads over three availability zones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RegionKind {
     SingleZone,
     ThreeZone,

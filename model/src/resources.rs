@@ -22,6 +22,7 @@ pub const RESERVED_STORAGE_FORMULA: &str = "log10(disk GB) × 10 + 10 % of the d
 
 /// A node's machine: what its flavor provides.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeShape {
     pub vcpus: u32,
     /// Memory in GB, as the provider states flavors.
@@ -32,6 +33,7 @@ pub struct NodeShape {
 
 /// An amount of node resources.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resources {
     /// Thousandths of a vCPU.
     pub cpu_millicores: u32,

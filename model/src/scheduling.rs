@@ -15,6 +15,7 @@ use crate::resources::MAX_PODS_PER_NODE;
 
 /// A toleration of a pod (`core/v1 Toleration`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Toleration {
     /// Empty with `exists` tolerates every taint.
     pub key: String,
@@ -27,6 +28,7 @@ pub struct Toleration {
 
 /// A taint on a node, its own or a condition's (`node.kubernetes.io/unreachable`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeTaint {
     pub key: String,
     pub value: String,
@@ -49,6 +51,7 @@ impl Toleration {
 
 /// What a pod asks of the node it runs on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PodDemand {
     pub namespace: String,
     pub name: String,
@@ -72,6 +75,7 @@ impl PodDemand {
 
 /// A node as the scheduler sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeRoom {
     pub name: String,
     pub labels: BTreeMap<String, String>,
@@ -100,6 +104,7 @@ impl NodeRoom {
 
 /// What the pods already on a node request.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Usage {
     pub cpu_millicores: u64,
     pub memory_bytes: u64,
@@ -193,6 +198,7 @@ fn score(pod: &PodDemand, node: &NodeRoom, used: &Usage) -> f64 {
 
 /// Why no node took a pod: the event message the scheduler writes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unschedulable {
     pub message: String,
 }

@@ -17,6 +17,7 @@ pub const SECRET_PREFIX: &str = "pilothouse_";
 
 /// A token as asked for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRequest {
     pub name: String,
@@ -61,6 +62,7 @@ impl TokenRequest {
 
 /// A token as lists show it: never its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenView {
     pub id: String,
@@ -80,6 +82,7 @@ pub struct TokenView {
 
 /// A token just created, with its secret: the only time it is shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedToken {
     pub token: TokenView,
@@ -89,6 +92,7 @@ pub struct CreatedToken {
 /// The tokens page: the caller's own, those of the projects they administer, and what they may
 /// create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokensView {
     pub own: Vec<TokenView>,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One problem with one field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// Where the problem is (`nodePools.0.name`).
     pub field: String,
@@ -19,6 +20,7 @@ pub struct FieldError {
 
 /// Every problem found in one spec; empty when it is valid.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FieldErrors(Vec<FieldError>);
 

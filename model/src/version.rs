@@ -99,6 +99,8 @@ impl fmt::Display for KubeVersion {
     }
 }
 
+crate::schema::string_schema!(KubeVersion, "A Kubernetes minor version (`1.35`).");
+
 impl Serialize for KubeVersion {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -182,6 +184,7 @@ open_enum! {
 
 /// What an upgrade request asks for (`cloud.kube.UpdateStrategyEnum`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UpdateStrategy {
     /// The newest patch of the current minor.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A Deployment and its replicas.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeploymentRow {
     pub namespace: String,
     pub name: String,
@@ -19,6 +20,7 @@ pub struct DeploymentRow {
 
 /// A pod on a node, or Pending.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PodRow {
     pub namespace: String,
     pub name: String,
@@ -32,6 +34,7 @@ pub struct PodRow {
 
 /// A node, what it offers and what its pods take.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodePods {
     pub name: String,
     /// The `nodepool` label.
@@ -64,6 +67,7 @@ impl NodePods {
 
 /// A pod no node has taken, and the scheduler's reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingPod {
     pub pod: PodRow,
     pub reason: String,
@@ -71,6 +75,7 @@ pub struct PendingPod {
 
 /// A PodDisruptionBudget and how many evictions it allows now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetRow {
     pub namespace: String,
     pub name: String,
@@ -79,6 +84,7 @@ pub struct BudgetRow {
 
 /// The workloads of a cluster as one reader may see them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkloadsView {
     /// The namespaces shown.
     pub namespaces: Vec<String>,
@@ -94,6 +100,7 @@ pub struct WorkloadsView {
 
 /// What the console found before something that drains nodes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preflight {
     /// What would go wrong, each in a sentence naming the node and the pods or budget.
     pub issues: Vec<String>,

@@ -16,6 +16,10 @@ fn main() -> anyhow::Result<()> {
             None => server::run(settings).await,
             Some(Command::Emulator { listen }) => server::run_emulator(settings, listen).await,
             Some(Command::Probe { url }) => server::routes::health::probe(&url).await,
+            Some(Command::Openapi) => {
+                println!("{}", server::rest::document().to_pretty_json()?);
+                Ok(())
+            }
         }
     });
     result.inspect_err(|error| tracing::error!("{error:#}"))

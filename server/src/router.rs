@@ -72,6 +72,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/projects/{project}/clusters/{cluster}/kubeconfig", post(kubeconfig::admin))
         .route("/api/projects/{project}/clusters/{cluster}/kubeconfig/user", post(kubeconfig::user))
         .merge(crate::rest::routes(&state))
+        .route("/docs/api", get(crate::rest::reference::page))
         .leptos_routes_with_context(
             &state,
             routes,

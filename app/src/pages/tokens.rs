@@ -26,7 +26,7 @@ pub fn TokensPage() -> impl IntoView {
             <h1>"API tokens"</h1>
             <p class="lead">
                 "A token lets a script call the console's API as you, with the role you give it (at most your own). "
-                "Send it as " <code>"Authorization: Bearer …"</code> "; see the " <a href="/api/v1/docs" rel="external">"API reference"</a> "."
+                "Send it as " <code>"Authorization: Bearer …"</code> "; see the " <a href="/docs/api" rel="external">"API reference"</a> "."
             </p>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 <ErrorBoundary fallback=caught>

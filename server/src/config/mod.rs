@@ -45,6 +45,8 @@ pub enum Command {
         #[arg(default_value = "http://127.0.0.1:3000/healthz")]
         url: String,
     },
+    /// Print the OpenAPI document of the REST API (`/api/v1/openapi.json`).
+    Openapi,
 }
 
 /// Every setting of the server.

@@ -1,64 +1,111 @@
 //! Who reaches a cluster: its kubeconfigs (the admin one, and the caller's own through the
 //! console's identity provider), its API server allow-list, and its OIDC settings.
 
-use axum::Router;
-use axum::extract::Path;
-use axum::routing::{get, post};
-use model::oidc::OidcConfig;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use model::access::{ClientAddress, User};
+use model::ip_restriction::AllowList;
+use model::oidc::{OidcAccess, OidcConfig};
+use model::operation::OperationView;
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::clusters::ids;
+use super::doc::{ClusterPath, Refusals};
 use super::{Answer, Api, Body, accepted, ok};
 use crate::routes::kubeconfig;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{project}/clusters/{cluster}/kubeconfig", post(kubeconfig::admin))
-        .route("/projects/{project}/clusters/{cluster}/kubeconfig/user", post(kubeconfig::user))
-        .route("/projects/{project}/clusters/{cluster}/kubeconfig/reset", post(reset_kubeconfig))
-        .route("/projects/{project}/clusters/{cluster}/ip-restrictions", get(allow_list).put(set_allow_list))
-        .route("/projects/{project}/clusters/{cluster}/oidc", get(oidc).put(set_oidc).delete(remove_oidc))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(admin_kubeconfig))
+        .routes(routes!(user_kubeconfig))
+        .routes(routes!(reset_kubeconfig))
+        .routes(routes!(allow_list, set_allow_list))
+        .routes(routes!(oidc, set_oidc, remove_oidc))
 }
 
-type ClusterPath = Path<(String, String)>;
+/// The cluster's admin kubeconfig (admins); audited.
+#[utoipa::path(post, path = "/projects/{project}/clusters/{cluster}/kubeconfig", tag = "access", params(ClusterPath),
+    responses((status = 200, content_type = "application/yaml", body = String), Refusals))]
+async fn admin_kubeconfig(
+    state: State<AppState>,
+    user: axum::Extension<User>,
+    address: Option<axum::Extension<ClientAddress>>,
+    Path(path): Path<ClusterPath>,
+) -> Response {
+    kubeconfig::admin(state, user, address, Path((path.project, path.cluster))).await
+}
 
-async fn reset_kubeconfig(api: Api, Path((p, c)): ClusterPath) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// The caller's own kubeconfig, signing in through the console's identity provider (no
+/// secret inside); for clusters whose OIDC settings trust it.
+#[utoipa::path(post, path = "/projects/{project}/clusters/{cluster}/kubeconfig/user", tag = "access", params(ClusterPath),
+    responses((status = 200, content_type = "application/yaml", body = String), Refusals))]
+async fn user_kubeconfig(
+    state: State<AppState>,
+    user: axum::Extension<User>,
+    address: Option<axum::Extension<ClientAddress>>,
+    Path(path): Path<ClusterPath>,
+) -> Response {
+    kubeconfig::user(state, user, address, Path((path.project, path.cluster))).await
+}
+
+/// Replaces the cluster's admin credentials (admins): every admin kubeconfig stops working.
+#[utoipa::path(post, path = "/projects/{project}/clusters/{cluster}/kubeconfig/reset", tag = "access", params(ClusterPath),
+    responses((status = 202, body = OperationView), Refusals))]
+async fn reset_kubeconfig(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     let operation = api.backend.reset_kubeconfig(&api.caller, &project, &cluster).await?;
     accepted(&api, &project, &operation).await
 }
 
-async fn allow_list(api: Api, Path((p, c)): ClusterPath) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// The addresses allowed to reach the cluster's API server, and the caller's own.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/ip-restrictions", tag = "access", params(ClusterPath),
+    responses((status = 200, body = AllowList), Refusals))]
+async fn allow_list(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     Ok(ok(api.backend.allow_list(&api.caller, &project, &cluster).await?))
 }
 
-#[derive(Deserialize)]
-struct Entries {
+#[derive(Deserialize, ToSchema)]
+pub struct Entries {
     /// IPv4 addresses or CIDR blocks; empty: everyone.
     entries: Vec<String>,
 }
 
-async fn set_allow_list(api: Api, Path((p, c)): ClusterPath, Body(body): Body<Entries>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// Replaces the allow-list (admins).
+#[utoipa::path(put, path = "/projects/{project}/clusters/{cluster}/ip-restrictions", tag = "access", params(ClusterPath),
+    request_body = Entries, responses((status = 202, body = OperationView), Refusals))]
+async fn set_allow_list(api: Api, Path(path): Path<ClusterPath>, Body(body): Body<Entries>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     let operation = api.backend.set_allow_list(&api.caller, &project, &cluster, &body.entries).await?;
     accepted(&api, &project, &operation).await
 }
 
-async fn oidc(api: Api, Path((p, c)): ClusterPath) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// The OpenID Connect provider the cluster's API server trusts, and the console's own.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/oidc", tag = "access", params(ClusterPath),
+    responses((status = 200, body = OidcAccess), Refusals))]
+async fn oidc(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     Ok(ok(api.backend.cluster_oidc(&api.caller, &project, &cluster).await?))
 }
 
-async fn set_oidc(api: Api, Path((p, c)): ClusterPath, Body(config): Body<OidcConfig>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// Sets the OpenID Connect provider the cluster trusts (admins); the issuer is checked first.
+#[utoipa::path(put, path = "/projects/{project}/clusters/{cluster}/oidc", tag = "access", params(ClusterPath),
+    request_body = OidcConfig, responses((status = 202, body = OperationView), Refusals))]
+async fn set_oidc(api: Api, Path(path): Path<ClusterPath>, Body(config): Body<OidcConfig>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     let operation = api.backend.set_cluster_oidc(&api.caller, &project, &cluster, &config).await?;
     accepted(&api, &project, &operation).await
 }
 
-async fn remove_oidc(api: Api, Path((p, c)): ClusterPath) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// Removes the cluster's OIDC settings (admins).
+#[utoipa::path(delete, path = "/projects/{project}/clusters/{cluster}/oidc", tag = "access", params(ClusterPath),
+    responses((status = 202, body = OperationView), Refusals))]
+async fn remove_oidc(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     let operation = api.backend.remove_cluster_oidc(&api.caller, &project, &cluster).await?;
     accepted(&api, &project, &operation).await
 }

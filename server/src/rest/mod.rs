@@ -7,10 +7,12 @@
 
 mod access;
 mod clusters;
+pub mod doc;
 pub mod idempotency;
 mod operations;
 mod pools;
 mod projects;
+pub mod reference;
 
 use std::sync::Arc;
 
@@ -25,23 +27,45 @@ use axum::response::{IntoResponse, Response};
 use model::access::{ClientAddress, User};
 use model::id::{IdError, ProjectId};
 use serde::de::DeserializeOwned;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
 /// Where the API lives.
 pub const ROOT: &str = "/api/v1";
 
-/// The API's routes, under [`ROOT`].
-pub fn routes(state: &AppState) -> Router<AppState> {
-    let api = Router::new()
+/// Every endpoint, each with its description.
+fn described() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(projects::routes())
         .merge(clusters::routes())
         .merge(pools::routes())
         .merge(operations::routes())
         .merge(access::routes())
+}
+
+/// The API's routes, under [`ROOT`].
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let (api, _) = described().split_for_parts();
+    let api = api
+        .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(|| async { AppError::NotFound { message: "There is no such endpoint in /api/v1.".into() } })
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), idempotency::honour));
     Router::new().nest(ROOT, api)
+}
+
+/// The OpenAPI document of the API, as `/api/v1/openapi.json` serves it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = OpenApiRouter::with_openapi(doc::base()).nest(ROOT, described()).into_openapi();
+    doc::name_operations(&mut document);
+    document
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json() -> Response {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = DOCUMENT.get_or_init(|| document().to_pretty_json().unwrap_or_default()).clone();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The caller of an API request, with the backend to ask.

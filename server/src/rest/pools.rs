@@ -1,56 +1,71 @@
 //! A cluster's node pools and nodes.
 
 use app::error::AppError;
-use axum::Router;
 use axum::extract::Path;
-use axum::routing::{delete, get};
 use model::id::{NodeId, NodePoolId};
 use model::node_pool::NodePoolSpec;
+use model::operation::OperationView;
+use model::pool_view::{NodeView, PoolView};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::clusters::ids;
+use super::doc::{ClusterPath, NodePath, PoolPath, Refusals};
 use super::{Answer, Api, Body, accepted, id, ok};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{project}/clusters/{cluster}/node-pools", get(list).post(create))
-        .route(
-            "/projects/{project}/clusters/{cluster}/node-pools/{pool}",
-            get(read).put(update).delete(remove),
-        )
-        .route("/projects/{project}/clusters/{cluster}/nodes", get(nodes))
-        .route("/projects/{project}/clusters/{cluster}/node-pools/{pool}/nodes/{node}", delete(remove_node))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, remove))
+        .routes(routes!(nodes))
+        .routes(routes!(remove_node))
 }
 
-async fn list(api: Api, Path((p, c)): Path<(String, String)>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+fn cluster_of(path: &PoolPath) -> ClusterPath {
+    ClusterPath { project: path.project.clone(), cluster: path.cluster.clone() }
+}
+
+/// The cluster's node pools with their nodes.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/node-pools", tag = "node pools",
+    params(ClusterPath), responses((status = 200, body = Vec<PoolView>), Refusals))]
+async fn list(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     Ok(ok(api.backend.node_pools(&api.caller, &project, &cluster).await?))
 }
 
-async fn create(api: Api, Path((p, c)): Path<(String, String)>, Body(spec): Body<NodePoolSpec>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// Adds a node pool (operators).
+#[utoipa::path(post, path = "/projects/{project}/clusters/{cluster}/node-pools", tag = "node pools",
+    params(ClusterPath), request_body = NodePoolSpec, responses((status = 202, body = OperationView), Refusals))]
+async fn create(api: Api, Path(path): Path<ClusterPath>, Body(spec): Body<NodePoolSpec>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     let key = api.key.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let operation =
         api.backend.create_node_pool(&api.caller, &project, &cluster, &spec, &format!("api-{key}")).await?;
     accepted(&api, &project, &operation).await
 }
 
-async fn read(api: Api, Path((p, c, pool)): Path<(String, String, String)>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// One node pool with its nodes; its `spec` is the base of an edit.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/node-pools/{pool}", tag = "node pools",
+    params(PoolPath), responses((status = 200, body = PoolView), Refusals))]
+async fn read(api: Api, Path(path): Path<PoolPath>) -> Answer {
+    let (project, cluster) = ids(&cluster_of(&path))?;
     let pools = api.backend.node_pools(&api.caller, &project, &cluster).await?;
-    let found = pools.into_iter().find(|view| view.id == pool);
+    let found = pools.into_iter().find(|view| view.id == path.pool);
     found
         .map(ok)
-        .ok_or_else(|| AppError::NotFound { message: format!("The node pool {pool} does not exist.") })
+        .ok_or_else(|| AppError::NotFound { message: format!("The node pool {} does not exist.", path.pool) })
 }
 
-async fn update(
-    api: Api,
-    Path((p, c, pool)): Path<(String, String, String)>,
-    Body(spec): Body<NodePoolSpec>,
-) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
-    let pool = id(NodePoolId::parse(&pool))?;
+/// Edits a node pool (operators): its size, autoscaling and template; the name, flavor and
+/// zones cannot change.
+#[utoipa::path(put, path = "/projects/{project}/clusters/{cluster}/node-pools/{pool}", tag = "node pools",
+    params(PoolPath), request_body = NodePoolSpec, responses((status = 202, body = OperationView), Refusals))]
+async fn update(api: Api, Path(path): Path<PoolPath>, Body(spec): Body<NodePoolSpec>) -> Answer {
+    let (project, cluster) = ids(&cluster_of(&path))?;
+    let pool = id(NodePoolId::parse(&path.pool))?;
     let key = api.key.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let operation = api
         .backend
@@ -59,34 +74,48 @@ async fn update(
     accepted(&api, &project, &operation).await
 }
 
-async fn remove(api: Api, Path((p, c, pool)): Path<(String, String, String)>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
-    let pool = id(NodePoolId::parse(&pool))?;
+/// Deletes a node pool with its nodes (admins).
+#[utoipa::path(delete, path = "/projects/{project}/clusters/{cluster}/node-pools/{pool}", tag = "node pools",
+    params(PoolPath), responses((status = 202, body = OperationView), Refusals))]
+async fn remove(api: Api, Path(path): Path<PoolPath>) -> Answer {
+    let (project, cluster) = ids(&cluster_of(&path))?;
+    let pool = id(NodePoolId::parse(&path.pool))?;
     let operation = api.backend.delete_node_pool(&api.caller, &project, &cluster, &pool).await?;
     accepted(&api, &project, &operation).await
 }
 
-/// Every node of the cluster, with its pool.
-async fn nodes(api: Api, Path((p, c)): Path<(String, String)>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
+/// A node, with the pool it belongs to.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterNode {
+    #[serde(flatten)]
+    pub node: NodeView,
+    pub node_pool_id: String,
+}
+
+/// Every node of the cluster.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/nodes", tag = "node pools",
+    params(ClusterPath), responses((status = 200, body = Vec<ClusterNode>), Refusals))]
+async fn nodes(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
     let pools = api.backend.node_pools(&api.caller, &project, &cluster).await?;
-    let nodes: Vec<serde_json::Value> = pools
+    let nodes: Vec<ClusterNode> = pools
         .into_iter()
         .flat_map(|pool| {
-            pool.nodes.into_iter().map(move |node| {
-                let mut value = serde_json::to_value(node).unwrap_or_default();
-                value["nodePoolId"] = serde_json::Value::String(pool.id.clone());
-                value
-            })
+            pool.nodes.into_iter().map(move |node| ClusterNode { node, node_pool_id: pool.id.clone() })
         })
         .collect();
     Ok(ok(nodes))
 }
 
-async fn remove_node(api: Api, Path((p, c, pool, node)): Path<(String, String, String, String)>) -> Answer {
-    let (project, cluster) = ids(&p, &c)?;
-    let pool = id(NodePoolId::parse(&pool))?;
-    let node = id(NodeId::parse(&node))?;
+/// Removes one node; its pool shrinks by one (operators).
+#[utoipa::path(delete, path = "/projects/{project}/clusters/{cluster}/node-pools/{pool}/nodes/{node}",
+    tag = "node pools", params(NodePath), responses((status = 202, body = OperationView), Refusals))]
+async fn remove_node(api: Api, Path(path): Path<NodePath>) -> Answer {
+    let cluster_path = ClusterPath { project: path.project.clone(), cluster: path.cluster.clone() };
+    let (project, cluster) = ids(&cluster_path)?;
+    let pool = id(NodePoolId::parse(&path.pool))?;
+    let node = id(NodeId::parse(&path.node))?;
     let operation = api.backend.remove_node(&api.caller, &project, &cluster, &pool, &node).await?;
     accepted(&api, &project, &operation).await
 }

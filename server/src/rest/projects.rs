@@ -1,27 +1,33 @@
 //! Projects, what they offer, and the audit trail.
 
-use axum::Router;
 use axum::extract::{Path, Query};
-use axum::routing::get;
-use model::activity::ActivityFilter;
+use axum::response::Response;
+use model::activity::{ActivityFilter, ActivityPage};
+use model::capabilities::Capabilities;
+use model::flavor::Flavor;
+use model::private_network::NetworksView;
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::doc::{ProjectPath, Refusals, RegionPath};
 use super::{Answer, Api, ok, project};
 use crate::routes::live;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(list))
-        .route("/projects/{project}/capabilities", get(capabilities))
-        .route("/projects/{project}/regions/{region}/flavors", get(flavors))
-        .route("/projects/{project}/networks", get(networks))
-        .route("/projects/{project}/events", get(live::project_events))
-        .route("/activity", get(activity))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(capabilities))
+        .routes(routes!(flavors))
+        .routes(routes!(networks))
+        .routes(routes!(events))
+        .routes(routes!(activity))
 }
 
 /// A project the caller has a role in.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectEntry {
     pub id: String,
@@ -29,6 +35,9 @@ pub struct ProjectEntry {
     pub role: model::access::Role,
 }
 
+/// The projects the caller has a role in (with a token: its project, with its role).
+#[utoipa::path(get, path = "/projects", tag = "projects",
+    responses((status = 200, body = Vec<ProjectEntry>), Refusals))]
 async fn list(api: Api) -> Answer {
     let projects: Vec<ProjectEntry> = api
         .caller
@@ -40,18 +49,44 @@ async fn list(api: Api) -> Answer {
     Ok(ok(projects))
 }
 
-async fn capabilities(api: Api, Path(p): Path<String>) -> Answer {
-    Ok(ok(api.backend.capabilities(&api.caller, &project(&p)?).await?))
+/// What the project can create: regions, plans, versions, prices.
+#[utoipa::path(get, path = "/projects/{project}/capabilities", tag = "projects", params(ProjectPath),
+    responses((status = 200, body = Capabilities), Refusals))]
+async fn capabilities(api: Api, Path(path): Path<ProjectPath>) -> Answer {
+    Ok(ok(api.backend.capabilities(&api.caller, &project(&path.project)?).await?))
 }
 
-async fn flavors(api: Api, Path((p, region)): Path<(String, String)>) -> Answer {
-    Ok(ok(api.backend.flavors(&api.caller, &project(&p)?, &region).await?))
+/// The node flavors offered in a region.
+#[utoipa::path(get, path = "/projects/{project}/regions/{region}/flavors", tag = "projects", params(RegionPath),
+    responses((status = 200, body = Vec<Flavor>), Refusals))]
+async fn flavors(api: Api, Path(path): Path<RegionPath>) -> Answer {
+    Ok(ok(api.backend.flavors(&api.caller, &project(&path.project)?, &path.region).await?))
 }
 
-async fn networks(api: Api, Path(p): Path<String>) -> Answer {
-    Ok(ok(api.backend.networks(&api.caller, &project(&p)?).await?))
+/// The project's private networks, their subnets and gateways, and the clusters on each.
+#[utoipa::path(get, path = "/projects/{project}/networks", tag = "projects", params(ProjectPath),
+    responses((status = 200, body = NetworksView), Refusals))]
+async fn networks(api: Api, Path(path): Path<ProjectPath>) -> Answer {
+    Ok(ok(api.backend.networks(&api.caller, &project(&path.project)?).await?))
 }
 
+/// The project's clusters and operations as they change (server-sent events): first the
+/// current state, then each change.
+#[utoipa::path(get, path = "/projects/{project}/events", tag = "projects", params(ProjectPath),
+    responses((status = 200, content_type = "text/event-stream", description = "`state` and `operation` events, each `data:` a JSON object"), Refusals))]
+async fn events(
+    state: axum::extract::State<AppState>,
+    user: Option<axum::Extension<model::access::User>>,
+    session: Option<axum::Extension<tower_sessions::Session>>,
+    token: Option<axum::Extension<crate::tokens::TokenUse>>,
+    Path(path): Path<ProjectPath>,
+) -> Response {
+    live::project_events(state, user, session, token, Path(path.project)).await
+}
+
+/// The audit trail of the caller's projects, newest first, 50 a page.
+#[utoipa::path(get, path = "/activity", tag = "activity", params(ActivityFilter),
+    responses((status = 200, body = ActivityPage), Refusals))]
 async fn activity(api: Api, Query(filter): Query<ActivityFilter>) -> Answer {
     Ok(ok(api.backend.activity(&api.caller, filter).await?))
 }

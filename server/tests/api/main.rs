@@ -11,6 +11,7 @@ mod issuer;
 mod live;
 mod metrics;
 mod networks;
+mod openapi;
 mod operations;
 mod page_cache;
 mod pages;
