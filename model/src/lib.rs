@@ -43,6 +43,7 @@ pub mod scheduling;
 mod schema;
 pub mod size;
 pub mod status;
+pub mod terraform;
 pub mod token;
 pub mod validation;
 pub mod version;

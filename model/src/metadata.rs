@@ -96,6 +96,20 @@ impl TaintEffect {
     /// All effects, mildest last.
     pub const ALL: [TaintEffect; 3] =
         [TaintEffect::NoSchedule, TaintEffect::PreferNoSchedule, TaintEffect::NoExecute];
+
+    /// Its name in Kubernetes and the provider's API (`NoSchedule`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NoSchedule",
+            TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+            TaintEffect::NoExecute => "NoExecute",
+        }
+    }
+
+    /// The effect named `name` ([`TaintEffect::as_str`]).
+    pub fn parse(name: &str) -> Option<TaintEffect> {
+        Self::ALL.into_iter().find(|e| e.as_str() == name)
+    }
 }
 
 /// A taint on every node of a pool.

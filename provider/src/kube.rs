@@ -78,12 +78,7 @@ pub fn owner(object: &Value) -> Option<(&str, &str)> {
 }
 
 fn effect(name: &str) -> Option<TaintEffect> {
-    match name {
-        "NoSchedule" => Some(TaintEffect::NoSchedule),
-        "PreferNoSchedule" => Some(TaintEffect::PreferNoSchedule),
-        "NoExecute" => Some(TaintEffect::NoExecute),
-        _ => None,
-    }
+    TaintEffect::parse(name)
 }
 
 /// What a pod spec asks of its node.

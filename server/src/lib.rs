@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backend;
 pub mod catalog;
+pub mod cli;
 pub mod cluster_api;
 pub mod config;
 pub mod db;

@@ -20,6 +20,7 @@ use model::version::{UpdatePolicy, UpdateStrategy};
 
 use crate::error::AppError;
 
+mod code;
 mod networks;
 mod oidc;
 /// What the server implements for the pages (server build only).
@@ -29,6 +30,7 @@ mod settings;
 mod tokens;
 mod workloads;
 
+pub use code::{cluster_code, spec_terraform};
 pub use networks::{
     cluster_network_settings, create_gateway, create_network, create_subnet, delete_network, networks,
     set_cluster_routing, set_load_balancers_subnet,

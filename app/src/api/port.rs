@@ -372,6 +372,25 @@ pub trait Workloads: Send + Sync {
     ) -> Result<Preflight, AppError>;
 }
 
+/// Clusters as code: a cluster as a template and as the provider's Terraform resources.
+#[async_trait]
+pub trait Code: Send + Sync {
+    /// Cluster `cluster` as a template and as Terraform.
+    async fn cluster_code(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        cluster: &ClusterId,
+    ) -> Result<model::terraform::AsCode, AppError>;
+    /// The Terraform that makes `spec` (the wizard's review).
+    async fn spec_terraform(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        spec: &ClusterSpec,
+    ) -> Result<String, AppError>;
+}
+
 /// Personal API tokens. Managed with a signed-in session only: a token cannot make or revoke
 /// tokens.
 #[async_trait]
@@ -398,6 +417,7 @@ pub trait Backend:
     + Activity
     + Workloads
     + Tokens
+    + Code
     + 'static
 {
 }
@@ -414,6 +434,7 @@ impl<
         + Activity
         + Workloads
         + Tokens
+        + Code
         + 'static,
 > Backend for T
 {

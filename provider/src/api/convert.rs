@@ -1,10 +1,11 @@
 //! The border between the wire format and the console's domain types: every conversion in one
 //! place, so the client, the server and the emulator read the provider's bodies the same way.
 
-use model::cluster_spec::ClusterSpec;
+use model::cluster_spec::{ClusterSpec, PrivateNetwork};
 use model::live::{LiveCluster, PoolCounts};
 use model::node_pool::{AutoscalingTuning, NodePoolSpec, NodeTemplate};
 use model::oidc::{OidcConfig, SigningAlgorithm};
+use model::plan::Plan;
 
 use super::cluster::{Cluster, ClusterCreation, IpAllocationPolicy, PrivateNetworkConfiguration};
 use super::node_pool::{
@@ -64,6 +65,62 @@ impl From<&ClusterSpec> for ClusterCreation {
             nodepool: None,
         }
     }
+}
+
+/// The spec that creates a cluster like `cluster`, with `pools` and the API server allow-list
+/// `allow_list`: the cluster as a template (ids, states and dates left out). The private
+/// network is named by its id; the nodes subnet's range and gateway are for the console to
+/// fill in when it knows them.
+pub fn template(cluster: &Cluster, pools: &[NodePool], allow_list: &[String]) -> Result<ClusterSpec, String> {
+    let version: model::KubeVersion =
+        cluster.version.parse().map_err(|e| format!("the cluster's version cannot be read: {e}"))?;
+    let plan = cluster.known_plan();
+    let private_network = cluster.private_network_id.as_ref().map(|id| {
+        let configuration = cluster.private_network_configuration.clone().unwrap_or_default();
+        PrivateNetwork {
+            private_network_id: id.clone(),
+            nodes_subnet_id: cluster.nodes_subnet_id.clone(),
+            nodes_subnet_cidr: None,
+            load_balancers_subnet_id: cluster.load_balancers_subnet_id.clone(),
+            subnet_has_gateway: false,
+            default_vrack_gateway: configuration.default_vrack_gateway,
+            private_network_routing_as_default: configuration
+                .private_network_routing_as_default
+                .unwrap_or(false),
+        }
+    });
+    // Custom ranges are a Standard setting; a Free cluster's reported ranges are its defaults.
+    let ip_allocation_policy = match (&cluster.ip_allocation_policy, plan) {
+        (Some(policy), Plan::Standard) => match (&policy.pods_ipv4_cidr, &policy.services_ipv4_cidr) {
+            (Some(pods), Some(services)) => Some(model::network::IpAllocationPolicy {
+                pods_ipv4_cidr: pods.parse().map_err(|e| format!("the pods range cannot be read: {e}"))?,
+                services_ipv4_cidr: services
+                    .parse()
+                    .map_err(|e| format!("the services range cannot be read: {e}"))?,
+            }),
+            _ => None,
+        },
+        _ => None,
+    };
+    let api_allow_list = allow_list
+        .iter()
+        .map(|entry| entry.parse().map_err(|e| format!("the allow-list entry {entry} cannot be read: {e}")))
+        .collect::<Result<_, String>>()?;
+    // Pools by name: their order in the provider's answers means nothing.
+    let mut node_pools: Vec<NodePoolSpec> = pools.iter().map(NodePoolSpec::from).collect();
+    node_pools.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(ClusterSpec {
+        name: cluster.name.clone(),
+        region: cluster.region.clone(),
+        plan,
+        version: version.minor_version(),
+        update_policy: cluster.update_policy.clone(),
+        kube_proxy_mode: cluster.kube_proxy_mode.clone(),
+        private_network,
+        ip_allocation_policy,
+        api_allow_list,
+        node_pools,
+    })
 }
 
 impl From<&NodePoolSpec> for NodePoolCreation {

@@ -16,6 +16,7 @@ mod node_pool;
 mod small;
 
 pub use cluster::{Cluster, ClusterCreation, ClusterUpdate, IpAllocationPolicy, PrivateNetworkConfiguration};
+pub use convert::template;
 pub use customization::{
     AdmissionPlugins, ApiServerCustomization, Customization, KubeProxyCustomization, SyncPeriods,
 };

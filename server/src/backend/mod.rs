@@ -22,6 +22,7 @@ use model::operation::OperationKind;
 mod access;
 mod activity;
 mod clusters;
+mod code;
 mod customize;
 mod networks;
 mod oidc;

@@ -47,6 +47,9 @@ pub enum Command {
     },
     /// Print the OpenAPI document of the REST API (`/api/v1/openapi.json`).
     Openapi,
+    /// Use a console's REST API with an API token: `login`, `clusters`, `pools`, `kubeconfig`,
+    /// `wait`.
+    Cli(crate::cli::CliArgs),
 }
 
 /// Every setting of the server.

@@ -2,7 +2,7 @@
 //! customization, reset, etcd usage, network settings, workloads and events.
 
 use axum::extract::{Path, Query};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use model::cluster_network::{ClusterNetwork, Routing};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
@@ -37,6 +37,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(load_balancers))
         .routes(routes!(routing))
         .routes(routes!(workloads))
+        .routes(routes!(export))
+        .routes(routes!(terraform))
 }
 
 /// The project and cluster of a path.
@@ -223,6 +225,25 @@ async fn routing(api: Api, Path(path): Path<ClusterPath>, Body(body): Body<Routi
     let (project, cluster) = ids(&path)?;
     let operation = api.backend.set_cluster_routing(&api.caller, &project, &cluster, &body).await?;
     accepted(&api, &project, &operation).await
+}
+
+/// The cluster as a template: the body `POST /projects/{project}/clusters` takes to create one
+/// like it (change its `name` first).
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/export", tag = "clusters", params(ClusterPath),
+    responses((status = 200, body = ClusterSpec), Refusals))]
+async fn export(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
+    Ok(ok(api.backend.cluster_code(&api.caller, &project, &cluster).await?.template))
+}
+
+/// The cluster as the provider's Terraform resources (`ovh/ovh`): the cluster, its node pools,
+/// its allow-list and its OIDC settings, with their exact values.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/terraform", tag = "clusters", params(ClusterPath),
+    responses((status = 200, content_type = "text/plain", body = String), Refusals))]
+async fn terraform(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
+    let code = api.backend.cluster_code(&api.caller, &project, &cluster).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], code.terraform).into_response())
 }
 
 /// What runs in the cluster, in the namespaces the caller's role shows.

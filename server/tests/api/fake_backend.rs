@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use app::api::port::{
-    Access, Activity, Caller, Clusters, Customization, Networks, Oidc, Operations, Pools, Settings, Tokens,
-    Workloads,
+    Access, Activity, Caller, Clusters, Code, Customization, Networks, Oidc, Operations, Pools, Settings,
+    Tokens, Workloads,
 };
 use app::error::AppError;
 use async_trait::async_trait;
@@ -323,6 +323,21 @@ impl Workloads for FakeBackend {
         _: Option<u32>,
     ) -> Result<Preflight, AppError> {
         absent("workloads")
+    }
+}
+
+#[async_trait]
+impl Code for FakeBackend {
+    async fn cluster_code(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<model::terraform::AsCode, AppError> {
+        absent("code")
+    }
+    async fn spec_terraform(&self, _: &Caller, _: &ProjectId, _: &ClusterSpec) -> Result<String, AppError> {
+        absent("code")
     }
 }
 

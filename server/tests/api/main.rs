@@ -2,6 +2,7 @@
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names a server.
 
 mod catalog;
+mod cli;
 mod cloud;
 mod database;
 mod fake_backend;
