@@ -1,6 +1,7 @@
 //! Components shared by several pages.
 
 pub mod browser;
+pub mod copyable;
 pub mod freshness;
 pub mod live;
 pub mod metadata_text;

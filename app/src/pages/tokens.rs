@@ -20,20 +20,23 @@ pub fn TokensPage() -> impl IntoView {
     let user = current_user().0;
     let version = RwSignal::new(0_u32);
     let data = Resource::new(move || version.get(), |_| tokens());
+    // Kept above the list, which is read again after each change.
+    let created = RwSignal::new(None::<CreatedToken>);
     view! {
         <Title text="API tokens" />
         <section class="page">
             <h1>"API tokens"</h1>
             <p class="lead">
-                "A token lets a script call the console's API as you, with the role you give it (at most your own). "
-                "Send it as " <code>"Authorization: Bearer …"</code> "; see the " <a href="/docs/api" rel="external">"API reference"</a> "."
+                "A token lets a script call the console's API as you, with the role you give it (at most your own). Send it as "
+                <code>"Authorization: Bearer …"</code> "; see the " <a href="/docs/api" rel="external">"API reference"</a> "."
             </p>
+            {move || created.get().map(|token| view! { <SecretOnce token /> })}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 <ErrorBoundary fallback=caught>
                     {move || Suspend::new(async move {
                         let user = user.await?;
                         let view = data.await?;
-                        Ok::<_, AppError>(view! { <Tokens user view version /> })
+                        Ok::<_, AppError>(view! { <Tokens user view version created /> })
                     })}
                 </ErrorBoundary>
             </Suspense>
@@ -42,7 +45,12 @@ pub fn TokensPage() -> impl IntoView {
 }
 
 #[component]
-fn Tokens(user: User, view: TokensView, version: RwSignal<u32>) -> impl IntoView {
+fn Tokens(
+    user: User,
+    view: TokensView,
+    version: RwSignal<u32>,
+    created: RwSignal<Option<CreatedToken>>,
+) -> impl IntoView {
     let TokensView { own, administered, never_expiring_projects } = view;
     let others = (!administered.is_empty()).then(|| {
         view! {
@@ -56,16 +64,21 @@ fn Tokens(user: User, view: TokensView, version: RwSignal<u32>) -> impl IntoView
         false => view! { <TokenTable tokens=own show_user=false version /> }.into_any(),
     };
     view! {
-        <NewToken user never=never_expiring_projects version />
+        <NewToken user never=never_expiring_projects version created />
         <h2>"Your tokens"</h2>
         {own_list}
         {others}
     }
 }
 
-/// The creation form, and the new token's secret once created.
+/// The creation form; the new token goes to `created`.
 #[component]
-fn NewToken(user: User, never: Vec<String>, version: RwSignal<u32>) -> impl IntoView {
+fn NewToken(
+    user: User,
+    never: Vec<String>,
+    version: RwSignal<u32>,
+    created: RwSignal<Option<CreatedToken>>,
+) -> impl IntoView {
     let memberships = user.memberships.clone();
     let first = memberships.first().map(|m| m.project_id.clone()).unwrap_or_default();
     let name = RwSignal::new(String::new());
@@ -73,7 +86,6 @@ fn NewToken(user: User, never: Vec<String>, version: RwSignal<u32>) -> impl Into
     let role = RwSignal::new(Role::Viewer);
     let days = RwSignal::new(Some(90_u32));
     let create = Action::new(move |request: &TokenRequest| create_token(request.clone()));
-    let created = RwSignal::new(None::<CreatedToken>);
     Effect::new(move |_| {
         if let Some(Ok(token)) = create.value().get() {
             created.set(Some(token));
@@ -147,7 +159,6 @@ fn NewToken(user: User, never: Vec<String>, version: RwSignal<u32>) -> impl Into
             expires_in_days: days.get_untracked(),
         });
     };
-    let secret = move || created.get().map(|token| view! { <SecretOnce token /> });
     view! {
         <form class="card token-form" on:submit=submit>
             <h2>"New token"</h2>
@@ -193,7 +204,6 @@ fn NewToken(user: User, never: Vec<String>, version: RwSignal<u32>) -> impl Into
             </button>
             {other_failure}
         </form>
-        {secret}
     }
 }
 

@@ -176,3 +176,40 @@ async fn a_token_follows_its_users_groups_and_stops_when_they_are_too_old() {
     assert_eq!(status, 401);
     assert!(message.contains("Sign in to the console"), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_see_and_revoke_their_projects_tokens_and_no_one_else_does() {
+    let (provider, _task) = provider().await;
+    let cloud = Cloud::start().await;
+    let app = console(&provider, &cloud).await;
+    let caller = |username: &str, group: &str| app::api::port::Caller {
+        user: app.state.auth.user(username, &[group.to_string()]),
+        address: None,
+    };
+    let (bob, root, carol) =
+        (caller("bob", "operators"), caller("root", "admins"), caller("carol", "viewers"));
+    let backend = &app.state.backend;
+    let asked = model::token::TokenRequest {
+        name: "deploy".into(),
+        project_id: PROJECT.into(),
+        role: model::access::Role::Operator,
+        expires_in_days: Some(7),
+    };
+    let created = backend.create_token(&bob, &asked).await.unwrap();
+    // An operator cannot hand a token more than their own role.
+    let too_much = model::token::TokenRequest { role: model::access::Role::Admin, ..asked.clone() };
+    let refused = backend.create_token(&bob, &too_much).await.unwrap_err();
+    assert!(matches!(refused, app::error::AppError::Invalid { .. }), "{refused:?}");
+
+    // The admin sees bob's token among the project's; a viewer sees only their own (none).
+    let listed = backend.tokens(&root).await.unwrap();
+    assert_eq!(listed.administered.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["deploy"]);
+    assert!(backend.tokens(&carol).await.unwrap().administered.is_empty());
+    // Carol cannot revoke it (it does not exist for her); the admin can.
+    let hidden = backend.revoke_token(&carol, &created.token.id).await.unwrap_err();
+    assert!(matches!(hidden, app::error::AppError::NotFound { .. }), "{hidden:?}");
+    let revoked = backend.revoke_token(&root, &created.token.id).await.unwrap();
+    assert_eq!(revoked.revoked_by.as_deref(), Some("root"));
+    let again = backend.revoke_token(&bob, &created.token.id).await.unwrap_err();
+    assert!(matches!(again, app::error::AppError::Conflict { .. }), "{again:?}");
+}

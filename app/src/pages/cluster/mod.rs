@@ -2,6 +2,7 @@
 //! current by the cluster's live-update stream, around the tab at the address (see [`tab_routes`]).
 
 mod allow_list;
+mod as_code;
 mod customize;
 mod edit_pool;
 mod network_card;

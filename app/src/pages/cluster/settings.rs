@@ -13,6 +13,7 @@ use crate::api::{rename_cluster, reset_kubeconfig, update_cluster_policy};
 use crate::components::outcome::outcome;
 use crate::pages::clusters::DeleteCluster;
 
+use super::as_code::AsCodeCard;
 use super::customize::{CustomizationForm, ResetCluster};
 use super::network_card::NetworkCard;
 
@@ -35,6 +36,7 @@ pub fn SettingsTab(
         <PolicyForm project cluster policy may_change />
         <NetworkCard project cluster may_change=role.allows(OperationKind::UpdatePrivateNetwork.required_role()) />
         <CustomizationForm project cluster current=customization may_change=may_customize />
+        <AsCodeCard project cluster name=name.clone() />
         {may_reset.then(|| view! { <ResetCluster project cluster name=name.clone() /> })}
         {may_delete.then(|| view! {
             <section class="card danger-zone">

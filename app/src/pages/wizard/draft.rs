@@ -189,6 +189,49 @@ impl Draft {
         }
     }
 
+    /// A draft holding `spec` (a template), with the request key `key`, and the settings of the
+    /// template the wizard has no field for (they are left out).
+    pub fn from_spec(spec: &ClusterSpec, key: String) -> (Self, Vec<String>) {
+        let mut left_out = Vec::new();
+        let network = spec.private_network.clone().unwrap_or_default();
+        if !network.default_vrack_gateway.is_empty() || network.private_network_routing_as_default {
+            left_out.push("the private network's routing (set it on the cluster's Network card)".to_string());
+        }
+        let mut pools = Vec::new();
+        for pool in &spec.node_pools {
+            if pool.autoscaling != Default::default() {
+                left_out.push(format!("pool {}: its autoscaler tuning", pool.name));
+            }
+            if !pool.template.finalizers.is_empty() || pool.template.unschedulable {
+                left_out.push(format!("pool {}: its finalizers and unschedulable flag", pool.name));
+            }
+            Self::add_pool(&mut pools, PoolDraft::like(pool, pool.name.clone()));
+        }
+        let ranges = spec.ip_allocation_policy.as_ref();
+        let defaults = Self::default();
+        let draft = Self {
+            name: spec.name.clone(),
+            plan: spec.plan,
+            region: spec.region.clone(),
+            version: spec.version.to_string(),
+            update_policy: spec.update_policy.clone(),
+            kube_proxy_mode: spec.kube_proxy_mode.clone(),
+            private_network: spec.private_network.is_some(),
+            private_network_id: network.private_network_id,
+            nodes_subnet_id: network.nodes_subnet_id.unwrap_or_default(),
+            nodes_subnet_cidr: network.nodes_subnet_cidr.map(|c| c.to_string()).unwrap_or_default(),
+            load_balancers_subnet_id: network.load_balancers_subnet_id.unwrap_or_default(),
+            subnet_has_gateway: network.subnet_has_gateway,
+            custom_ranges: ranges.is_some(),
+            pods_cidr: ranges.map_or(defaults.pods_cidr, |r| r.pods_ipv4_cidr.to_string()),
+            services_cidr: ranges.map_or(defaults.services_cidr, |r| r.services_ipv4_cidr.to_string()),
+            allow_list: spec.api_allow_list.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+            pools,
+            key,
+        };
+        (draft, left_out)
+    }
+
     /// The spec this draft asks for, and the fields that could not be read as typed.
     pub fn to_spec(&self) -> (ClusterSpec, FieldErrors) {
         let mut errors = FieldErrors::new();
@@ -319,6 +362,48 @@ mod tests {
         let copy = PoolDraft::like(&spec, "web-2".into()).to_spec("nodePools.0", Plan::Standard, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(copy, NodePoolSpec { name: "web-2".into(), ..spec });
+    }
+
+    #[test]
+    fn a_template_becomes_a_draft_that_asks_for_the_same_cluster() {
+        let mut pool = NodePoolSpec {
+            name: "web".into(),
+            flavor_name: "b3-8".into(),
+            desired_nodes: 2,
+            min_nodes: 1,
+            max_nodes: 4,
+            autoscale: true,
+            ..NodePoolSpec::default()
+        };
+        pool.template.taints.push(model::metadata::Taint {
+            key: "dedicated".into(),
+            value: "web".into(),
+            effect: model::metadata::TaintEffect::NoSchedule,
+        });
+        let spec = ClusterSpec {
+            name: "shop".into(),
+            region: "GRA11".into(),
+            plan: Plan::Standard,
+            version: DEFAULT_MINOR,
+            update_policy: UpdatePolicy::NeverUpdate,
+            kube_proxy_mode: KubeProxyMode::Ipvs,
+            private_network: None,
+            ip_allocation_policy: Some(IpAllocationPolicy {
+                pods_ipv4_cidr: "10.100.0.0/16".parse().unwrap(),
+                services_ipv4_cidr: "10.200.0.0/16".parse().unwrap(),
+            }),
+            api_allow_list: vec!["203.0.113.0/24".parse().unwrap()],
+            node_pools: vec![pool.clone()],
+        };
+        let (draft, left_out) = Draft::from_spec(&spec, "k".into());
+        assert!(left_out.is_empty(), "{left_out:?}");
+        let (again, errors) = draft.to_spec();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(again, spec);
+
+        pool.autoscaling.scale_down_unneeded_time_seconds = 60;
+        let (_, left_out) = Draft::from_spec(&ClusterSpec { node_pools: vec![pool], ..spec }, "k".into());
+        assert_eq!(left_out, vec!["pool web: its autoscaler tuning".to_string()]);
     }
 
     fn gra() -> Region {

@@ -3,12 +3,14 @@
 //! browser's storage so that Back, Next, a reload or a sign-in round trip lose nothing. The
 //! model's rules judge the draft as the user types; Next waits only for the step's own errors.
 
+mod as_code;
 mod draft;
 mod fields;
 mod network;
 mod pools;
 mod review;
 mod steps;
+mod template;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

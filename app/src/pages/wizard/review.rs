@@ -12,6 +12,7 @@ use model::operation::{OperationState, OperationView};
 use super::{DraftStoreFields, STEPS, Wizard, forget_draft, step_of};
 use crate::api::{create_cluster, creation_request};
 use crate::components::browser;
+use crate::components::copyable::Copyable;
 use crate::components::outcome::ErrorMessage;
 use crate::error::AppError;
 
@@ -64,6 +65,7 @@ pub fn ReviewStep(wizard: Wizard, prices: PriceList) -> impl IntoView {
         }}
         {move || view! { <Summary spec=spec.get() prices=prices.get_value() /> }}
         <ApiPreview wizard spec />
+        <super::as_code::CodePreview wizard spec />
         <CreateButton wizard spec />
     }
 }
@@ -204,23 +206,12 @@ fn ApiPreview(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
 #[component]
 fn RequestText(request: ApiRequest) -> impl IntoView {
     let curl = request.curl();
-    let (body, curl_text) = (StoredValue::new(request.body.clone()), StoredValue::new(curl.clone()));
     view! {
         <p>
             <code>{format!("{} {}", request.method, request.url)}</code>
         </p>
-        <div class="copyable">
-            <button type="button" class="button secondary" on:click=move |_| browser::copy(&body.get_value())>
-                "Copy JSON"
-            </button>
-            <pre data-testid="request-body">{request.body}</pre>
-        </div>
-        <div class="copyable">
-            <button type="button" class="button secondary" on:click=move |_| browser::copy(&curl_text.get_value())>
-                "Copy curl"
-            </button>
-            <pre data-testid="request-curl">{curl}</pre>
-        </div>
+        <Copyable button="Copy JSON" text=request.body testid="request-body" />
+        <Copyable button="Copy curl" text=curl testid="request-curl" />
         <p class="muted">
             "The curl command reads an OAuth2 access token from $OVH_ACCESS_TOKEN; nothing secret is shown here. An API server allow-list is a second request, made once the cluster exists."
         </p>

@@ -58,6 +58,7 @@ pub fn PlanStep(wizard: Wizard) -> impl IntoView {
         })
         .collect_view();
     view! {
+        <super::template::FromTemplate wizard />
         <TextField
             id="cluster-name".into()
             label="Cluster name"
