@@ -2,7 +2,7 @@
 // a bearer token at its role and refused once revoked; a cluster shown as Terraform and as a
 // template on its Settings tab, and the wizard started from that template.
 import { test, expect } from '@playwright/test';
-import { createCluster, waitUntilReady } from '../emulator';
+import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 
 async function asToken(secret: string, path: string) {
@@ -33,6 +33,7 @@ test('an API token is shown once, acts with its role and stops when revoked', as
   expect((await projects.json())[0]).toMatchObject({ id: 'default', role: 'viewer' });
   // Reloaded, the page lists the token with its last use and never its secret.
   await page.reload();
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await expect(page.getByRole('row', { name: /e2e-script/ })).toBeVisible();
   expect(await page.content()).not.toContain(secret);
 
@@ -46,7 +47,9 @@ test('an API token is shown once, acts with its role and stops when revoked', as
 
 test('a cluster as Terraform and as a template, and the wizard started from the template', async ({ page }) => {
   test.setTimeout(60_000);
-  const id = await createCluster('as-code');
+  // Standard: the project's Free quota is shared by every test on this console.
+  const body = { name: 'as-code', region: 'GRA11', plan: 'standard', nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1 }] };
+  const { id } = await call('POST', `/cloud/project/${project}/kube`, body);
   await waitUntilReady(id);
   await signIn(page, 'alice', `/clusters/${id}/settings?project=default`);
   await expect(page.locator('body[data-hydrated]')).toBeAttached();
@@ -58,7 +61,7 @@ test('a cluster as Terraform and as a template, and the wizard started from the 
   await expect(terraform).toContainText('resource "ovh_cloud_project_kube_nodepool" "general" {');
   await expect(terraform).toContainText('flavor_name');
   const template = JSON.parse((await card.getByTestId('template').textContent())!);
-  expect(template).toMatchObject({ name: 'as-code', region: 'GRA11', plan: 'free' });
+  expect(template).toMatchObject({ name: 'as-code', region: 'GRA11', plan: 'standard' });
   // The download link answers the same template.
   const exported = await page.request.get(`${sso.console}/api/v1/projects/default/clusters/${id}/export`);
   expect(await exported.json()).toEqual(template);

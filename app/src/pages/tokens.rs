@@ -237,21 +237,23 @@ fn SecretOnce(token: CreatedToken) -> impl IntoView {
 fn TokenTable(tokens: Vec<TokenView>, show_user: bool, version: RwSignal<u32>) -> impl IntoView {
     let rows = tokens.into_iter().map(|token| view! { <TokenRow token show_user version /> }).collect_view();
     view! {
-        <table class="list tokens">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    {show_user.then(|| view! { <th scope="col">"User"</th> })}
-                    <th scope="col">"Project"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col">"Last used"</th>
-                    <th scope="col">"Status"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="list tokens">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col" hidden=!show_user>"User"</th>
+                        <th scope="col">"Project"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -300,7 +302,7 @@ fn TokenRow(token: TokenView, show_user: bool, version: RwSignal<u32>) -> impl I
     view! {
         <tr>
             <td>{token.name.clone()} " " <code class="muted">{token.hint.clone()}</code></td>
-            {show_user.then(|| view! { <td>{token.username.clone()}</td> })}
+            <td hidden=!show_user>{token.username.clone()}</td>
             <td>{token.project_id.clone()}</td>
             <td>{token.role.label()}</td>
             <td>{day(&Some(token.created_at.clone()))}</td>

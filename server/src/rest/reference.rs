@@ -59,7 +59,7 @@ pub fn render(document: &Value, css: &str) -> String {
 <h2 id="types">Types</h2>
 {types}
 </main></body></html>"##,
-        description = escape(info["description"].as_str().unwrap_or_default()),
+        description = prose(info["description"].as_str().unwrap_or_default()),
         version = escape(document["openapi"].as_str().unwrap_or_default()),
         api_version = escape(info["version"].as_str().unwrap_or_default()),
     )
@@ -72,10 +72,10 @@ fn endpoint(method: &str, path: &str, operation: &Value) -> String {
         escape(id),
         method.to_uppercase(),
         escape(path),
-        escape(operation["summary"].as_str().unwrap_or_default())
+        prose(operation["summary"].as_str().unwrap_or_default())
     );
     if let Some(description) = operation["description"].as_str() {
-        html.push_str(&format!("<p>{}</p>\n", escape(description)));
+        html.push_str(&format!("<p>{}</p>\n", prose(description)));
     }
     let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
     if !parameters.is_empty() {
@@ -87,7 +87,7 @@ fn endpoint(method: &str, path: &str, operation: &Value) -> String {
                 if p["required"].as_bool() == Some(true) { " (required)" } else { "" },
                 escape(p["in"].as_str().unwrap_or_default()),
                 type_of(&p["schema"]),
-                escape(p["description"].as_str().unwrap_or_default()),
+                prose(p["description"].as_str().unwrap_or_default()),
             ));
         }
         html.push_str("</tbody></table>\n");
@@ -108,7 +108,7 @@ fn endpoint(method: &str, path: &str, operation: &Value) -> String {
         html.push_str(&format!(
             "<li><strong>{}</strong>{shape} {}</li>",
             escape(status),
-            escape(answer["description"].as_str().unwrap_or_default())
+            prose(answer["description"].as_str().unwrap_or_default())
         ));
     }
     html.push_str("</ul></section>\n");
@@ -119,7 +119,7 @@ fn type_section(name: &str, schema: &Value) -> String {
     let mut html = format!(
         "<section class=\"card type\" id=\"type-{0}\"><h3><code>{0}</code></h3><p>{1}</p>\n",
         escape(name),
-        escape(schema["description"].as_str().unwrap_or_default())
+        prose(schema["description"].as_str().unwrap_or_default())
     );
     let required: Vec<&str> =
         schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
@@ -132,7 +132,7 @@ fn type_section(name: &str, schema: &Value) -> String {
                     escape(field),
                     if required.contains(&field.as_str()) { " (required)" } else { "" },
                     type_of(property),
-                    escape(property["description"].as_str().unwrap_or_default()),
+                    prose(property["description"].as_str().unwrap_or_default()),
                 ));
             }
             html.push_str("</tbody></table>\n");
@@ -141,6 +141,17 @@ fn type_section(name: &str, schema: &Value) -> String {
     }
     html.push_str("</section>\n");
     html
+}
+
+/// `text` as HTML: escaped, with its `code` spans (Markdown backticks) as `<code>`.
+fn prose(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => format!("<code>{}</code>", escape(part)),
+            _ => escape(part),
+        })
+        .collect()
 }
 
 /// A schema in words, with links to the named types.
@@ -193,7 +204,9 @@ mod tests {
             assert!(page.contains(&format!("id=\"type-{name}\"")), "{name}");
         }
         assert!(page.contains("<a href=\"#type-ClusterSpec\"><code>ClusterSpec</code></a>"));
-        let hostile = serde_json::json!({ "info": { "description": "<script>x</script>" } });
-        assert!(!render(&hostile, "/x.css").contains("<script>x"));
+        let hostile = serde_json::json!({ "info": { "description": "<script>x</script> `<b>`" } });
+        let page = render(&hostile, "/x.css");
+        assert!(!page.contains("<script>x") && !page.contains("<b>"), "{page}");
+        assert_eq!(prose("a `Location` to poll"), "a <code>Location</code> to poll");
     }
 }

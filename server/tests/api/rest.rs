@@ -101,6 +101,9 @@ impl Running {
     pub async fn start(name: &str) -> Self {
         let (provider, task) = provider().await;
         let cloud = Cloud::start().await;
+        // The clusters' own API servers, for the workloads.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        emulator::kube::serve(listener, cloud.emulator.clone()).unwrap();
         let mut app = console(&provider, &cloud).await;
         with_catalog(&mut app, quick());
         let background = Background::start(&app, &cloud);
@@ -184,6 +187,8 @@ async fn every_endpoint_of_the_api_works_with_a_token() {
         "{}",
         terraform.text()
     );
+    let workloads = read(app, t, &format!("{cluster}/workloads")).await;
+    assert!(workloads["nodes"].as_array().is_some_and(|n| !n.is_empty()), "{workloads}");
     let activity = read(app, t, "/api/v1/activity").await;
     assert!(activity.to_string().contains("alice via token ci"), "{activity}");
 
@@ -253,15 +258,16 @@ async fn every_endpoint_of_the_api_works_with_a_token() {
     let user = api(app, "POST", &format!("{cluster}/kubeconfig/user"), t, None).await;
     assert!(matches!(user.status, 200 | 409), "{}", user.text());
 
-    // The event stream opens with the cluster's state.
-    let events = Request::get(format!("{cluster}/events")).header("authorization", format!("Bearer {t}"));
-    let response =
-        tower::ServiceExt::oneshot(app.router(false), events.body(Body::empty()).unwrap()).await.unwrap();
-    assert_eq!(response.status(), 200);
-    let mut stream = response.into_body().into_data_stream();
-    let first = futures::StreamExt::next(&mut stream).await.unwrap().unwrap();
-    assert!(String::from_utf8_lossy(&first).contains("data:"), "{first:?}");
-    drop(stream);
+    // The event streams open with the cluster's and the project's state.
+    for path in [format!("{cluster}/events"), format!("{root}/events")] {
+        let events = Request::get(&path).header("authorization", format!("Bearer {t}"));
+        let response =
+            tower::ServiceExt::oneshot(app.router(false), events.body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let mut stream = response.into_body().into_data_stream();
+        let first = futures::StreamExt::next(&mut stream).await.unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("data:"), "{path}: {first:?}");
+    }
 
     // And deletion, confirmed by the cluster's name.
     let unconfirmed = api(app, "DELETE", &cluster, t, None).await;
