@@ -66,13 +66,28 @@ export async function clusters(): Promise<any[]> {
   return found.filter((cluster) => cluster !== undefined);
 }
 
-async function admin(path: string, body: unknown) {
+async function admin(path: string, body: unknown, method = 'PUT') {
   const response = await fetch(`${sso.emulator}/emulator${path}`, {
-    method: 'PUT',
+    method,
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  expect(response.status, `PUT /emulator${path}`).toBe(200);
+  expect(response.status, `${method} /emulator${path}`).toBe(200);
+}
+
+/// Breaks node `id`: NotReady until the provider heals it (10 minutes of the emulator's clock).
+export async function breakNode(id: string) {
+  await admin(`/nodes/${id}/break`, {}, 'POST');
+}
+
+/// Makes the provider refuse the calls matching each rule (`[]`: none).
+export async function setFaults(faults: { pathContains: string; method?: string; status: number }[]) {
+  await admin('/faults', faults.map((f) => ({ rate: 1, latencyMs: 0, ...f })));
+}
+
+/// Sets what cluster `id`'s etcd holds, in bytes.
+export async function setEtcdUsage(id: string, bytes: number) {
+  await admin(`/clusters/${id}/etcd-usage`, { bytes });
 }
 
 /// Runs the emulator's virtual clock `speed` times faster than real time from now on.

@@ -122,6 +122,8 @@ export default defineConfig({
             PILOTHOUSE_EMULATOR_SPEED: '600',
             // Tests change clusters at the provider and reload: every page reads the list first.
             PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS: '0',
+            // The fleet and notifications see nodes and etcd of clusters no page has open.
+            PILOTHOUSE_CATALOG_SWEEP_SECONDS: '3',
           },
         },
       ]

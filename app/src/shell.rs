@@ -6,12 +6,13 @@ use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::bundle::{Bundle, BundleLinks};
+use crate::components::bell::NotificationBell;
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
 use crate::pages::{
-    AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, NetworksPage, NoAccessPage,
-    NotFoundPage, OverviewRoute, PlansPage, PoolsRoute, SettingsRoute, TokensPage, UpgradesRoute, WizardPage,
-    WorkloadsRoute,
+    AccessRoute, ActivityPage, ActivityRoute, ClusterPage, ClustersPage, FleetPage, NetworksPage,
+    NoAccessPage, NotFoundPage, NotificationsPage, OverviewRoute, PlansPage, PoolsRoute, SettingsRoute,
+    TokensPage, UpgradesRoute, WizardPage, WorkloadsRoute,
 };
 
 /// The whole document, rendered on the server around [`App`], loading `bundle`.
@@ -57,12 +58,16 @@ pub fn App() -> impl IntoView {
                 </a>
                 <div class="header-slot" id="header-slot">
                     <ProjectSwitcher />
+                    <NotificationBell />
                     <UserMenu />
                 </div>
                 <ThemeSwitcher />
             </header>
             <nav class="site-nav" aria-label="Main">
                 <ul>
+                    <li>
+                        <A href="/fleet">"Fleet"</A>
+                    </li>
                     <li>
                         <A href="/clusters">"Clusters"</A>
                     </li>
@@ -92,10 +97,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings") view=SettingsRoute />
                         <Route path=path!("activity") view=ActivityRoute />
                     </ParentRoute>
+                    <Route path=path!("/fleet") view=FleetPage ssr=SsrMode::Async />
                     <Route path=path!("/networks") view=NetworksPage ssr=SsrMode::Async />
                     <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                     <Route path=path!("/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/no-access") view=NoAccessPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -120,6 +120,7 @@ fn routes() -> Router<Arc<Emulator>> {
         .route("/quota", put(set_quota))
         .route("/tally", get(tally))
         .route("/nodes/{node_id}/break", post(break_node))
+        .route("/clusters/{cluster_id}/etcd-usage", put(set_etcd_usage))
         .route("/flavors/{flavor}/stock", put(set_stock))
 }
 
@@ -151,6 +152,20 @@ async fn break_node(
     Path(node_id): Path<String>,
 ) -> Result<Json<()>, EmulatorError> {
     super::healing::break_node(&emulator, &node_id).map(Json)
+}
+
+/// `PUT /emulator/clusters/{id}/etcd-usage` body.
+#[derive(Debug, Deserialize)]
+struct EtcdFill {
+    bytes: u64,
+}
+
+async fn set_etcd_usage(
+    State(emulator): State<Arc<Emulator>>,
+    Path(cluster_id): Path<String>,
+    Json(fill): Json<EtcdFill>,
+) -> Result<Json<()>, EmulatorError> {
+    super::cluster_settings::set_etcd_usage(&emulator, &cluster_id, fill.bytes).map(Json)
 }
 
 async fn faults(State(emulator): State<Arc<Emulator>>) -> Json<Vec<Fault>> {

@@ -40,10 +40,11 @@ fn invalid_signature() -> EmulatorError {
     EmulatorError::auth(StatusCode::BAD_REQUEST, "INVALID_SIGNATURE", "Invalid signature")
 }
 
-/// Whether a path needs no signature: the time and credential endpoints and the admin API.
+/// Whether a path needs no signature: the time, credential and price-catalog endpoints and the
+/// admin API.
 fn is_public(path: &str) -> bool {
     let api_path = path.strip_prefix("/1.0").or_else(|| path.strip_prefix("/v1"));
-    matches!(api_path, Some("/auth/time") | Some("/auth/credential"))
+    matches!(api_path, Some("/auth/time") | Some("/auth/credential") | Some("/order/catalog/public/cloud"))
         || path.starts_with("/emulator/")
         || path == "/auth/oauth2/token"
 }

@@ -73,8 +73,23 @@ async fn etcd_usage(
     let pools: Vec<&str> =
         world.pools.values().filter(|p| p.cluster_id == id).map(|p| p.id.as_str()).collect();
     let nodes = world.nodes.values().filter(|n| pools.contains(&n.pool_id.as_str())).count();
-    let usage = 2 * 1024 * 1024 + 64 * 1024 * (pools.len() + nodes) as u64;
+    let usage = world
+        .etcd_usage
+        .get(&id)
+        .copied()
+        .unwrap_or(2 * 1024 * 1024 + 64 * 1024 * (pools.len() + nodes) as u64);
     Ok(Json(EtcdUsage { quota: cluster.plan.etcd_quota().bytes(), usage }))
+}
+
+/// Sets what cluster `id`'s etcd holds, in bytes (the admin API: `PUT
+/// /emulator/clusters/{id}/etcd-usage`), as if its workloads had written that much.
+pub fn set_etcd_usage(emulator: &Emulator, id: &str, bytes: u64) -> Result<(), EmulatorError> {
+    let mut world = emulator.world();
+    if !world.clusters.contains_key(id) {
+        return Err(EmulatorError::not_found(format!("This cluster does not exist: {id}")));
+    }
+    world.etcd_usage.insert(id.to_string(), bytes);
+    Ok(())
 }
 
 /// Every entry as a CIDR, or the provider's message for the first that is not.

@@ -39,6 +39,7 @@ mod node;
 mod node_pool;
 pub mod oauth2;
 mod persistence;
+pub mod price_catalog;
 pub mod rate_limit;
 mod upgrade;
 mod workload;
@@ -181,6 +182,10 @@ pub struct World {
     /// What runs inside each cluster, by cluster id.
     #[serde(default)]
     workloads: BTreeMap<String, workload::Store>,
+    /// etcd usage set through the admin API, in bytes, by cluster id (data written that the
+    /// emulated API servers do not hold).
+    #[serde(default)]
+    etcd_usage: BTreeMap<String, u64>,
 }
 
 impl Default for World {
@@ -196,6 +201,7 @@ impl Default for World {
             tally: BTreeMap::new(),
             networking: network::Networking::default(),
             workloads: BTreeMap::new(),
+            etcd_usage: BTreeMap::new(),
         }
     }
 }
@@ -326,6 +332,18 @@ impl Emulator {
         self.queries.load(Ordering::Relaxed)
     }
 
+    /// Breaks node `id` as the admin API's `POST /emulator/nodes/{id}/break` does (it goes
+    /// NotReady and is healed after the plan's delay); the provider's message when it cannot.
+    pub fn break_node(&self, id: &str) -> Result<(), String> {
+        healing::break_node(self, id).map_err(|e| e.body.message.clone())
+    }
+
+    /// Sets what cluster `id`'s etcd holds, as the admin API's `PUT
+    /// /emulator/clusters/{id}/etcd-usage` does.
+    pub fn set_etcd_usage(&self, id: &str, bytes: u64) -> Result<(), String> {
+        cluster_settings::set_etcd_usage(self, id, bytes).map_err(|e| e.body.message.clone())
+    }
+
     fn next_query_id(&self) -> String {
         let n = self.queries.fetch_add(1, Ordering::Relaxed);
         format!("EMU.{n}.{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
@@ -345,7 +363,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(node_pool::routes())
         .merge(node::list::routes())
         .merge(network::routes())
-        .merge(upgrade::routes());
+        .merge(upgrade::routes())
+        .merge(price_catalog::routes());
     Router::new()
         .nest("/1.0", api.clone())
         .nest("/v1", api)

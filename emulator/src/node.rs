@@ -89,6 +89,19 @@ impl NodeRecord {
         }
     }
 
+    /// When the node's status last changed, as of `now` (the provider's `updatedAt`).
+    pub fn changed_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let redeploy = self.redeploy.as_ref().map(|r| [r.from, r.until]).unwrap_or_default();
+        let broken = self.broken.map(|(from, heal)| [from, heal]).unwrap_or_default();
+        [Some(self.ready_at), self.drain_from, self.gone_at]
+            .into_iter()
+            .flatten()
+            .chain(redeploy)
+            .chain(broken)
+            .filter(|at| *at <= now)
+            .fold(self.created_at.min(now), DateTime::max)
+    }
+
     /// Gone, or not yet created.
     pub fn is_gone(&self, now: DateTime<Utc>) -> bool {
         self.gone_at.is_some_and(|at| now >= at) || self.visible_from.is_some_and(|at| now < at)
@@ -127,7 +140,7 @@ impl NodeRecord {
             is_up_to_date: self.version_at(now) == cluster_version,
             instance_id: Some(self.instance_id.clone()),
             created_at: time(self.created_at),
-            updated_at: time(self.gone_at.unwrap_or(self.created_at).min(now)),
+            updated_at: time(self.changed_at(now)),
             deployed_at: (now >= self.ready_at).then(|| time(self.ready_at)),
             deleted_at: self.gone_at.filter(|at| now >= *at).map(time),
             status,

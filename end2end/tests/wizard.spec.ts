@@ -71,7 +71,9 @@ test('alice creates a Standard 3-AZ cluster with two pools and watches it come u
 
   await expect(page.getByTestId('cost')).toContainText('per month');
   await expect(page.getByTestId('cost')).toContainText('–'); // a range: the second pool autoscales
-  await expect(page.getByTestId('cost')).toContainText('Example prices');
+  // Two b3-16 at 0.09 EUR/h and one to four b3-8 at 0.05 EUR/h, from the provider's FR price list.
+  await expect(page.getByTestId('cost')).toContainText('167.90 – 277.40 EUR per month (0.23 – 0.38 EUR per hour)');
+  await expect(page.getByTestId('cost')).toContainText("The provider's FR price list");
   // Double-clicking Create still makes one cluster.
   await page.getByRole('button', { name: 'Create cluster' }).dblclick();
   await expect(page).toHaveURL(/\/clusters\/[0-9a-f-]{36}\?project=default/, { timeout: 20_000 });

@@ -51,6 +51,7 @@ open_enum! {
         Subnet = "subnet",
         Gateway = "gateway",
         Token = "token",
+        Subscription = "subscription",
     }
 }
 
@@ -89,12 +90,18 @@ pub enum AuditAction {
     /// A request came with a token that is unknown, expired, revoked or whose user's groups are
     /// too old to trust.
     TokenRefused,
+    /// A notification subscription was added.
+    SubscriptionCreate,
+    /// A notification subscription was deleted.
+    SubscriptionDelete,
+    /// A test message was sent to a notification subscription.
+    SubscriptionTest,
     /// An action written by another version of the console.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 13] = [
+    const NAMED: [(AuditAction, &'static str); 16] = [
         (AuditAction::SignIn, "session.sign_in"),
         (AuditAction::SignOut, "session.sign_out"),
         (AuditAction::SessionExpired, "session.expired"),
@@ -108,6 +115,9 @@ impl AuditAction {
         (AuditAction::CreateToken, "token.create"),
         (AuditAction::RevokeToken, "token.revoke"),
         (AuditAction::TokenRefused, "token.refused"),
+        (AuditAction::SubscriptionCreate, "subscription.create"),
+        (AuditAction::SubscriptionDelete, "subscription.delete"),
+        (AuditAction::SubscriptionTest, "subscription.test"),
     ];
 
     /// The action stored as `text`.

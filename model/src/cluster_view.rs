@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::PricedEstimate;
 use crate::freshness::Freshness;
 use crate::plan::Plan;
 use crate::status::Status;
@@ -67,6 +68,9 @@ pub struct ClusterOverview {
     pub nodes: Option<NodeCounts>,
     pub created_at: String,
     pub freshness: Freshness,
+    /// The nodes' estimated cost; `None` until the pools were read.
+    #[serde(default)]
+    pub cost: Option<PricedEstimate>,
 }
 
 /// etcd's use of its quota, in bytes.

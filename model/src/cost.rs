@@ -57,7 +57,55 @@ pub struct PriceList {
     pub currency: String,
     /// Whether these are made-up figures to show how estimates work.
     pub is_example: bool,
+    /// The provider's price book they come from (`FR`), when read from its catalog.
+    #[serde(default)]
+    pub subsidiary: Option<String>,
     pub flavors: BTreeMap<String, FlavorPrice>,
+}
+
+impl FlavorPrice {
+    /// A month of hourly billing.
+    pub fn hourly_month(&self) -> Money {
+        self.hourly.times(i64::from(HOURS_PER_MONTH))
+    }
+
+    /// What monthly billing saves over a month of hourly billing, in whole percent, when it
+    /// saves anything.
+    pub fn monthly_saving_percent(&self) -> Option<u32> {
+        let by_hour = self.hourly_month().0;
+        let monthly = self.monthly?.0;
+        (monthly < by_hour && by_hour > 0).then(|| ((by_hour - monthly) * 100 / by_hour) as u32)
+    }
+}
+
+impl PriceList {
+    /// Where the figures come from, for a label beside them.
+    pub fn origin(&self) -> String {
+        match (&self.subsidiary, self.is_example) {
+            (_, true) => "Example prices, not the provider's: check its price list.".to_string(),
+            (Some(book), false) => {
+                format!("The provider's {book} price list, in {}, without tax.", self.currency)
+            }
+            (None, false) => format!("Configured prices, in {}.", self.currency),
+        }
+    }
+
+    /// The cost of several estimates together.
+    pub fn total<'a>(estimates: impl IntoIterator<Item = &'a CostEstimate>) -> CostEstimate {
+        let mut total = CostEstimate::default();
+        for estimate in estimates {
+            total.hourly.low.0 += estimate.hourly.low.0;
+            total.hourly.high.0 += estimate.hourly.high.0;
+            total.monthly.low.0 += estimate.monthly.low.0;
+            total.monthly.high.0 += estimate.monthly.high.0;
+            for flavor in &estimate.unpriced_flavors {
+                if !total.unpriced_flavors.contains(flavor) {
+                    total.unpriced_flavors.push(flavor.clone());
+                }
+            }
+        }
+        total
+    }
 }
 
 /// The least and the most something can cost.
@@ -68,6 +116,17 @@ pub struct CostRange {
     pub high: Money,
 }
 
+impl CostRange {
+    /// "73.00 EUR", or "36.50 – 182.50 EUR" for a range.
+    pub fn describe(&self, currency: &str) -> String {
+        if self.low == self.high {
+            format!("{} {currency}", self.low)
+        } else {
+            format!("{} – {} {currency}", self.low, self.high)
+        }
+    }
+}
+
 /// The estimate for a set of node pools.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -76,6 +135,35 @@ pub struct CostEstimate {
     pub monthly: CostRange,
     /// Flavors the price list has no price for: left out of the figures.
     pub unpriced_flavors: Vec<String>,
+}
+
+/// An estimate with its currency and where its prices come from, to show on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PricedEstimate {
+    pub estimate: CostEstimate,
+    pub currency: String,
+    /// Where the prices come from, as a sentence ([`PriceList::origin`]).
+    pub origin: String,
+}
+
+impl PricedEstimate {
+    pub fn new(prices: &PriceList, pools: &[NodePoolSpec]) -> Self {
+        Self { estimate: prices.estimate(pools), currency: prices.currency.clone(), origin: prices.origin() }
+    }
+}
+
+impl CostEstimate {
+    /// "73.00 EUR per month (0.10 EUR per hour)".
+    pub fn describe(&self, currency: &str) -> String {
+        format!("{} per month ({} per hour)", self.monthly.describe(currency), self.hourly.describe(currency))
+    }
+
+    /// The flavors left out, as a sentence, when there are any.
+    pub fn unpriced_note(&self) -> Option<String> {
+        (!self.unpriced_flavors.is_empty())
+            .then(|| format!("No price known for {}; left out.", self.unpriced_flavors.join(", ")))
+    }
 }
 
 impl PriceList {
@@ -121,6 +209,7 @@ pub fn example_prices() -> PriceList {
     PriceList {
         currency: "EUR".to_string(),
         is_example: true,
+        subsidiary: None,
         flavors: BTreeMap::from([
             ("b3-8".to_string(), price(500, None)),
             ("b3-16".to_string(), price(1000, None)),
@@ -167,6 +256,33 @@ mod tests {
     fn monthly_billing_uses_the_monthly_price() {
         let monthly = NodePoolSpec { monthly_billed: true, desired_nodes: 2, ..pool("b2-7") };
         assert_eq!(example_prices().estimate(&[monthly]).monthly.low.to_string(), "52.00");
+    }
+
+    #[test]
+    fn monthly_billing_saving_in_percent() {
+        let b2 = example_prices().flavors["b2-7"];
+        assert_eq!(b2.hourly_month().to_string(), "51.10");
+        assert_eq!(b2.monthly_saving_percent(), Some(49));
+        assert_eq!(example_prices().flavors["b3-8"].monthly_saving_percent(), None);
+    }
+
+    #[test]
+    fn estimates_read_as_sentences() {
+        let scaled = NodePoolSpec { autoscale: true, min_nodes: 1, max_nodes: 2, ..pool("b3-8") };
+        let estimate = example_prices().estimate(&[scaled, pool("x9-1")]);
+        assert_eq!(estimate.describe("EUR"), "36.50 – 73.00 EUR per month (0.05 – 0.10 EUR per hour)");
+        assert_eq!(estimate.unpriced_note().as_deref(), Some("No price known for x9-1; left out."));
+        assert_eq!(example_prices().estimate(&[]).unpriced_note(), None);
+    }
+
+    #[test]
+    fn estimates_add_up() {
+        let prices = example_prices();
+        let one = prices.estimate(&[pool("b3-8")]);
+        let two = prices.estimate(&[pool("b3-16"), pool("x9-1")]);
+        let total = PriceList::total([&one, &two]);
+        assert_eq!(total.monthly.low.to_string(), "328.50");
+        assert_eq!(total.unpriced_flavors, vec!["x9-1".to_string()]);
     }
 
     #[test]

@@ -73,6 +73,7 @@ impl LiveCluster {
             nodes: self.nodes,
             created_at: self.created_at.clone(),
             freshness: Freshness::default(),
+            cost: None,
         }
     }
 

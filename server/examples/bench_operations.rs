@@ -83,6 +83,14 @@ async fn main() -> anyhow::Result<()> {
         audit_throttle: Default::default(),
         catalog: server::catalog::Catalog::new(db.clone(), &projects, Default::default()),
         caches: Default::default(),
+        price_subsidiary: None,
+        notifier: Arc::new(server::notifications::Notifier::new(
+            server::notifications::crypto::Keyring::new(None, data.path()),
+            None,
+            Duration::from_secs(30),
+            None,
+            true,
+        )),
     };
     let mut tasks = Vec::new();
     for _ in 0..runners {

@@ -16,6 +16,7 @@ pub mod error_page;
 pub mod live;
 pub mod local_emulator;
 pub mod metrics;
+pub mod notifications;
 pub mod operations;
 pub mod page_cache;
 pub mod projects;

@@ -19,14 +19,15 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::{self, store::CachedSessionStore, store::DbSessionStore};
 use crate::page_cache;
-use crate::routes::{activity, health, kubeconfig, live};
+use crate::routes::{activity, fleet, health, kubeconfig, live};
 use crate::state::AppState;
 use crate::{error_page, metrics, request_id, security_headers, telemetry};
 
 /// Bundle files named by content hash never change: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// Where `/` leads.
+/// Where `/` leads a user with one project; the fleet when they have more.
 const START_PAGE: &str = "/clusters";
+const FLEET_PAGE: &str = "/fleet";
 /// What is compressed as it is sent (answers of the API, bundle files of development builds) is
 /// compressed fast: most of the gain for little time.
 const ON_THE_FLY: CompressionLevel = CompressionLevel::Precise(4);
@@ -38,6 +39,14 @@ const REVALIDATE: &str = "no-cache";
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
+/// `/`: the fleet for a user with more than one project, their clusters otherwise.
+async fn start(user: Option<axum::Extension<model::access::User>>) -> Redirect {
+    match user {
+        Some(axum::Extension(user)) if user.memberships.len() > 1 => Redirect::temporary(FLEET_PAGE),
+        _ => Redirect::temporary(START_PAGE),
+    }
 }
 
 /// The console's router over `state`.
@@ -61,11 +70,12 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint::with_token))
-        .route("/", get(|| async { Redirect::temporary(START_PAGE) }))
+        .route("/", get(start))
         // Browsers ask for /favicon.ico by themselves; the icon is an SVG.
         .route("/favicon.ico", get(|| async { Redirect::permanent("/favicon.svg") }))
         .merge(auth::routes())
         .route("/api/activity.csv", get(activity::csv))
+        .route("/api/fleet.csv", get(fleet::csv))
         .route("/api/activity.json", get(activity::json))
         .route("/api/projects/{project}/events", get(live::project_events))
         .route("/api/projects/{project}/clusters/{cluster}/events", get(live::cluster_events))

@@ -21,6 +21,9 @@ use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::live::{Intervals, Live, StreamLimits};
 use crate::metrics::{Metrics, ProviderObserver};
+use crate::notifications::Notifier;
+use crate::notifications::crypto::Keyring;
+use crate::notifications::deliver::Mailer;
 use crate::operations::runner::Runner;
 use crate::page_cache::PageCache;
 use crate::projects::Projects;
@@ -46,6 +49,7 @@ fn timings(settings: &Settings) -> Timings {
     Timings {
         list_idle: Duration::from_secs(settings.catalog_idle_seconds.max(1)),
         view_refresh: Duration::from_secs(settings.catalog_view_refresh_seconds),
+        sweep: Duration::from_secs(settings.catalog_sweep_seconds.max(1)),
         ..Timings::default()
     }
 }
@@ -80,6 +84,25 @@ impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState").field("db", &self.db).field("bundle", &self.bundle).finish_non_exhaustive()
     }
+}
+
+/// How often notifications look at what happened, and send what is due.
+const NOTIFY_LOOK: Duration = Duration::from_secs(3);
+const NOTIFY_SEND: Duration = Duration::from_secs(1);
+
+/// The notifier `settings` describe; fails on SMTP settings that cannot work.
+fn notifier(settings: &Settings) -> anyhow::Result<Notifier> {
+    let mailer = match &settings.smtp_url {
+        Some(url) => Some(Mailer::new(url.expose(), &settings.smtp_from).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    Ok(Notifier::new(
+        Keyring::new(settings.encryption_key.as_ref().map(|k| k.expose().to_string()), &settings.data_dir),
+        mailer,
+        Duration::from_secs(settings.notify_retry_seconds),
+        settings.public_url.clone(),
+        settings.listen.ip().is_loopback(),
+    ))
 }
 
 impl AppState {
@@ -141,6 +164,8 @@ impl AppState {
             audit_throttle: Arc::default(),
             catalog: Catalog::new(db.clone(), &projects, timings(settings)),
             caches: Arc::default(),
+            price_subsidiary: settings.price_subsidiary(),
+            notifier: Arc::new(notifier(settings)?),
         };
         let limits = StreamLimits { per_user: settings.live_streams_per_user, ..StreamLimits::default() };
         let live = Live::with_limits(Intervals::default(), limits);
@@ -183,6 +208,13 @@ impl AppState {
             tokio::spawn(runner.run()),
             tokio::spawn(self.services.catalog.clone().follow(self.changed.clone())),
             tokio::spawn(self.live.clone().feed_operations(self.db.clone(), self.changed.clone())),
+            tokio::spawn(self.services.notifier.clone().run(
+                self.db.clone(),
+                self.services.projects.clone(),
+                self.services.catalog.clone(),
+                NOTIFY_LOOK,
+                NOTIFY_SEND,
+            )),
         ]
     }
 }

@@ -21,7 +21,9 @@ use model::version::{UpdatePolicy, UpdateStrategy};
 use crate::error::AppError;
 
 mod code;
+mod fleet;
 mod networks;
+mod notifications;
 mod oidc;
 /// What the server implements for the pages (server build only).
 #[cfg(feature = "ssr")]
@@ -31,9 +33,14 @@ mod tokens;
 mod workloads;
 
 pub use code::{cluster_code, spec_terraform};
+pub use fleet::fleet;
 pub use networks::{
     cluster_network_settings, create_gateway, create_network, create_subnet, delete_network, networks,
     set_cluster_routing, set_load_balancers_subnet,
+};
+pub use notifications::{
+    create_subscription, delete_subscription, mark_notifications_read, notifications, test_subscription,
+    unread_notifications,
 };
 pub use oidc::{cluster_oidc, remove_cluster_oidc, set_cluster_oidc};
 pub use settings::{customization, customize_cluster, reset_cluster};

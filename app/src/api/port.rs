@@ -12,9 +12,11 @@ use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
 use model::customization::CustomizationView;
 use model::flavor::Flavor;
+use model::fleet::FleetView;
 use model::id::{ClusterId, NetworkId, NodeId, NodePoolId, OperationId, ProjectId, SubnetId};
 use model::ip_restriction::AllowList;
 use model::node_pool::NodePoolSpec;
+use model::notification::{CreatedSubscription, NotificationsView, SubscriptionForm};
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
 use model::pool_view::PoolView;
@@ -403,6 +405,44 @@ pub trait Tokens: Send + Sync {
     async fn revoke_token(&self, caller: &Caller, id: &str) -> Result<TokenView, AppError>;
 }
 
+#[async_trait]
+pub trait Fleet: Send + Sync {
+    /// Every cluster the caller can see, across their projects, with what needs attention and
+    /// each project's estimated cost.
+    async fn fleet(&self, caller: &Caller) -> Result<FleetView, AppError>;
+}
+
+#[async_trait]
+pub trait Notifications: Send + Sync {
+    /// The caller's inbox, and the subscriptions of their projects.
+    async fn notifications(&self, caller: &Caller) -> Result<NotificationsView, AppError>;
+    /// How many notifications the caller has not read.
+    async fn unread_notifications(&self, caller: &Caller) -> Result<u32, AppError>;
+    /// Marks the caller's inbox read.
+    async fn mark_notifications_read(&self, caller: &Caller) -> Result<(), AppError>;
+    /// Adds a subscription (admins); the answer holds a webhook's signing key, shown this once.
+    async fn create_subscription(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        form: &SubscriptionForm,
+    ) -> Result<CreatedSubscription, AppError>;
+    /// Deletes a subscription (admins).
+    async fn delete_subscription(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        id: &str,
+    ) -> Result<(), AppError>;
+    /// Queues a test message to a subscription (admins); its delivery's id.
+    async fn test_subscription(
+        &self,
+        caller: &Caller,
+        project: &ProjectId,
+        id: &str,
+    ) -> Result<String, AppError>;
+}
+
 /// Everything the pages ask of the server: one trait per resource, each implemented by the
 /// server's backend module of that name.
 pub trait Backend:
@@ -418,6 +458,8 @@ pub trait Backend:
     + Workloads
     + Tokens
     + Code
+    + Fleet
+    + Notifications
     + 'static
 {
 }
@@ -435,6 +477,8 @@ impl<
         + Workloads
         + Tokens
         + Code
+        + Fleet
+        + Notifications
         + 'static,
 > Backend for T
 {

@@ -69,6 +69,49 @@ pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>, freshne
     listen(format!("/api/projects/{project}/events"), vec![("clusters", Box::new(on_clusters))]);
 }
 
+/// The most project streams one page opens (the server admits 16 per user); a page following
+/// more projects looks again every [`POLL_SECONDS`] instead.
+pub const MAX_FOLLOWED_PROJECTS: usize = 8;
+/// How often such a page looks again.
+pub const POLL_SECONDS: u64 = 30;
+
+/// Calls `changed` whenever a cluster or an operation of any of `projects` changes (the list each
+/// stream sends on opening excepted), while the calling component lives (browser only).
+pub fn follow_projects(projects: Vec<String>, changed: impl Fn() + Clone + 'static) {
+    if projects.len() > MAX_FOLLOWED_PROJECTS {
+        #[cfg(feature = "hydrate")]
+        crate::hydration::when_hydrated(move || {
+            if let Ok(handle) =
+                set_interval_with_handle(changed.clone(), std::time::Duration::from_secs(POLL_SECONDS))
+            {
+                on_cleanup(move || handle.clear());
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = changed;
+        return;
+    }
+    for project in projects {
+        let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+        let on_clusters = {
+            let changed = changed.clone();
+            move |_: String| {
+                if opened.replace(true) {
+                    changed();
+                }
+            }
+        };
+        let on_operation = {
+            let changed = changed.clone();
+            move |_: String| changed()
+        };
+        listen(
+            format!("/api/projects/{project}/events"),
+            vec![("clusters", Box::new(on_clusters)), ("operation", Box::new(on_operation))],
+        );
+    }
+}
+
 /// The cluster page's state after `event`, if it says anything about the cluster.
 pub fn cluster_state(event: LiveEvent) -> Option<ClusterState> {
     match event {

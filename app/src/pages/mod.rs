@@ -3,9 +3,11 @@
 mod activity;
 mod cluster;
 mod clusters;
+mod fleet;
 mod networks;
 mod no_access;
 mod not_found;
+mod notifications;
 mod plans;
 mod tokens;
 mod wizard;
@@ -16,9 +18,11 @@ pub use cluster::{
     WorkloadsRoute,
 };
 pub use clusters::{ClustersPage, project_of};
+pub use fleet::FleetPage;
 pub use networks::NetworksPage;
 pub use no_access::NoAccessPage;
 pub use not_found::NotFoundPage;
+pub use notifications::NotificationsPage;
 pub use plans::PlansPage;
 pub use tokens::TokensPage;
 pub use wizard::WizardPage;

@@ -9,8 +9,8 @@ use model::token::{CreatedToken, OFFERED_DAYS, TokenRequest, TokenView, TokensVi
 use model::validation::FieldErrors;
 
 use crate::api::{create_token, revoke_token, tokens};
-use crate::components::browser;
 use crate::components::outcome::{ErrorMessage, caught};
+use crate::components::secret_once::SecretOnce;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::wizard::message_at;
@@ -30,7 +30,18 @@ pub fn TokensPage() -> impl IntoView {
                 "A token lets a script call the console's API as you, with the role you give it (at most your own). Send it as "
                 <code>"Authorization: Bearer …"</code> "; see the " <a href="/docs/api" rel="external">"API reference"</a> "."
             </p>
-            {move || created.get().map(|token| view! { <SecretOnce token /> })}
+            {move || {
+                created.get().map(|token| {
+                    view! {
+                        <SecretOnce
+                            testid="new-token"
+                            title=format!("Token {} created.", token.token.name)
+                            note=" Copy it now: it is not shown again, and the console keeps only a hash of it."
+                            secret=token.secret
+                        />
+                    }
+                })
+            }}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 <ErrorBoundary fallback=caught>
                     {move || Suspend::new(async move {
@@ -204,32 +215,6 @@ fn NewToken(
             </button>
             {other_failure}
         </form>
-    }
-}
-
-/// The secret of a token just created: shown this once, with a way to copy it.
-#[component]
-fn SecretOnce(token: CreatedToken) -> impl IntoView {
-    let secret = StoredValue::new(token.secret.clone());
-    let copied = RwSignal::new(false);
-    view! {
-        <div class="card secret-once" role="status" data-testid="new-token">
-            <p>
-                <strong>{format!("Token {} created.", token.token.name)}</strong>
-                " Copy it now: it is not shown again, and the console keeps only a hash of it."
-            </p>
-            <pre class="secret"><code>{token.secret.clone()}</code></pre>
-            <button
-                type="button"
-                class="button secondary"
-                on:click=move |_| {
-                    browser::copy(&secret.get_value());
-                    copied.set(true);
-                }
-            >
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
-        </div>
     }
 }
 

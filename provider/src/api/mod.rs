@@ -13,6 +13,7 @@ mod error;
 mod network;
 mod node;
 mod node_pool;
+mod price_catalog;
 mod small;
 
 pub use cluster::{Cluster, ClusterCreation, ClusterUpdate, IpAllocationPolicy, PrivateNetworkConfiguration};
@@ -29,6 +30,9 @@ pub use node::Node;
 pub use node_pool::{
     AutoscalingSettings, FloatingIps, NodePool, NodePoolCreation, NodePoolSizing, NodePoolTemplate,
     NodePoolUpdate, TemplateMetadata, TemplateSpec,
+};
+pub use price_catalog::{
+    CatalogAddon, CatalogLocale, CatalogPricing, HOURLY_SUFFIX, MONTHLY_SUFFIX, PriceCatalog,
 };
 pub use small::{
     EtcdUsage, IpRestrictionUpsert, Kubeconfig, LoadBalancersSubnet, OpenIdConnect, ResetCreation,

@@ -9,7 +9,7 @@ use reqwest::Method;
 use super::{Client, Error};
 use crate::api::{
     Cluster, ClusterCreation, ClusterUpdate, Customization, EtcdUsage, IpRestrictionUpsert, Kubeconfig,
-    LoadBalancersSubnet, Node, NodePool, NodePoolCreation, NodePoolUpdate, OpenIdConnect,
+    LoadBalancersSubnet, Node, NodePool, NodePoolCreation, NodePoolUpdate, OpenIdConnect, PriceCatalog,
     PrivateNetworkConfiguration, ResetCreation, ResponseMessage, Restart, UpdateCreation, UpdatePolicyUpdate,
 };
 
@@ -50,6 +50,12 @@ impl Client {
             segment(project),
             segment(region)
         );
+        self.call(Method::GET, &path, NO_BODY).await
+    }
+
+    /// The public-cloud price catalog of `subsidiary` (`FR`): public, the same for every project.
+    pub async fn price_catalog(&self, subsidiary: &str) -> Result<PriceCatalog, Error> {
+        let path = format!("/order/catalog/public/cloud?ovhSubsidiary={}", segment(subsidiary));
         self.call(Method::GET, &path, NO_BODY).await
     }
 

@@ -8,9 +8,10 @@ use model::activity::AuditAction;
 use model::capabilities::{ApiRequest, Capabilities};
 use model::cluster_spec::ClusterSpec;
 use model::cluster_view::{ClusterOverview, ClustersView, EtcdUsage};
-use model::cost::example_prices;
+use model::cost::PricedEstimate;
 use model::flavor::Flavor;
 use model::id::{ClusterId, ProjectId};
+use model::node_pool::NodePoolSpec;
 use model::operation::{OperationKind, OperationView};
 
 use super::{CATALOG_WAIT, ConsoleBackend, actor, not_read};
@@ -27,8 +28,8 @@ impl Clusters for ConsoleBackend {
     async fn capabilities(&self, caller: &Caller, project: &ProjectId) -> Result<Capabilities, AppError> {
         self.require_viewer(caller, project)?;
         let regions = self.services.regions(project).await?;
-        // The provider's API has no prices: estimates use the example list, labelled as such.
-        Ok(Capabilities { regions, versions: self.services.versions(), prices: example_prices() })
+        let prices = self.services.prices(project.as_str()).await;
+        Ok(Capabilities { regions, versions: self.services.versions(), prices })
     }
 
     async fn flavors(
@@ -106,7 +107,15 @@ impl Clusters for ConsoleBackend {
             return Err(AppError::from(ServiceError::NotFound(format!("cluster {id}"))));
         };
         let cluster = &entry.cluster;
+        let cost = match &entry.detail {
+            Some(detail) => {
+                let pools: Vec<NodePoolSpec> = detail.pools.iter().map(NodePoolSpec::from).collect();
+                Some(PricedEstimate::new(&self.services.prices(project.as_str()).await, &pools))
+            }
+            None => None,
+        };
         Ok(ClusterOverview {
+            cost,
             api_url: format!("https://{}", cluster.url),
             update_policy: cluster.update_policy.clone(),
             kube_proxy_mode: cluster.kube_proxy_mode.clone(),

@@ -232,22 +232,25 @@ fn merge_list(snapshot: &mut Snapshot, clusters: Vec<Cluster>) -> Vec<String> {
     changed
 }
 
-/// A cluster's pools and nodes, or `None` when either could not be read (what was read before
-/// stays, so a failed call never shows as no nodes).
+/// A cluster's pools, nodes and etcd usage, or `None` when the pools or the nodes could not be
+/// read (what was read before stays, so a failed call never shows as no nodes; etcd's figures
+/// are only left out).
 async fn read_detail(catalog: &ProjectCatalog, id: &str) -> Option<Detail> {
     let project = &catalog.project;
     let cluster = ClusterId::new(id);
-    catalog.budget.acquire().await;
-    catalog.budget.acquire().await;
-    catalog.calls.fetch_add(2, Ordering::Relaxed);
+    for _ in 0..3 {
+        catalog.budget.acquire().await;
+    }
+    catalog.calls.fetch_add(3, Ordering::Relaxed);
     // A read is as current as its first request: what changed while it ran may be missing.
     let read_at = Utc::now();
-    let (pools, nodes) = tokio::join!(
+    let (pools, nodes, etcd) = tokio::join!(
         project.client.list_node_pools(&project.service_name, &cluster),
         project.client.list_nodes(&project.service_name, &cluster),
+        project.client.etcd_usage(&project.service_name, &cluster),
     );
     match (pools, nodes) {
-        (Ok(pools), Ok(nodes)) => Some(Detail { pools, nodes, read_at }),
+        (Ok(pools), Ok(nodes)) => Some(Detail { pools, nodes, etcd: etcd.ok(), read_at }),
         (Err(error), _) | (_, Err(error)) => {
             tracing::debug!(%error, cluster = id, "catalog: could not read a cluster's pools and nodes");
             None
@@ -325,7 +328,7 @@ mod tests {
 
     #[test]
     fn a_new_list_keeps_what_was_read_and_names_what_changed() {
-        let read = Detail { pools: Vec::new(), nodes: Vec::new(), read_at: Utc::now() };
+        let read = Detail { pools: Vec::new(), nodes: Vec::new(), etcd: None, read_at: Utc::now() };
         let mut snapshot = Snapshot::empty("default", 30);
         snapshot.clusters = vec![
             Entry { cluster: cluster("same", Status::Ready), detail: Some(read.clone()) },

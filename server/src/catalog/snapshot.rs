@@ -11,7 +11,7 @@ use model::freshness::Freshness;
 use model::live::{LiveCluster, LiveEvent, PoolCounts, totals};
 use model::oidc::OidcConfig;
 use model::status::SizeStatus;
-use provider::api::{Cluster, Customization, Gateway, Network, Node, NodePool, Subnet};
+use provider::api::{Cluster, Customization, EtcdUsage, Gateway, Network, Node, NodePool, Subnet};
 use serde::{Deserialize, Serialize};
 
 /// A project's clusters as last read.
@@ -73,6 +73,9 @@ pub struct Networks {
 pub struct Detail {
     pub pools: Vec<NodePool>,
     pub nodes: Vec<Node>,
+    /// etcd's use of its quota, read with them; `None` when that call failed.
+    #[serde(default)]
+    pub etcd: Option<EtcdUsage>,
     pub read_at: DateTime<Utc>,
 }
 
@@ -218,6 +221,7 @@ mod tests {
         let read = Entry {
             cluster: cluster("b", "beta", Status::Ready),
             detail: Some(Detail {
+                etcd: None,
                 pools: vec![pool(3, 2, Status::Ready), pool(1, 1, Status::Ready)],
                 nodes: Vec::new(),
                 read_at: Utc::now(),
@@ -244,6 +248,7 @@ mod tests {
         let steady = Entry {
             cluster: cluster("a", "alpha", Status::Ready),
             detail: Some(Detail {
+                etcd: None,
                 pools: vec![pool(2, 2, Status::Ready)],
                 nodes: Vec::new(),
                 read_at: Utc::now(),

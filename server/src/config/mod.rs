@@ -107,6 +107,11 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_CATALOG_VIEW_REFRESH_SECONDS", default_value_t = 15)]
     pub catalog_view_refresh_seconds: u64,
 
+    /// Every cluster's pools, nodes and etcd figures are read at least this often (what the
+    /// fleet and notifications see of clusters no page has open).
+    #[arg(long, env = "PILOTHOUSE_CATALOG_SWEEP_SECONDS", default_value_t = 600)]
+    pub catalog_sweep_seconds: u64,
+
     /// Live-update streams one user may hold open at once (a browser tab opens one or two).
     #[arg(long, env = "PILOTHOUSE_LIVE_STREAMS_PER_USER", default_value_t = 16)]
     pub live_streams_per_user: usize,
@@ -221,6 +226,20 @@ pub struct Settings {
     #[arg(long, env = "PILOTHOUSE_TOKENS_NEVER_EXPIRE", default_value_t = false, action = ArgAction::Set)]
     pub tokens_never_expire: bool,
 
+    /// The provider's price book cost estimates use (`FR`, `GB`, `US`, …: the `ovhSubsidiary` of
+    /// its price catalog); `none` shows example prices instead.
+    #[arg(long, env = "PILOTHOUSE_PRICE_SUBSIDIARY", default_value = "FR")]
+    pub price_subsidiary: String,
+
+    /// The sender of notification emails (`Pilothouse <pilothouse@example.com>`).
+    #[arg(long, env = "PILOTHOUSE_SMTP_FROM", default_value = "Pilothouse <pilothouse@localhost>")]
+    pub smtp_from: String,
+
+    /// Seconds before a failed notification delivery is tried again; doubled after every failed
+    /// attempt (at most an hour), ten attempts in all.
+    #[arg(long, env = "PILOTHOUSE_NOTIFY_RETRY_SECONDS", default_value_t = 30)]
+    pub notify_retry_seconds: u64,
+
     /// Mark the session cookie Secure (sent over https only); default: on unless the console is
     /// served over http on a loopback address.
     #[arg(long, env = "PILOTHOUSE_COOKIE_SECURE")]
@@ -247,6 +266,16 @@ pub struct Settings {
     /// from the command line.
     #[arg(skip)]
     pub metrics_token: Option<Secret>,
+
+    /// The SMTP server notification emails are sent through; see below. Never read from the
+    /// command line.
+    #[arg(skip)]
+    pub smtp_url: Option<Secret>,
+
+    /// The key secrets kept in the database are encrypted with; see below. Never read from the
+    /// command line.
+    #[arg(skip)]
+    pub encryption_key: Option<Secret>,
 
     /// Provider projects (`[[projects]]` tables of the settings file); see below.
     #[arg(skip)]
@@ -287,6 +316,18 @@ Settings read only from the environment or the TOML file (secrets):
   PILOTHOUSE_METRICS_TOKEN      serve /metrics on the console's address too, to
                                 requests with `Authorization: Bearer <token>`
   PILOTHOUSE_METRICS_TOKEN_FILE a file holding it
+  PILOTHOUSE_SMTP_URL           the SMTP server notification emails go through:
+                                smtp://user:password@host:587?tls=required
+                                (STARTTLS), smtps://… (TLS), or smtp://host:25
+                                (plain, no password: a relay on this machine)
+                                [default: no email]
+  PILOTHOUSE_SMTP_URL_FILE      a file holding it
+  PILOTHOUSE_ENCRYPTION_KEY     32 bytes, base64: encrypts secrets kept in the
+                                database (webhook signing keys); every replica
+                                needs the same [default: a key generated in the
+                                data directory, file encryption.key]
+  PILOTHOUSE_ENCRYPTION_KEY_FILE
+                                a file holding it
 
 Provider projects, only in the settings file, one [[projects]] table each:
   id, name                      the console's id (lowercase, digits, -) and display name
@@ -320,12 +361,14 @@ impl fmt::Debug for Secret {
 }
 
 /// Secret settings: (TOML key, environment variable).
-const SECRETS: [(&str, &str); 5] = [
+const SECRETS: [(&str, &str); 7] = [
     ("database_url", "PILOTHOUSE_DATABASE_URL"),
     ("emulator_application_secret", "PILOTHOUSE_EMULATOR_APPLICATION_SECRET"),
     ("oidc_client_secret", "PILOTHOUSE_OIDC_CLIENT_SECRET"),
     ("emulator_admin_token", "PILOTHOUSE_EMULATOR_ADMIN_TOKEN"),
     ("metrics_token", "PILOTHOUSE_METRICS_TOKEN"),
+    ("smtp_url", "PILOTHOUSE_SMTP_URL"),
+    ("encryption_key", "PILOTHOUSE_ENCRYPTION_KEY"),
 ];
 
 impl Settings {
@@ -381,6 +424,8 @@ impl Cli {
                     "oidc_client_secret" => settings.oidc_client_secret = Some(Secret(value)),
                     "emulator_admin_token" => settings.emulator_admin_token = Some(Secret(value)),
                     "metrics_token" => settings.metrics_token = Some(Secret(value)),
+                    "smtp_url" => settings.smtp_url = Some(Secret(value)),
+                    "encryption_key" => settings.encryption_key = Some(Secret(value)),
                     _ => unreachable!("every secret is assigned above"),
                 }
             }
@@ -390,6 +435,12 @@ impl Cli {
 }
 
 impl Settings {
+    /// The price book to read, upper-case; `None` for `none` or an empty setting.
+    pub fn price_subsidiary(&self) -> Option<String> {
+        let book = self.price_subsidiary.trim().to_ascii_uppercase();
+        (!book.is_empty() && book != "NONE").then_some(book)
+    }
+
     /// Applies the TOML file's values to every setting still at its default.
     fn overlay_file(self, path: &Path, matches: &ArgMatches) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

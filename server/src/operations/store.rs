@@ -167,6 +167,54 @@ pub async fn ended_count(db: &Db, project_id: &str, cluster_id: &str) -> Result<
     on_db!(db, pool => sqlx::query_scalar(ENDED).bind(project_id).bind(cluster_id).fetch_one(pool).await)
 }
 
+/// How many operations failed per cluster of `project_id` since `since`.
+pub async fn failed_since(
+    db: &Db,
+    project_id: &str,
+    since: DateTime<Utc>,
+) -> Result<std::collections::HashMap<String, u32>, sqlx::Error> {
+    const FAILED: &str = "SELECT cluster_id, COUNT(*) FROM operations WHERE project_id = $1 \
+        AND state = 'failed' AND finished_at >= $2 AND cluster_id IS NOT NULL GROUP BY cluster_id";
+    let rows: Vec<(String, i64)> =
+        on_db!(db, pool => sqlx::query_as(FAILED).bind(project_id).bind(since).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(cluster, count)| (cluster, u32::try_from(count).unwrap_or(u32::MAX))).collect())
+}
+
+/// An operation that ended, as notifications tell of it.
+#[derive(Clone, Debug)]
+pub struct Ended {
+    pub id: String,
+    pub project_id: String,
+    pub kind: String,
+    pub cluster_id: Option<String>,
+    pub target_name: Option<String>,
+    pub succeeded: bool,
+    pub error_message: Option<String>,
+    pub actor: String,
+    pub finished_at: DateTime<Utc>,
+}
+
+/// Operations that succeeded or failed since `since`, oldest first.
+pub async fn ended_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<Ended>, sqlx::Error> {
+    const ENDED: &str = "SELECT id, project_id, kind, cluster_id, target_name, state, error_message, actor, \
+        finished_at FROM operations WHERE state IN ('succeeded', 'failed') AND finished_at >= $1 \
+        ORDER BY finished_at, id";
+    on_db!(db, pool => sqlx::query(ENDED).bind(since).fetch_all(pool).await.map(|rows| rows
+        .into_iter()
+        .map(|r| Ended {
+            id: r.get(0),
+            project_id: r.get(1),
+            kind: r.get(2),
+            cluster_id: r.get(3),
+            target_name: r.get(4),
+            succeeded: r.get::<String, _>(5) == "succeeded",
+            error_message: r.get(6),
+            actor: r.get(7),
+            finished_at: r.get(8),
+        })
+        .collect()))
+}
+
 /// Whether an unfinished operation of `kind` in `project` (on `cluster_id`, when given) is
 /// creating something named `name`: the name is taken even before the provider has it.
 pub async fn creating(

@@ -19,6 +19,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
+        .routes(routes!(fleet))
         .routes(routes!(capabilities))
         .routes(routes!(flavors))
         .routes(routes!(networks))
@@ -47,6 +48,14 @@ async fn list(api: Api) -> Answer {
         .map(|m| ProjectEntry { id: m.project_id.clone(), name: m.project_name.clone(), role: m.role })
         .collect();
     Ok(ok(projects))
+}
+
+/// Every cluster the caller can see across their projects (with a token: its project), what
+/// needs attention, and each project's estimated cost.
+#[utoipa::path(get, path = "/fleet", tag = "projects",
+    responses((status = 200, body = model::fleet::FleetView), Refusals))]
+async fn fleet(api: Api) -> Answer {
+    Ok(ok(api.backend.fleet(&api.caller).await?))
 }
 
 /// What the project can create: regions, plans, versions, prices.

@@ -1,6 +1,7 @@
 //! HTTP endpoints that are not Leptos pages.
 
 pub mod activity;
+pub mod fleet;
 pub mod health;
 pub mod kubeconfig;
 pub mod live;

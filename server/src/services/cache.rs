@@ -12,6 +12,8 @@ pub struct Caches {
     pub regions: TtlCache<String, Vec<String>>,
     /// Flavors per project and region.
     pub flavors: TtlCache<(String, String), Vec<model::flavor::Flavor>>,
+    /// The provider's price list per subsidiary, kept a day.
+    pub prices: TtlCache<String, model::cost::PriceList>,
     /// etcd's figures per project and cluster.
     pub etcd: TtlCache<(String, String), provider::api::EtcdUsage>,
     /// Clients holding each cluster's admin credentials, per project and cluster.
@@ -25,6 +27,7 @@ impl Default for Caches {
         Self {
             regions: TtlCache::new(Duration::from_secs(600)),
             flavors: TtlCache::new(Duration::from_secs(600)),
+            prices: TtlCache::new(Duration::from_secs(24 * 3600)),
             etcd: TtlCache::new(Duration::from_secs(60)),
             cluster_apis: TtlCache::new(Duration::from_secs(3600)),
             cluster_objects: TtlCache::new(Duration::from_secs(2)),

@@ -1,7 +1,8 @@
-//! What the provider offers a project: regions (with their zones), flavors, Kubernetes versions;
-//! regions and flavors kept for ten minutes.
+//! What the provider offers a project: regions (with their zones), flavors, Kubernetes versions,
+//! prices; regions and flavors kept for ten minutes, prices for a day.
 
 use model::catalogue;
+use model::cost::{PriceList, example_prices};
 use model::flavor::Flavor;
 use model::region::Region;
 use model::version::{KubeVersion, OFFERED_MINORS};
@@ -50,6 +51,22 @@ impl Services {
         };
         let key = (project.id.clone(), region.to_string());
         self.caches.flavors.get_or_load(key, load).await.map_err(ServiceError::Provider)
+    }
+
+    /// The prices cost estimates use: the provider's price catalog for the configured subsidiary
+    /// (read once a day for every project), or the example list, labelled as such, when none is
+    /// configured or the catalog cannot be read.
+    pub async fn prices(&self, project: &str) -> PriceList {
+        let Some(book) = &self.price_subsidiary else { return example_prices() };
+        let Ok(project) = self.project(project) else { return example_prices() };
+        let load = async { project.client.price_catalog(book).await.map(|catalog| catalog.price_list()) };
+        match self.caches.prices.get_or_load(book.clone(), load).await {
+            Ok(prices) => prices,
+            Err(error) => {
+                tracing::warn!(subsidiary = %book, %error, "the provider's price catalog could not be read; showing example prices");
+                example_prices()
+            }
+        }
     }
 
     /// The Kubernetes minors offered for new clusters, newest last.

@@ -44,6 +44,10 @@ pub struct Services {
     pub catalog: Arc<crate::catalog::Catalog>,
     /// Regions, flavors and etcd's figures, kept for a while.
     pub caches: Arc<cache::Caches>,
+    /// The provider's price book cost estimates read (`FR`); `None`: example prices.
+    pub price_subsidiary: Option<String>,
+    /// Notices what happens and sends notifications.
+    pub notifier: Arc<crate::notifications::Notifier>,
 }
 
 /// Who is asking, for the audit trail.

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use app::api::port::{
-    Access, Activity, Caller, Clusters, Code, Customization, Networks, Oidc, Operations, Pools, Settings,
-    Tokens, Workloads,
+    Access, Activity, Caller, Clusters, Code, Customization, Fleet, Networks, Notifications, Oidc,
+    Operations, Pools, Settings, Tokens, Workloads,
 };
 use app::error::AppError;
 use async_trait::async_trait;
@@ -91,6 +91,7 @@ impl Clusters for FakeBackend {
             nodes: row.nodes,
             created_at: row.created_at,
             freshness: freshness(),
+            cost: None,
         })
     }
     async fn etcd_usage(&self, _: &Caller, _: &ProjectId, _: &ClusterId) -> Result<EtcdUsage, AppError> {
@@ -338,6 +339,40 @@ impl Code for FakeBackend {
     }
     async fn spec_terraform(&self, _: &Caller, _: &ProjectId, _: &ClusterSpec) -> Result<String, AppError> {
         absent("code")
+    }
+}
+
+#[async_trait]
+impl Notifications for FakeBackend {
+    async fn notifications(&self, _: &Caller) -> Result<model::notification::NotificationsView, AppError> {
+        absent("notifications")
+    }
+    async fn unread_notifications(&self, _: &Caller) -> Result<u32, AppError> {
+        absent("notifications")
+    }
+    async fn mark_notifications_read(&self, _: &Caller) -> Result<(), AppError> {
+        absent("notifications")
+    }
+    async fn create_subscription(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &model::notification::SubscriptionForm,
+    ) -> Result<model::notification::CreatedSubscription, AppError> {
+        absent("notifications")
+    }
+    async fn delete_subscription(&self, _: &Caller, _: &ProjectId, _: &str) -> Result<(), AppError> {
+        absent("notifications")
+    }
+    async fn test_subscription(&self, _: &Caller, _: &ProjectId, _: &str) -> Result<String, AppError> {
+        absent("notifications")
+    }
+}
+
+#[async_trait]
+impl Fleet for FakeBackend {
+    async fn fleet(&self, _: &Caller) -> Result<model::fleet::FleetView, AppError> {
+        absent("fleet")
     }
 }
 

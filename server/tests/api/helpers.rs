@@ -141,3 +141,8 @@ async fn fresh_postgres_database(server_url: &str) -> Db {
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
     server::on_db!(&app.db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }
+
+/// The single text `sql` answers on `app`'s database.
+pub async fn scalar(app: &TestApp, sql: &str) -> String {
+    server::on_db!(&app.db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
+}

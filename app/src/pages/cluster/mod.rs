@@ -203,6 +203,21 @@ fn StatusBadge(status: Signal<Status>) -> impl IntoView {
     view! { <span class=class data-testid="cluster-status">{move || status.get().as_wire().to_string()}</span> }
 }
 
+/// "73.00 EUR per month (0.10 EUR per hour) — the provider's FR price list, …".
+fn cost_fact(cluster: &ClusterOverview) -> String {
+    match &cluster.cost {
+        Some(cost) => {
+            let mut text =
+                format!("{} — nodes only. {}", cost.estimate.describe(&cost.currency), cost.origin);
+            if let Some(note) = cost.estimate.unpriced_note() {
+                text = format!("{text} {note}");
+            }
+            text
+        }
+        None => "Not known until the node pools were read".to_string(),
+    }
+}
+
 #[component]
 fn Overview(project: String, cluster: Memo<ClusterOverview>) -> impl IntoView {
     let fact = move |pick: fn(&ClusterOverview) -> String| move || cluster.with(pick);
@@ -272,6 +287,8 @@ fn Overview(project: String, cluster: Memo<ClusterOverview>) -> impl IntoView {
             </dd>
             <dt>"etcd usage"</dt>
             <dd data-testid="etcd">{etcd}</dd>
+            <dt>"Estimated cost"</dt>
+            <dd data-testid="cluster-cost">{fact(cost_fact)}</dd>
             <dt>"Security patches"</dt>
             <dd>{fact(|c| c.update_policy.label())}</dd>
             <dt>"Upgrade"</dt>

@@ -2,7 +2,7 @@
 //! reserves on every node and what is left for pods), the size, and the pool's options.
 
 use leptos::prelude::*;
-use model::cost::PriceList;
+use model::cost::{FlavorPrice, PriceList};
 use model::flavor::{Flavor, GPU_READY_WARNING};
 use model::region::RegionKind;
 use model::resources::{RESERVED_CPU_FORMULA, RESERVED_MEMORY_FORMULA, Resources};
@@ -300,6 +300,18 @@ fn PoolMetadata(wizard: Wizard, at: PoolAt) -> impl IntoView {
     }
 }
 
+/// "0.07 EUR/h · 24.20 EUR/month billed monthly (−52 %)".
+fn flavor_price(price: &FlavorPrice, currency: &str) -> String {
+    let hourly = format!("{} {currency}/h", price.hourly);
+    match (price.monthly, price.monthly_saving_percent()) {
+        (Some(monthly), Some(saving)) => {
+            format!("{hourly} · {monthly} {currency}/month billed monthly (−{saving} %)")
+        }
+        (Some(monthly), None) => format!("{hourly} · {monthly} {currency}/month billed monthly"),
+        (None, _) => hourly,
+    }
+}
+
 /// The region's flavors, one row each, to choose the pool's.
 #[component]
 fn FlavorTable(
@@ -316,14 +328,14 @@ fn FlavorTable(
             .collect_view()
     });
     let error = move || wizard.errors.with(|e| message_at(e, &at.path("flavorName")));
-    let example = prices.with_value(|p| p.is_example);
+    let caption = format!(
+        " — reserved per node: CPU {RESERVED_CPU_FORMULA}, memory {RESERVED_MEMORY_FORMULA}. {}",
+        prices.with_value(PriceList::origin)
+    );
     view! {
         <p class="flavor-caption" id=format!("{group}-caption")>
             <strong>"Flavor"</strong>
-            <span class="muted">
-                " — reserved per node: CPU " {RESERVED_CPU_FORMULA} ", memory " {RESERVED_MEMORY_FORMULA}
-                {example.then_some(". Prices are examples, not the provider's.")}
-            </span>
+            <span class="muted">{caption}</span>
         </p>
         <div
             class="table-scroll flavor-table"
@@ -365,9 +377,8 @@ fn FlavorRow(
     let shape = flavor.shape();
     let name = StoredValue::new(flavor.name.clone());
     let id = format!("{group}-{}", flavor.name);
-    let price = prices.with_value(|p| {
-        p.flavors.get(&flavor.name).map(|price| format!("{} {}/h", price.hourly, p.currency))
-    });
+    let price =
+        prices.with_value(|p| p.flavors.get(&flavor.name).map(|price| flavor_price(price, &p.currency)));
     let available = flavor.is_available();
     let checked =
         move || this.flavor().try_with(|chosen| name.with_value(|n| chosen == n)).unwrap_or_default();

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
-use model::cost::{CostRange, PriceList};
+use model::cost::PriceList;
 use model::flavor::GPU_READY_WARNING;
 use model::node_pool::NodePoolSpec;
 use model::operation::{OperationState, OperationView};
@@ -15,14 +15,6 @@ use crate::components::browser;
 use crate::components::copyable::Copyable;
 use crate::components::outcome::ErrorMessage;
 use crate::error::AppError;
-
-fn range(range: CostRange, currency: &str) -> String {
-    if range.low == range.high {
-        format!("{} {currency}", range.low)
-    } else {
-        format!("{} – {} {currency}", range.low, range.high)
-    }
-}
 
 fn pool_size(pool: &model::NodePoolSpec) -> String {
     if pool.autoscale {
@@ -161,23 +153,19 @@ fn PoolsSummary(pools: Vec<NodePoolSpec>) -> impl IntoView {
 #[component]
 fn CostSummary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
     let estimate = prices.estimate(&spec.node_pools);
-    let currency = prices.currency.clone();
-    let unpriced = (!estimate.unpriced_flavors.is_empty())
-        .then(|| format!(" No price known for {}; left out.", estimate.unpriced_flavors.join(", ")));
+    let figures = estimate.describe(&prices.currency);
+    let note = ["Nodes only; a range where pools autoscale.".to_string(), prices.origin()]
+        .into_iter()
+        .chain(estimate.unpriced_note())
+        .collect::<Vec<_>>()
+        .join(" ");
     view! {
         <div class="cost" data-testid="cost">
             <p>
                 <strong>"Estimated cost: "</strong>
-                {range(estimate.monthly, &currency)}
-                " per month ("
-                {range(estimate.hourly, &currency)}
-                " per hour)"
+                <span>{figures}</span>
             </p>
-            <p class="muted">
-                "Nodes only; a range where pools autoscale."
-                {prices.is_example.then_some(" Example prices, not the provider's: check its price list.")}
-                {unpriced}
-            </p>
+            <p class="muted">{note}</p>
         </div>
     }
 }

@@ -1,0 +1,44 @@
+//! The bell in the header: how many notifications of the user's projects are unread, linking
+//! to the inbox; counted again every minute in the browser.
+
+use leptos::prelude::*;
+
+use crate::api::unread_notifications;
+
+/// How often the browser counts again.
+const RECOUNT_SECONDS: u64 = 60;
+
+#[component]
+pub fn NotificationBell() -> impl IntoView {
+    let tick = RwSignal::new(0_u32);
+    let unread = Resource::new(move || tick.get(), |_| unread_notifications());
+    #[cfg(feature = "hydrate")]
+    crate::hydration::when_hydrated(move || {
+        if let Ok(handle) = set_interval_with_handle(
+            move || tick.update(|t| *t += 1),
+            std::time::Duration::from_secs(RECOUNT_SECONDS),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = RECOUNT_SECONDS;
+    let shown = move || {
+        unread.get().and_then(Result::ok).map(|count| {
+            let label = match count {
+                0 => "Notifications: none unread".to_string(),
+                1 => "Notifications: 1 unread".to_string(),
+                n => format!("Notifications: {n} unread"),
+            };
+            let badge = if count > 99 { "99+".to_string() } else { count.to_string() };
+            let (some, none) = (count > 0, count == 0);
+            view! {
+                <a href="/notifications" class="bell" class:has-unread=some aria-label=label.clone() title=label data-testid="bell">
+                    <span aria-hidden="true">"🔔"</span>
+                    <span class="bell-count" aria-hidden="true" class:hidden=none>{badge}</span>
+                </a>
+            }
+        })
+    };
+    view! { <Transition fallback=|| ()>{shown}</Transition> }
+}
