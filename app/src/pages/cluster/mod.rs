@@ -176,7 +176,9 @@ fn Heading(page: ClusterContext, loaded: Loaded) -> impl IntoView {
     let current = page.overview(cluster);
     let id = page.id.get_value();
     let list = format!("/clusters?project={project}");
-    let name = move || current.with(|c| c.name.clone());
+    // The title is written into <head> after the body; by then a re-render may have disposed
+    // the memo, so it is read with `try_with`.
+    let name = move || current.try_with(|c| c.name.clone()).unwrap_or_default();
     view! {
         <Title text=name />
         <p class="breadcrumb">
