@@ -204,6 +204,10 @@ impl AppState {
             ..Runner::new(self.db.clone(), self.services.projects.clone(), poll)
         };
         self.services.catalog.start();
+        // The price list is read once now, in the background, so the first page shows it.
+        if let Some(project) = self.services.projects.iter().next() {
+            self.services.prices(&project.id);
+        }
         vec![
             tokio::spawn(runner.run()),
             tokio::spawn(self.services.catalog.clone().follow(self.changed.clone())),

@@ -28,7 +28,7 @@ impl Clusters for ConsoleBackend {
     async fn capabilities(&self, caller: &Caller, project: &ProjectId) -> Result<Capabilities, AppError> {
         self.require_viewer(caller, project)?;
         let regions = self.services.regions(project).await?;
-        let prices = self.services.prices(project.as_str()).await;
+        let prices = self.services.prices(project.as_str());
         Ok(Capabilities { regions, versions: self.services.versions(), prices })
     }
 
@@ -110,7 +110,7 @@ impl Clusters for ConsoleBackend {
         let cost = match &entry.detail {
             Some(detail) => {
                 let pools: Vec<NodePoolSpec> = detail.pools.iter().map(NodePoolSpec::from).collect();
-                Some(PricedEstimate::new(&self.services.prices(project.as_str()).await, &pools))
+                Some(PricedEstimate::new(&self.services.prices(project.as_str()), &pools))
             }
             None => None,
         };

@@ -33,7 +33,7 @@ impl Fleet for ConsoleBackend {
             .collect();
         memberships.sort_by(|a, b| a.project_name.cmp(&b.project_name));
         let prices = match memberships.first() {
-            Some(first) => self.services.prices(&first.project_id).await,
+            Some(first) => self.services.prices(&first.project_id),
             None => model::cost::example_prices(),
         };
         let parts = join_all(memberships.iter().map(|m| self.fleet_project(m, &prices))).await;

@@ -14,6 +14,8 @@ pub struct Caches {
     pub flavors: TtlCache<(String, String), Vec<model::flavor::Flavor>>,
     /// The provider's price list per subsidiary, kept a day.
     pub prices: TtlCache<String, model::cost::PriceList>,
+    /// Whether the price list is being read.
+    pub prices_reading: std::sync::atomic::AtomicBool,
     /// etcd's figures per project and cluster.
     pub etcd: TtlCache<(String, String), provider::api::EtcdUsage>,
     /// Clients holding each cluster's admin credentials, per project and cluster.
@@ -28,6 +30,7 @@ impl Default for Caches {
             regions: TtlCache::new(Duration::from_secs(600)),
             flavors: TtlCache::new(Duration::from_secs(600)),
             prices: TtlCache::new(Duration::from_secs(24 * 3600)),
+            prices_reading: std::sync::atomic::AtomicBool::new(false),
             etcd: TtlCache::new(Duration::from_secs(60)),
             cluster_apis: TtlCache::new(Duration::from_secs(3600)),
             cluster_objects: TtlCache::new(Duration::from_secs(2)),

@@ -54,19 +54,29 @@ impl Services {
     }
 
     /// The prices cost estimates use: the provider's price catalog for the configured subsidiary
-    /// (read once a day for every project), or the example list, labelled as such, when none is
-    /// configured or the catalog cannot be read.
-    pub async fn prices(&self, project: &str) -> PriceList {
-        let Some(book) = &self.price_subsidiary else { return example_prices() };
-        let Ok(project) = self.project(project) else { return example_prices() };
-        let load = async { project.client.price_catalog(book).await.map(|catalog| catalog.price_list()) };
-        match self.caches.prices.get_or_load(book.clone(), load).await {
-            Ok(prices) => prices,
-            Err(error) => {
-                tracing::warn!(subsidiary = %book, %error, "the provider's price catalog could not be read; showing example prices");
-                example_prices()
-            }
+    /// as last read (once a day for every project), or the example list, labelled as such, when
+    /// none is configured or none has been read yet. Never waits on the provider: a missing or
+    /// expired list is read in the background, one read at a time.
+    pub fn prices(&self, project: &str) -> PriceList {
+        let Some(book) = self.price_subsidiary.clone() else { return example_prices() };
+        if let Some(prices) = self.caches.prices.get(&book) {
+            return prices;
         }
+        if let Ok(project) = self.project(project)
+            && !self.caches.prices_reading.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            let (client, caches) = (project.client.clone(), self.caches.clone());
+            tokio::spawn(async move {
+                match client.price_catalog(&book).await {
+                    Ok(catalog) => caches.prices.put(book, catalog.price_list()),
+                    Err(error) => {
+                        tracing::warn!(subsidiary = %book, %error, "the provider's price catalog could not be read; showing example prices")
+                    }
+                }
+                caches.prices_reading.store(false, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
+        example_prices()
     }
 
     /// The Kubernetes minors offered for new clusters, newest last.
