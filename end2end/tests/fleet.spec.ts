@@ -1,7 +1,7 @@
 // The fleet on the SSO console: alice is an admin of both its projects ("Emulator" and "Team B",
-// both on the one emulator, so each cluster shows once per project). Each attention filter is
-// shown by real provider state: an old version, a broken node, a failed operation, etcd filling
-// up; the CSV export carries what the table shows.
+// both on the one emulator, so each cluster shows once per project). Attention filters shown by
+// real provider state: an old version, a broken node, a cluster still installing, a failed
+// operation, etcd filling up; the CSV export carries what the table shows.
 import { test, expect, type Page } from '@playwright/test';
 import { breakNode, call, project, setClockSpeed, setEtcdUsage, setFaults, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
@@ -66,6 +66,14 @@ test('the fleet across two projects, each attention filter from provider state',
     await expect(page.getByTestId('fleet-count')).toContainText('2 of');
     await filter(page, 'etcd-high');
     await expect(row(page, 'fleet-broken')).toContainText('87 %');
+    // A cluster still being installed is not ready.
+    const body = { name: 'fleet-new', region: 'GRA11', plan: 'standard', nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1 }] };
+    await call('POST', `/cloud/project/${project}/kube`, body);
+    await filter(page, '');
+    await expect(row(page, 'fleet-new').getByTestId('attention')).toContainText('Not ready', { timeout: 30_000 });
+    await filter(page, 'not-ready');
+    await expect(row(page, 'fleet-new')).toBeVisible();
+    await expect(row(page, 'fleet-broken')).toHaveCount(0);
   } finally {
     await setClockSpeed(600);
   }

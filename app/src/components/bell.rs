@@ -34,7 +34,10 @@ pub fn NotificationBell() -> impl IntoView {
             let (some, none) = (count > 0, count == 0);
             view! {
                 <a href="/notifications" class="bell" class:has-unread=some aria-label=label.clone() title=label data-testid="bell">
-                    <span aria-hidden="true">"🔔"</span>
+                    <svg class="bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <path d="M12 3a5 5 0 0 0-5 5v4l-2 3h14l-2-3V8a5 5 0 0 0-5-5z" />
+                        <path d="M10 18a2 2 0 0 0 4 0" />
+                    </svg>
                     <span class="bell-count" aria-hidden="true" class:hidden=none>{badge}</span>
                 </a>
             }

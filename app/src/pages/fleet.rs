@@ -263,7 +263,7 @@ fn AttentionBar(state: RwSignal<FleetView>, filters: Filters) -> impl IntoView {
 fn FleetTable(shown: Memo<Vec<FleetRow>>) -> impl IntoView {
     view! {
         <div class="table-scroll">
-            <table class="list" data-testid="fleet-clusters">
+            <table class="list fleet" data-testid="fleet-clusters">
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
