@@ -20,7 +20,7 @@ const baseURL = bin ? `http://127.0.0.1:${port}` : (process.env.PILOTHOUSE_E2E_U
 const site = process.env.PILOTHOUSE_SITE_ROOT ?? '../target/site';
 const dataDir = () => mkdtempSync(join(tmpdir(), 'pilothouse-e2e-'));
 // The SSO console has two projects on its emulator; alice is an admin of both, bob (an operator
-// of the first) only a viewer of the second.
+// of the first) only a viewer of the second, vera a viewer of the first.
 const ssoSettings = join(dataDir(), 'pilothouse.toml');
 writeFileSync(
   ssoSettings,
@@ -118,6 +118,7 @@ export default defineConfig({
             PILOTHOUSE_OIDC_CLIENT_SECRET: 'pilothouse-dev-secret',
             PILOTHOUSE_ROLE_ADMIN_GROUPS: 'pilothouse-admins',
             PILOTHOUSE_ROLE_OPERATOR_GROUPS: 'pilothouse-operators',
+            PILOTHOUSE_ROLE_VIEWER_GROUPS: 'pilothouse-viewers',
             PILOTHOUSE_EMULATOR_LISTEN: '127.0.0.1:3919',
             PILOTHOUSE_EMULATOR_SPEED: '600',
             // Tests change clusters at the provider and reload: every page reads the list first.

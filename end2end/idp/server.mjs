@@ -38,6 +38,7 @@ const consoles = (process.env.IDP_CONSOLE_URLS ?? 'http://127.0.0.1:3000')
 export const users = {
   alice: { password: 'alice-demo', name: 'Alice Admin', groups: ['pilothouse-admins'] },
   bob: { password: 'bob-demo', name: 'Bob Operator', groups: ['pilothouse-operators'] },
+  vera: { password: 'vera-demo', name: 'Vera Viewer', groups: ['pilothouse-viewers'] },
   carol: { password: 'carol-demo', name: 'Carol Nogroup', groups: [] },
 };
 

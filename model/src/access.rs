@@ -61,6 +61,7 @@ impl OperationKind {
             | OperationKind::SetIpRestrictions
             | OperationKind::SetClusterOidc
             | OperationKind::RemoveClusterOidc
+            | OperationKind::SetClusterAccess
             | OperationKind::DeleteNetwork => Role::Admin,
             OperationKind::CreateCluster
             | OperationKind::RenameCluster

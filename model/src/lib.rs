@@ -39,6 +39,7 @@ pub mod plan_fit;
 pub mod pool_view;
 pub mod private_network;
 pub mod quantity;
+pub mod rbac;
 pub mod region;
 pub mod reset;
 pub mod resources;

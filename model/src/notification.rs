@@ -210,6 +210,20 @@ impl SubscriptionForm {
     }
 }
 
+/// What project members see of a webhook's address: its scheme and host, with "/…" when it has
+/// a path — Slack's and Teams' addresses carry their secret there.
+pub fn shown_url(url: &str) -> String {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "…".into();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let more = if tail.trim_matches('/').is_empty() { "" } else { "/…" };
+    format!("{scheme}://{host}{more}")
+}
+
 /// Whether `url` may receive webhooks: `https://host…`, or `http://` to a loopback address
 /// when `loopback_http`; no user or password in it (they would be shown in the list).
 pub fn check_url(url: &str, loopback_http: bool) -> Result<(), String> {
@@ -288,6 +302,7 @@ pub struct SubscriptionView {
     pub id: String,
     pub project_id: String,
     pub name: String,
+    /// Where it sends; a webhook's address only as [`shown_url`] (its path may be a secret).
     pub channel: Channel,
     pub events: Vec<EventKind>,
     pub thresholds: Thresholds,
@@ -413,6 +428,11 @@ mod tests {
     #[test]
     fn webhooks_must_be_https_but_for_a_local_receiver() {
         assert_eq!(check_url("https://hooks.slack.com/services/T/B/x", false), Ok(()));
+        assert_eq!(shown_url("https://hooks.slack.com/services/T/B/x"), "https://hooks.slack.com/…");
+        assert_eq!(shown_url("http://127.0.0.1:9000/hook?token=s"), "http://127.0.0.1:9000/…");
+        assert_eq!(shown_url("https://hooks.example.com"), "https://hooks.example.com");
+        assert_eq!(shown_url("https://hooks.example.com/"), "https://hooks.example.com");
+        assert_eq!(shown_url("https://u:p@hooks.example.com?x"), "https://hooks.example.com/…");
         assert_eq!(check_url("http://127.0.0.1:9000/hook", true), Ok(()));
         assert_eq!(check_url("http://[::1]:9000/hook", true), Ok(()));
         assert!(check_url("http://127.0.0.1:9000/hook", false).is_err());

@@ -57,6 +57,7 @@ pub enum OperationKind {
     SetIpRestrictions,
     SetClusterOidc,
     RemoveClusterOidc,
+    SetClusterAccess,
     CreateNetwork,
     CreateSubnet,
     CreateGateway,
@@ -94,7 +95,7 @@ impl StepState {
 }
 
 impl OperationKind {
-    pub const ALL: [OperationKind; 21] = [
+    pub const ALL: [OperationKind; 22] = [
         OperationKind::CreateCluster,
         OperationKind::RenameCluster,
         OperationKind::UpdateClusterPolicy,
@@ -112,6 +113,7 @@ impl OperationKind {
         OperationKind::SetIpRestrictions,
         OperationKind::SetClusterOidc,
         OperationKind::RemoveClusterOidc,
+        OperationKind::SetClusterAccess,
         OperationKind::CreateNetwork,
         OperationKind::CreateSubnet,
         OperationKind::CreateGateway,
@@ -143,6 +145,7 @@ impl OperationKind {
             OperationKind::SetIpRestrictions => "set_ip_restrictions",
             OperationKind::SetClusterOidc => "set_cluster_oidc",
             OperationKind::RemoveClusterOidc => "remove_cluster_oidc",
+            OperationKind::SetClusterAccess => "set_cluster_access",
             OperationKind::CreateNetwork => "create_network",
             OperationKind::CreateSubnet => "create_subnet",
             OperationKind::CreateGateway => "create_gateway",
@@ -170,6 +173,7 @@ impl OperationKind {
             OperationKind::SetIpRestrictions => "Change API allow-list",
             OperationKind::SetClusterOidc => "Set OIDC configuration",
             OperationKind::RemoveClusterOidc => "Remove OIDC configuration",
+            OperationKind::SetClusterAccess => "Apply who can do what inside",
             OperationKind::CreateNetwork => "Create private network",
             OperationKind::CreateSubnet => "Create subnet",
             OperationKind::CreateGateway => "Create gateway",

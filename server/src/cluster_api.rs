@@ -108,6 +108,43 @@ impl ClusterApi {
     }
 }
 
+impl ClusterApiError {
+    /// Whether trying again later may work: no answer, or a server error.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ClusterApiError::Unreachable(_) => true,
+            ClusterApiError::Status(status) => *status >= 500 || *status == 429,
+            ClusterApiError::Kubeconfig(_) | ClusterApiError::Unauthorized => false,
+        }
+    }
+}
+
+impl ClusterApi {
+    /// Sends `method` to `path` with `body` (JSON); the answer's object, `None` for a 404.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, ClusterApiError> {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response =
+            request.send().await.map_err(|e| ClusterApiError::Unreachable(e.without_url().to_string()))?;
+        match response.status().as_u16() {
+            200..=299 => {}
+            404 => return Ok(None),
+            401 => return Err(ClusterApiError::Unauthorized),
+            other => return Err(ClusterApiError::Status(other)),
+        }
+        let object =
+            response.json().await.map_err(|e| ClusterApiError::Unreachable(e.without_url().to_string()))?;
+        Ok(Some(object))
+    }
+}
+
 /// What the console reads of a cluster to show its workloads and check drains.
 #[derive(Clone, Debug, Default)]
 pub struct ClusterObjects {

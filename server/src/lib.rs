@@ -10,6 +10,7 @@ pub mod backend;
 pub mod catalog;
 pub mod cli;
 pub mod cluster_api;
+pub mod cluster_rbac;
 pub mod config;
 pub mod db;
 pub mod error_page;

@@ -20,6 +20,7 @@ use model::version::{UpdatePolicy, UpdateStrategy};
 
 use crate::error::AppError;
 
+mod cluster_access;
 mod code;
 mod fleet;
 mod networks;
@@ -32,6 +33,9 @@ mod settings;
 mod tokens;
 mod workloads;
 
+pub use cluster_access::{
+    cluster_access_mapping, restore_cluster_access_mapping, set_cluster_access_mapping,
+};
 pub use code::{cluster_code, spec_terraform};
 pub use fleet::fleet;
 pub use networks::{

@@ -2,10 +2,8 @@
 //!
 //! Authentication follows kube-apiserver: a client certificate issued by the cluster's current
 //! authority names the user (common name) and groups (organisations); otherwise a bearer ID
-//! token, when the cluster has an OIDC configuration. Authorisation follows the default RBAC
-//! roles, as no role bindings exist in an emulated cluster: `system:masters` may do everything;
-//! any signed-in user may read discovery and ask who they are (`system:discovery`,
-//! `system:basic-user`); `/version` is public (`system:public-info-viewer`).
+//! token, when the cluster has an OIDC configuration. `/version` is public; everything else is
+//! authorised next, by [`super::authz`].
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -42,25 +40,6 @@ impl User {
     pub fn authenticated(name: String, mut groups: Vec<String>) -> Self {
         groups.push("system:authenticated".to_string());
         Self { name, groups }
-    }
-
-    fn is_master(&self) -> bool {
-        self.groups.iter().any(|g| g == "system:masters")
-    }
-
-    /// Refuses anyone but `system:masters` to `verb` `resource` (of `group`).
-    pub fn require_admin(
-        &self,
-        verb: &str,
-        resource: &str,
-        group: &str,
-        name: Option<&str>,
-    ) -> Result<(), KubeError> {
-        if self.is_master() {
-            Ok(())
-        } else {
-            Err(KubeError::forbidden(&self.name, verb, resource, group, name))
-        }
     }
 }
 
@@ -136,18 +115,5 @@ impl<S: Send + Sync> FromRequestParts<S> for ClusterId {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<ClusterId>().cloned().ok_or_else(KubeError::no_such_path)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_system_masters_administer() {
-        let admin = User::authenticated("kubernetes-admin".into(), vec!["system:masters".into()]);
-        assert!(admin.require_admin("list", "nodes", "", None).is_ok());
-        let alice = User::authenticated("oidc:alice".into(), vec!["oidc:admins".into()]);
-        assert!(alice.require_admin("list", "nodes", "", None).is_err());
     }
 }

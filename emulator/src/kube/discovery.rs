@@ -13,13 +13,15 @@ use super::authn::{ClusterId, User};
 use super::objects::{KINDS, Kind};
 use super::status::KubeError;
 
-/// The group of `selfsubjectreviews`, the one resource that is not a [`Kind`].
+/// The groups of the reviews, the resources that are not [`Kind`]s: `selfsubjectreviews`, and
+/// the access and rules reviews.
 const AUTHENTICATION: (&str, &str) = ("authentication.k8s.io", "v1");
+const AUTHORIZATION: (&str, &str) = ("authorization.k8s.io", "v1");
 
-/// The groups served besides the core group, each with one version: authentication and the
+/// The groups served besides the core group, each with one version: the reviews' and the
 /// groups of the kinds.
 fn groups_served() -> Vec<(&'static str, &'static str)> {
-    let mut groups = vec![AUTHENTICATION];
+    let mut groups = vec![AUTHENTICATION, AUTHORIZATION];
     for kind in KINDS.iter().filter(|k| !k.group.is_empty()) {
         let version = kind.api_version.rsplit('/').next().unwrap_or(kind.api_version);
         if !groups.contains(&(kind.group, version)) {
@@ -58,6 +60,24 @@ fn resources_of(group_version: &str) -> Option<Vec<Value>> {
             &["create"],
             &[],
         )]);
+    }
+    if group_version == format!("{}/{}", AUTHORIZATION.0, AUTHORIZATION.1) {
+        return Some(vec![
+            resource(
+                "selfsubjectaccessreviews",
+                "selfsubjectaccessreview",
+                "SelfSubjectAccessReview",
+                &["create"],
+                &[],
+            ),
+            resource(
+                "selfsubjectrulesreviews",
+                "selfsubjectrulesreview",
+                "SelfSubjectRulesReview",
+                &["create"],
+                &[],
+            ),
+        ]);
     }
     let mut resources = Vec::new();
     for kind in KINDS.iter().filter(|k| k.api_version == group_version) {
@@ -152,9 +172,11 @@ mod tests {
             groups_served(),
             [
                 ("authentication.k8s.io", "v1"),
+                ("authorization.k8s.io", "v1"),
                 ("apps", "v1"),
                 ("policy", "v1"),
-                ("kube.cloud.ovh.com", "v1alpha1")
+                ("kube.cloud.ovh.com", "v1alpha1"),
+                ("rbac.authorization.k8s.io", "v1"),
             ]
         );
         assert_eq!(resources_of("v1").unwrap().len(), 4);

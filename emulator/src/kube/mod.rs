@@ -5,19 +5,25 @@
 //! name (the kubeconfig's `tls-server-name`, the cluster's `url`), and gets that cluster's
 //! certificate, signed by its own authority. Served: `/version`, discovery, `/openapi/v3`,
 //! nodes and the provider's in-cluster `NodePool` resource (`nodepools.kube.cloud.ovh.com`,
-//! read off the provider's records), `selfsubjectreviews` (`kubectl auth whoami`), and the kinds
-//! each cluster keeps ([`crate::workload`]): namespaces, pods, events, Deployments (and their
-//! `scale`), ReplicaSets, DaemonSets and PodDisruptionBudgets, to create, read, list, watch,
-//! replace, patch and delete. Lists answer as tables when kubectl asks for them. Callers are
-//! authenticated as [`authn`] says; the cluster's IP restrictions apply first.
+//! read off the provider's records), `selfsubjectreviews` (`kubectl auth whoami`), the access
+//! reviews (`kubectl auth can-i`, [`review`]), and the kinds each cluster keeps
+//! ([`crate::workload`]): namespaces, pods, events, Deployments (and their `scale`),
+//! ReplicaSets, DaemonSets, PodDisruptionBudgets and the RBAC kinds ([`rbac`]), to create,
+//! read, list, watch, replace, patch and delete. Lists answer as tables when kubectl asks for
+//! them. The cluster's IP restrictions apply first; callers are authenticated as [`authn`]
+//! says, then authorised (impersonation included) as [`authz`] says.
 
 mod authn;
+mod authz;
 mod discovery;
 mod node;
 mod objects;
 mod oidc;
 mod openapi;
 mod pool;
+mod protobuf;
+mod rbac;
+mod review;
 mod selector;
 mod status;
 mod strategic;
@@ -215,9 +221,21 @@ fn router(api: Arc<KubeApi>) -> Router {
                 .delete(write::delete_core),
         )
         .route("/apis/authentication.k8s.io/v1/selfsubjectreviews", post(objects::who_am_i))
+        .route("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", post(review::access))
+        .route("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", post(review::rules_review))
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools", get(objects::list_pools))
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools/{name}", get(objects::read_pool))
-        .route("/apis/{group}/{version}/{resource}", get(objects::list_group))
+        .route(
+            "/apis/{group}/{version}/{resource}",
+            get(objects::list_group).post(write::create_cluster_group),
+        )
+        .route(
+            "/apis/{group}/{version}/{resource}/{name}",
+            get(objects::read_cluster_group)
+                .put(write::replace_cluster_group)
+                .patch(write::patch_cluster_group)
+                .delete(write::delete_cluster_group),
+        )
         .route(
             "/apis/{group}/{version}/namespaces/{namespace}/{resource}",
             get(objects::list_group_in).post(write::create_group),
@@ -235,6 +253,7 @@ fn router(api: Arc<KubeApi>) -> Router {
         )
         .fallback(|| async { status::KubeError::no_such_path() })
         .layer(axum::middleware::from_fn(write::json_only))
+        .layer(axum::middleware::from_fn_with_state(api.clone(), authz::authorize))
         .layer(axum::middleware::from_fn_with_state(api.clone(), authn::admit))
         .with_state(api)
 }

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use model::rbac::rule::{Attributes, Target};
 use serde_json::json;
 
 /// A failed request to an emulated API server.
@@ -26,20 +27,34 @@ impl KubeError {
         }
     }
 
-    /// 403 with kube-apiserver's wording for `user` doing `verb` on `resource` of `group`.
-    pub fn forbidden(user: &str, verb: &str, resource: &str, group: &str, name: Option<&str>) -> Self {
-        let target = match name {
-            Some(name) => format!("{resource} \"{name}\""),
-            None => resource.to_string(),
-        };
-        Self {
-            code: StatusCode::FORBIDDEN,
-            reason: "Forbidden",
-            message: format!(
-                "{target} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" at the cluster scope"
-            ),
-            details: Some(json!({ "kind": resource, "group": group, "name": name })),
+    /// 403 with kube-apiserver's wording for `user` refused `request`, and the authoriser's
+    /// `reason` if it has one (`RBAC: clusterrole.rbac.authorization.k8s.io "x" not found`).
+    pub fn forbidden(user: &str, request: &Attributes, reason: &str) -> Self {
+        let mut why = request.refusal(user);
+        if !reason.is_empty() {
+            why = format!("{why}: {reason}");
         }
+        let (message, details) = match &request.target {
+            Target::Path(_) => (format!("forbidden: {why}"), json!({})),
+            Target::Resource(target) => {
+                let qualified = if target.group.is_empty() {
+                    target.resource.clone()
+                } else {
+                    format!("{}.{}", target.resource, target.group)
+                };
+                let message = if target.name.is_empty() {
+                    format!("{qualified} is forbidden: {why}")
+                } else {
+                    format!("{qualified} \"{}\" is forbidden: {why}", target.name)
+                };
+                let mut details = json!({ "group": target.group, "kind": target.resource });
+                if !target.name.is_empty() {
+                    details["name"] = json!(target.name);
+                }
+                (message, details)
+            }
+        };
+        Self { code: StatusCode::FORBIDDEN, reason: "Forbidden", message, details: Some(details) }
     }
 
     /// 403 before any authentication: the caller's address is outside the allow-list.
@@ -87,6 +102,16 @@ impl KubeError {
         details: Option<serde_json::Value>,
     ) -> Self {
         Self { code, reason, message, details }
+    }
+
+    /// 500, as kube-apiserver answers requests it cannot make sense of internally.
+    pub fn internal(message: &str) -> Self {
+        Self::with(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            format!("Internal error occurred: {message}"),
+            None,
+        )
     }
 
     /// 409: an object of that name exists already.
@@ -181,11 +206,24 @@ mod tests {
 
     #[test]
     fn forbidden_reads_like_kube_apiserver() {
-        let error = KubeError::forbidden("oidc:alice", "list", "nodes", "", None);
+        let nodes = Attributes::resource("list", "", "nodes", "", "");
+        let error = KubeError::forbidden("oidc:alice", &nodes, "");
         assert_eq!(
             error.message,
             "nodes is forbidden: User \"oidc:alice\" cannot list resource \"nodes\" in API group \"\" at the cluster scope"
         );
+        let scale = Attributes::resource("patch", "apps", "deployments/scale", "web", "api");
+        let error = KubeError::forbidden(
+            "bob",
+            &scale,
+            "RBAC: clusterrole.rbac.authorization.k8s.io \"x\" not found",
+        );
+        assert_eq!(
+            error.message,
+            "deployments.apps \"api\" is forbidden: User \"bob\" cannot patch resource \"deployments/scale\" in API group \"apps\" in the namespace \"web\": RBAC: clusterrole.rbac.authorization.k8s.io \"x\" not found"
+        );
+        let path = KubeError::forbidden("carol", &Attributes::path("get", "/apis"), "");
+        assert_eq!(path.message, "forbidden: User \"carol\" cannot get path \"/apis\"");
         assert_eq!(error.into_response().status(), StatusCode::FORBIDDEN);
     }
 

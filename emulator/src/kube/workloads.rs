@@ -10,7 +10,7 @@ use super::selector::label_text;
 use super::table::{Column, column};
 
 /// The stored objects of `resource` as items.
-fn stored(snapshot: &Snapshot, resource: &str) -> Vec<Item> {
+pub(super) fn stored(snapshot: &Snapshot, resource: &str) -> Vec<Item> {
     snapshot
         .store
         .list(resource)
@@ -32,7 +32,7 @@ pub fn created(object: &Value) -> Option<DateTime<Utc>> {
     object["metadata"]["creationTimestamp"].as_str()?.parse().ok()
 }
 
-const fn wide(name: &'static str, kind: &'static str, description: &'static str) -> Column {
+pub(super) const fn wide(name: &'static str, kind: &'static str, description: &'static str) -> Column {
     Column { name, kind, description, wide: true }
 }
 
@@ -40,7 +40,7 @@ fn number(value: &Value) -> u64 {
     value.as_u64().unwrap_or(0)
 }
 
-fn name(object: &Value) -> Value {
+pub(super) fn name(object: &Value) -> Value {
     object["metadata"]["name"].clone()
 }
 

@@ -12,11 +12,13 @@ use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::objects::{Call, Kind, kind_at};
+use super::rbac;
 use super::selector::label_text;
 use super::status::KubeError;
 use super::strategic;
@@ -30,8 +32,9 @@ pub async fn json_only(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    // (`kubectl auth whoami` sends one too, and its answer needs no body.)
-    if content_type.contains("protobuf") && !request.uri().path().ends_with("/selfsubjectreviews") {
+    // (`kubectl auth whoami` and `kubectl auth can-i` send one too; their reviews read it.)
+    let reviews = ["/selfsubjectreviews", "/selfsubjectaccessreviews", "/selfsubjectrulesreviews"];
+    if content_type.contains("protobuf") && !reviews.iter().any(|r| request.uri().path().ends_with(r)) {
         return KubeError::protobuf_refused().into_response();
     }
     next.run(request).await
@@ -92,6 +95,10 @@ fn decode(kind: &Kind, object: &Value, strict: bool) -> Result<(), KubeError> {
         "poddisruptionbudgets" => round_trip::<PodDisruptionBudget>(object),
         "events" => round_trip::<Event>(object),
         "namespaces" => round_trip::<Namespace>(object),
+        "roles" => round_trip::<Role>(object),
+        "clusterroles" => round_trip::<ClusterRole>(object),
+        "rolebindings" => round_trip::<RoleBinding>(object),
+        "clusterrolebindings" => round_trip::<ClusterRoleBinding>(object),
         _ => Ok(object.clone()),
     };
     let version = kind.api_version.rsplit('/').next().unwrap_or(kind.api_version);
@@ -126,8 +133,17 @@ fn is_subdomain(name: &str) -> bool {
 }
 
 /// What kube-apiserver checks of a new or changed object of `kind` beyond its shape.
-fn validate(kind: &Kind, object: &Value, name: &str) -> Result<(), KubeError> {
+fn validate(kind: &Kind, object: &Value, previous: Option<&Value>, name: &str) -> Result<(), KubeError> {
     let invalid = |field: &str, problem: &str| Err(KubeError::invalid(kind.kind, name, field, problem));
+    if rbac::is_rbac(kind.resource) {
+        if let Some(problem) = rbac::name_problem(name) {
+            return invalid("metadata.name", problem);
+        }
+        if kind.resource.ends_with("bindings") {
+            return rbac::check_binding(kind, object, previous, name);
+        }
+        return Ok(());
+    }
     if !is_subdomain(name) {
         return invalid(
             "metadata.name",
@@ -192,9 +208,11 @@ fn store_object(
     object["kind"] = json!(kind.kind);
     object["apiVersion"] = json!(kind.api_version);
     decode(kind, &object, query.strict())?;
-    validate(kind, &object, &name)?;
+    validate(kind, &object, previous, &name)?;
     object = defaults::apply(kind.resource, object);
     match previous {
+        // RBAC objects have no status.
+        _ if !store::has_status(kind.resource) => {}
         // The status is the controllers' to write.
         Some(previous) if kind.resource != "events" => object["status"] = previous["status"].clone(),
         None if !matches!(kind.resource, "events" | "namespaces" | "pods") => object["status"] = json!({}),
@@ -242,7 +260,6 @@ async fn create(
     query: WriteQuery,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), KubeError> {
-    call.user.require_admin("create", kind.resource, kind.group, None)?;
     not_stored(kind)?;
     let mut object = parse_body(&body)?;
     if let Some(namespace) = &namespace {
@@ -291,7 +308,6 @@ async fn replace(
     query: WriteQuery,
     body: Bytes,
 ) -> Result<Json<Value>, KubeError> {
-    call.user.require_admin("update", kind.resource, kind.group, Some(&name))?;
     not_stored(kind)?;
     let previous = current(&call, kind, namespace.as_deref(), &name)?;
     let mut object = parse_body(&body)?;
@@ -336,7 +352,6 @@ async fn patch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, KubeError> {
-    call.user.require_admin("patch", kind.resource, kind.group, Some(&name))?;
     not_stored(kind)?;
     let previous = current(&call, kind, namespace.as_deref(), &name)?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -356,7 +371,6 @@ async fn delete(
     namespace: Option<String>,
     name: String,
 ) -> Result<Json<Value>, KubeError> {
-    call.user.require_admin("delete", kind.resource, kind.group, Some(&name))?;
     not_stored(kind)?;
     if kind.resource == "namespaces" && system::NAMESPACES.contains(&name.as_str()) {
         return Err(KubeError::refused(format!(
@@ -415,8 +429,6 @@ async fn scale(
     if !matches!(kind.resource, "deployments" | "replicasets") {
         return Err(KubeError::no_such_path());
     }
-    let verb = if change.is_some() { "patch" } else { "get" };
-    call.user.require_admin(verb, &format!("{}/scale", kind.resource), kind.group, Some(&name))?;
     let previous = current(&call, kind, Some(&namespace), &name)?;
     let Some((headers, body)) = change else { return Ok(Json(scale_of(&previous))) };
     let mut scale = scale_of(&previous);
@@ -557,6 +569,50 @@ pub async fn delete_group(
     delete(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), name).await
 }
 
+type ClusterGroupPath = (String, String, String);
+type ClusterGroupNamePath = (String, String, String, String);
+
+/// A cluster-scoped kind at `group`/`version` (ClusterRoles, ClusterRoleBindings).
+fn cluster_kind(group: &str, version: &str, resource: &str) -> Result<&'static Kind, KubeError> {
+    let kind = kind_at(&format!("{group}/{version}"), resource)?;
+    if kind.namespaced { Err(KubeError::no_such_path()) } else { Ok(kind) }
+}
+
+pub async fn create_cluster_group(
+    call: Call,
+    Path((group, version, resource)): Path<ClusterGroupPath>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), KubeError> {
+    create(call, cluster_kind(&group, &version, &resource)?, None, query, body).await
+}
+
+pub async fn replace_cluster_group(
+    call: Call,
+    Path((group, version, resource, name)): Path<ClusterGroupNamePath>,
+    Query(query): Query<WriteQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    replace(call, cluster_kind(&group, &version, &resource)?, None, name, query, body).await
+}
+
+pub async fn patch_cluster_group(
+    call: Call,
+    Path((group, version, resource, name)): Path<ClusterGroupNamePath>,
+    Query(query): Query<WriteQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, KubeError> {
+    patch(call, cluster_kind(&group, &version, &resource)?, None, name, query, headers, body).await
+}
+
+pub async fn delete_cluster_group(
+    call: Call,
+    Path((group, version, resource, name)): Path<ClusterGroupNamePath>,
+) -> Result<Json<Value>, KubeError> {
+    delete(call, cluster_kind(&group, &version, &resource)?, None, name).await
+}
+
 type SubresourcePath = (String, String, String, String, String, String);
 
 fn scale_kind(
@@ -621,9 +677,9 @@ mod tests {
     fn a_selector_must_match_the_template() {
         let mut wrong = deployment();
         wrong["spec"]["template"]["metadata"]["labels"]["app"] = json!("api");
-        assert!(validate(&DEPLOYMENTS, &deployment(), "web").is_ok());
+        assert!(validate(&DEPLOYMENTS, &deployment(), None, "web").is_ok());
         assert!(
-            format!("{:?}", validate(&DEPLOYMENTS, &wrong, "web").unwrap_err())
+            format!("{:?}", validate(&DEPLOYMENTS, &wrong, None, "web").unwrap_err())
                 .contains("does not match template")
         );
     }

@@ -9,6 +9,7 @@ mod drain;
 mod fault;
 mod healing;
 mod kube_api;
+mod kube_rbac;
 mod kube_workloads;
 mod kubeconfig;
 mod network;

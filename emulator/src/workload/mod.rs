@@ -6,6 +6,7 @@
 pub mod controller;
 pub mod defaults;
 pub mod pods;
+pub mod rbac;
 pub mod store;
 pub mod system;
 
@@ -58,6 +59,8 @@ impl World {
         if !store.seeded {
             system::seed(store, plan, created);
         }
+        rbac::ensure_defaults(store, created);
+        rbac::aggregate(store, now);
         // A pass on a copy first: a drain a budget holds up (or no longer holds up) moves the
         // provider's schedule, and the real pass must see the nodes as the schedule now has them.
         let mut trial = store.clone();

@@ -17,6 +17,11 @@ pub fn key(namespace: Option<&str>, name: &str) -> String {
     }
 }
 
+/// Whether objects of `resource` have a `status` (RBAC objects do not).
+pub fn has_status(resource: &str) -> bool {
+    !matches!(resource, "roles" | "clusterroles" | "rolebindings" | "clusterrolebindings")
+}
+
 /// The key of a stored object, from its metadata.
 pub fn key_of(object: &Value) -> String {
     let metadata = &object["metadata"];
@@ -35,6 +40,9 @@ pub struct Store {
     pub held_since: BTreeMap<String, DateTime<Utc>>,
     /// The system workloads have been installed.
     pub seeded: bool,
+    /// The bootstrap roles and bindings have been installed.
+    #[serde(default)]
+    pub rbac_seeded: bool,
 }
 
 impl Store {
@@ -69,7 +77,7 @@ impl Store {
             }
         }
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        if object.get("status").is_none_or(Value::is_null) {
+        if has_status(resource) && object.get("status").is_none_or(Value::is_null) {
             object["status"] = json!({});
         }
         self.objects.entry(resource.to_string()).or_default().insert(key, object.clone());

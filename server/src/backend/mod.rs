@@ -21,6 +21,7 @@ use model::operation::OperationKind;
 
 mod access;
 mod activity;
+mod cluster_access;
 mod clusters;
 mod code;
 mod customize;

@@ -10,6 +10,7 @@ use model::activity::{AuditAction, Outcome, TargetKind};
 use model::id::ProjectId;
 use model::notification::{
     Channel, CreatedSubscription, InboxEntry, NotificationsView, ProjectSubscriptions, SubscriptionForm,
+    shown_url,
 };
 
 use super::{ConsoleBackend, internal};
@@ -176,11 +177,12 @@ impl Notifications for ConsoleBackend {
             }
             Channel::Email { .. } => (None, None, None),
         };
-        let channel = match &form.channel {
+        let (channel, sealed_url) = match &form.channel {
             Channel::Webhook { url, format } => {
-                Channel::Webhook { url: url.trim().to_string(), format: *format }
+                let sealed = notifier.keyring.seal(url.trim()).map_err(|e| internal(&e))?;
+                (Channel::Webhook { url: shown_url(url), format: *format }, Some(sealed))
             }
-            Channel::Email { address } => Channel::Email { address: address.trim().to_string() },
+            Channel::Email { address } => (Channel::Email { address: address.trim().to_string() }, None),
         };
         let mut events = form.events.clone();
         events.sort();
@@ -190,6 +192,7 @@ impl Notifications for ConsoleBackend {
             project_id: project.to_string(),
             name: name.clone(),
             channel,
+            sealed_url,
             events,
             thresholds: form.thresholds,
             signing_key: sealed,

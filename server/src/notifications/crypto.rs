@@ -88,6 +88,12 @@ impl Keyring {
             .map_err(|_| "the value does not open with this key (PILOTHOUSE_ENCRYPTION_KEY changed?)")?;
         String::from_utf8(plain.to_vec()).map_err(|_| "not text".to_string())
     }
+
+    /// Like [`Keyring::open`], but a value written before it was encrypted (no `v1:`) is
+    /// taken as it is.
+    pub fn open_or_plain(&self, value: &str) -> Result<String, String> {
+        if value.starts_with(VERSION) { self.open(value) } else { Ok(value.to_string()) }
+    }
 }
 
 /// Writes `text` to `path`, readable by its owner only.
@@ -130,6 +136,11 @@ mod tests {
         let sealed = keyring.seal("whsec_abc").unwrap();
         assert!(sealed.starts_with("v1:") && !sealed.contains("whsec_abc"));
         assert_eq!(keyring.open(&sealed).unwrap(), "whsec_abc");
+        assert_eq!(keyring.open_or_plain(&sealed).unwrap(), "whsec_abc");
+        assert_eq!(
+            keyring.open_or_plain("https://hooks.example.com/x").unwrap(),
+            "https://hooks.example.com/x"
+        );
         // The generated key is kept, private: a restart opens what was sealed before.
         let again = Keyring::new(None, dir.path());
         assert_eq!(again.open(&sealed).unwrap(), "whsec_abc");

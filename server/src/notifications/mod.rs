@@ -239,12 +239,17 @@ impl Notifier {
         let refused =
             |why: &str| deliver::Attempt { status: None, error: Some(why.to_string()), retryable: false };
         match &subscription.channel {
-            Channel::Webhook { url, format } => {
+            Channel::Webhook { format, .. } => {
                 let Some(key) = subscription.signing_key.as_deref().and_then(|k| self.keyring.open(k).ok())
                 else {
                     return refused("The signing key cannot be read (PILOTHOUSE_ENCRYPTION_KEY changed?).");
                 };
-                deliver::webhook(&self.client, url, *format, &key, message).await
+                let Some(url) =
+                    subscription.sealed_url.as_deref().and_then(|u| self.keyring.open_or_plain(u).ok())
+                else {
+                    return refused("The address cannot be read (PILOTHOUSE_ENCRYPTION_KEY changed?).");
+                };
+                deliver::webhook(&self.client, &url, *format, &key, message).await
             }
             Channel::Email { address } => match &self.mailer {
                 Some(mailer) => mailer.send(address, message).await,

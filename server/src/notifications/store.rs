@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use model::notification::{
     Channel, DeliveryState, DeliveryView, EventKind, Notification, SubscriptionView, Thresholds,
-    WebhookFormat,
+    WebhookFormat, shown_url,
 };
 use sqlx::Row;
 
@@ -119,7 +119,10 @@ pub struct Subscription {
     pub id: String,
     pub project_id: String,
     pub name: String,
+    /// Where it sends, as members see it: a webhook's address is only its scheme and host.
     pub channel: Channel,
+    /// A webhook's whole address, encrypted (rows written before encryption hold it plain).
+    pub sealed_url: Option<String>,
     pub events: Vec<EventKind>,
     pub thresholds: Thresholds,
     /// Encrypted.
@@ -148,11 +151,13 @@ impl Subscription {
 
 pub async fn create_subscription(db: &Db, s: &Subscription) -> Result<(), sqlx::Error> {
     const INSERT: &str = "INSERT INTO notification_subscriptions (id, project_id, name, channel, target, format, \
-        events, end_of_life_days, node_not_ready_minutes, etcd_percent, signing_key, key_hint, created_by, created_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-    let (channel, target, format) = match &s.channel {
-        Channel::Webhook { url, format } => ("webhook", url.clone(), format.key()),
-        Channel::Email { address } => ("email", address.clone(), "json"),
+        events, end_of_life_days, node_not_ready_minutes, etcd_percent, signing_key, key_hint, created_by, created_at, \
+        target_shown) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    let (channel, target, format, shown) = match &s.channel {
+        Channel::Webhook { url, format } => {
+            ("webhook", s.sealed_url.clone().unwrap_or_default(), format.key(), Some(url.clone()))
+        }
+        Channel::Email { address } => ("email", address.clone(), "json", None),
     };
     let events = s.events.iter().map(|e| e.key()).collect::<Vec<_>>().join(" ");
     let t = s.thresholds;
@@ -160,13 +165,13 @@ pub async fn create_subscription(db: &Db, s: &Subscription) -> Result<(), sqlx::
     on_db!(db, pool => sqlx::query(INSERT)
         .bind(&s.id).bind(&s.project_id).bind(&s.name).bind(channel).bind(&target).bind(format).bind(&events)
         .bind(as_int(t.end_of_life_days)).bind(as_int(t.node_not_ready_minutes)).bind(as_int(t.etcd_percent))
-        .bind(&s.signing_key).bind(&s.key_hint).bind(&s.created_by).bind(s.created_at)
+        .bind(&s.signing_key).bind(&s.key_hint).bind(&s.created_by).bind(s.created_at).bind(&shown)
         .execute(pool).await.map(|_| ()))?;
     Ok(())
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "id, project_id, name, channel, target, format, events, end_of_life_days, \
-    node_not_ready_minutes, etcd_percent, signing_key, key_hint, created_by, created_at";
+    node_not_ready_minutes, etcd_percent, signing_key, key_hint, created_by, created_at, target_shown";
 
 fn subscription(r: &impl SubscriptionRow) -> Subscription {
     r.read()
@@ -183,12 +188,13 @@ macro_rules! subscription_row {
             fn read(&self) -> Subscription {
                 let r = self;
                 let target: String = r.get(4);
-                let channel = match r.get::<String, _>(3).as_str() {
-                    "email" => Channel::Email { address: target },
-                    _ => Channel::Webhook {
-                        url: target,
-                        format: WebhookFormat::from_key(&r.get::<String, _>(5)).unwrap_or_default(),
-                    },
+                let (channel, sealed_url) = match r.get::<String, _>(3).as_str() {
+                    "email" => (Channel::Email { address: target }, None),
+                    _ => {
+                        let shown = r.get::<Option<String>, _>(14).unwrap_or_else(|| shown_url(&target));
+                        let format = WebhookFormat::from_key(&r.get::<String, _>(5)).unwrap_or_default();
+                        (Channel::Webhook { url: shown, format }, Some(target))
+                    }
                 };
                 let threshold = |i: usize| u32::try_from(r.get::<i32, _>(i)).unwrap_or(0);
                 Subscription {
@@ -196,6 +202,7 @@ macro_rules! subscription_row {
                     project_id: r.get(1),
                     name: r.get(2),
                     channel,
+                    sealed_url,
                     events: r
                         .get::<String, _>(6)
                         .split_whitespace()

@@ -33,6 +33,7 @@ pub enum OperationRequest {
     SetIpRestrictions(IpRestrictions),
     SetClusterOidc(OpenIdConnect),
     RemoveClusterOidc {},
+    SetClusterAccess(ClusterAccess),
     CreateNetwork(CreateNetwork),
     CreateSubnet(CreateSubnet),
     CreateGateway(CreateGateway),
@@ -60,6 +61,7 @@ impl OperationRequest {
             OperationRequest::SetIpRestrictions(_) => OperationKind::SetIpRestrictions,
             OperationRequest::SetClusterOidc(_) => OperationKind::SetClusterOidc,
             OperationRequest::RemoveClusterOidc {} => OperationKind::RemoveClusterOidc,
+            OperationRequest::SetClusterAccess(_) => OperationKind::SetClusterAccess,
             OperationRequest::CreateNetwork(_) => OperationKind::CreateNetwork,
             OperationRequest::CreateSubnet(_) => OperationKind::CreateSubnet,
             OperationRequest::CreateGateway(_) => OperationKind::CreateGateway,
@@ -67,12 +69,13 @@ impl OperationRequest {
         }
     }
 
-    /// Whether it changes a cluster that exists: it then waits while the provider is busy with
-    /// the cluster.
+    /// Whether it changes a cluster that exists at the provider: it then waits while the
+    /// provider is busy with the cluster (bindings go to the cluster's own API, which answers).
     pub fn changes_a_cluster(&self) -> bool {
         !matches!(
             self,
             OperationRequest::CreateCluster(_)
+                | OperationRequest::SetClusterAccess(_)
                 | OperationRequest::CreateNetwork(_)
                 | OperationRequest::CreateSubnet(_)
                 | OperationRequest::CreateGateway(_)
@@ -157,6 +160,13 @@ pub struct IpRestrictions {
     pub ips: Vec<String>,
 }
 
+/// `set_cluster_access`: the role bindings the console's mapping stands for, with the cluster's
+/// groups prefix applied; the console's other labelled bindings go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterAccess {
+    pub bindings: Vec<model::rbac::Binding>,
+}
+
 /// `update_private_network`: the gateway and routing settings, and the load balancers' subnet
 /// (`Some(None)` to clear it), each only when it changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +228,16 @@ mod tests {
             OperationRequest::DeleteNodePool(Pool { node_pool_id: "p1".into() }),
             OperationRequest::SetIpRestrictions(IpRestrictions { ips: vec!["10.0.0.0/8".into()] }),
             OperationRequest::RemoveClusterOidc {},
+            OperationRequest::SetClusterAccess(ClusterAccess {
+                bindings: model::rbac::AccessMapping {
+                    groups: vec![model::rbac::GroupAccess {
+                        group: "devs".into(),
+                        role: model::rbac::BuiltInRole::Edit,
+                        namespaces: vec!["web".into()],
+                    }],
+                }
+                .bindings("oidc:"),
+            }),
         ];
         for request in requests {
             let tagged = serde_json::to_value(&request).unwrap();

@@ -184,6 +184,16 @@ impl Runner {
                 tracing::warn!(operation = %op.id.as_str(), %error, "operation failed at the provider");
                 fail(class, error.user_message(), error.query_id().map(str::to_string)).await
             }
+            Err(StepError::Cluster(error)) if error.is_retryable() && op.attempts < MAX_ATTEMPTS => {
+                let backoff = self.poll.saturating_mul(1 << op.attempts.clamp(0, 6));
+                tracing::debug!(operation = %op.id.as_str(), %error, attempt = op.attempts, "will try again");
+                wait(true, backoff).await
+            }
+            Err(StepError::Cluster(error)) => {
+                tracing::warn!(operation = %op.id.as_str(), %error, "operation failed at the cluster's API server");
+                let message = format!("The cluster's API server refused the change: {error}.");
+                fail("Kubernetes".into(), message, None).await
+            }
             Err(StepError::Invalid(message)) => fail("Console::Invalid".into(), message, None).await,
         }
     }

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod cache;
 pub mod capabilities;
+pub mod cluster_access;
 pub mod clusters;
 pub mod issuers;
 pub mod networks;

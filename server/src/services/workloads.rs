@@ -260,7 +260,11 @@ impl From<ClusterApiError> for ServiceError {
 impl Services {
     /// A client with `cluster`'s admin credentials, from the provider's kubeconfig (kept an
     /// hour, or until the cluster refuses it).
-    async fn cluster_api(&self, project: &str, cluster: &ClusterId) -> Result<Arc<ClusterApi>, ServiceError> {
+    pub(crate) async fn cluster_api(
+        &self,
+        project: &str,
+        cluster: &ClusterId,
+    ) -> Result<Arc<ClusterApi>, ServiceError> {
         let key = (project.to_string(), cluster.to_string());
         if let Some(api) = self.caches.cluster_apis.get(&key) {
             return Ok(api);

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use app::api::port::{
-    Access, Activity, Caller, Clusters, Code, Customization, Fleet, Networks, Notifications, Oidc,
-    Operations, Pools, Settings, Tokens, Workloads,
+    Access, Activity, Caller, ClusterRbac, Clusters, Code, Customization, Fleet, Networks, Notifications,
+    Oidc, Operations, Pools, Settings, Tokens, Workloads,
 };
 use app::error::AppError;
 use async_trait::async_trait;
@@ -25,6 +25,7 @@ use model::operation::OperationView;
 use model::plan::Plan;
 use model::pool_view::PoolView;
 use model::private_network::{NetworkForm, NetworksView, SubnetForm};
+use model::rbac::{AccessMapping, InClusterAccess};
 use model::reset::WorkerNodesPolicy;
 use model::status::Status;
 use model::token::{CreatedToken, TokenRequest, TokenView, TokensView};
@@ -298,6 +299,35 @@ impl Oidc for FakeBackend {
         _: &ClusterId,
     ) -> Result<String, AppError> {
         absent("OpenID Connect")
+    }
+}
+
+#[async_trait]
+impl ClusterRbac for FakeBackend {
+    async fn in_cluster_access(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<InClusterAccess, AppError> {
+        absent("role mapping")
+    }
+    async fn set_in_cluster_access(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+        _: &AccessMapping,
+    ) -> Result<String, AppError> {
+        absent("role mapping")
+    }
+    async fn restore_in_cluster_access(
+        &self,
+        _: &Caller,
+        _: &ProjectId,
+        _: &ClusterId,
+    ) -> Result<String, AppError> {
+        absent("role mapping")
     }
 }
 

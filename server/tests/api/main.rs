@@ -4,6 +4,7 @@
 mod catalog;
 mod cli;
 mod cloud;
+mod cluster_access;
 mod database;
 mod fake_backend;
 mod fleet;

@@ -171,6 +171,14 @@ async fn a_failed_operation_reaches_a_signed_webhook_once_after_retries() {
     let stored: String =
         crate::helpers::scalar(&app, "SELECT signing_key FROM notification_subscriptions").await;
     assert!(stored.starts_with("v1:") && !stored.contains(&key[6..]), "{stored}");
+    // So is the address (its path may be a Slack or Teams secret); members see its host only.
+    let target: String = crate::helpers::scalar(&app, "SELECT target FROM notification_subscriptions").await;
+    assert!(target.starts_with("v1:") && !target.contains("/hook"), "{target}");
+    let host = url.trim_end_matches("/hook");
+    let Channel::Webhook { url: shown, .. } = &created.subscription.channel else { panic!() };
+    assert_eq!(shown, &format!("{host}/…"));
+    let listed = backend.notifications(&admin()).await.unwrap().projects;
+    assert!(!format!("{listed:?}").contains("/hook") && format!("{listed:?}").contains(host), "{listed:?}");
 
     // A cluster, then a rename the provider refuses (fault injection): the operation fails.
     let services = app.services();

@@ -33,7 +33,7 @@ spec:
 ";
 
 /// A Free cluster with two b3-8 nodes, its API server listening; its id.
-async fn cluster(cloud: &Cloud) -> String {
+pub async fn cluster(cloud: &Cloud) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     emulator::kube::serve(listener, cloud.emulator.clone()).unwrap();
     let pool = NodePoolCreation {
@@ -54,7 +54,7 @@ async fn cluster(cloud: &Cloud) -> String {
 }
 
 /// Runs kubectl with the cluster's admin kubeconfig.
-async fn kubectl(cloud: &Cloud, id: &str, dir: &std::path::Path, args: &[&str]) -> String {
+pub async fn kubectl(cloud: &Cloud, id: &str, dir: &std::path::Path, args: &[&str]) -> String {
     let kubeconfig = cloud.client.kubeconfig(SERVICE, &ClusterId::new(id)).await.unwrap();
     let file = dir.join("admin.yaml");
     std::fs::write(&file, kubeconfig.content).unwrap();

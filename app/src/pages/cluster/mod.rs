@@ -5,6 +5,7 @@ mod allow_list;
 mod as_code;
 mod customize;
 mod edit_pool;
+mod in_cluster;
 mod network_card;
 mod new_pool;
 mod nodes;

@@ -74,6 +74,8 @@ pub fn UserKubeconfig(
     cluster: String,
     access: OidcAccess,
     username: String,
+    /// What the user may do inside the cluster.
+    children: Children,
 ) -> impl IntoView {
     let action = format!("/api/projects/{project}/clusters/{cluster}/kubeconfig/user");
     let body = match (access.trusted_console(), &access.console) {
@@ -84,7 +86,7 @@ pub fn UserKubeconfig(
             <p class="muted">
                 "kubectl signs you in as " <strong>{username}</strong> " at " <code>{console.issuer_url.clone()}</code>
                 " whenever it needs a token. The file holds no secret; it needs kubectl's oidc-login plugin (kubelogin, "
-                <code>"kubectl krew install oidc-login"</code> "). What you may do in the cluster is up to its RBAC rules."
+                <code>"kubectl krew install oidc-login"</code> "). What you may do in the cluster is up to its role bindings, below."
             </p>
         }
         .into_any(),
@@ -105,6 +107,7 @@ pub fn UserKubeconfig(
         <section class="card">
             <h2>"Your kubeconfig"</h2>
             {body}
+            {children()}
         </section>
     }
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::allow_list::AllowListEditor;
+use super::in_cluster::{InClusterAccessCard, YourRights};
 use super::oidc::{OidcEditor, UserKubeconfig};
 use super::pools::PoolsTab;
 use super::settings::{AccessTab, SettingsTab};
@@ -22,7 +23,9 @@ use super::tab::ClusterTab;
 use super::upgrades::UpgradesTab;
 use super::workloads::WorkloadsTab;
 use super::{ClusterContext, Loaded, Overview};
-use crate::api::{activity, cluster_oidc, customization, get_allow_list, node_pools, workloads};
+use crate::api::{
+    activity, cluster_access_mapping, cluster_oidc, customization, get_allow_list, node_pools, workloads,
+};
 use crate::components::outcome::caught;
 use crate::components::timeline::Timeline;
 use crate::error::AppError;
@@ -151,20 +154,27 @@ pub fn UpgradesRoute() -> impl IntoView {
     })
 }
 
-/// The Access tab: the caller's kubeconfig, the admin kubeconfig, the allow-list and OIDC.
+/// The Access tab: the caller's kubeconfig and rights inside, who can do what inside, the admin
+/// kubeconfig, the allow-list and OIDC.
 #[component]
 pub fn AccessRoute() -> impl IntoView {
     let load = |project: String, id: String| async move {
         let list = get_allow_list(project.clone(), id.clone()).await?;
-        Ok((list, cluster_oidc(project, id).await?))
+        let inside = cluster_access_mapping(project.clone(), id.clone()).await?;
+        Ok((list, cluster_oidc(project, id).await?, inside))
     };
-    loaded(load, |on_page, (list, access)| {
+    loaded(load, |on_page, (list, access, inside)| {
         let OnPage { project, id, role, username, current, .. } = on_page;
         let name = current.with_untracked(|c| c.name.clone());
         let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
         let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
+        let may_map = role.allows(OperationKind::SetClusterAccess.required_role());
+        let rights = inside.clone();
         view! {
-            <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username />
+            <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username>
+                <YourRights access=rights.clone() />
+            </UserKubeconfig>
+            <InClusterAccessCard project=project.clone() cluster=id.clone() access=inside may_edit=may_map />
             <AccessTab project=project.clone() cluster=id.clone() name role />
             <AllowListEditor project=project.clone() cluster=id.clone() list may_edit />
             <OidcEditor project cluster=id access may_edit=may_set_oidc />

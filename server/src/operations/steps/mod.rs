@@ -6,6 +6,7 @@ mod access;
 mod cluster;
 mod network;
 mod node_pool;
+mod rbac;
 
 use std::future::Future;
 
@@ -18,6 +19,7 @@ use provider::client::{Client, Error as ProviderError};
 
 use super::params::OperationRequest;
 use super::store::{self, Claimed, Step};
+use crate::cluster_api::ClusterApiError;
 use crate::db::Db;
 
 /// What a run of the steps concluded.
@@ -32,6 +34,8 @@ pub enum Outcome {
 pub enum StepError {
     Db(sqlx::Error),
     Provider(ProviderError),
+    /// The cluster's own API server (bindings).
+    Cluster(ClusterApiError),
     /// The request or the provider's state rules the operation out; not worth trying again.
     Invalid(String),
 }
@@ -39,6 +43,12 @@ pub enum StepError {
 impl From<sqlx::Error> for StepError {
     fn from(e: sqlx::Error) -> Self {
         StepError::Db(e)
+    }
+}
+
+impl From<ClusterApiError> for StepError {
+    fn from(e: ClusterApiError) -> Self {
+        StepError::Cluster(e)
     }
 }
 
@@ -196,6 +206,7 @@ pub async fn run(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
         OperationRequest::SetIpRestrictions(params) => access::set_ip_restrictions(ctx, params).await,
         OperationRequest::SetClusterOidc(wanted) => access::set_oidc(ctx, wanted).await,
         OperationRequest::RemoveClusterOidc {} => access::remove_oidc(ctx).await,
+        OperationRequest::SetClusterAccess(params) => rbac::apply(ctx, params).await,
         OperationRequest::CreateNetwork(params) => network::create(ctx, params).await,
         OperationRequest::CreateSubnet(params) => network::create_subnet(ctx, params).await,
         OperationRequest::CreateGateway(params) => network::create_gateway(ctx, params).await,
