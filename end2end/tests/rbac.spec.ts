@@ -6,7 +6,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminKubeconfig, call, createCluster, project, waitUntilReady } from '../emulator';
+import { adminKubeconfig, call, project, waitUntilReady } from '../emulator';
 import { kubectl, kubectlSigningIn } from '../kubectl';
 import { signIn, sso } from '../sso';
 
@@ -34,7 +34,9 @@ spec:
 
 test('admins map groups to roles inside a cluster, kubectl follows, and drift is restored', async ({ page, browser }) => {
   test.setTimeout(240_000);
-  const id = await createCluster('rbac-cluster');
+  // Standard: the Free plan's quota is shared by every test on this emulator.
+  const body = { name: 'rbac-cluster', region: 'GRA11', plan: 'standard', nodepools: [{ name: 'general', flavorName: 'b3-8', desiredNodes: 1 }] };
+  const { id } = await call('POST', `/cloud/project/${project}/kube`, body);
   await waitUntilReady(id);
   const dir = mkdtempSync(join(tmpdir(), 'rbac-'));
   const admin = await adminKubeconfig(id);
@@ -156,6 +158,9 @@ test('admins map groups to roles inside a cluster, kubectl follows, and drift is
   const veraScale = await kubectlSigningIn(veraPage, vera, 'scale', 'deployment', 'web', '--replicas=3');
   expect(veraScale.ok).toBe(false);
   expect(veraScale.stderr).toContain('User "oidc:vera" cannot patch resource "deployments/scale"');
+  const veraList = await kubectlSigningIn(veraPage, vera, 'auth', 'can-i', '--list');
+  expect(veraList.stdout).toMatch(/\npods\s+\[\]\s+\[\]\s+\[get list watch\]/);
+  expect(veraList.stdout).not.toMatch(/\nsecrets/);
   await veraPage.close();
 
   // Carol is in no group: the console has nothing for her, and the cluster refuses her

@@ -32,6 +32,7 @@ mod tls;
 mod watch;
 mod workloads;
 mod write;
+mod write_routes;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -200,25 +201,25 @@ fn router(api: Arc<KubeApi>) -> Router {
         .route("/openapi/v3/{*group_version}", get(openapi::group_version))
         .route("/api/v1/nodes", get(objects::list_nodes))
         .route("/api/v1/nodes/{name}", get(objects::read_node))
-        .route("/api/v1/namespaces", get(objects::list_namespaces).post(write::create_namespace))
+        .route("/api/v1/namespaces", get(objects::list_namespaces).post(write_routes::create_namespace))
         .route(
             "/api/v1/namespaces/{namespace}",
             get(objects::read_namespace)
-                .put(write::replace_namespace)
-                .patch(write::patch_namespace)
-                .delete(write::delete_namespace),
+                .put(write_routes::replace_namespace)
+                .patch(write_routes::patch_namespace)
+                .delete(write_routes::delete_namespace),
         )
         .route("/api/v1/{resource}", get(objects::list_core))
         .route(
             "/api/v1/namespaces/{namespace}/{resource}",
-            get(objects::list_core_in).post(write::create_core),
+            get(objects::list_core_in).post(write_routes::create_core),
         )
         .route(
             "/api/v1/namespaces/{namespace}/{resource}/{name}",
             get(objects::read_core_in)
-                .put(write::replace_core)
-                .patch(write::patch_core)
-                .delete(write::delete_core),
+                .put(write_routes::replace_core)
+                .patch(write_routes::patch_core)
+                .delete(write_routes::delete_core),
         )
         .route("/apis/authentication.k8s.io/v1/selfsubjectreviews", post(objects::who_am_i))
         .route("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", post(review::access))
@@ -227,29 +228,31 @@ fn router(api: Arc<KubeApi>) -> Router {
         .route("/apis/kube.cloud.ovh.com/v1alpha1/nodepools/{name}", get(objects::read_pool))
         .route(
             "/apis/{group}/{version}/{resource}",
-            get(objects::list_group).post(write::create_cluster_group),
+            get(objects::list_group).post(write_routes::create_cluster_group),
         )
         .route(
             "/apis/{group}/{version}/{resource}/{name}",
             get(objects::read_cluster_group)
-                .put(write::replace_cluster_group)
-                .patch(write::patch_cluster_group)
-                .delete(write::delete_cluster_group),
+                .put(write_routes::replace_cluster_group)
+                .patch(write_routes::patch_cluster_group)
+                .delete(write_routes::delete_cluster_group),
         )
         .route(
             "/apis/{group}/{version}/namespaces/{namespace}/{resource}",
-            get(objects::list_group_in).post(write::create_group),
+            get(objects::list_group_in).post(write_routes::create_group),
         )
         .route(
             "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}",
             get(objects::read_group_in)
-                .put(write::replace_group)
-                .patch(write::patch_group)
-                .delete(write::delete_group),
+                .put(write_routes::replace_group)
+                .patch(write_routes::patch_group)
+                .delete(write_routes::delete_group),
         )
         .route(
             "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}/{subresource}",
-            get(write::read_subresource).put(write::write_subresource).patch(write::write_subresource),
+            get(write_routes::read_subresource)
+                .put(write_routes::write_subresource)
+                .patch(write_routes::write_subresource),
         )
         .fallback(|| async { status::KubeError::no_such_path() })
         .layer(axum::middleware::from_fn(write::json_only))

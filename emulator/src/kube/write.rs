@@ -7,7 +7,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
@@ -17,7 +16,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::objects::{Call, Kind, kind_at};
+use super::objects::{Call, Kind};
 use super::rbac;
 use super::selector::label_text;
 use super::status::KubeError;
@@ -253,7 +252,7 @@ fn current(call: &Call, kind: &Kind, namespace: Option<&str>, name: &str) -> Res
         .ok_or_else(|| KubeError::not_found(kind.resource, kind.group, name))
 }
 
-async fn create(
+pub(super) async fn create(
     call: Call,
     kind: &'static Kind,
     namespace: Option<String>,
@@ -300,7 +299,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-async fn replace(
+pub(super) async fn replace(
     call: Call,
     kind: &'static Kind,
     namespace: Option<String>,
@@ -343,7 +342,7 @@ fn patch_value(target: &mut Value, content_type: &str, body: &Bytes) -> Result<(
     }
 }
 
-async fn patch(
+pub(super) async fn patch(
     call: Call,
     kind: &'static Kind,
     namespace: Option<String>,
@@ -365,7 +364,7 @@ async fn patch(
     Ok(Json(store_object(&call, kind, object, Some(&previous), &query)?))
 }
 
-async fn delete(
+pub(super) async fn delete(
     call: Call,
     kind: &'static Kind,
     namespace: Option<String>,
@@ -419,7 +418,7 @@ fn scale_of(object: &Value) -> Value {
     })
 }
 
-async fn scale(
+pub(super) async fn scale(
     call: Call,
     kind: &'static Kind,
     namespace: String,
@@ -451,196 +450,6 @@ async fn scale(
     object["spec"]["replicas"] = json!(replicas);
     let stored = store_object(&call, kind, object, Some(&previous), &WriteQuery::default())?;
     Ok(Json(scale_of(&stored)))
-}
-
-// Routes. Core kinds live under `/api/v1`, the others under `/apis/{group}/{version}`.
-
-pub async fn create_namespace(
-    call: Call,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), KubeError> {
-    create(call, kind_at("v1", "namespaces")?, None, query, body).await
-}
-
-pub async fn replace_namespace(
-    call: Call,
-    Path(name): Path<String>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    replace(call, kind_at("v1", "namespaces")?, None, name, query, body).await
-}
-
-pub async fn patch_namespace(
-    call: Call,
-    Path(name): Path<String>,
-    Query(query): Query<WriteQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    patch(call, kind_at("v1", "namespaces")?, None, name, query, headers, body).await
-}
-
-pub async fn delete_namespace(call: Call, Path(name): Path<String>) -> Result<Json<Value>, KubeError> {
-    delete(call, kind_at("v1", "namespaces")?, None, name).await
-}
-
-pub async fn create_core(
-    call: Call,
-    Path((namespace, resource)): Path<(String, String)>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), KubeError> {
-    create(call, kind_at("v1", &resource)?, Some(namespace), query, body).await
-}
-
-pub async fn replace_core(
-    call: Call,
-    Path((namespace, resource, name)): Path<(String, String, String)>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    replace(call, kind_at("v1", &resource)?, Some(namespace), name, query, body).await
-}
-
-pub async fn patch_core(
-    call: Call,
-    Path((namespace, resource, name)): Path<(String, String, String)>,
-    Query(query): Query<WriteQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    patch(call, kind_at("v1", &resource)?, Some(namespace), name, query, headers, body).await
-}
-
-pub async fn delete_core(
-    call: Call,
-    Path((namespace, resource, name)): Path<(String, String, String)>,
-) -> Result<Json<Value>, KubeError> {
-    delete(call, kind_at("v1", &resource)?, Some(namespace), name).await
-}
-
-type GroupPath = (String, String, String, String);
-type GroupNamePath = (String, String, String, String, String);
-
-pub async fn create_group(
-    call: Call,
-    Path((group, version, namespace, resource)): Path<GroupPath>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), KubeError> {
-    create(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), query, body).await
-}
-
-pub async fn replace_group(
-    call: Call,
-    Path((group, version, namespace, resource, name)): Path<GroupNamePath>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    replace(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), name, query, body)
-        .await
-}
-
-pub async fn patch_group(
-    call: Call,
-    Path((group, version, namespace, resource, name)): Path<GroupNamePath>,
-    Query(query): Query<WriteQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    patch(
-        call,
-        kind_at(&format!("{group}/{version}"), &resource)?,
-        Some(namespace),
-        name,
-        query,
-        headers,
-        body,
-    )
-    .await
-}
-
-pub async fn delete_group(
-    call: Call,
-    Path((group, version, namespace, resource, name)): Path<GroupNamePath>,
-) -> Result<Json<Value>, KubeError> {
-    delete(call, kind_at(&format!("{group}/{version}"), &resource)?, Some(namespace), name).await
-}
-
-type ClusterGroupPath = (String, String, String);
-type ClusterGroupNamePath = (String, String, String, String);
-
-/// A cluster-scoped kind at `group`/`version` (ClusterRoles, ClusterRoleBindings).
-fn cluster_kind(group: &str, version: &str, resource: &str) -> Result<&'static Kind, KubeError> {
-    let kind = kind_at(&format!("{group}/{version}"), resource)?;
-    if kind.namespaced { Err(KubeError::no_such_path()) } else { Ok(kind) }
-}
-
-pub async fn create_cluster_group(
-    call: Call,
-    Path((group, version, resource)): Path<ClusterGroupPath>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), KubeError> {
-    create(call, cluster_kind(&group, &version, &resource)?, None, query, body).await
-}
-
-pub async fn replace_cluster_group(
-    call: Call,
-    Path((group, version, resource, name)): Path<ClusterGroupNamePath>,
-    Query(query): Query<WriteQuery>,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    replace(call, cluster_kind(&group, &version, &resource)?, None, name, query, body).await
-}
-
-pub async fn patch_cluster_group(
-    call: Call,
-    Path((group, version, resource, name)): Path<ClusterGroupNamePath>,
-    Query(query): Query<WriteQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    patch(call, cluster_kind(&group, &version, &resource)?, None, name, query, headers, body).await
-}
-
-pub async fn delete_cluster_group(
-    call: Call,
-    Path((group, version, resource, name)): Path<ClusterGroupNamePath>,
-) -> Result<Json<Value>, KubeError> {
-    delete(call, cluster_kind(&group, &version, &resource)?, None, name).await
-}
-
-type SubresourcePath = (String, String, String, String, String, String);
-
-fn scale_kind(
-    group: &str,
-    version: &str,
-    resource: &str,
-    subresource: &str,
-) -> Result<&'static Kind, KubeError> {
-    if subresource != "scale" {
-        return Err(KubeError::no_such_path());
-    }
-    kind_at(&format!("{group}/{version}"), resource)
-}
-
-pub async fn read_subresource(
-    call: Call,
-    Path((group, version, namespace, resource, name, sub)): Path<SubresourcePath>,
-) -> Result<Json<Value>, KubeError> {
-    scale(call, scale_kind(&group, &version, &resource, &sub)?, namespace, name, None).await
-}
-
-pub async fn write_subresource(
-    call: Call,
-    Path((group, version, namespace, resource, name, sub)): Path<SubresourcePath>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, KubeError> {
-    scale(call, scale_kind(&group, &version, &resource, &sub)?, namespace, name, Some((headers, body))).await
 }
 
 #[cfg(test)]

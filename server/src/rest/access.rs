@@ -1,5 +1,6 @@
 //! Who reaches a cluster: its kubeconfigs (the admin one, and the caller's own through the
-//! console's identity provider), its API server allow-list, and its OIDC settings.
+//! console's identity provider), its API server allow-list, its OIDC settings, and who can do
+//! what inside it (identity-provider groups mapped to Kubernetes roles).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -7,6 +8,7 @@ use model::access::{ClientAddress, User};
 use model::ip_restriction::AllowList;
 use model::oidc::{OidcAccess, OidcConfig};
 use model::operation::OperationView;
+use model::rbac::{AccessMapping, InClusterAccess};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +27,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reset_kubeconfig))
         .routes(routes!(allow_list, set_allow_list))
         .routes(routes!(oidc, set_oidc, remove_oidc))
+        .routes(routes!(role_mapping, set_role_mapping))
+        .routes(routes!(restore_role_mapping))
 }
 
 /// The cluster's admin kubeconfig (admins); audited.
@@ -107,5 +111,37 @@ async fn set_oidc(api: Api, Path(path): Path<ClusterPath>, Body(config): Body<Oi
 async fn remove_oidc(api: Api, Path(path): Path<ClusterPath>) -> Answer {
     let (project, cluster) = ids(&path)?;
     let operation = api.backend.remove_cluster_oidc(&api.caller, &project, &cluster).await?;
+    accepted(&api, &project, &operation).await
+}
+
+/// Who can do what inside the cluster: identity-provider groups mapped to Kubernetes' built-in
+/// roles, the default mapping, how the cluster's bindings drifted from it, the caller's groups.
+#[utoipa::path(get, path = "/projects/{project}/clusters/{cluster}/role-mapping", tag = "access", params(ClusterPath),
+    responses((status = 200, body = InClusterAccess), Refusals))]
+async fn role_mapping(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
+    Ok(ok(api.backend.in_cluster_access(&api.caller, &project, &cluster).await?))
+}
+
+/// Keeps the mapping and applies it as role bindings (admins); each problem (an unknown
+/// namespace, a group twice) is named at its field.
+#[utoipa::path(put, path = "/projects/{project}/clusters/{cluster}/role-mapping", tag = "access", params(ClusterPath),
+    request_body = AccessMapping, responses((status = 202, body = OperationView), Refusals))]
+async fn set_role_mapping(
+    api: Api,
+    Path(path): Path<ClusterPath>,
+    Body(mapping): Body<AccessMapping>,
+) -> Answer {
+    let (project, cluster) = ids(&path)?;
+    let operation = api.backend.set_in_cluster_access(&api.caller, &project, &cluster, &mapping).await?;
+    accepted(&api, &project, &operation).await
+}
+
+/// Applies the kept mapping again (admins): bindings changed or deleted in the cluster come back.
+#[utoipa::path(post, path = "/projects/{project}/clusters/{cluster}/role-mapping/restore", tag = "access",
+    params(ClusterPath), responses((status = 202, body = OperationView), Refusals))]
+async fn restore_role_mapping(api: Api, Path(path): Path<ClusterPath>) -> Answer {
+    let (project, cluster) = ids(&path)?;
+    let operation = api.backend.restore_in_cluster_access(&api.caller, &project, &cluster).await?;
     accepted(&api, &project, &operation).await
 }

@@ -8,6 +8,7 @@ use model::rbac::mapping::{self, AccessMapping, ConsoleGroups};
 use model::rbac::{FoundBinding, InClusterAccess, SavedMapping};
 
 use super::{Actor, ServiceError, Services, Submitted, invalid};
+use crate::cluster_api::ClusterApiError;
 use crate::cluster_rbac;
 use crate::db::Db;
 use crate::on_db;
@@ -57,7 +58,14 @@ impl Services {
             .iter()
             .filter_map(|n| n["metadata"]["name"].as_str().map(str::to_string))
             .collect();
-        let bindings = cluster_rbac::managed(&*self.cluster_api(project, id).await?).await?;
+        let bindings = match cluster_rbac::managed(&*self.cluster_api(project, id).await?).await {
+            // A reset kubeconfig: fetch the new one once.
+            Err(ClusterApiError::Unauthorized) => {
+                self.caches.cluster_apis.remove(&(project.to_string(), id.to_string()));
+                cluster_rbac::managed(&*self.cluster_api(project, id).await?).await?
+            }
+            other => other?,
+        };
         Ok((namespaces, bindings))
     }
 
