@@ -25,6 +25,8 @@ async function names(): Promise<string[]> {
 }
 
 test('alice creates a Standard 3-AZ cluster with two pools and watches it come up', async ({ page }) => {
+  // Several 30-second waits in a row: the default test timeout (30 s) left it no margin.
+  test.setTimeout(60_000);
   await startWizard(page, 'three-zones', 'Standard');
   await next(page);
   await expect(page).toHaveURL(/\/clusters\/new\/location/);

@@ -155,7 +155,6 @@ pub fn with_rbac<T>(api: &KubeApi, cluster: &str, f: impl FnOnce(&Store) -> T) -
     let created = world.clusters.get(cluster).map_or(now, |c| c.ready_at);
     let store = world.workloads.entry(cluster.to_string()).or_default();
     rbac::ensure_defaults(store, created);
-    rbac::aggregate(store, now);
     f(store)
 }
 

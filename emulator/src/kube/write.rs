@@ -21,6 +21,7 @@ use super::rbac;
 use super::selector::label_text;
 use super::status::KubeError;
 use super::strategic;
+use crate::workload::rbac as rbac_store;
 use crate::workload::{defaults, pods, store, system};
 
 /// Refuses bodies in Kubernetes' protobuf encoding (which kubectl's typed commands, such as
@@ -229,6 +230,9 @@ fn store_object(
     let mut world = emulator.world();
     let store = world.workloads.entry(call.cluster.clone()).or_default();
     let stored = store.put(kind.resource, object, now);
+    if kind.resource == "clusterroles" {
+        rbac_store::aggregate(store, now);
+    }
     world.reconcile_workloads(emulator, &call.cluster, now);
     let key = store::key_of(&stored);
     Ok(world.workloads.get(&call.cluster).and_then(|s| s.get(kind.resource, &key)).cloned().unwrap_or(stored))
@@ -382,6 +386,9 @@ pub(super) async fn delete(
     let mut world = emulator.world();
     if let Some(store) = world.workloads.get_mut(&call.cluster) {
         store.remove(kind.resource, &store::key_of(&previous));
+        if kind.resource == "clusterroles" {
+            rbac_store::aggregate(store, now);
+        }
         if kind.resource == "namespaces" {
             let inside: Vec<(String, String)> = store
                 .objects

@@ -60,7 +60,6 @@ impl World {
             system::seed(store, plan, created);
         }
         rbac::ensure_defaults(store, created);
-        rbac::aggregate(store, now);
         // A pass on a copy first: a drain a budget holds up (or no longer holds up) moves the
         // provider's schedule, and the real pass must see the nodes as the schedule now has them.
         let mut trial = store.clone();

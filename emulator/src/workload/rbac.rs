@@ -1,7 +1,7 @@
 //! The roles and bindings every cluster starts with (`model::rbac::catalogue`), installed once
 //! as kube-apiserver installs its bootstrap policy, and the aggregation controller that fills
 //! `admin`, `edit`, `view` (and any ClusterRole with an `aggregationRule`) from the roles their
-//! selectors match.
+//! selectors match, run whenever a ClusterRole is written or deleted.
 
 use std::collections::BTreeMap;
 
