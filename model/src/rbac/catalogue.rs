@@ -232,7 +232,6 @@ fn edit_rules() -> Vec<PolicyRule> {
                 "persistentvolumeclaims",
                 "configmaps",
                 "secrets",
-                "events",
             ],
         ),
         r(&["create"], "", &["serviceaccounts/token"]),
@@ -254,7 +253,6 @@ fn edit_rules() -> Vec<PolicyRule> {
         r(&WRITE, "batch", &["jobs", "cronjobs"]),
         r(&WRITE, "policy", &["poddisruptionbudgets"]),
         r(&WRITE, "networking.k8s.io", &["networkpolicies", "ingresses"]),
-        r(&read_write(), "coordination.k8s.io", &["leases"]),
     ]
 }
 
