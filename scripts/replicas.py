@@ -130,19 +130,21 @@ class Replica:
 
 class Stream(threading.Thread):
     """A live stream of the project through the load balancer, reconnecting as a browser's
-    EventSource does when it ends."""
+    EventSource does when it ends: with the last event id it saw as `Last-Event-ID`."""
 
     def __init__(self, port, cookie):
         super().__init__(daemon=True)
         self.port, self.cookie = port, cookie
-        self.connects, self.events, self.stopped = 0, [], False
+        self.connects, self.events, self.stopped, self.last_id = 0, [], False, None
 
     def run(self):
         while not self.stopped:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-                connection.request("GET", f"/api/projects/{PROJECT}/events",
-                                   headers={"Cookie": self.cookie, "Accept": "text/event-stream"})
+                headers = {"Cookie": self.cookie, "Accept": "text/event-stream"}
+                if self.last_id is not None:
+                    headers["Last-Event-ID"] = self.last_id
+                connection.request("GET", f"/api/projects/{PROJECT}/events", headers=headers)
                 response = connection.getresponse()
                 if response.status != 200:
                     raise OSError(f"stream answered {response.status}")
@@ -155,6 +157,8 @@ class Stream(threading.Thread):
                     line = line.decode().rstrip("\n")
                     if line.startswith("event:"):
                         name = line[6:].strip()
+                    elif line.startswith("id:"):
+                        self.last_id = line[3:].strip()
                     elif line.startswith("data:") and name:
                         self.events.append((time.monotonic(), name, json.loads(line[5:])))
                 connection.close()

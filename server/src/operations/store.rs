@@ -482,4 +482,4 @@ pub async fn cancel(
     })
 }
 
-pub use super::views::{changed_since, network_operations, recent, view};
+pub use super::views::{changed_in, changed_since, network_operations, recent, view};

@@ -100,6 +100,25 @@ pub async fn network_operations(
     views(db, NETWORKS, project_id, None, limit).await
 }
 
+/// The operations of `project_id` (of its cluster `cluster_id` if given) changed after `since`,
+/// oldest change first, at most 500: what a reconnecting stream missed.
+pub async fn changed_in(
+    db: &Db,
+    project_id: &str,
+    cluster_id: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<Vec<OperationView>, sqlx::Error> {
+    const CHANGED: &str = "SELECT id FROM operations WHERE project_id = $1 AND ($2 IS NULL OR cluster_id = $2) \
+        AND updated_at > $3 ORDER BY updated_at LIMIT 500";
+    let ids: Vec<String> = on_db!(db, pool => sqlx::query_scalar(CHANGED).bind(project_id).bind(cluster_id)
+        .bind(since).fetch_all(pool).await)?;
+    let mut changed = Vec::with_capacity(ids.len());
+    for id in ids {
+        changed.extend(view(db, &OperationId::new(id)).await?);
+    }
+    Ok(changed)
+}
+
 /// Operations changed after `since` (any project), for the live-update feed.
 pub async fn changed_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<OperationView>, sqlx::Error> {
     const CHANGED: &str = "SELECT id FROM operations WHERE updated_at > $1 ORDER BY updated_at LIMIT 500";

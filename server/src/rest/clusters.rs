@@ -100,9 +100,10 @@ async fn events(
     user: Option<axum::Extension<model::access::User>>,
     session: Option<axum::Extension<tower_sessions::Session>>,
     token: Option<axum::Extension<crate::tokens::TokenUse>>,
+    headers: axum::http::HeaderMap,
     Path(path): Path<ClusterPath>,
 ) -> Response {
-    live::cluster_events(state, user, session, token, Path((path.project, path.cluster))).await
+    live::cluster_events(state, user, session, token, headers, Path((path.project, path.cluster))).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -88,9 +88,10 @@ async fn events(
     user: Option<axum::Extension<model::access::User>>,
     session: Option<axum::Extension<tower_sessions::Session>>,
     token: Option<axum::Extension<crate::tokens::TokenUse>>,
+    headers: axum::http::HeaderMap,
     Path(path): Path<ProjectPath>,
 ) -> Response {
-    live::project_events(state, user, session, token, Path(path.project)).await
+    live::project_events(state, user, session, token, headers, Path(path.project)).await
 }
 
 /// The audit trail of the caller's projects, newest first, 50 a page.

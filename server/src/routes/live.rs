@@ -5,16 +5,21 @@
 //! shows, each operation step. A user may hold [`crate::live::StreamLimits`] streams
 //! at once; a stream ends when its session (or API token) does (checked every
 //! [`crate::live::Intervals::session_recheck`]).
+//!
+//! Each operation event carries an id: the latest `updated_at` the stream has sent. A browser's
+//! `EventSource` sends it back as `Last-Event-ID` when it reconnects, and the new stream then
+//! also sends every operation of its scope changed since (less [`LOOK_BACK`]), so an outcome
+//! reached while the connection was down (a replica restarting) is not lost.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use model::access::{Role, User};
 use model::id::{ClusterId, ProjectId};
@@ -33,18 +38,22 @@ use crate::tokens::TokenUse;
 const LOOKUP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 /// Operations sent when a stream opens.
 const RECENT: i64 = 20;
+/// How far before a reconnecting stream's `Last-Event-ID` it is sent changes again: another
+/// replica's writes may reach the feed this late (see [`crate::live::Live::feed_operations`]).
+const LOOK_BACK: chrono::Duration = chrono::Duration::seconds(5);
 
 pub async fn project_events(
     State(state): State<AppState>,
     user: Option<Extension<User>>,
     session: Option<Extension<Session>>,
     token: Option<Extension<TokenUse>>,
+    headers: HeaderMap,
     Path(project): Path<String>,
 ) -> Response {
     if let Err(error) = ProjectId::parse(&project) {
         return refuse(StatusCode::BAD_REQUEST, "bad_request", error.to_string());
     }
-    open(state, user, session, token, Scope::Project(project)).await
+    open(state, (user, session, token), last_event(&headers), Scope::Project(project)).await
 }
 
 pub async fn cluster_events(
@@ -52,12 +61,19 @@ pub async fn cluster_events(
     user: Option<Extension<User>>,
     session: Option<Extension<Session>>,
     token: Option<Extension<TokenUse>>,
+    headers: HeaderMap,
     Path((project, cluster)): Path<(String, String)>,
 ) -> Response {
     if let Err(error) = ProjectId::parse(&project).and(ClusterId::parse(&cluster)) {
         return refuse(StatusCode::BAD_REQUEST, "bad_request", error.to_string());
     }
-    open(state, user, session, token, Scope::Cluster(project, cluster)).await
+    open(state, (user, session, token), last_event(&headers), Scope::Cluster(project, cluster)).await
+}
+
+/// The time a reconnecting browser's `Last-Event-ID` names, if it names one.
+fn last_event(headers: &HeaderMap) -> Option<DateTime<Utc>> {
+    let id = headers.get("last-event-id")?.to_str().ok()?;
+    DateTime::parse_from_rfc3339(id).ok().map(|at| at.with_timezone(&Utc))
 }
 
 fn refuse(status: StatusCode, error: &str, message: String) -> Response {
@@ -73,11 +89,13 @@ enum Scope {
     Cluster(String, String),
 }
 
+/// Who asks: the signed-in user, their session or the API token they used.
+type Caller = (Option<Extension<User>>, Option<Extension<Session>>, Option<Extension<TokenUse>>);
+
 async fn open(
     state: AppState,
-    user: Option<Extension<User>>,
-    session: Option<Extension<Session>>,
-    token: Option<Extension<TokenUse>>,
+    (user, session, token): Caller,
+    since: Option<DateTime<Utc>>,
     scope: Scope,
 ) -> Response {
     let (Scope::Project(project) | Scope::Cluster(project, _)) = &scope;
@@ -125,13 +143,23 @@ async fn open(
     catalog.looked_at(&snapshots.borrow());
     let first_state = state_event(&snapshots.borrow(), &scope);
     let mut first: Vec<Arc<LiveEvent>> = first_state.iter().cloned().collect();
-    match store::recent(&state.db, project, cluster.as_deref(), RECENT).await {
-        Ok(recent) => first.extend(
-            recent
-                .into_iter()
-                .rev()
-                .map(|operation| Arc::new(LiveEvent::Operation { operation: Box::new(operation) })),
-        ),
+    let missed = async {
+        match since {
+            Some(since) => store::changed_in(&state.db, project, cluster.as_deref(), since - LOOK_BACK).await,
+            None => Ok(Vec::new()),
+        }
+    };
+    match tokio::try_join!(store::recent(&state.db, project, cluster.as_deref(), RECENT), missed) {
+        Ok((recent, missed)) => {
+            let missed: Vec<_> = missed.into_iter().filter(|operation| !recent.contains(operation)).collect();
+            first.extend(
+                recent
+                    .into_iter()
+                    .rev()
+                    .chain(missed)
+                    .map(|operation| Arc::new(LiveEvent::Operation { operation: Box::new(operation) })),
+            );
+        }
         Err(error) => {
             tracing::error!(%error, "live updates: could not read recent operations");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -165,7 +193,10 @@ async fn open(
         drop(slot);
     };
     let changes = stream::select(operations, states);
-    let events = stream::iter(first).chain(changes).take_until(stopping).map(to_sse);
+    let events = stream::iter(first).chain(changes).take_until(stopping).scan(since, |sent, event| {
+        let event = to_sse(&event, sent);
+        async move { Some(event) }
+    });
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }
 
@@ -232,7 +263,17 @@ fn in_scope(event: &LiveEvent, scope: &Scope) -> bool {
     }
 }
 
-fn to_sse(event: Arc<LiveEvent>) -> Result<Event, Infallible> {
-    let data = serde_json::to_string(&*event).unwrap_or_else(|_| "{}".into());
-    Ok(Event::default().event(event.name()).data(data))
+/// The event as sent; an operation's carries the latest `updated_at` sent so far (`sent`) as its
+/// id.
+fn to_sse(event: &LiveEvent, sent: &mut Option<DateTime<Utc>>) -> Result<Event, Infallible> {
+    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+    let sse = Event::default().event(event.name()).data(data);
+    let LiveEvent::Operation { operation } = event else { return Ok(sse) };
+    if let Ok(at) = DateTime::parse_from_rfc3339(&operation.updated_at) {
+        *sent = Some(sent.map_or(at.with_timezone(&Utc), |sent| sent.max(at.with_timezone(&Utc))));
+    }
+    Ok(match sent {
+        Some(at) => sse.id(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        None => sse,
+    })
 }

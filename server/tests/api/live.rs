@@ -20,11 +20,21 @@ async fn read_until(
     text: &mut String,
     wanted: &str,
 ) {
+    read_while(stream, text, |text| !text.contains(wanted), wanted).await;
+}
+
+/// Reads the stream while `more` says its text lacks something (`what`, for the failure).
+async fn read_while(
+    stream: &mut (impl futures::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+    text: &mut String,
+    more: impl Fn(&str) -> bool,
+    what: &str,
+) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !text.contains(wanted) {
+    while more(text) {
         let chunk = tokio::time::timeout_at(deadline, stream.next())
             .await
-            .unwrap_or_else(|_| panic!("no {wanted:?} in the stream; read so far:\n{text}"))
+            .unwrap_or_else(|_| panic!("no {what:?} in the stream; read so far:\n{text}"))
             .expect("the stream stays open")
             .unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
@@ -106,4 +116,52 @@ async fn an_unknown_project_has_no_stream() {
     let request = Request::get(format!("/api/projects/{PROJECT}/events")).body(Body::empty()).unwrap();
     let response = app.router(false).oneshot(request).await.unwrap();
     assert_eq!(response.status(), 200, "a stream that stays open");
+}
+
+/// Opens the project's stream, with `Last-Event-ID: last` if given, and reads until it has sent
+/// `operations` operation events.
+async fn first_operations(app: &crate::helpers::TestApp, last: Option<&str>, operations: usize) -> String {
+    let mut request = Request::get(format!("/api/projects/{PROJECT}/events"));
+    if let Some(last) = last {
+        request = request.header("last-event-id", last);
+    }
+    let response = app.router(false).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut stream = response.into_body().into_data_stream();
+    let mut text = String::new();
+    let wanted = format!("{operations} operations");
+    read_while(&mut stream, &mut text, |text| text.matches("event: operation").count() < operations, &wanted)
+        .await;
+    text
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reconnecting_stream_gets_the_operations_changed_since_its_last_event() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let before = Utc::now() - chrono::Duration::seconds(1);
+    let standard =
+        |name: &str| model::cluster_spec::ClusterSpec { plan: model::plan::Plan::Standard, ..spec(name) };
+    let first = app.services().create_cluster(PROJECT, &alice(), &standard("first"), None).await.unwrap();
+    for index in 0..20 {
+        let name = format!("later-{index}");
+        app.services().create_cluster(PROJECT, &alice(), &standard(&name), None).await.unwrap();
+    }
+    let first = first.operation_id.as_str().to_owned();
+
+    // A new stream sends the 20 latest: the first operation is not among them.
+    let text = first_operations(&app, None, 20).await;
+    assert!(!text.contains(&first), "only the recent operations on a first connection:\n{text}");
+    let ids: Vec<&str> = text.lines().filter_map(|line| line.strip_prefix("id: ")).collect();
+    assert_eq!(ids.len(), 20, "each operation event carries an id:\n{text}");
+    let last = chrono::DateTime::parse_from_rfc3339(ids[19]).expect("the id is a time");
+    assert!(ids.iter().all(|id| chrono::DateTime::parse_from_rfc3339(id).unwrap() <= last), "{ids:?}");
+
+    // A browser reconnecting with the id of an event before the first operation gets it too.
+    let id = before.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let text = first_operations(&app, Some(&id), 21).await;
+    assert!(text.contains(&first), "the operation changed since the last event:\n{text}");
+    // A stranger's id is no time: the stream opens as a first connection.
+    let text = first_operations(&app, Some("not-a-time"), 20).await;
+    assert!(!text.contains(&first));
 }
