@@ -168,10 +168,11 @@ impl CostEstimate {
 
 impl PriceList {
     /// Cost of `pools`: autoscaled pools range from `minNodes` to `maxNodes`, fixed pools cost
-    /// `desiredNodes`. Monthly-billed pools use the monthly price where there is one.
+    /// `desiredNodes`. Monthly-billed pools use the monthly price where there is one; a pool
+    /// whose flavor is not chosen yet costs nothing and is not named as unpriced.
     pub fn estimate(&self, pools: &[NodePoolSpec]) -> CostEstimate {
         let mut estimate = CostEstimate::default();
-        for pool in pools {
+        for pool in pools.iter().filter(|pool| !pool.flavor_name.is_empty()) {
             let Some(price) = self.flavors.get(&pool.flavor_name) else {
                 if !estimate.unpriced_flavors.contains(&pool.flavor_name) {
                     estimate.unpriced_flavors.push(pool.flavor_name.clone());
@@ -273,6 +274,7 @@ mod tests {
         assert_eq!(estimate.describe("EUR"), "36.50 – 73.00 EUR per month (0.05 – 0.10 EUR per hour)");
         assert_eq!(estimate.unpriced_note().as_deref(), Some("No price known for x9-1; left out."));
         assert_eq!(example_prices().estimate(&[]).unpriced_note(), None);
+        assert_eq!(example_prices().estimate(&[pool("")]).unpriced_note(), None, "no flavor chosen yet");
     }
 
     #[test]
