@@ -14,10 +14,9 @@ pub fn NotificationBell() -> impl IntoView {
     let unread = Resource::new(move || tick.get(), |_| unread_notifications());
     #[cfg(feature = "hydrate")]
     crate::hydration::when_hydrated(move || {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|t| *t += 1),
-            std::time::Duration::from_secs(RECOUNT_SECONDS),
-        ) {
+        if let Ok(handle) =
+            set_interval(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(RECOUNT_SECONDS))
+        {
             on_cleanup(move || handle.clear());
         }
     });

@@ -19,9 +19,7 @@ pub fn FreshnessLine(#[prop(into)] freshness: Signal<Freshness>) -> impl IntoVie
     let now = RwSignal::new(now_seconds());
     #[cfg(feature = "hydrate")]
     crate::hydration::when_hydrated(move || {
-        if let Ok(handle) =
-            set_interval_with_handle(move || now.set(now_seconds()), std::time::Duration::from_secs(1))
-        {
+        if let Ok(handle) = set_interval(move || now.set(now_seconds()), std::time::Duration::from_secs(1)) {
             on_cleanup(move || handle.clear());
         }
     });

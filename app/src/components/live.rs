@@ -81,9 +81,7 @@ pub fn follow_projects(projects: Vec<String>, changed: impl Fn() + Clone + 'stat
     if projects.len() > MAX_FOLLOWED_PROJECTS {
         #[cfg(feature = "hydrate")]
         crate::hydration::when_hydrated(move || {
-            if let Ok(handle) =
-                set_interval_with_handle(changed.clone(), std::time::Duration::from_secs(POLL_SECONDS))
-            {
+            if let Ok(handle) = set_interval(changed.clone(), std::time::Duration::from_secs(POLL_SECONDS)) {
                 on_cleanup(move || handle.clear());
             }
         });

@@ -96,7 +96,7 @@ pub fn NewPool(
         let loaded = wizard.capabilities.get().is_some() && wizard.flavors.get().is_some();
         if let Some(heading) = title.get().filter(|_| loaded) {
             // After the Suspense around the form has shown it for good.
-            set_timeout(move || drop(heading.focus()), std::time::Duration::ZERO);
+            let _ = set_timeout(move || drop(heading.focus()), std::time::Duration::ZERO);
         }
     });
     let (capabilities, flavors, errors) = (wizard.capabilities, wizard.flavors, wizard.errors);

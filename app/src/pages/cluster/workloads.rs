@@ -26,7 +26,7 @@ pub(super) fn keep_current(project: String, cluster: String, read: Callback<Work
         });
     };
     Effect::new(move |_| {
-        let handle = set_interval_with_handle(fetch, REFRESH);
+        let handle = set_interval(fetch, REFRESH);
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());
         }

@@ -88,7 +88,7 @@ pub fn follow_operations(
             return;
         }
         polling.set_value(true);
-        set_timeout(
+        let _ = set_timeout(
             move || {
                 leptos::task::spawn_local(async move {
                     let mut read = Vec::new();
