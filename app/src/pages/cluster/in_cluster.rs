@@ -270,41 +270,21 @@ fn MappingRow(
     touched: RwSignal<bool>,
 ) -> impl IntoView {
     let index = Memo::new(move |_| rows.with(|rows| rows.iter().position(|r| r.id == row.id).unwrap_or(0)));
-    let id = move |what: &'static str| move || format!("access-{what}-{}", index.get());
-    let error_id = move |what: &'static str| move || format!("access-{what}-{}-error", index.get());
-    let error = move |field: &'static str| {
-        move || errors.with(|e| e.message_for(&format!("groups.{}.{field}", index.get())).map(str::to_string))
-    };
-    let invalid = move |field: &'static str| move || error(field)().is_some().to_string();
     let options = BuiltInRole::ALL
         .into_iter()
         .map(|role| view! { <option value=role.key() selected=move || row.role.get() == role>{role.key()}</option> })
         .collect_view();
     let remove = move |_| rows.update(|rows| rows.retain(|r| r.id != row.id));
     let describe = move || row.role.get().describe();
+    let role_id = move || format!("access-role-{}", index.get());
     view! {
         <fieldset class="access-row">
             <legend>{move || format!("Group {}", index.get() + 1)}</legend>
+            <RowInput field="group" label="Group" value=row.group index errors touched />
             <div class="field">
-                <label for=id("group")>"Group"</label>
-                <input
-                    id=id("group")
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=invalid("group")
-                    aria-describedby=error_id("group")
-                    prop:value=move || row.group.get()
-                    on:input=move |ev| {
-                        row.group.set(event_target_value(&ev));
-                        touched.set(true);
-                    }
-                />
-                <p class="field-error" id=error_id("group") role="alert">{error("group")}</p>
-            </div>
-            <div class="field">
-                <label for=id("role")>"Role"</label>
+                <label for=role_id>"Role"</label>
                 <select
-                    id=id("role")
+                    id=role_id
                     on:change=move |ev| {
                         if let Some(role) = BuiltInRole::from_key(&event_target_value(&ev)) {
                             row.role.set(role);
@@ -315,24 +295,54 @@ fn MappingRow(
                 </select>
                 <span class="hint">{describe}</span>
             </div>
-            <div class="field">
-                <label for=id("namespaces")>"Namespaces"</label>
-                <input
-                    id=id("namespaces")
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=invalid("namespaces")
-                    aria-describedby=error_id("namespaces")
-                    prop:value=move || row.namespaces.get()
-                    on:input=move |ev| {
-                        row.namespaces.set(event_target_value(&ev));
-                        touched.set(true);
-                    }
-                />
-                <span class="hint">"Comma-separated; empty for the whole cluster."</span>
-                <p class="field-error" id=error_id("namespaces") role="alert">{error("namespaces")}</p>
-            </div>
+            <RowInput
+                field="namespaces"
+                label="Namespaces"
+                value=row.namespaces
+                index
+                errors
+                touched
+                hint="Comma-separated; empty for the whole cluster."
+            />
             <button type="button" class="button secondary" on:click=remove>"Remove"</button>
         </fieldset>
+    }
+}
+
+/// One text field of the mapping row at `index`: `#access-{field}-{index}`, with its error
+/// (`groups.{index}.{field}`) below it.
+#[component]
+fn RowInput(
+    field: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    index: Memo<usize>,
+    errors: Memo<FieldErrors>,
+    touched: RwSignal<bool>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = move || format!("access-{field}-{}", index.get());
+    let error_id = move || format!("access-{field}-{}-error", index.get());
+    let error = move || {
+        errors.with(|e| e.message_for(&format!("groups.{}.{field}", index.get())).map(str::to_string))
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=error_id
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    touched.set(true);
+                }
+            />
+            {hint.map(|hint| view! { <span class="hint">{hint}</span> })}
+            <p class="field-error" id=error_id role="alert">{error}</p>
+        </div>
     }
 }
