@@ -112,20 +112,21 @@ pub async fn changed_in(
         AND updated_at > $3 ORDER BY updated_at LIMIT 500";
     let ids: Vec<String> = on_db!(db, pool => sqlx::query_scalar(CHANGED).bind(project_id).bind(cluster_id)
         .bind(since).fetch_all(pool).await)?;
-    let mut changed = Vec::with_capacity(ids.len());
-    for id in ids {
-        changed.extend(view(db, &OperationId::new(id)).await?);
-    }
-    Ok(changed)
+    views_of(db, ids).await
 }
 
 /// Operations changed after `since` (any project), for the live-update feed.
 pub async fn changed_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<OperationView>, sqlx::Error> {
     const CHANGED: &str = "SELECT id FROM operations WHERE updated_at > $1 ORDER BY updated_at LIMIT 500";
     let ids: Vec<String> = on_db!(db, pool => sqlx::query_scalar(CHANGED).bind(since).fetch_all(pool).await)?;
-    let mut changed = Vec::with_capacity(ids.len());
+    views_of(db, ids).await
+}
+
+/// The operations `ids` as pages show them, in that order.
+async fn views_of(db: &Db, ids: Vec<String>) -> Result<Vec<OperationView>, sqlx::Error> {
+    let mut views = Vec::with_capacity(ids.len());
     for id in ids {
-        changed.extend(view(db, &OperationId::new(id)).await?);
+        views.extend(view(db, &OperationId::new(id)).await?);
     }
-    Ok(changed)
+    Ok(views)
 }
