@@ -167,6 +167,10 @@ pub struct NetworksView {
     /// The latest operations on the project's networks, newest first.
     #[serde(default)]
     pub operations: Vec<crate::operation::OperationView>,
+    /// The networks were read before the last operation on them changed something (the catalog
+    /// has not read them again yet): pages say so and read them again shortly.
+    #[serde(default)]
+    pub behind: bool,
 }
 
 /// One network, region by region.

@@ -43,11 +43,15 @@ impl Services {
         Ok((networks, snapshot.clusters.iter().map(|e| e.cluster.clone()).collect()))
     }
 
-    /// Every network of `project` with its subnets and gateways, and which clusters use each.
+    /// Every network of `project` with its subnets and gateways, and which clusters use each;
+    /// `behind` when the catalog's copy predates the last operation on them (it could not read
+    /// them again within [`NETWORKS_WAIT`]).
     pub async fn networks(&self, project: &str) -> Result<NetworksView, ServiceError> {
         let (networks, clusters) = self.network_state(project).await?;
         let mut view = view(&networks, &clusters);
         view.operations = store::network_operations(&self.db, project, 10).await?;
+        let changed_at = last_network_change(&self.db, project).await?;
+        view.behind = changed_at.is_some_and(|at| networks.read_at < at);
         Ok(view)
     }
 
@@ -299,7 +303,7 @@ pub fn view(networks: &Networks, clusters: &[Cluster]) -> NetworksView {
             network_view(network, subnets, &networks.gateways, clusters)
         })
         .collect();
-    NetworksView { networks, operations: Vec::new() }
+    NetworksView { networks, ..NetworksView::default() }
 }
 
 fn network_view(

@@ -1,15 +1,19 @@
 //! The project's networks as pages will read them: the provider's networks, subnets and
 //! gateways, joined with the clusters the catalog knows.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use model::id::ClusterId;
 use model::operation::OperationState;
 use model::private_network::{NetworkForm, SubnetForm};
 use provider::api::{ClusterCreation, GatewayCreation, NetworkCreation, SubnetCreation};
+use server::catalog::Catalog;
 use server::services::ServiceError;
 
 use crate::catalog::{quick, settled, with_catalog};
 use crate::cloud::{Cloud, PROJECT, SERVICE, alice, drive, runner};
+use crate::helpers::TestApp;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn networks_show_their_subnets_gateways_and_the_clusters_on_them() {
@@ -79,6 +83,16 @@ async fn networks_show_their_subnets_gateways_and_the_clusters_on_them() {
     catalog.abort();
 }
 
+/// A project without clusters, its catalog started and settled.
+async fn without_clusters() -> (Cloud, TestApp, Arc<Catalog>) {
+    let cloud = Cloud::start().await;
+    let mut app = cloud.app().await;
+    let catalog = with_catalog(&mut app, quick());
+    catalog.start();
+    settled(catalog.project(PROJECT).unwrap(), 0).await;
+    (cloud, app, catalog)
+}
+
 fn subnet_form(cidr: &str, start: &str, end: &str, gateway: Option<&str>) -> SubnetForm {
     SubnetForm {
         cidr: cidr.into(),
@@ -97,11 +111,7 @@ fn fields(error: ServiceError) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn networks_subnets_and_gateways_are_made_and_removed_by_operations() {
-    let cloud = Cloud::start().await;
-    let mut app = cloud.app().await;
-    let catalog = with_catalog(&mut app, quick());
-    catalog.start();
-    settled(catalog.project(PROJECT).unwrap(), 0).await;
+    let (cloud, app, catalog) = without_clusters().await;
     let services = app.services();
     let form = NetworkForm {
         name: "apps".into(),
@@ -170,4 +180,27 @@ async fn networks_subnets_and_gateways_are_made_and_removed_by_operations() {
     let steps: Vec<&str> = view.operations[0].steps.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(steps, ["check_unused", "delete_gateways", "wait_for_gateways", "delete_network"]);
     catalog.abort();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn networks_read_before_the_last_change_are_served_as_behind() {
+    let (cloud, app, catalog) = without_clusters().await;
+    let services = app.services();
+    assert!(!services.networks(PROJECT).await.unwrap().behind, "nothing changed since the read");
+    let form = NetworkForm {
+        name: "late".into(),
+        vlan_id: 41,
+        region: "GRA11".into(),
+        subnet: subnet_form("10.41.0.0/24", "10.41.0.2", "10.41.0.254", None),
+    };
+    services.create_network(PROJECT, &alice(), &form, None).await.unwrap();
+    // The refresher stops: the catalog keeps the copy it read before the network was made, and
+    // the operation ends after that read.
+    catalog.abort();
+    drive(&cloud, &[&runner(&app, "r1")], Utc::now(), 8).await;
+
+    let view = services.networks(PROJECT).await.unwrap();
+    assert!(view.behind, "the copy predates the operation that ended");
+    assert!(view.networks.is_empty(), "{:?}", view.networks);
+    assert_eq!(view.operations[0].state, OperationState::Succeeded);
 }

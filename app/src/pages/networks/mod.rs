@@ -119,6 +119,9 @@ fn ProjectNetworks(project: String, name: String, role: Role) -> impl IntoView {
     let operations = RwSignal::new(Vec::<OperationView>::new());
     Effect::new(move |_| {
         if let Some(Ok(view)) = data.get() {
+            if view.behind {
+                let _ = set_timeout(move || version.update(|v| *v += 1), Duration::from_secs(2));
+            }
             operations.set(view.operations);
         }
     });
@@ -145,7 +148,10 @@ fn ProjectNetworks(project: String, name: String, role: Role) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading networks…"</p> }>
             <ErrorBoundary fallback=caught>
                 {move || Suspend::new(async move {
-                    let NetworksView { networks, .. } = data.await?;
+                    let NetworksView { networks, behind, .. } = data.await?;
+                    let behind = behind.then(|| {
+                        view! { <p class="muted" role="status">"Reading the networks again after the last change…"</p> }
+                    });
                     let regions = capabilities.await?.regions;
                     let taken: Vec<u32> = networks.iter().map(|n| n.vlan_id).collect();
                     let form = move || {
@@ -167,7 +173,7 @@ fn ProjectNetworks(project: String, name: String, role: Role) -> impl IntoView {
                             .collect_view()
                             .into_any(),
                     };
-                    Ok::<_, AppError>(view! { {form} {list} })
+                    Ok::<_, AppError>(view! { {behind} {form} {list} })
                 })}
             </ErrorBoundary>
         </Suspense>
