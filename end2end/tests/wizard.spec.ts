@@ -185,6 +185,9 @@ test("the review's API request, sent with python-ovh, creates the same cluster",
   await page.getByLabel('Labels').fill('team=payments');
   await page.getByLabel('Taints').fill('dedicated=payments:NoSchedule');
   await goTo(page, 'Review');
+  // Loaded afresh, the review step hydrates and asks for the request of the saved draft.
+  await page.reload();
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await page.getByText('Show as API request').click();
   const body = await page.getByTestId('request-body').textContent();
   await expect(page.getByTestId('request-curl')).toContainText('$OVH_ACCESS_TOKEN');

@@ -173,18 +173,25 @@ fn CostSummary(spec: ClusterSpec, prices: PriceList) -> impl IntoView {
 /// "Show as API request": the exact body the console will send, and the same as curl.
 #[component]
 fn ApiPreview(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
+    // Asked for only once opened, and again as the draft changes.
+    let opened = RwSignal::new(false);
     let request = Resource::new(
-        move || (wizard.project.get_value(), spec.get()),
-        |(project, spec)| creation_request(project, spec),
+        move || opened.get().then(|| (wizard.project.get_value(), spec.get())),
+        |asked| async move {
+            match asked {
+                Some((project, spec)) => Some(creation_request(project, spec).await),
+                None => None,
+            }
+        },
     );
     let shown = move || {
-        request.get().map(|result| match result {
+        request.get().flatten().map(|result| match result {
             Err(error) => view! { <ErrorMessage error /> }.into_any(),
             Ok(request) => view! { <RequestText request /> }.into_any(),
         })
     };
     view! {
-        <details class="api-request">
+        <details class="api-request" on:toggle=move |_| opened.set(true)>
             <summary>"Show as API request"</summary>
             <Suspense fallback=|| view! { <p class="muted">"Preparing…"</p> }>{shown}</Suspense>
         </details>
