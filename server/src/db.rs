@@ -29,6 +29,12 @@ macro_rules! on_db {
     };
 }
 
+/// `count` numbered placeholders from `$first` on, comma-separated, for `IN (…)`: the same text
+/// for both backends (SQLite reads `$N` as PostgreSQL does).
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// A connection pool to whichever database is configured.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -146,5 +152,17 @@ impl Db {
             Db::Sqlite(pool) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first_one() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(1, 1), "$1");
+        assert_eq!(placeholders(1, 0), "");
     }
 }

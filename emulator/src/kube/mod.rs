@@ -15,6 +15,7 @@
 
 mod authn;
 mod authz;
+mod checks;
 mod discovery;
 mod node;
 mod objects;

@@ -3,6 +3,7 @@
 //! workloads every cluster starts with, and the controllers and scheduler that move pods as
 //! the provider adds, drains and removes nodes.
 
+mod budgets;
 pub mod controller;
 pub mod defaults;
 pub mod pods;

@@ -8,7 +8,7 @@ use model::notification::{
 };
 use sqlx::Row;
 
-use crate::db::Db;
+use crate::db::{Db, placeholders};
 use crate::on_db;
 
 /// Something that happened in a project, before it is kept.
@@ -48,11 +48,10 @@ pub async fn inbox(db: &Db, projects: &[String], limit: i64) -> Result<Vec<Notif
     if projects.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (0..projects.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
         "SELECT id, event, project_id, cluster_id, cluster_name, title, text, occurred_at FROM notifications \
          WHERE project_id IN ({}) ORDER BY occurred_at DESC LIMIT $1",
-        marks.join(", ")
+        placeholders(2, projects.len())
     );
     let rows = on_db!(db, pool => {
         let mut query = sqlx::query(&sql).bind(limit);
@@ -97,10 +96,9 @@ pub async fn count_since(
     if projects.is_empty() {
         return Ok(0);
     }
-    let marks: Vec<String> = (0..projects.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
         "SELECT COUNT(*) FROM notifications WHERE occurred_at > $1 AND project_id IN ({})",
-        marks.join(", ")
+        placeholders(2, projects.len())
     );
     let since = since.unwrap_or(DateTime::UNIX_EPOCH);
     let count: i64 = on_db!(db, pool => {

@@ -2,9 +2,11 @@
 //! runner in any replica can carry it out, resume it after a crash, and show its progress.
 //!
 //! `store` holds the queue: submitting (with idempotency keys, audited in the same transaction),
-//! claiming with a lease (one operation per cluster at a time, oldest first; `FOR UPDATE SKIP
-//! LOCKED` on PostgreSQL), the step log, and finishing.
+//! finding, cancelling; `claims` what runners do with it: claiming with a lease (one operation
+//! per cluster at a time, oldest first; `FOR UPDATE SKIP LOCKED` on PostgreSQL), the step log,
+//! and finishing. `store` re-exports both, and `views`, what pages show of an operation.
 
+mod claims;
 pub mod params;
 pub mod runner;
 mod steps;

@@ -7,6 +7,7 @@ mod as_code;
 mod draft;
 mod fields;
 mod network;
+mod pool_draft;
 mod pools;
 mod review;
 mod steps;
@@ -29,8 +30,9 @@ use crate::components::outcome::caught;
 use crate::components::user_menu::current_user;
 use crate::error::AppError;
 use crate::pages::project_of;
-pub use draft::{Draft, DraftStoreFields, PoolDraft, PoolDraftStoreFields, STEPS, step_of};
+pub use draft::{Draft, DraftStoreFields, STEPS, step_of};
 pub use fields::{Bound, Checkbox, TextField, message_at};
+pub use pool_draft::{PoolDraft, PoolDraftStoreFields};
 pub use pools::PoolEditor;
 
 /// What every step works with.

@@ -9,8 +9,9 @@ use model::resources::{RESERVED_CPU_FORMULA, RESERVED_MEMORY_FORMULA, Resources}
 use reactive_stores::Field;
 
 use super::Wizard;
-use super::draft::{Draft, DraftStoreFields, PoolDraft, PoolDraftStoreFields};
+use super::draft::{Draft, DraftStoreFields};
 use super::fields::{Checkbox, TextField, group_error, message_at};
+use super::pool_draft::{PoolDraft, PoolDraftStoreFields};
 use crate::components::outcome::caught;
 use crate::error::AppError;
 
