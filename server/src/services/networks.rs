@@ -27,6 +27,16 @@ const NETWORKS_WAIT: Duration = Duration::from_secs(5);
 impl Services {
     /// What the catalog read of `project`'s networks, after the last operation on them.
     pub async fn network_state(&self, project: &str) -> Result<(Networks, Vec<Cluster>), ServiceError> {
+        let (networks, clusters, _) = self.network_state_behind(project).await?;
+        Ok((networks, clusters))
+    }
+
+    /// [`Self::network_state`], and whether that copy predates the last operation on the
+    /// networks (the catalog could not read them again within [`NETWORKS_WAIT`]).
+    async fn network_state_behind(
+        &self,
+        project: &str,
+    ) -> Result<(Networks, Vec<Cluster>, bool), ServiceError> {
         let project_ref = self.project(project)?;
         let catalog =
             self.catalog.project(project).ok_or_else(|| ServiceError::UnknownProject(project.to_string()))?;
@@ -34,24 +44,23 @@ impl Services {
         if !catalog.is_polling() {
             // Another replica reads the catalog: ask the provider (as cluster configurations do).
             let networks = read_networks(project_ref, None).await.map_err(ServiceError::Provider)?;
-            return Ok((networks, clusters()));
+            return Ok((networks, clusters(), false));
         }
         let changed_at = last_network_change(&self.db, project).await?;
         let snapshot =
             catalog.networks(changed_at, NETWORKS_WAIT).await.map_err(|_| ServiceError::NotReadYet)?;
         let networks = snapshot.networks.clone().ok_or(ServiceError::NotReadYet)?;
-        Ok((networks, snapshot.clusters.iter().map(|e| e.cluster.clone()).collect()))
+        let behind = changed_at.is_some_and(|at| networks.read_at < at);
+        Ok((networks, snapshot.clusters.iter().map(|e| e.cluster.clone()).collect(), behind))
     }
 
     /// Every network of `project` with its subnets and gateways, and which clusters use each;
-    /// `behind` when the catalog's copy predates the last operation on them (it could not read
-    /// them again within [`NETWORKS_WAIT`]).
+    /// `behind` when the catalog's copy predates the last operation on them.
     pub async fn networks(&self, project: &str) -> Result<NetworksView, ServiceError> {
-        let (networks, clusters) = self.network_state(project).await?;
+        let (networks, clusters, behind) = self.network_state_behind(project).await?;
         let mut view = view(&networks, &clusters);
         view.operations = store::network_operations(&self.db, project, 10).await?;
-        let changed_at = last_network_change(&self.db, project).await?;
-        view.behind = changed_at.is_some_and(|at| networks.read_at < at);
+        view.behind = behind;
         Ok(view)
     }
 
