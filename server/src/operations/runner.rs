@@ -20,6 +20,9 @@ use crate::projects::Projects;
 /// Tries in a row without progress before a transient provider failure fails the operation.
 pub const MAX_ATTEMPTS: i64 = 10;
 
+/// A pass holding an operation longer than this is logged: pages show it as running meanwhile.
+const SLOW_PASS: Duration = Duration::from_secs(10);
+
 /// A runner of one replica.
 pub struct Runner {
     pub db: Db,
@@ -82,6 +85,10 @@ impl Runner {
     /// Claims one runnable operation and moves it on as far as it can go at `now`; returns its id,
     /// or `None` when nothing was runnable.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<Option<OperationId>, sqlx::Error> {
+        // The same moment on both clocks: steps are stamped `now` plus the time since, so the
+        // claim's own database work does not make them lag the time they happened at (pages
+        // compare these stamps with the times the provider was read at).
+        let began = std::time::Instant::now();
         let now = self.stamped.lock().map_or(now, |stamped| now.max(*stamped));
         let Some(op) = store::claim(&self.db, &self.owner, now, after(now, self.lease)).await? else {
             return Ok(None);
@@ -107,7 +114,7 @@ impl Runner {
             op: &op,
             log,
             now,
-            began: std::time::Instant::now(),
+            began,
         };
         let result = tokio::select! {
             result = steps::run(&mut ctx) => result,
@@ -117,6 +124,12 @@ impl Runner {
             }
         };
         let ended = ctx.clock();
+        let took = began.elapsed();
+        if took > SLOW_PASS {
+            let step = ctx.log.iter().max_by_key(|s| s.seq).map_or("", |s| s.name.as_str());
+            tracing::warn!(operation = %op.id.as_str(), kind = %op.kind, step, ?took,
+                "a pass over an operation took long: the provider, the cluster or the database answered slowly");
+        }
         if let Ok(mut stamped) = self.stamped.lock() {
             *stamped = (*stamped).max(ended);
         }

@@ -236,3 +236,45 @@ async fn each_step_is_stamped_when_it_starts_and_when_it_ends() {
     assert!(ended - started >= chrono::Duration::milliseconds(250), "{create:?}");
     assert!(time(&wait.started_at) >= ended, "the next step starts after: {wait:?}");
 }
+
+/// Holds a write lock on the operations table for `hold`, as a busy database would.
+async fn hold_operations(db: &server::db::Db, hold: Duration) -> tokio::task::JoinHandle<()> {
+    match db {
+        server::db::Db::Sqlite(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("UPDATE operations SET attempts = attempts").execute(&mut *tx).await.unwrap();
+            tokio::spawn(async move {
+                tokio::time::sleep(hold).await;
+                tx.commit().await.unwrap();
+            })
+        }
+        server::db::Db::Postgres(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("LOCK TABLE operations IN EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+            tokio::spawn(async move {
+                tokio::time::sleep(hold).await;
+                tx.commit().await.unwrap();
+            })
+        }
+    }
+}
+
+/// Pages compare operations' stamps with the times the provider was read at, so a step is
+/// stamped with the time it happened at: a claim held up by the database does not make the
+/// stamps of the pass lag behind.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_claim_does_not_make_the_stamps_lag() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let submitted = app.services().create_cluster(PROJECT, &alice(), &spec("stamped"), None).await.unwrap();
+    let held = hold_operations(&app.db, Duration::from_millis(500)).await;
+    let t0 = Utc::now();
+    let id = submitted.operation_id;
+    assert_eq!(runner(&app, "r1").run_once(t0).await.unwrap(), Some(id.clone()));
+    held.await.unwrap();
+    let steps = store::steps(&app.db, &id).await.unwrap();
+    assert_eq!(step_log(&steps)[0], ("create", "succeeded"));
+    let lag = steps[0].started_at - t0;
+    // The claim waited for the lock (500 ms from just before `t0`); the step came after it.
+    assert!(lag >= chrono::Duration::milliseconds(400), "stamped {lag} after the pass was asked for");
+}
