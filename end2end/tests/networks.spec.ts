@@ -3,7 +3,7 @@
 // overlap refused at its field) and the cluster's Network card (the load-balancer subnet moved,
 // as the provider then reports it).
 import { test, expect, type Page } from '@playwright/test';
-import { call, clusters, createClusterOn, createNetwork, project, waitUntilReady } from '../emulator';
+import { call, clusters, createClusterOn, createNetwork, project, setClockSpeed, waitUntilReady } from '../emulator';
 import { signIn } from '../sso';
 
 const operation = (page: Page, label: string) =>
@@ -35,8 +35,16 @@ test('the network page creates a network with a gateway, and refuses to delete o
   await page.getByLabel('Subnet range').fill('10.101.0.0/24');
   await expect(page.getByLabel('DHCP range start')).toHaveValue('10.101.0.2');
   await page.getByLabel('Add a managed gateway on the subnet').check();
-  await page.getByRole('button', { name: 'Create the network' }).click();
-  await expect(operation(page, 'Create private network')).toHaveText('Done', { timeout: 30_000 });
+  // The provider takes seconds to build the network and its gateway: the page follows the
+  // operation until it ends, then reads the networks again.
+  await setClockSpeed(0.05);
+  try {
+    await page.getByRole('button', { name: 'Create the network' }).click();
+    await expect(operation(page, 'Create private network')).toHaveText(/Queued|Running/);
+    await expect(operation(page, 'Create private network')).toHaveText('Done', { timeout: 30_000 });
+  } finally {
+    await setClockSpeed(600);
+  }
   const card = page.locator('article.network').filter({ hasText: 'edge' });
   await expect(card.locator('tr', { hasText: '10.101.0.0/24' })).toContainText('active', { timeout: 10_000 });
   const [edge] = (await call('GET', `/cloud/project/${project}/network/private`)).filter((n: any) => n.name === 'edge');

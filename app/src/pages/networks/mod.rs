@@ -24,6 +24,9 @@ use crate::pages::clusters::project_of;
 use card::NetworkCard;
 pub use form::NewNetwork;
 
+/// How often the page looks again at what is under way.
+const POLL: Duration = Duration::from_secs(2);
+
 #[component]
 pub fn NetworksPage() -> impl IntoView {
     let user = current_user().0;
@@ -73,41 +76,48 @@ pub fn track_operation(
     });
 }
 
-/// Reads every unfinished operation of `operations` again every two seconds until all have
-/// ended; `version` goes up when one ends, so the networks are read again.
+/// Reads every unfinished operation of `operations` again every two seconds, while the calling
+/// component lives (browser only); `version` goes up when one ends, so the networks are read
+/// again. One interval of the component's: a timer set inside an effect would end with the
+/// effect's next run, which any change to `operations` starts.
 pub fn follow_operations(
     project: StoredValue<String>,
     operations: RwSignal<Vec<OperationView>>,
     version: RwSignal<u32>,
 ) {
-    let polling = StoredValue::new(false);
-    Effect::new(move |_| {
-        let unfinished: Vec<String> = operations
-            .with(|ops| ops.iter().filter(|o| !o.state.is_finished()).map(|o| o.id.clone()).collect());
-        if unfinished.is_empty() || polling.get_value() {
-            return;
+    #[cfg(feature = "hydrate")]
+    crate::hydration::when_hydrated(move || {
+        let polling = StoredValue::new(false);
+        let poll = move || {
+            let unfinished: Vec<String> = operations.with_untracked(|ops| {
+                ops.iter().filter(|o| !o.state.is_finished()).map(|o| o.id.clone()).collect()
+            });
+            if unfinished.is_empty() || polling.get_value() {
+                return;
+            }
+            polling.set_value(true);
+            let project = project.get_value();
+            leptos::task::spawn_local(async move {
+                let mut read = Vec::new();
+                for id in unfinished {
+                    if let Ok(op) = operation(project.clone(), id).await {
+                        read.push(op);
+                    }
+                }
+                polling.set_value(false);
+                let ended = read.iter().any(|op| op.state.is_finished());
+                operations.update(|ops| read.into_iter().for_each(|op| merge_operation(ops, op)));
+                if ended {
+                    version.update(|v| *v += 1);
+                }
+            });
+        };
+        if let Ok(handle) = set_interval(poll, POLL) {
+            on_cleanup(move || handle.clear());
         }
-        polling.set_value(true);
-        let _ = set_timeout(
-            move || {
-                leptos::task::spawn_local(async move {
-                    let mut read = Vec::new();
-                    for id in unfinished {
-                        if let Ok(op) = operation(project.get_value(), id).await {
-                            read.push(op);
-                        }
-                    }
-                    polling.set_value(false);
-                    let ended = read.iter().any(|op| op.state.is_finished());
-                    operations.update(|ops| read.into_iter().for_each(|op| merge_operation(ops, op)));
-                    if ended {
-                        version.update(|v| *v += 1);
-                    }
-                });
-            },
-            Duration::from_secs(2),
-        );
     });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (project, operations, version);
 }
 
 #[component]
@@ -120,7 +130,7 @@ fn ProjectNetworks(project: String, name: String, role: Role) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(view)) = data.get() {
             if view.behind {
-                let _ = set_timeout(move || version.update(|v| *v += 1), Duration::from_secs(2));
+                let _ = set_timeout(move || version.update(|v| *v += 1), POLL);
             }
             operations.set(view.operations);
         }
