@@ -2,13 +2,14 @@
 //! gateways, joined with the clusters the catalog knows.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use model::id::ClusterId;
 use model::operation::OperationState;
 use model::private_network::{NetworkForm, SubnetForm};
 use provider::api::{ClusterCreation, GatewayCreation, NetworkCreation, SubnetCreation};
-use server::catalog::Catalog;
+use server::catalog::{Catalog, Timings};
 use server::services::ServiceError;
 
 use crate::catalog::{quick, settled, with_catalog};
@@ -87,9 +88,20 @@ async fn networks_show_their_subnets_gateways_and_the_clusters_on_them() {
 async fn without_clusters() -> (Cloud, TestApp, Arc<Catalog>) {
     let cloud = Cloud::start().await;
     let mut app = cloud.app().await;
-    let catalog = with_catalog(&mut app, quick());
+    // A lease that a slow database cannot let lapse between two ticks: while the catalog does not
+    // hold it, pages read the provider themselves, and these tests are about the catalog's copy.
+    let catalog = with_catalog(&mut app, Timings { lease: Duration::from_secs(30), ..quick() });
     catalog.start();
-    settled(catalog.project(PROJECT).unwrap(), 0).await;
+    let project = catalog.project(PROJECT).unwrap();
+    settled(project, 0).await;
+    // (An empty snapshot is settled before the first read: wait for the lease too.)
+    for _ in 0..300 {
+        if project.is_polling() && project.current().listed_at.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(project.is_polling(), "the catalog holds its lease");
     (cloud, app, catalog)
 }
 
@@ -187,6 +199,7 @@ async fn networks_read_before_the_last_change_are_served_as_behind() {
     let (cloud, app, catalog) = without_clusters().await;
     let services = app.services();
     assert!(!services.networks(PROJECT).await.unwrap().behind, "nothing changed since the read");
+    assert!(catalog.project(PROJECT).unwrap().current().networks.is_some(), "the catalog's copy");
     let form = NetworkForm {
         name: "late".into(),
         vlan_id: 41,
