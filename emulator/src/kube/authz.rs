@@ -19,7 +19,7 @@ use super::status::KubeError;
 use crate::workload::{Store, rbac};
 
 /// The group that may do anything, bindings or not.
-const MASTERS: &str = "system:masters";
+pub(super) const MASTERS: &str = "system:masters";
 /// Subresources of a namespace (the rest after a namespace's name is a resource in it).
 const NAMESPACE_SUBRESOURCES: [&str; 2] = ["status", "finalize"];
 

@@ -1,12 +1,13 @@
-//! Just enough of Kubernetes' protobuf encoding to read the reviews kubectl's typed clients
-//! send that way (`kubectl auth can-i`): the `k8s\0` envelope (`runtime.Unknown`) and the string
-//! fields of a message, by field number.
+//! Just enough of Kubernetes' protobuf encoding to read what kubectl's typed clients send that
+//! way (`kubectl auth can-i`, `kubectl create namespace`, …): the `k8s\0` envelope
+//! (`runtime.Unknown`) and the length-delimited fields of a message (strings, nested messages,
+//! map entries), by field number.
 
 /// The four bytes every Kubernetes protobuf body starts with.
 const MAGIC: &[u8] = b"k8s\0";
 
 /// One length-delimited field: its number and bytes (a string or a nested message).
-type Field<'a> = (u64, &'a [u8]);
+pub type Field<'a> = (u64, &'a [u8]);
 
 fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
     let mut value = 0u64;
@@ -23,7 +24,7 @@ fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
 
 /// The length-delimited fields of `message`, in order; other wire types are skipped. `None`
 /// when the bytes are not a protobuf message.
-fn fields(message: &[u8]) -> Option<Vec<Field<'_>>> {
+pub fn fields(message: &[u8]) -> Option<Vec<Field<'_>>> {
     let mut found = Vec::new();
     let mut at = 0;
     while at < message.len() {
@@ -51,6 +52,12 @@ fn fields(message: &[u8]) -> Option<Vec<Field<'_>>> {
 pub fn unwrap(body: &[u8]) -> Option<&[u8]> {
     let envelope = body.strip_prefix(MAGIC)?;
     fields(envelope)?.into_iter().find(|(number, _)| *number == 2).map(|(_, raw)| raw)
+}
+
+/// The `apiVersion` and `kind` a Kubernetes protobuf body names (`runtime.Unknown.typeMeta`).
+pub fn type_meta(body: &[u8]) -> Option<(String, String)> {
+    let type_meta = message(body.strip_prefix(MAGIC)?, 1)?;
+    Some((text(type_meta, 1), text(type_meta, 2)))
 }
 
 /// Field `number` of `message` as a nested message.

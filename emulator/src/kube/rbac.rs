@@ -9,7 +9,7 @@ use super::status::KubeError;
 use super::table::column;
 use super::workloads::{name, stored, wide};
 
-const GROUP: &str = "rbac.authorization.k8s.io";
+pub(super) const GROUP: &str = "rbac.authorization.k8s.io";
 const API_VERSION: &str = "rbac.authorization.k8s.io/v1";
 
 /// `ClusterRole/edit`, as the ROLE column shows a binding's `roleRef`.

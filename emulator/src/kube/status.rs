@@ -57,6 +57,14 @@ impl KubeError {
         Self { code: StatusCode::FORBIDDEN, reason: "Forbidden", message, details: Some(details) }
     }
 
+    /// 403 for a write the authoriser let through but a later check refused: `roles.rbac.
+    /// authorization.k8s.io "x" is forbidden: <reason>`.
+    pub fn forbidden_object(resource: &str, group: &str, name: &str, reason: &str) -> Self {
+        let message = format!("{resource}.{group} \"{name}\" is forbidden: {reason}");
+        let details = json!({ "group": group, "kind": resource, "name": name });
+        Self { code: StatusCode::FORBIDDEN, reason: "Forbidden", message, details: Some(details) }
+    }
+
     /// 403 before any authentication: the caller's address is outside the allow-list.
     pub fn address_refused(address: std::net::IpAddr) -> Self {
         Self {
@@ -168,8 +176,11 @@ impl KubeError {
     }
 
     /// 415: a body in Kubernetes' protobuf encoding.
-    pub fn protobuf_refused() -> Self {
-        let message = "the emulated API server reads JSON bodies only, and this command sent protobuf: write the object to a file and use `kubectl apply -f` or `kubectl create -f`".to_string();
+    pub fn protobuf_refused(kind: &str) -> Self {
+        let message = format!(
+            "the emulated API server reads protobuf bodies for {} only, and this command sent a {kind}: write the object to a file and use `kubectl apply -f` or `kubectl create -f`",
+            super::protobuf_objects::kinds()
+        );
         Self::with(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", message, None)
     }
 

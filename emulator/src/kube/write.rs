@@ -7,20 +7,27 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::checks::{decode, validate};
+use super::escalation;
 use super::objects::{Call, Kind};
+use super::protobuf_objects::{self, Unread};
 use super::selector::label_text;
 use super::status::KubeError;
 use super::strategic;
 use crate::workload::rbac as rbac_store;
 use crate::workload::{defaults, pods, store, system};
 
-/// Refuses bodies in Kubernetes' protobuf encoding (which kubectl's typed commands, such as
-/// `kubectl create namespace` or `kubectl run`, send) with 415, saying what works instead.
+/// The largest body read (kube-apiserver takes up to 3 MiB).
+const BODY_LIMIT: usize = 3 * 1024 * 1024;
+
+/// Reads bodies in Kubernetes' protobuf encoding, which kubectl's typed commands send (`kubectl
+/// create namespace`, `create rolebinding`, …): the kinds [`protobuf_objects`] knows go on as
+/// JSON, the others are refused with 415, saying what works instead.
 pub async fn json_only(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -29,10 +36,25 @@ pub async fn json_only(
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     // (`kubectl auth whoami` and `kubectl auth can-i` send one too; their reviews read it.)
     let reviews = ["/selfsubjectreviews", "/selfsubjectaccessreviews", "/selfsubjectrulesreviews"];
-    if content_type.contains("protobuf") && !reviews.iter().any(|r| request.uri().path().ends_with(r)) {
-        return KubeError::protobuf_refused().into_response();
+    if !content_type.contains("protobuf") || reviews.iter().any(|r| request.uri().path().ends_with(r)) {
+        return next.run(request).await;
     }
-    next.run(request).await
+    let (mut parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return KubeError::bad_request("the request body is too large").into_response();
+    };
+    match protobuf_objects::to_json(&body) {
+        Ok(object) => {
+            parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            parts.headers.remove(CONTENT_LENGTH);
+            let json = axum::body::Body::from(object.to_string());
+            next.run(axum::extract::Request::from_parts(parts, json)).await
+        }
+        Err(Unread::Kind(kind)) => KubeError::protobuf_refused(&kind).into_response(),
+        Err(Unread::Malformed) => {
+            KubeError::bad_request("the request body is not a Kubernetes object in protobuf").into_response()
+        }
+    }
 }
 
 /// Query parameters of writes.
@@ -76,6 +98,7 @@ fn store_object(
     object["apiVersion"] = json!(kind.api_version);
     decode(kind, &object, query.strict())?;
     validate(kind, &object, previous, &name)?;
+    escalation::check_write(call, kind, &object)?;
     object = defaults::apply(kind.resource, object);
     match previous {
         // RBAC objects have no status.

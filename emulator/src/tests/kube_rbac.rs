@@ -221,3 +221,146 @@ async fn bindings_decide_what_each_user_may_do() {
     let (ok, _, _) = as_user(&file, bob.0, &bob.1, &["get", "pods", "-A"]).await;
     assert!(!ok);
 }
+
+#[tokio::test]
+async fn kubectls_typed_create_commands_make_roles_and_bindings() {
+    let cluster = Cluster::start().await;
+    let file = cluster.kubeconfig("admin.yaml").await;
+    let made = [
+        (
+            &["create", "clusterrole", "pod-reader", "--verb=get,list", "--resource=pods,pods/log"][..],
+            "clusterrole.rbac.authorization.k8s.io/pod-reader created",
+        ),
+        (
+            &[
+                "create",
+                "role",
+                "scaler",
+                "-n",
+                "default",
+                "--verb=get,update",
+                "--resource=deployments.apps/scale",
+            ],
+            "role.rbac.authorization.k8s.io/scaler created",
+        ),
+        (
+            &["create", "rolebinding", "devs", "-n", "default", "--role=scaler", "--group=oidc:devs"],
+            "rolebinding.rbac.authorization.k8s.io/devs created",
+        ),
+        (
+            &["create", "clusterrolebinding", "readers", "--clusterrole=pod-reader", "--user=oidc:carol"],
+            "clusterrolebinding.rbac.authorization.k8s.io/readers created",
+        ),
+    ];
+    for (args, said) in made {
+        assert_eq!(kubectl(&file, args).await.map(|out| out.trim().to_string()), Ok(said.to_string()));
+    }
+    let binding: Value = serde_json::from_str(
+        &kubectl(&file, &["get", "rolebinding", "devs", "-n", "default", "-o", "json"]).await.unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        binding["roleRef"],
+        serde_json::json!({ "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "scaler" })
+    );
+    assert_eq!(binding["subjects"][0]["name"], "oidc:devs");
+
+    // The bindings decide at once.
+    let can = |user: &'static str, groups: &'static [&'static str], args: &'static [&'static str]| {
+        let file = file.clone();
+        async move { as_user(&file, user, groups, args).await.1.trim().to_string() }
+    };
+    assert_eq!(can("oidc:carol", &[], &["auth", "can-i", "list", "pods", "-A"]).await, "yes");
+    assert_eq!(can("oidc:carol", &[], &["auth", "can-i", "delete", "pods"]).await, "no");
+    assert_eq!(
+        can(
+            "oidc:dan",
+            &["oidc:devs"],
+            &["auth", "can-i", "update", "deployments.apps", "--subresource=scale"]
+        )
+        .await,
+        "yes"
+    );
+    assert_eq!(
+        can(
+            "oidc:dan",
+            &["oidc:devs"],
+            &["auth", "can-i", "update", "deployments.apps", "--subresource=scale", "-n", "kube-system"]
+        )
+        .await,
+        "no"
+    );
+}
+
+#[tokio::test]
+async fn a_namespace_admin_grants_only_what_they_hold() {
+    let cluster = Cluster::start().await;
+    let file = cluster.kubeconfig("admin.yaml").await;
+    kubectl(
+        &file,
+        &["create", "rolebinding", "leads", "-n", "default", "--clusterrole=admin", "--group=oidc:leads"],
+    )
+    .await
+    .unwrap();
+    let lead = |args: &'static [&'static str]| {
+        let file = file.clone();
+        async move { as_user(&file, "oidc:lena", &["oidc:leads"], args).await }
+    };
+
+    // What admin holds in the namespace, she may hand on.
+    let (made, out, err) =
+        lead(&["create", "rolebinding", "devs", "-n", "default", "--clusterrole=edit", "--group=oidc:devs"])
+            .await;
+    assert!(made, "{err}");
+    assert_eq!(out.trim(), "rolebinding.rbac.authorization.k8s.io/devs created");
+    let (made, _, err) =
+        lead(&["create", "role", "reader", "-n", "default", "--verb=get,list", "--resource=pods"]).await;
+    assert!(made, "{err}");
+
+    // Not more: cluster-admin's rules, or a verb on nodes, are refused in kube-apiserver's words.
+    const ROOT: &[&str] = &[
+        "create",
+        "rolebinding",
+        "root",
+        "-n",
+        "default",
+        "--clusterrole=cluster-admin",
+        "--group=oidc:devs",
+    ];
+    let (made, _, err) = lead(ROOT).await;
+    assert!(!made);
+    assert!(
+        err.contains("rolebindings.rbac.authorization.k8s.io \"root\" is forbidden: user \"oidc:lena\" (groups=[\"oidc:leads\" \"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"),
+        "{err}"
+    );
+    assert!(err.contains("{APIGroups:[\"*\"], Resources:[\"*\"], Verbs:[\"*\"]}"), "{err}");
+    let (made, _, err) =
+        lead(&["create", "role", "nodes", "-n", "default", "--verb=delete", "--resource=nodes"]).await;
+    assert!(!made);
+    assert!(err.contains("{APIGroups:[\"\"], Resources:[\"nodes\"], Verbs:[\"delete\"]}"), "{err}");
+    assert!(
+        kubectl(&file, &["get", "rolebinding", "root", "-n", "default"]).await.is_err(),
+        "nothing was made"
+    );
+
+    // With the `bind` verb on a role, binding it needs no more.
+    let bind = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: bind-cluster-admin\nrules:\n  - apiGroups: [rbac.authorization.k8s.io]\n    resources: [clusterroles]\n    resourceNames: [cluster-admin]\n    verbs: [bind]\n";
+    let bind = write(cluster.dir.path(), "bind.yaml", bind);
+    kubectl(&file, &["apply", "-f", &bind]).await.unwrap();
+    kubectl(
+        &file,
+        &[
+            "create",
+            "rolebinding",
+            "binders",
+            "-n",
+            "default",
+            "--clusterrole=bind-cluster-admin",
+            "--group=oidc:leads",
+        ],
+    )
+    .await
+    .unwrap();
+    let (made, _, err) = lead(ROOT).await;
+    assert!(made, "{err}");
+}

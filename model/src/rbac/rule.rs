@@ -163,9 +163,122 @@ pub fn any_allows(rules: &[PolicyRule], request: &Attributes) -> bool {
     rules.iter().any(|rule| rule.allows(request))
 }
 
+/// The parts of `wanted` that `held` does not cover, as kube-apiserver's escalation check finds
+/// them: each verb on each resource (with each name) or URL on its own, then merged back per
+/// resource in kube-apiserver's order. A writer may grant only what they hold.
+pub fn uncovered(held: &[PolicyRule], wanted: &[PolicyRule]) -> Vec<PolicyRule> {
+    let mut missing: Vec<PolicyRule> = Vec::new();
+    let mut add = |part: PolicyRule| {
+        let same = |m: &&mut PolicyRule| {
+            (&m.api_groups, &m.resources, &m.resource_names, &m.non_resource_urls)
+                == (&part.api_groups, &part.resources, &part.resource_names, &part.non_resource_urls)
+        };
+        match missing.iter_mut().find(same) {
+            Some(found) => found.verbs.extend(part.verbs),
+            None => missing.push(part),
+        }
+    };
+    for rule in wanted {
+        let names: Vec<&str> = match rule.resource_names.is_empty() {
+            true => vec![""],
+            false => rule.resource_names.iter().map(String::as_str).collect(),
+        };
+        for group in &rule.api_groups {
+            for resource in &rule.resources {
+                for verb in &rule.verbs {
+                    for name in &names {
+                        if !any_allows(held, &Attributes::resource(verb, group, resource, "", name)) {
+                            let mut part = PolicyRule::resources(&[verb], group, &[resource]);
+                            part.resource_names = names_of(name);
+                            add(part);
+                        }
+                    }
+                }
+            }
+        }
+        for url in &rule.non_resource_urls {
+            for verb in &rule.verbs {
+                if !any_allows(held, &Attributes::path(verb, url)) {
+                    add(PolicyRule::urls(&[verb], &[url]));
+                }
+            }
+        }
+    }
+    missing
+}
+
+fn names_of(name: &str) -> Vec<String> {
+    if name.is_empty() { Vec::new() } else { vec![name.to_string()] }
+}
+
+impl PolicyRule {
+    /// kube-apiserver's short form of a rule, as its messages show it:
+    /// `{APIGroups:["apps"], Resources:["deployments"], Verbs:["get" "list"]}`.
+    pub fn compact(&self) -> String {
+        let parts = [
+            ("APIGroups", &self.api_groups),
+            ("Resources", &self.resources),
+            ("NonResourceURLs", &self.non_resource_urls),
+            ("ResourceNames", &self.resource_names),
+            ("Verbs", &self.verbs),
+        ];
+        let shown: Vec<String> = parts
+            .iter()
+            .filter(|(_, items)| !items.is_empty())
+            .map(|(name, items)| {
+                let quoted: Vec<String> = items.iter().map(|item| format!("{item:?}")).collect();
+                format!("{name}:[{}]", quoted.join(" "))
+            })
+            .collect();
+        format!("{{{}}}", shown.join(", "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_not_held_cannot_be_granted() {
+        let held = vec![
+            PolicyRule::resources(&["get", "list", "watch"], "", &["pods", "services"]),
+            PolicyRule::resources(&["*"], "apps", &["deployments", "*/scale"]),
+            PolicyRule::urls(&["get"], &["/healthz", "/apis/*"]),
+        ];
+        assert!(uncovered(&held, &[PolicyRule::resources(&["get", "list"], "", &["pods"])]).is_empty());
+        assert!(
+            uncovered(&held, &[PolicyRule::resources(&["patch"], "apps", &["replicasets/scale"])]).is_empty()
+        );
+        assert!(uncovered(&held, &[PolicyRule::urls(&["get"], &["/apis/apps"])]).is_empty());
+        let wanted = vec![
+            PolicyRule::resources(&["get", "delete", "patch"], "", &["pods", "secrets"]),
+            PolicyRule::resources(&["*"], "apps", &["deployments"]),
+            PolicyRule::resources(&["get"], "", &["*"]),
+            PolicyRule::urls(&["get", "post"], &["/healthz"]),
+        ];
+        let missing: Vec<String> = uncovered(&held, &wanted).iter().map(PolicyRule::compact).collect();
+        assert_eq!(
+            missing,
+            vec![
+                r#"{APIGroups:[""], Resources:["pods"], Verbs:["delete" "patch"]}"#,
+                r#"{APIGroups:[""], Resources:["secrets"], Verbs:["get" "delete" "patch"]}"#,
+                r#"{APIGroups:[""], Resources:["*"], Verbs:["get"]}"#,
+                r#"{NonResourceURLs:["/healthz"], Verbs:["post"]}"#,
+            ]
+        );
+        // A right on named objects does not cover the whole kind, nor another name.
+        let mut named = PolicyRule::resources(&["get"], "", &["configmaps"]);
+        named.resource_names = vec!["settings".into()];
+        assert!(uncovered(std::slice::from_ref(&named), std::slice::from_ref(&named)).is_empty());
+        let whole = PolicyRule::resources(&["get"], "", &["configmaps"]);
+        assert_eq!(uncovered(std::slice::from_ref(&named), &[whole]).len(), 1);
+        let mut other = named.clone();
+        other.resource_names = vec!["secret-settings".into()];
+        assert_eq!(
+            uncovered(&[named], &[other])[0].compact(),
+            r#"{APIGroups:[""], Resources:["configmaps"], ResourceNames:["secret-settings"], Verbs:["get"]}"#
+        );
+    }
 
     #[test]
     fn verbs_groups_and_resources_must_all_match() {
