@@ -278,3 +278,34 @@ async fn a_slow_claim_does_not_make_the_stamps_lag() {
     // The claim waited for the lock (500 ms from just before `t0`); the step came after it.
     assert!(lag >= chrono::Duration::milliseconds(400), "stamped {lag} after the pass was asked for");
 }
+
+/// A 404 to the deletion request (the cluster went between the look and the request) is not a
+/// failure: the operation goes on to wait until the provider no longer lists the cluster.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cluster_gone_before_its_deletion_request_is_not_a_failure() {
+    let cloud = Cloud::start().await;
+    let app = cloud.app().await;
+    let made = cloud.client.create_cluster(SERVICE, &demo()).await.unwrap();
+    cloud.advance(3600);
+    let id = ClusterId::new(&made.id);
+    cloud.set_faults(vec![emulator::fault::Fault {
+        path_contains: format!("/kube/{}", made.id),
+        method: Some("DELETE".into()),
+        rate: 1.0,
+        status: Some(404),
+        latency_ms: 0,
+    }]);
+    let submitted = app.services().delete_cluster(PROJECT, &alice(), &id, None).await.unwrap();
+    let op = submitted.operation_id;
+    let runner = runner(&app, "r1");
+    let t0 = Utc::now();
+    assert_eq!(runner.run_once(t0).await.unwrap(), Some(op.clone()));
+    let steps = store::steps(&app.db, &op).await.unwrap();
+    assert_eq!(step_log(&steps), vec![("delete", "skipped"), ("wait_for_deletion", "running")]);
+    assert_eq!(steps[0].detail.as_deref(), Some("already gone"));
+
+    cloud.set_faults(vec![]);
+    cloud.client.delete_cluster(SERVICE, &id).await.unwrap();
+    drive(&cloud, &[&runner], later(t0, 6), 5).await;
+    assert_eq!(store::state(&app.db, &op).await.unwrap().as_deref(), Some("succeeded"));
+}

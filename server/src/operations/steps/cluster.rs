@@ -236,8 +236,13 @@ pub async fn delete(ctx: &mut StepContext<'_>) -> Result<Outcome, StepError> {
             }
             Ok(_) => {}
         }
-        client.delete_cluster(service, id).await?;
-        Ok((StepState::Succeeded, "deletion requested".to_string()))
+        match client.delete_cluster(service, id).await {
+            // Deleted between the look and the request (by another console, or a request of
+            // this one whose answer was lost): what was asked for is done.
+            Err(e) if e.is_not_found() => Ok((StepState::Skipped, "already gone".to_string())),
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok((StepState::Succeeded, "deletion requested".to_string())),
+        }
     })
     .await?;
     let gone = async {
