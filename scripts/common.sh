@@ -37,3 +37,13 @@ build_site() {
 build_release() {
   build_site --release --precompress "$@"
 }
+
+# The console in islands mode (see `app::islands`), kept beside the default build: the binary
+# with the bundle's `hash.txt` (read from beside it) in `islands/`, the site in `target/site-islands`.
+islands_bin="$CARGO_TARGET_DIR/islands/pilothouse"
+islands_site="$repo_root/target/site-islands"
+build_islands_site() {
+  LEPTOS_SITE_ROOT=target/site-islands build_site --lib-features islands --bin-features embedded-emulator,islands "$@"
+  mkdir -p "$(dirname "$islands_bin")"
+  cp "$CARGO_TARGET_DIR/debug/pilothouse" "$CARGO_TARGET_DIR/debug/hash.txt" "$(dirname "$islands_bin")/"
+}

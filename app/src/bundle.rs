@@ -34,10 +34,17 @@ impl Bundle {
     }
 
     /// The module script that loads the bundle and hydrates the page: the same text on every
-    /// page, so the page's Content-Security-Policy can allow it by its hash.
+    /// page, so the page's Content-Security-Policy can allow it by its hash. In islands mode it
+    /// hydrates each island through the function the bundle exports under the island's name,
+    /// then reports the page hydrated.
     pub fn boot_script(&self) -> String {
+        let start = if cfg!(feature = "islands") {
+            "async () => {\n  bundle.hydrate();\n  for (const island of document.querySelectorAll(\"leptos-island\")) {\n    await bundle[island.dataset.component]?.(island);\n  }\n  bundle.hydrated();\n}"
+        } else {
+            "bundle.hydrate"
+        };
         format!(
-            "import init, {{ hydrate }} from \"{PKG}/{js}\";\ninit({{ module_or_path: \"{PKG}/{wasm}\" }}).then(hydrate);",
+            "import init, * as bundle from \"{PKG}/{js}\";\ninit({{ module_or_path: \"{PKG}/{wasm}\" }}).then({start});",
             js = self.js,
             wasm = self.wasm
         )

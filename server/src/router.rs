@@ -90,6 +90,7 @@ pub fn app(state: AppState) -> Router {
                 let db = state.db.clone();
                 let backend = state.backend.clone();
                 move || {
+                    app::islands::prepare_render();
                     provide_context(db.clone());
                     provide_context(backend.clone());
                 }
@@ -100,10 +101,13 @@ pub fn app(state: AppState) -> Router {
             },
         )
         .nest_service(pkg_route.trim_end_matches('/'), pkg)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(|| {}, {
-            let bundle = state.bundle.clone();
-            move |_| app::shell(bundle.clone())
-        }))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            app::islands::prepare_render,
+            {
+                let bundle = state.bundle.clone();
+                move |_| app::shell(bundle.clone())
+            },
+        ))
         .layer(middleware::from_fn_with_state(
             (state.pages.clone(), state.services.catalog.clone()),
             page_cache::serve,

@@ -8,7 +8,8 @@ use crate::api::unread_notifications;
 /// How often the browser counts again.
 const RECOUNT_SECONDS: u64 = 60;
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn NotificationBell() -> impl IntoView {
     let tick = RwSignal::new(0_u32);
     let unread = Resource::new(move || tick.get(), |_| unread_notifications());

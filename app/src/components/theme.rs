@@ -42,7 +42,8 @@ impl Theme {
 }
 
 /// Three toggle buttons in the header; the pressed one is the active theme.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn ThemeSwitcher() -> impl IntoView {
     let theme = RwSignal::new(Theme::System);
     // Runs once in the browser after hydration: the server cannot know the saved choice.
