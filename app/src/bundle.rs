@@ -35,14 +35,10 @@ impl Bundle {
 
     /// The module script that loads the bundle and hydrates the page: the same text on every
     /// page, so the page's Content-Security-Policy can allow it by its hash. In islands mode it
-    /// hydrates each island through the function the bundle exports under the island's name,
-    /// then reports the page hydrated.
+    /// hydrates each island through the function the bundle exports under the island's name
+    /// ([`ISLANDS_START`]), then reports the page hydrated.
     pub fn boot_script(&self) -> String {
-        let start = if cfg!(feature = "islands") {
-            "async () => {\n  bundle.hydrate();\n  for (const island of document.querySelectorAll(\"leptos-island\")) {\n    await bundle[island.dataset.component]?.(island);\n  }\n  bundle.hydrated();\n}"
-        } else {
-            "bundle.hydrate"
-        };
+        let start = if cfg!(feature = "islands") { ISLANDS_START } else { "bundle.hydrate" };
         format!(
             "import init, * as bundle from \"{PKG}/{js}\";\ninit({{ module_or_path: \"{PKG}/{wasm}\" }}).then({start});",
             js = self.js,
@@ -50,6 +46,28 @@ impl Bundle {
         )
     }
 }
+
+/// Hydrates the islands in document order, each awaited (a lazy island loads its code first).
+/// An island inside another's children first enters the outer island's owner, through the
+/// callback Leptos leaves on `<leptos-children>`, so it reads the context the outer one provides.
+const ISLANDS_START: &str = r#"async () => {
+  bundle.hydrate();
+  const owners = [];
+  const walk = async (node) => {
+    for (const element of node.children) {
+      if (element.localName === "leptos-island") {
+        owners.at(-1)?.();
+        await bundle[element.dataset.component]?.(element);
+      } else if (element.localName === "leptos-children") {
+        owners.push(element.$$on_hydrate);
+      }
+      await walk(element);
+      if (element.localName === "leptos-children") owners.pop();
+    }
+  };
+  await walk(document.body);
+  bundle.hydrated();
+}"#;
 
 /// The `<head>` links and script of `bundle`: the stylesheet, early fetches of the glue and
 /// the WebAssembly, and the boot script.

@@ -4,9 +4,20 @@
 //! bundle holds the interactive parts alone. Without the feature the whole page hydrates.
 //!
 //! A component becomes an island with
-//! `#[cfg_attr(feature = "islands", island)] #[cfg_attr(not(feature = "islands"), component)]`:
-//! its props must be serialisable, and it reads no context and no router state provided outside
-//! it (in the browser nothing outside an island exists).
+//! `#[cfg_attr(feature = "islands", island)] #[cfg_attr(not(feature = "islands"), component)]`.
+//! What holds in islands mode, and so for every island:
+//!
+//! - Its props are serialisable, and it reads no context and no router state provided outside it
+//!   (in the browser nothing outside an island exists): the page around it reads the address
+//!   and the user on the server and passes what the island needs as props
+//!   (`components::user_menu::with_user`); links load the next page from the server, and
+//!   `components::browser::navigator` opens one from code.
+//! - An island inside another's `children` reads the context the outer one provides (the cluster
+//!   page's tabs read the live state of `pages::cluster::ClusterLive` this way).
+//! - The resources the server sends with the page are those an island creates as its body runs.
+//!   An island rendered inside a `<Suspense>` of the page around it, or a part of an island
+//!   rendered once something was awaited, reads in the browser instead (`LocalResource`,
+//!   outside any `<Suspense>`) or gets its data as props.
 
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
-//! The few browser facilities pages use: this browser's storage, random keys, the clipboard.
-//! On the server each does nothing (there is no browser there).
+//! The few browser facilities pages use: this browser's storage, random keys, the clipboard,
+//! moving to another page. On the server each does nothing (there is no browser there).
 
 /// The text saved under `key` in this browser's `localStorage`.
 pub fn load(key: &str) -> Option<String> {
@@ -41,6 +41,25 @@ pub fn copy(text: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = text;
+}
+
+/// What opens another page of the console: the router's move within the app, or in islands
+/// mode (no router in the browser) a full load. Taken while the component is set up.
+pub fn navigator() -> impl Fn(&str) + Clone + 'static {
+    #[cfg(not(feature = "islands"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        move |url: &str| navigate(url, Default::default())
+    }
+    #[cfg(feature = "islands")]
+    |url: &str| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(url);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = url;
+    }
 }
 
 #[cfg(feature = "hydrate")]

@@ -35,6 +35,29 @@ pub fn load_current_user() -> CurrentUser {
     ))
 }
 
+/// `show` with the signed-in user, where a page needs them before it renders an island: in
+/// islands mode the server knows them at once (this runs only there), so the island is not
+/// inside a `<Suspense>` (whose later rendering would leave its resources out of the page's
+/// hydration data); otherwise once [`current_user`] is read. Nothing for a visitor not signed in.
+pub fn with_user<V: IntoView + 'static>(show: impl Fn(User) -> V + Send + Sync + 'static) -> AnyView {
+    #[cfg(feature = "islands")]
+    {
+        #[cfg(feature = "ssr")]
+        return crate::api::port::caller().ok().map(|caller| show(caller.user)).into_any();
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = show;
+            ().into_any()
+        }
+    }
+    #[cfg(not(feature = "islands"))]
+    {
+        let user = current_user().0;
+        view! { <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{move || user.get().and_then(Result::ok).map(&show)}</Suspense> }
+            .into_any()
+    }
+}
+
 /// Sign-out as a form, so it is a same-origin POST and works before the page is interactive.
 #[component]
 pub fn SignOutButton() -> impl IntoView {
@@ -53,42 +76,21 @@ pub fn SignOutButton() -> impl IntoView {
 pub fn ProjectSwitcher() -> impl IntoView {
     let user = current_user().0;
     let query = leptos_router::hooks::use_query_map();
-    let navigate = leptos_router::hooks::use_navigate();
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                let navigate = navigate.clone();
                 user.get()
                     .and_then(Result::ok)
                     .filter(|user| user.memberships.len() > 1)
                     .map(move |user| {
                         let current = query.read().get("project");
                         let selected = crate::pages::project_of(&user, current.as_deref()).map(|p| p.0);
-                        let options = user
-                            .memberships
-                            .iter()
-                            .map(|m| {
-                                let chosen = selected.as_deref() == Some(m.project_id.as_str());
-                                view! {
-                                    <option value=m.project_id.clone() selected=chosen>
-                                        {m.project_name.clone()}
-                                    </option>
-                                }
-                            })
-                            .collect_view();
+                        let projects =
+                            user.memberships.iter().map(|m| (m.project_id.clone(), m.project_name.clone())).collect();
                         view! {
                             <form class="project-switcher" method="get" action="/clusters">
                                 <label for="project-switcher">"Project"</label>
-                                <select
-                                    id="project-switcher"
-                                    name="project"
-                                    on:change=move |event| {
-                                        let id = event_target_value(&event);
-                                        navigate(&format!("/clusters?project={id}"), Default::default());
-                                    }
-                                >
-                                    {options}
-                                </select>
+                                <ProjectChoice projects selected />
                                 <noscript>
                                     <button type="submit" class="button secondary">"Open"</button>
                                 </noscript>
@@ -97,6 +99,29 @@ pub fn ProjectSwitcher() -> impl IntoView {
                     })
             }}
         </Suspense>
+    }
+}
+
+/// The switcher's list of `projects` (id, name), `selected` chosen; a choice opens the project.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn ProjectChoice(projects: Vec<(String, String)>, selected: Option<String>) -> impl IntoView {
+    let open = crate::components::browser::navigator();
+    let options = projects
+        .into_iter()
+        .map(|(id, name)| {
+            let chosen = selected.as_deref() == Some(id.as_str());
+            view! { <option value=id selected=chosen>{name}</option> }
+        })
+        .collect_view();
+    view! {
+        <select
+            id="project-switcher"
+            name="project"
+            on:change=move |event| open(&format!("/clusters?project={}", event_target_value(&event)))
+        >
+            {options}
+        </select>
     }
 }
 

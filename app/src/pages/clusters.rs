@@ -9,6 +9,7 @@ use model::cluster_view::{ClusterRow, ClustersView};
 use model::freshness::Freshness;
 use model::operation::OperationKind;
 use model::status::DisplayState;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{delete_cluster, list_clusters};
 use crate::components::freshness::FreshnessLine;
@@ -57,6 +58,11 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
     let wizard = StoredValue::new(format!("/clusters/new/plan?project={project}"));
     let new_cluster =
         may_create.then(|| view! { <a class="button" href=wizard.get_value()>"New cluster"</a> });
+    let query = use_query_map();
+    let wanted = StoredValue::new(query.with_untracked(|query| {
+        let get = |name: &str| query.get(name).unwrap_or_default();
+        Wanted { text: get("q"), state: get("status"), plan: get("plan"), region: get("region") }
+    }));
     view! {
         <div class="page-head">
             <p class="lead">"Project " <strong>{name}</strong> " · your role: " {role.label()}</p>
@@ -66,10 +72,11 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
             <ErrorBoundary fallback=caught>
                 {move || {
                     let project = project.clone();
+                    let wanted = wanted.get_value();
                     Suspend::new(async move {
                         let ClustersView { rows, freshness } = clusters.await?;
                         let wizard = may_create.then(|| wizard.get_value());
-                        Ok::<_, AppError>(view! { <FilteredClusters project rows freshness may_delete wizard /> })
+                        Ok::<_, AppError>(view! { <FilteredClusters project rows freshness may_delete wizard wanted /> })
                     })
                 }}
             </ErrorBoundary>
@@ -77,7 +84,16 @@ fn ProjectClusters(project: String, name: String, role: Role) -> impl IntoView {
     }
 }
 
-/// The filters of the list, first taken from the address (`?q=&status=&plan=&region=`).
+/// The filters the address asks for (`?q=&status=&plan=&region=`), the list's first ones.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Wanted {
+    text: String,
+    state: String,
+    plan: String,
+    region: String,
+}
+
+/// The filters of the list.
 #[derive(Clone, Copy)]
 struct Filters {
     text: RwSignal<String>,
@@ -148,7 +164,8 @@ fn no_clusters_yet(wizard: Option<String>) -> impl IntoView {
 
 /// The list with search and filters, applied as the user types; kept in step with the provider
 /// by the live updates, an empty project's included.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn FilteredClusters(
     project: String,
     rows: Vec<ClusterRow>,
@@ -156,14 +173,13 @@ fn FilteredClusters(
     may_delete: bool,
     /// The wizard's address, for users who may create a cluster.
     wizard: Option<String>,
+    wanted: Wanted,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let initial = |name: &str| query.read_untracked().get(name).unwrap_or_default();
     let filters = Filters {
-        text: RwSignal::new(initial("q")),
-        state: RwSignal::new(initial("status")),
-        plan: RwSignal::new(initial("plan")),
-        region: RwSignal::new(initial("region")),
+        text: RwSignal::new(wanted.text),
+        state: RwSignal::new(wanted.state),
+        plan: RwSignal::new(wanted.plan),
+        region: RwSignal::new(wanted.region),
     };
     // The server-rendered rows, then kept in step with the provider by the live updates.
     let all = RwSignal::new(rows);

@@ -16,6 +16,8 @@ use crate::error::AppError;
 #[component]
 pub fn FleetPage() -> impl IntoView {
     let view = Resource::new(|| (), |_| fleet());
+    let query = use_query_map();
+    let wanted = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
     view! {
         <Title text="Fleet" />
         <section class="page">
@@ -24,7 +26,8 @@ pub fn FleetPage() -> impl IntoView {
                 <ErrorBoundary fallback=caught>
                     {move || Suspend::new(async move {
                         let fleet = view.await?;
-                        Ok::<_, AppError>(view! { <Fleet fleet /> })
+                        let (show, text, sort) = (wanted("show"), wanted("q"), wanted("sort"));
+                        Ok::<_, AppError>(view! { <Fleet fleet show text sort /> })
                     })}
                 </ErrorBoundary>
             </Suspense>
@@ -32,7 +35,7 @@ pub fn FleetPage() -> impl IntoView {
     }
 }
 
-/// The filters, first taken from the address (`?show=&q=&sort=`).
+/// The filters.
 #[derive(Clone, Copy)]
 struct Filters {
     show: RwSignal<Show>,
@@ -68,14 +71,14 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-#[component]
-fn Fleet(fleet: FleetView) -> impl IntoView {
-    let query = use_query_map();
-    let initial = |name: &str| query.read_untracked().get(name).unwrap_or_default();
+/// The fleet with its filters, first those the address asks for (`?show=&q=&sort=`).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn Fleet(fleet: FleetView, show: String, text: String, sort: String) -> impl IntoView {
     let filters = Filters {
-        show: RwSignal::new(Show::from_key(&initial("show"))),
-        text: RwSignal::new(initial("q")),
-        sort: RwSignal::new(SortKey::from_key(&initial("sort"))),
+        show: RwSignal::new(Show::from_key(&show)),
+        text: RwSignal::new(text),
+        sort: RwSignal::new(SortKey::from_key(&sort)),
     };
     let projects: Vec<String> = fleet.projects.iter().map(|p| p.id.clone()).collect();
     let state = RwSignal::new(fleet);

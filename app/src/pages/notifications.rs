@@ -20,23 +20,32 @@ use crate::pages::wizard::message_at;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let version = RwSignal::new(0_u32);
-    let data = Resource::new(move || version.get(), |_| notifications());
-    let created = RwSignal::new(None::<CreatedSubscription>);
     view! {
         <Title text="Notifications" />
         <section class="page">
             <h1>"Notifications"</h1>
-            {move || created.get().map(|created| view! { <KeyOnce created /> })}
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                <ErrorBoundary fallback=caught>
-                    {move || Suspend::new(async move {
-                        let view = data.await?;
-                        Ok::<_, AppError>(view! { <Notifications view version created /> })
-                    })}
-                </ErrorBoundary>
-            </Suspense>
+            <Inboxes />
         </section>
+    }
+}
+
+/// The inbox and the subscriptions, read again after each change.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn Inboxes() -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let data = Resource::new(move || version.get(), |_| notifications());
+    let created = RwSignal::new(None::<CreatedSubscription>);
+    view! {
+        {move || created.get().map(|created| view! { <KeyOnce created /> })}
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=caught>
+                {move || Suspend::new(async move {
+                    let view = data.await?;
+                    Ok::<_, AppError>(view! { <Notifications view version created /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
     }
 }
 

@@ -11,17 +11,12 @@ use model::validation::FieldErrors;
 use crate::api::{create_token, revoke_token, tokens};
 use crate::components::outcome::{ErrorMessage, caught};
 use crate::components::secret_once::SecretOnce;
-use crate::components::user_menu::current_user;
+use crate::components::user_menu::load_current_user;
 use crate::error::AppError;
 use crate::pages::wizard::message_at;
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    let user = current_user().0;
-    let version = RwSignal::new(0_u32);
-    let data = Resource::new(move || version.get(), |_| tokens());
-    // Kept above the list, which is read again after each change.
-    let created = RwSignal::new(None::<CreatedToken>);
     view! {
         <Title text="API tokens" />
         <section class="page">
@@ -30,6 +25,21 @@ pub fn TokensPage() -> impl IntoView {
                 "A token lets a script call the console's API as you, with the role you give it (at most your own). Send it as "
                 <code>"Authorization: Bearer …"</code> "; see the " <a href="/docs/api" rel="external">"API reference"</a> "."
             </p>
+            <UserTokens />
+        </section>
+    }
+}
+
+/// The tokens the user may see, the one just created and the form for another.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn UserTokens() -> impl IntoView {
+    let user = load_current_user().0;
+    let version = RwSignal::new(0_u32);
+    let data = Resource::new(move || version.get(), |_| tokens());
+    // Kept above the list, which is read again after each change.
+    let created = RwSignal::new(None::<CreatedToken>);
+    view! {
             {move || {
                 created.get().map(|token| {
                     view! {
@@ -51,7 +61,6 @@ pub fn TokensPage() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Suspense>
-        </section>
     }
 }
 

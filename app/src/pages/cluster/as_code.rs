@@ -9,18 +9,21 @@ use crate::components::outcome::ErrorMessage;
 
 #[component]
 pub fn AsCodeCard(project: StoredValue<String>, cluster: StoredValue<String>, name: String) -> impl IntoView {
-    // Asked for only once opened.
+    // Asked for only once opened, by the browser (see `NetworkCard`).
     let opened = RwSignal::new(false);
-    let code = Resource::new(
-        move || opened.get().then(|| (project.get_value(), cluster.get_value())),
-        |asked| async move {
+    let code = LocalResource::new(move || {
+        let asked = opened.get().then(|| (project.get_value(), cluster.get_value()));
+        async move {
             match asked {
                 Some((project, cluster)) => Some(cluster_code(project, cluster).await),
                 None => None,
             }
-        },
-    );
+        }
+    });
     let shown = move || {
+        if opened.get() && code.with(Option::is_none) {
+            return Some(view! { <p class="muted">"Preparing…"</p> }.into_any());
+        }
         code.get().flatten().map(|result| match result {
             Err(error) => view! { <ErrorMessage error /> }.into_any(),
             Ok(code) => {
@@ -53,7 +56,7 @@ pub fn AsCodeCard(project: StoredValue<String>, cluster: StoredValue<String>, na
             </p>
             <details on:toggle=move |_| opened.set(true)>
                 <summary>"Show as Terraform"</summary>
-                <Suspense fallback=|| view! { <p class="muted">"Preparing…"</p> }>{shown}</Suspense>
+                {shown}
             </details>
         </section>
     }

@@ -39,7 +39,7 @@ pub use tab_routes::{
     AccessRoute, ActivityRoute, OverviewRoute, PoolsRoute, SettingsRoute, UpgradesRoute, WorkloadsRoute,
 };
 
-/// What the page reads once, for the user looking at it: the tabs wait for it too.
+/// What the page reads once, for the user looking at it: the tabs start from it too.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Loaded {
     project: String,
@@ -49,12 +49,42 @@ struct Loaded {
     operations: Vec<OperationView>,
 }
 
-/// The page's state, shared by its heading and the tab in its outlet: what was read, and what
-/// the cluster's live-update stream has said since.
+/// Reads the cluster `id` for the user looking at it, in the project they asked for (`wanted`)
+/// if they have a role there.
+fn load(id: String, wanted: Option<String>) -> Resource<Result<Loaded, AppError>> {
+    let user = current_user().0;
+    Resource::new(
+        || (),
+        move |_| {
+            let (id, wanted) = (id.clone(), wanted.clone());
+            async move {
+                let user = user.await?;
+                let Some((project, _, role)) = project_of(&user, wanted.as_deref()) else {
+                    return Err(AppError::Forbidden { message: "You have no project.".to_string() });
+                };
+                let (cluster, operations) = futures::future::join(
+                    get_cluster_overview(project.clone(), id.clone()),
+                    cluster_operations(project.clone(), id),
+                )
+                .await;
+                Ok(Loaded {
+                    project,
+                    role,
+                    username: user.username,
+                    cluster: cluster?,
+                    operations: operations?,
+                })
+            }
+        },
+    )
+}
+
+/// The page's state, shared by its heading and the tab below it (provided by [`ClusterLive`]):
+/// what was read, and what the cluster's live-update stream has said since.
 #[derive(Clone, Copy)]
-struct ClusterContext {
+struct Live {
     id: StoredValue<String>,
-    loaded: Resource<Result<Loaded, AppError>>,
+    first: StoredValue<Loaded>,
     /// Operations the stream told of since the page read them.
     received: RwSignal<Vec<OperationView>>,
     /// The cluster and its pools as the stream last told, or its deletion.
@@ -64,34 +94,69 @@ struct ClusterContext {
     gone: Memo<bool>,
 }
 
-impl ClusterContext {
-    fn new(id: String, wanted: Option<String>) -> Self {
-        let user = current_user().0;
-        let key = id.clone();
-        let loaded = Resource::new(
-            || (),
-            move |_| {
-                let (id, wanted) = (key.clone(), wanted.clone());
-                async move {
-                    let user = user.await?;
-                    let Some((project, _, role)) = project_of(&user, wanted.as_deref()) else {
-                        return Err(AppError::Forbidden { message: "You have no project.".to_string() });
-                    };
-                    let (cluster, operations) = futures::future::join(
-                        get_cluster_overview(project.clone(), id.clone()),
-                        cluster_operations(project.clone(), id),
-                    )
-                    .await;
-                    Ok(Loaded {
-                        project,
-                        role,
-                        username: user.username,
-                        cluster: cluster?,
-                        operations: operations?,
-                    })
-                }
-            },
-        );
+impl Live {
+    /// Follows the cluster `id` from what the page read, `first` (the stream opens in the
+    /// browser, once the page is hydrated).
+    #[cfg(feature = "islands")]
+    fn follow(id: String, first: Loaded) -> Self {
+        let received = RwSignal::new(Vec::<OperationView>::new());
+        let state = RwSignal::new(None::<ClusterState>);
+        follow_cluster(&first.project, &id, received, state);
+        let changes = Memo::new(move |previous: Option<&u64>| {
+            state.track();
+            previous.map_or(0, |n| n + 1)
+        });
+        let gone = Memo::new(move |_| state.with(|s| matches!(s, Some(ClusterState::Gone))));
+        Self { id: StoredValue::new(id), first: StoredValue::new(first), received, state, changes, gone }
+    }
+
+    /// The live state of the page around the calling component.
+    fn here() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// The cluster as last read: first what the page read, then the stream's.
+    fn overview(self) -> Memo<ClusterOverview> {
+        let first = self.first.with_value(|first| first.cluster.clone());
+        Memo::new(move |_| {
+            let mut shown = first.clone();
+            if let Some(ClusterState::Live { cluster, pools, freshness }) = self.state.get() {
+                cluster.apply_to(&mut shown, &pools);
+                shown.freshness = freshness;
+            }
+            shown
+        })
+    }
+
+    /// The cluster's operations, newest first: first what the page read, then the stream's.
+    fn operations(self) -> Memo<Vec<OperationView>> {
+        let first = self.first.with_value(|first| first.operations.clone());
+        Memo::new(move |_| {
+            let mut shown = first.clone();
+            self.received
+                .with(|received| received.iter().for_each(|op| merge_operation(&mut shown, op.clone())));
+            shown
+        })
+    }
+}
+
+/// The page's live state in the default build, where the tab in the outlet is rendered at once
+/// rather than once the cluster is read (as in islands mode), so that its data loads with the
+/// page: what was read (when it is), and what the cluster's stream has said since.
+#[cfg(not(feature = "islands"))]
+#[derive(Clone, Copy)]
+struct Whole {
+    id: StoredValue<String>,
+    loaded: Resource<Result<Loaded, AppError>>,
+    received: RwSignal<Vec<OperationView>>,
+    state: RwSignal<Option<ClusterState>>,
+    changes: Memo<u64>,
+    gone: Memo<bool>,
+}
+
+#[cfg(not(feature = "islands"))]
+impl Whole {
+    fn new(id: String, loaded: Resource<Result<Loaded, AppError>>) -> Self {
         let received = RwSignal::new(Vec::<OperationView>::new());
         let state = RwSignal::new(None::<ClusterState>);
         let id = StoredValue::new(id);
@@ -112,43 +177,34 @@ impl ClusterContext {
         Self { id, loaded, received, state, changes, gone }
     }
 
-    /// What the page read, once read; an error shows in the heading's place.
-    async fn ready(self) -> Result<Loaded, AppError> {
-        self.loaded.await
+    /// The page's live state from what it read, `first`.
+    fn live(self, first: Loaded) -> Live {
+        let Self { id, received, state, changes, gone, .. } = self;
+        Live { id, first: StoredValue::new(first), received, state, changes, gone }
     }
 
-    /// The cluster as last read: `first`, what [`Self::ready`] gave, then the stream's.
-    fn overview(self, first: ClusterOverview) -> Memo<ClusterOverview> {
-        Memo::new(move |_| {
-            let mut shown = first.clone();
-            if let Some(ClusterState::Live { cluster, pools, freshness }) = self.state.get() {
-                cluster.apply_to(&mut shown, &pools);
-                shown.freshness = freshness;
-            }
-            shown
-        })
-    }
-
-    /// The cluster's operations, newest first: `first`, what [`Self::ready`] gave, then the
-    /// stream's.
-    fn operations(self, first: Vec<OperationView>) -> Memo<Vec<OperationView>> {
-        Memo::new(move |_| {
-            let mut shown = first.clone();
-            self.received
-                .with(|received| received.iter().for_each(|op| merge_operation(&mut shown, op.clone())));
-            shown
-        })
+    /// `show` with the page's live state provided, once the cluster is read (nothing when it
+    /// could not be: the heading says why).
+    async fn provided<V>(self, show: impl FnOnce() -> V) -> Option<V> {
+        let first = self.loaded.await.ok()?;
+        provide_context(self.live(first));
+        Some(show())
     }
 }
 
-/// The cluster page: its heading and tab bar, and the tab at the address in the outlet. The
-/// outlet stays outside any suspense so that each tab's data loads once, with the tab.
+/// The cluster page: its heading and tab bar, and the tab at the address in the outlet; in
+/// islands mode all inside [`ClusterLive`], once the cluster is read.
 #[component]
 pub fn ClusterPage() -> impl IntoView {
     let id = use_params_map().read_untracked().get("id").unwrap_or_default();
     let wanted = use_query_map().read_untracked().get("project");
-    let page = ClusterContext::new(id, wanted);
-    provide_context(page);
+    let loaded = load(id.clone(), wanted);
+    #[cfg(not(feature = "islands"))]
+    provide_context(Whole::new(id.clone(), loaded));
+    #[cfg(not(feature = "islands"))]
+    let outlet = view! { <Outlet /> };
+    #[cfg(feature = "islands")]
+    let outlet = ();
     view! {
         <section class="page">
             <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
@@ -159,44 +215,81 @@ pub fn ClusterPage() -> impl IntoView {
                         {caught(errors)}
                     }
                 }>
-                    {move || Suspend::new(async move {
-                        let loaded = page.ready().await?;
-                        Ok::<_, AppError>(view! { <Heading page loaded /> })
-                    })}
+                    {move || {
+                        let id = id.clone();
+                        Suspend::new(async move {
+                            let loaded = loaded.await?;
+                            let name = loaded.cluster.name.clone();
+                            Ok::<_, AppError>(view! {
+                                <Title text=name />
+                                {framed(id, loaded)}
+                            })
+                        })
+                    }}
                 </ErrorBoundary>
             </Suspense>
-            <Outlet />
+            {outlet}
         </section>
     }
 }
 
-/// The page's heading: the cluster's name and status, how fresh they are, and the tab bar.
-#[component]
-fn Heading(page: ClusterContext, loaded: Loaded) -> impl IntoView {
-    let Loaded { project, cluster, .. } = loaded;
-    let current = page.overview(cluster);
-    let id = page.id.get_value();
-    let list = format!("/clusters?project={project}");
-    // The title is written into <head> after the body; by then a re-render may have disposed
-    // the memo, so it is read with `try_with`.
-    let name = move || current.try_with(|c| c.name.clone()).unwrap_or_default();
+/// The heading's island, around the tab bar and the tab.
+#[cfg(feature = "islands")]
+fn framed(id: String, loaded: Loaded) -> impl IntoView {
+    let project = loaded.project.clone();
     view! {
-        <Title text=name />
+        <ClusterLive id=id.clone() loaded>
+            <Tabs project id />
+            <Outlet />
+        </ClusterLive>
+    }
+}
+
+/// The heading and the tab bar (the tab follows, outside the page's `<Suspense>`).
+#[cfg(not(feature = "islands"))]
+fn framed(id: String, loaded: Loaded) -> impl IntoView {
+    let project = loaded.project.clone();
+    let live = expect_context::<Whole>().live(loaded);
+    view! {
+        <Heading live />
+        <Tabs project id />
+    }
+}
+
+/// Follows the cluster live for the heading it shows and the tab bar and tab in `children`.
+#[cfg(feature = "islands")]
+#[island]
+fn ClusterLive(id: String, loaded: Loaded, children: Children) -> impl IntoView {
+    let live = Live::follow(id, loaded);
+    provide_context(live);
+    view! {
+        <Heading live />
+        {children()}
+    }
+}
+
+/// The page's heading: the cluster's name and status, how fresh they are, and whether it is
+/// gone.
+#[component]
+fn Heading(live: Live) -> impl IntoView {
+    let current = live.overview();
+    let list = live.first.with_value(|first| format!("/clusters?project={}", first.project));
+    view! {
         <p class="breadcrumb">
             <a href=list.clone()>"Clusters"</a>
             " / "
         </p>
         <h1>
-            {name} " " <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
+            {move || current.with(|c| c.name.clone())} " "
+            <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
         </h1>
         <FreshnessLine freshness=Signal::derive(move || current.with(|c| c.freshness.clone())) />
-        <Show when=move || page.gone.get()>
+        <Show when=move || live.gone.get()>
             <p class="warning" role="status">
                 "This cluster no longer exists: it was deleted. "
                 <a href=list.clone()>"Back to the clusters"</a>
             </p>
         </Show>
-        <Tabs project id />
     }
 }
 

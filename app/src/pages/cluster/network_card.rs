@@ -10,7 +10,7 @@ use model::private_network::{GatewayView, SubnetView};
 use model::validation::FieldErrors;
 
 use crate::api::{cluster_network_settings, set_cluster_routing, set_load_balancers_subnet};
-use crate::components::outcome::{ErrorMessage, caught};
+use crate::components::outcome::ErrorMessage;
 use crate::error::AppError;
 use crate::pages::networks::{follow_operations, track_operation};
 use crate::pages::wizard::message_at;
@@ -30,10 +30,13 @@ pub fn NetworkCard(
     may_change: bool,
 ) -> impl IntoView {
     let version = RwSignal::new(0_u32);
-    let data = Resource::new(
-        move || (project.get_value(), cluster.get_value(), version.get()),
-        |(p, c, _)| cluster_network_settings(p, c),
-    );
+    // Read in the browser (the server renders "Loading…"), outside any <Suspense>: in islands
+    // mode the card is part of the tab's island, rendered once the tab's data is read, too late
+    // for the server to send a resource of its with the page.
+    let data = LocalResource::new(move || {
+        version.track();
+        cluster_network_settings(project.get_value(), cluster.get_value())
+    });
     let operations = RwSignal::new(Vec::<OperationView>::new());
     follow_operations(project, operations, version);
     let queued = Callback::new(move |id: String| track_operation(project, id, operations, version));
@@ -41,14 +44,11 @@ pub fn NetworkCard(
     view! {
         <section class="card network-card" aria-labelledby="network-title">
             <h2 id="network-title">"Network"</h2>
-            <Suspense fallback=|| view! { <p class="muted">"Loading the network…"</p> }>
-                <ErrorBoundary fallback=caught>
-                    {move || Suspend::new(async move {
-                        let shown = data.await?;
-                        Ok::<_, AppError>(view! { <Shown project cluster shown may_change queued /> })
-                    })}
-                </ErrorBoundary>
-            </Suspense>
+            {move || match data.get() {
+                None => view! { <p class="muted">"Loading the network…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorMessage error /> }.into_any(),
+                Some(Ok(shown)) => view! { <Shown project cluster shown may_change queued /> }.into_any(),
+            }}
             <Show when=working>
                 <p class="notice" role="status">"The cluster is redeploying with the new settings; this card updates when it is done."</p>
             </Show>

@@ -3,6 +3,7 @@
 //! limits and names.
 
 use leptos::prelude::*;
+use model::capabilities::Capabilities;
 use model::node_pool::{NodePoolSpec, check_pool_in_cluster};
 use model::plan::Plan;
 use model::pool_view::PoolView;
@@ -28,18 +29,20 @@ fn pool_errors(all: &FieldErrors) -> FieldErrors {
 }
 
 /// The wizard's pool form over `draft` (one pool, `spec` as read), with the region's offer, and
-/// the rules of the wizard and of the cluster (`in_cluster`, for the pool as read).
+/// the rules of the wizard and of the cluster (`in_cluster`, for the pool as read); and the
+/// provider's offer it reads.
 fn one_pool_wizard(
     project: StoredValue<String>,
     draft: Store<Draft>,
     spec: Memo<NodePoolSpec>,
     in_cluster: impl Fn(&NodePoolSpec) -> FieldErrors + Send + Sync + 'static,
-) -> Wizard {
+) -> (Wizard, Resource<Result<Capabilities, AppError>>) {
     let region = draft.region().get_untracked();
     let capabilities = Resource::new(move || project.get_value(), get_capabilities);
     let flavors = Resource::new(move || (project.get_value(), region.clone()), |(p, r)| flavors(p, r));
+    let offer = Signal::derive(move || capabilities.get().and_then(Result::ok));
     let errors = Memo::new(move |_| {
-        let caps = capabilities.get().and_then(Result::ok);
+        let caps = offer.get();
         let region = draft.region().get();
         let region = caps.as_ref().and_then(|c| c.regions.iter().find(|r| r.name == region));
         let offered = flavors.get().and_then(Result::ok);
@@ -47,7 +50,7 @@ fn one_pool_wizard(
         spec.with(|spec| errors.extend_under(AT, in_cluster(spec)));
         errors
     });
-    Wizard { project, draft, capabilities, flavors, errors }
+    (Wizard { project, draft, capabilities: offer, flavors, errors }, capabilities)
 }
 
 #[component]
@@ -83,7 +86,7 @@ pub fn NewPool(
         }
         found
     };
-    let wizard = one_pool_wizard(project, draft, spec, in_cluster);
+    let (wizard, capabilities) = one_pool_wizard(project, draft, spec, in_cluster);
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
             requested.set(Some(spec.with_untracked(|s| s.name.clone())));
@@ -93,13 +96,13 @@ pub fn NewPool(
     // Opened from a pool further down too: the focus moves to the form once it shows.
     let title = NodeRef::<leptos::html::H3>::new();
     Effect::new(move |_| {
-        let loaded = wizard.capabilities.get().is_some() && wizard.flavors.get().is_some();
+        let loaded = capabilities.get().is_some() && wizard.flavors.get().is_some();
         if let Some(heading) = title.get().filter(|_| loaded) {
             // After the Suspense around the form has shown it for good.
             let _ = set_timeout(move || drop(heading.focus()), std::time::Duration::ZERO);
         }
     });
-    let (capabilities, flavors, errors) = (wizard.capabilities, wizard.flavors, wizard.errors);
+    let (flavors, errors) = (wizard.flavors, wizard.errors);
     let blocked = move || create.pending().get() || errors.with(|e| !e.is_empty());
     let failure = move || match create.value().get() {
         Some(Err(error)) if !matches!(error, AppError::Invalid { .. }) => {

@@ -10,7 +10,13 @@ use leptos_router::hooks::use_location;
 use model::access::Role;
 use model::activity::ActivityFilter;
 use model::cluster_view::ClusterOverview;
+use model::customization::CustomizationView;
+use model::ip_restriction::AllowList;
+use model::oidc::OidcAccess;
 use model::operation::{OperationKind, OperationView};
+use model::pool_view::PoolView;
+use model::rbac::InClusterAccess;
+use model::workload_view::WorkloadsView;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -22,7 +28,7 @@ use super::settings::{AccessTab, SettingsTab};
 use super::tab::ClusterTab;
 use super::upgrades::UpgradesTab;
 use super::workloads::WorkloadsTab;
-use super::{ClusterContext, Loaded, Overview};
+use super::{Live, Overview};
 use crate::api::{
     activity, cluster_access_mapping, cluster_oidc, customization, get_allow_list, node_pools, workloads,
 };
@@ -46,112 +52,150 @@ pub(super) struct OnPage {
 }
 
 impl OnPage {
-    fn new(page: ClusterContext, loaded: Loaded) -> Self {
-        let Loaded { project, role, username, cluster, operations } = loaded;
+    /// The page around the calling tab.
+    fn here() -> Self {
+        let live = Live::here();
+        let (project, role, username) =
+            live.first.with_value(|first| (first.project.clone(), first.role, first.username.clone()));
         OnPage {
             project,
-            id: page.id.get_value(),
+            id: live.id.get_value(),
             role,
             username,
-            current: page.overview(cluster),
-            operations: page.operations(operations).into(),
-            changes: page.changes,
+            current: live.overview(),
+            operations: live.operations().into(),
+            changes: live.changes,
         }
     }
 }
 
-/// A tab that shows what the page read with `show`. When the page could not read the cluster,
-/// the heading says why and the tab shows nothing.
-fn on_page<V: IntoView + 'static>(show: impl Fn(OnPage) -> V + Send + Sync + 'static) -> impl IntoView {
-    let page = expect_context::<ClusterContext>();
-    let show = Arc::new(show);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let show = show.clone();
-                Suspend::new(async move { page.ready().await.ok().map(|loaded| show(OnPage::new(page, loaded))) })
-            }}
-        </Suspense>
-    }
-}
-
-/// A tab that loads `T` for its cluster once the page knows the cluster's project, then shows it
-/// with `show`.
+/// A tab that loads `T` for its cluster, then shows it with `show` (in islands mode an island,
+/// which takes the rest from the page around it).
 fn loaded<T, Fut, V>(
     load: impl Fn(String, String) -> Fut + Clone + Send + Sync + 'static,
-    show: impl Fn(OnPage, T) -> V + Send + Sync + 'static,
+    show: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
 where
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + 'static,
 {
-    let page = expect_context::<ClusterContext>();
-    let data = Resource::new(
-        || (),
-        move |_| {
-            let load = load.clone();
-            async move {
-                let project = page.ready().await?.project;
-                load(project, page.id.get_value()).await
-            }
-        },
-    );
-    let show = Arc::new(show);
+    #[cfg(feature = "islands")]
+    let (data, shown) = {
+        let live = Live::here();
+        let (project, id) = (live.first.with_value(|first| first.project.clone()), live.id.get_value());
+        let data = Resource::new(|| (), move |_| load(project.clone(), id.clone()));
+        let show = Arc::new(show);
+        (data, move |data: T| {
+            let show = show.clone();
+            async move { Some(show(data)) }
+        })
+    };
+    #[cfg(not(feature = "islands"))]
+    let (data, shown) = {
+        let whole = expect_context::<super::Whole>();
+        let data = Resource::new(
+            || (),
+            move |_| {
+                let load = load.clone();
+                async move {
+                    let project = whole.loaded.await?.project;
+                    load(project, whole.id.get_value()).await
+                }
+            },
+        );
+        let show = Arc::new(show);
+        (data, move |data: T| {
+            let show = show.clone();
+            whole.provided(move || show(data))
+        })
+    };
+    let shown = Arc::new(shown);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             <ErrorBoundary fallback=caught>
                 {move || {
-                    let show = show.clone();
-                    Suspend::new(async move {
-                        let Ok(loaded) = page.ready().await else { return Ok(None) };
-                        let data = data.await?;
-                        Ok::<_, AppError>(Some(show(OnPage::new(page, loaded), data)))
-                    })
+                    let shown = shown.clone();
+                    Suspend::new(async move { Ok::<_, AppError>(shown(data.await?).await) })
                 }}
             </ErrorBoundary>
         </Suspense>
     }
 }
 
+/// A tab that reads nothing more than the page: `show` with the page's live state.
+fn on_page<V: IntoView + 'static>(show: impl Fn() -> V + Send + Sync + 'static) -> impl IntoView {
+    #[cfg(feature = "islands")]
+    return show();
+    #[cfg(not(feature = "islands"))]
+    {
+        let whole = expect_context::<super::Whole>();
+        let show = Arc::new(show);
+        view! {
+            <Suspense fallback=|| ()>
+                {move || {
+                    let show = show.clone();
+                    Suspend::new(async move { whole.provided(move || show()).await })
+                }}
+            </Suspense>
+        }
+    }
+}
+
 /// The Overview tab: the cluster's facts and its operations.
 #[component]
 pub fn OverviewRoute() -> impl IntoView {
-    on_page(|on_page| {
-        let OnPage { project, role, current, operations, .. } = on_page;
-        view! {
-            <Overview project=project.clone() cluster=current />
-            <Timeline project operations role empty="No operation on this cluster from this console yet." />
-        }
-    })
+    on_page(|| view! { <OverviewTab /> })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn OverviewTab() -> impl IntoView {
+    let OnPage { project, role, current, operations, .. } = OnPage::here();
+    view! {
+        <Overview project=project.clone() cluster=current />
+        <Timeline project operations role empty="No operation on this cluster from this console yet." />
+    }
 }
 
 /// The Node pools tab.
 #[component]
 pub fn PoolsRoute() -> impl IntoView {
-    loaded(node_pools, |on_page, pools| {
-        let OnPage { project, id, role, current, changes, .. } = on_page;
-        let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
-        view! { <PoolsTab project cluster=id plan region role pools changes /> }
-    })
+    loaded(node_pools, |pools| view! { <PoolsOfCluster pools /> })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn PoolsOfCluster(pools: Vec<PoolView>) -> impl IntoView {
+    let OnPage { project, id, role, current, changes, .. } = OnPage::here();
+    let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
+    view! { <PoolsTab project cluster=id plan region role pools changes /> }
 }
 
 /// The Workloads tab.
 #[component]
 pub fn WorkloadsRoute() -> impl IntoView {
-    loaded(workloads, |on_page, view| {
-        let OnPage { project, id, .. } = on_page;
-        view! { <WorkloadsTab project cluster=id view /> }
-    })
+    loaded(workloads, |view| view! { <WorkloadsOfCluster view /> })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn WorkloadsOfCluster(view: WorkloadsView) -> impl IntoView {
+    let OnPage { project, id, .. } = OnPage::here();
+    view! { <WorkloadsTab project cluster=id view /> }
 }
 
 /// The Upgrades tab.
 #[component]
 pub fn UpgradesRoute() -> impl IntoView {
-    loaded(node_pools, |on_page, pools| {
-        let OnPage { project, id, role, current, changes, .. } = on_page;
-        view! { <UpgradesTab project cluster=id overview=current pools role changes /> }
-    })
+    loaded(node_pools, |pools| view! { <UpgradesOfCluster pools /> })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn UpgradesOfCluster(pools: Vec<PoolView>) -> impl IntoView {
+    let OnPage { project, id, role, current, changes, .. } = OnPage::here();
+    view! { <UpgradesTab project cluster=id overview=current pools role changes /> }
 }
 
 /// The Access tab: the caller's kubeconfig and rights inside, who can do what inside, the admin
@@ -163,49 +207,66 @@ pub fn AccessRoute() -> impl IntoView {
         let inside = cluster_access_mapping(project.clone(), id.clone()).await?;
         Ok((list, cluster_oidc(project, id).await?, inside))
     };
-    loaded(load, |on_page, (list, access, inside)| {
-        let OnPage { project, id, role, username, current, .. } = on_page;
-        let name = current.with_untracked(|c| c.name.clone());
-        let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
-        let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
-        let may_map = role.allows(OperationKind::SetClusterAccess.required_role());
-        let rights = inside.clone();
-        view! {
-            <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username>
-                <YourRights access=rights.clone() />
-            </UserKubeconfig>
-            <InClusterAccessCard project=project.clone() cluster=id.clone() access=inside may_edit=may_map />
-            <AccessTab project=project.clone() cluster=id.clone() name role />
-            <AllowListEditor project=project.clone() cluster=id.clone() list may_edit />
-            <OidcEditor project cluster=id access may_edit=may_set_oidc />
-        }
-    })
+    loaded(load, |(list, access, inside)| view! { <AccessOfCluster list access inside /> })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn AccessOfCluster(list: AllowList, access: OidcAccess, inside: InClusterAccess) -> impl IntoView {
+    let OnPage { project, id, role, username, current, .. } = OnPage::here();
+    let name = current.with_untracked(|c| c.name.clone());
+    let may_edit = role.allows(OperationKind::SetIpRestrictions.required_role());
+    let may_set_oidc = role.allows(OperationKind::SetClusterOidc.required_role());
+    let may_map = role.allows(OperationKind::SetClusterAccess.required_role());
+    let rights = inside.clone();
+    view! {
+        <UserKubeconfig project=project.clone() cluster=id.clone() access=access.clone() username>
+            <YourRights access=rights.clone() />
+        </UserKubeconfig>
+        <InClusterAccessCard project=project.clone() cluster=id.clone() access=inside may_edit=may_map />
+        <AccessTab project=project.clone() cluster=id.clone() name role />
+        <AllowListEditor project=project.clone() cluster=id.clone() list may_edit />
+        <OidcEditor project cluster=id access may_edit=may_set_oidc />
+    }
 }
 
 /// The Settings tab.
 #[component]
 pub fn SettingsRoute() -> impl IntoView {
-    loaded(customization, |on_page, customization| {
-        let OnPage { project, id, role, current, .. } = on_page;
-        let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
-        view! { <SettingsTab project cluster=id name policy role customization /> }
-    })
+    loaded(customization, |customization| view! { <SettingsOfCluster customization /> })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn SettingsOfCluster(customization: CustomizationView) -> impl IntoView {
+    let OnPage { project, id, role, current, .. } = OnPage::here();
+    let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
+    view! { <SettingsTab project cluster=id name policy role customization /> }
 }
 
 /// The Activity tab: the operations' timeline and the cluster's audit trail.
 #[component]
 pub fn ActivityRoute() -> impl IntoView {
-    let load = |_project: String, id: String| activity(cluster_filter(id));
-    loaded(load, |on_page, page| {
-        let OnPage { project, id, role, operations, .. } = on_page;
+    let load = |_project: String, id: String| async move {
+        let page = activity(cluster_filter(id.clone())).await?;
+        Ok((id, page))
+    };
+    loaded(load, move |(id, page)| {
         view! {
-            <Timeline project operations role empty="No operation on this cluster from this console yet." />
+            <OperationsOfCluster />
             <section aria-labelledby="audit-title">
                 <h2 id="audit-title">"Audit trail"</h2>
                 <Entries page filter=cluster_filter(id) />
             </section>
         }
     })
+}
+
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn OperationsOfCluster() -> impl IntoView {
+    let OnPage { project, role, operations, .. } = OnPage::here();
+    view! { <Timeline project operations role empty="No operation on this cluster from this console yet." /> }
 }
 
 fn cluster_filter(id: String) -> ActivityFilter {

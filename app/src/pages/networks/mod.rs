@@ -10,7 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use model::access::Role;
+use model::access::{Role, User};
 use model::operation::{OperationKind, OperationView};
 use model::private_network::NetworksView;
 
@@ -18,7 +18,7 @@ use crate::api::{get_capabilities, networks, operation};
 use crate::components::live::merge_operation;
 use crate::components::outcome::caught;
 use crate::components::timeline::Timeline;
-use crate::components::user_menu::current_user;
+use crate::components::user_menu::with_user;
 use crate::error::AppError;
 use crate::pages::clusters::project_of;
 use card::NetworkCard;
@@ -29,22 +29,16 @@ const POLL: Duration = Duration::from_secs(2);
 
 #[component]
 pub fn NetworksPage() -> impl IntoView {
-    let user = current_user().0;
     let query = use_query_map();
-    let wanted = move || query.read().get("project");
+    let shown = move |user: User| match project_of(&user, query.read().get("project").as_deref()) {
+        Some((project, name, role)) => view! { <ProjectNetworks project name role /> }.into_any(),
+        None => view! { <p>"You have no project."</p> }.into_any(),
+    };
     view! {
         <Title text="Private networks" />
         <section class="page">
             <h1>"Private networks"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    user.get()
-                        .map(|user| match user.as_ref().ok().and_then(|u| project_of(u, wanted().as_deref())) {
-                            Some((project, name, role)) => view! { <ProjectNetworks project name role /> }.into_any(),
-                            None => view! { <p>"You have no project."</p> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            {with_user(shown)}
         </section>
     }
 }
@@ -120,7 +114,9 @@ pub fn follow_operations(
     let _ = (project, operations, version);
 }
 
-#[component]
+/// The project's networks, the new-network form and the operations under way.
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn ProjectNetworks(project: String, name: String, role: Role) -> impl IntoView {
     let project = StoredValue::new(project);
     let version = RwSignal::new(0_u32);

@@ -15,7 +15,6 @@ mod template;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::capabilities::Capabilities;
 use model::flavor::Flavor;
@@ -40,7 +39,8 @@ pub use pools::PoolEditor;
 pub struct Wizard {
     pub project: StoredValue<String>,
     pub draft: Store<Draft>,
-    pub capabilities: Resource<Result<Capabilities, AppError>>,
+    /// What the provider offers the project, once read.
+    pub capabilities: Signal<Option<Capabilities>>,
     pub flavors: Resource<Result<Vec<Flavor>, AppError>>,
     pub errors: Memo<FieldErrors>,
 }
@@ -49,10 +49,7 @@ impl Wizard {
     /// The chosen region, as the provider describes it.
     pub fn region(&self) -> Option<Region> {
         let name = self.draft.region().get();
-        self.capabilities
-            .get()
-            .and_then(Result::ok)
-            .and_then(|caps| caps.regions.into_iter().find(|r| r.name == name))
+        self.capabilities.with(|caps| caps.as_ref()?.regions.iter().find(|r| r.name == name).cloned())
     }
 
     /// The address of step `index`.
@@ -75,6 +72,7 @@ pub fn forget_draft(project: &str) {
 pub fn WizardPage() -> impl IntoView {
     let user = current_user().0;
     let query = use_query_map();
+    let params = use_params_map();
     view! {
         <Title text="New cluster" />
         <section class="page">
@@ -87,7 +85,8 @@ pub fn WizardPage() -> impl IntoView {
                             match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
                                 Some((project, _, role))
                                     if role.allows(OperationKind::CreateCluster.required_role()) => {
-                                    view! { <WizardSteps project /> }.into_any()
+                                    let step = step_at(&params.read_untracked().get("step").unwrap_or_default());
+                                    view! { <Offers project step /> }.into_any()
                                 }
                                 Some((_, name, role)) => {
                                     view! {
@@ -107,8 +106,46 @@ pub fn WizardPage() -> impl IntoView {
     }
 }
 
+/// The step at the address's `slug` (the first for one it does not know).
+fn step_at(slug: &str) -> usize {
+    STEPS.iter().position(|(s, _)| *s == slug).unwrap_or(0)
+}
+
+/// The step shown: `first`, then where the router takes the wizard (islands mode has no router
+/// in the browser: each step is a page load).
+fn current_step(first: usize) -> Memo<usize> {
+    #[cfg(not(feature = "islands"))]
+    {
+        let _ = first;
+        let params = use_params_map();
+        Memo::new(move |_| step_at(&params.read().get("step").unwrap_or_default()))
+    }
+    #[cfg(feature = "islands")]
+    Memo::new(move |_| first)
+}
+
+/// What the provider offers the project, read before the wizard shows.
 #[component]
-fn WizardSteps(project: String) -> impl IntoView {
+fn Offers(project: String, step: usize) -> impl IntoView {
+    let project = StoredValue::new(project);
+    let capabilities = Resource::new(move || project.get_value(), get_capabilities);
+    // The server renders the page only once the provider's answers are in.
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
+            <ErrorBoundary fallback=caught>
+                {move || Suspend::new(async move {
+                    let caps = capabilities.await?;
+                    Ok::<_, AppError>(view! { <WizardSteps project=project.get_value() step caps /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+/// The wizard at `step`, over the project's draft, with what the provider offers (`caps`).
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
+fn WizardSteps(project: String, step: usize, caps: Capabilities) -> impl IntoView {
     let draft = Store::new(Draft::default());
     let key = storage_key(&project);
     // After hydration: bring back this browser's draft, then save every change.
@@ -134,7 +171,7 @@ fn WizardSteps(project: String) -> impl IntoView {
         }
     });
     let project = StoredValue::new(project);
-    let capabilities = Resource::new(move || project.get_value(), get_capabilities);
+    let caps = StoredValue::new(caps);
     let flavors = Resource::new(
         move || (project.get_value(), draft.region().get()),
         |(project, region)| async move {
@@ -142,32 +179,19 @@ fn WizardSteps(project: String) -> impl IntoView {
         },
     );
     let errors = Memo::new(move |_| {
-        let caps = capabilities.get().and_then(Result::ok);
         let region = draft.region().get();
-        let region = caps.as_ref().and_then(|c| c.regions.iter().find(|r| r.name == region));
         let offered = flavors.get().and_then(Result::ok);
-        draft.with(|d| d.errors(region, offered.as_deref().filter(|f| !f.is_empty())))
+        caps.with_value(|caps| {
+            let region = caps.regions.iter().find(|r| r.name == region);
+            draft.with(|d| d.errors(region, offered.as_deref().filter(|f| !f.is_empty())))
+        })
     });
+    let capabilities = Signal::stored(Some(caps.get_value()));
     let wizard = Wizard { project, draft, capabilities, flavors, errors };
-    let params = use_params_map();
-    let step = Memo::new(move |_| {
-        let slug = params.read().get("step").unwrap_or_default();
-        STEPS.iter().position(|(s, _)| *s == slug).unwrap_or(0)
-    });
-    // Everything that reads the provider's answers (the errors too) stays inside the Suspense,
-    // so that the server renders the page only once they are in.
+    let step = current_step(step);
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
-            <ErrorBoundary fallback=caught>
-                {move || Suspend::new(async move {
-                    let caps = capabilities.await?;
-                    Ok::<_, AppError>(view! {
-                        <StepNav wizard step />
-                        <StepBody wizard step caps />
-                    })
-                })}
-            </ErrorBoundary>
-        </Suspense>
+        <StepNav wizard step />
+        <StepBody wizard step caps />
     }
 }
 
@@ -192,10 +216,10 @@ fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
             };
             view! {
                 <li class=class>
-                    <A href=wizard.href(i)>
+                    <a href=wizard.href(i)>
                         <span class="step-number">{i + 1}</span>
                         <span>{*title}</span>
-                    </A>
+                    </a>
                 </li>
             }
         })
@@ -208,8 +232,7 @@ fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
 }
 
 #[component]
-fn StepBody(wizard: Wizard, step: Memo<usize>, caps: Capabilities) -> impl IntoView {
-    let caps = StoredValue::new(caps);
+fn StepBody(wizard: Wizard, step: Memo<usize>, caps: StoredValue<Capabilities>) -> impl IntoView {
     let body = move || match step.get() {
         0 => view! { <steps::PlanStep wizard /> }.into_any(),
         1 => {
@@ -227,18 +250,18 @@ fn StepBody(wizard: Wizard, step: Memo<usize>, caps: Capabilities) -> impl IntoV
         let index = step.get();
         let back = (index > 0).then(|| {
             view! {
-                <A href=wizard.href(index - 1) attr:class="button secondary">
+                <a href=wizard.href(index - 1) class="button secondary">
                     "Back"
-                </A>
+                </a>
             }
         });
         let next = (index < STEPS.len() - 1).then(|| {
             if problems() == 0 {
                 view! {
-                    <A href=wizard.href(index + 1) attr:class="button">
+                    <a href=wizard.href(index + 1) class="button">
                         "Next: "
                         {STEPS[index + 1].1}
-                    </A>
+                    </a>
                 }
                 .into_any()
             } else {

@@ -1,7 +1,6 @@
 //! Step 6: everything on one page, the cost, warnings, the provider request, and Create.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use model::capabilities::ApiRequest;
 use model::cluster_spec::ClusterSpec;
 use model::cost::PriceList;
@@ -215,7 +214,7 @@ fn RequestText(request: ApiRequest) -> impl IntoView {
 
 #[component]
 fn CreateButton(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
-    let navigate = use_navigate();
+    let navigate = browser::navigator();
     let create = Action::new(|(project, spec, key): &(String, ClusterSpec, String)| {
         let (project, spec, key) = (project.clone(), spec.clone(), key.clone());
         async move { create_cluster(project, spec, key).await }
@@ -226,7 +225,7 @@ fn CreateButton(wizard: Wizard, spec: Memo<ClusterSpec>) -> impl IntoView {
         Some(Ok(OperationView { cluster_id: Some(cluster), .. })) => {
             let project = wizard.project.get_value();
             forget_draft(&project);
-            navigate(&format!("/clusters/{cluster}?project={project}"), Default::default());
+            navigate(&format!("/clusters/{cluster}?project={project}"));
         }
         Some(Ok(OperationView { state: OperationState::Failed, .. })) => {
             wizard.draft.key().set(browser::random_key());
