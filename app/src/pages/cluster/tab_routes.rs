@@ -1,6 +1,6 @@
 //! The cluster page's tabs, one nested route each under `/clusters/{id}`: the page around them
-//! (heading, status, tab bar, live stream) stays while a tab changes, and each tab loads only
-//! what it shows.
+//! (heading, status, tab bar, live stream) stays while a tab changes (a page load in islands
+//! mode), and each tab loads only what it shows.
 
 use std::future::Future;
 use std::sync::Arc;
