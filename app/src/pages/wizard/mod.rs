@@ -16,6 +16,7 @@ mod template;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use model::access::User;
 use model::capabilities::Capabilities;
 use model::flavor::Flavor;
 use model::operation::OperationKind;
@@ -26,7 +27,7 @@ use reactive_stores::Store;
 use crate::api::{flavors, get_capabilities};
 use crate::components::browser;
 use crate::components::outcome::caught;
-use crate::components::user_menu::current_user;
+use crate::components::user_menu::with_user;
 use crate::error::AppError;
 use crate::pages::project_of;
 pub use draft::{Draft, DraftStoreFields, STEPS, step_of};
@@ -70,38 +71,30 @@ pub fn forget_draft(project: &str) {
 
 #[component]
 pub fn WizardPage() -> impl IntoView {
-    let user = current_user().0;
     let query = use_query_map();
     let params = use_params_map();
+    let shown = move |user: User| {
+        let wanted = query.read_untracked().get("project");
+        match project_of(&user, wanted.as_deref()) {
+            Some((project, _, role)) if role.allows(OperationKind::CreateCluster.required_role()) => {
+                let step = step_at(&params.read_untracked().get("step").unwrap_or_default());
+                view! { <WizardSteps project step /> }.into_any()
+            }
+            Some((_, name, role)) => view! {
+                <p class="empty" role="alert">
+                    "Creating clusters needs the operator role in " {name} "; yours is "
+                    {role.label().to_lowercase()} "."
+                </p>
+            }
+            .into_any(),
+            None => view! { <p>"You have no project."</p> }.into_any(),
+        }
+    };
     view! {
         <Title text="New cluster" />
         <section class="page">
             <h1>"New cluster"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    user.get()
-                        .map(|user| {
-                            let wanted = query.read_untracked().get("project");
-                            match user.as_ref().ok().and_then(|u| project_of(u, wanted.as_deref())) {
-                                Some((project, _, role))
-                                    if role.allows(OperationKind::CreateCluster.required_role()) => {
-                                    let step = step_at(&params.read_untracked().get("step").unwrap_or_default());
-                                    view! { <Offers project step /> }.into_any()
-                                }
-                                Some((_, name, role)) => {
-                                    view! {
-                                        <p class="empty" role="alert">
-                                            "Creating clusters needs the operator role in " {name}
-                                            "; yours is " {role.label().to_lowercase()} "."
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
-                                None => view! { <p>"You have no project."</p> }.into_any(),
-                            }
-                        })
-                }}
-            </Suspense>
+            {with_user(shown)}
         </section>
     }
 }
@@ -124,28 +117,11 @@ fn current_step(first: usize) -> Memo<usize> {
     Memo::new(move |_| first)
 }
 
-/// What the provider offers the project, read before the wizard shows.
-#[component]
-fn Offers(project: String, step: usize) -> impl IntoView {
-    let project = StoredValue::new(project);
-    let capabilities = Resource::new(move || project.get_value(), get_capabilities);
-    // The server renders the page only once the provider's answers are in.
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
-            <ErrorBoundary fallback=caught>
-                {move || Suspend::new(async move {
-                    let caps = capabilities.await?;
-                    Ok::<_, AppError>(view! { <WizardSteps project=project.get_value() step caps /> })
-                })}
-            </ErrorBoundary>
-        </Suspense>
-    }
-}
-
-/// The wizard at `step`, over the project's draft, with what the provider offers (`caps`).
+/// The wizard at `step`, over the project's draft, once what the provider offers is read. Its
+/// resources are made before anything is awaited, so the page carries their answers.
 #[cfg_attr(feature = "islands", island)]
 #[cfg_attr(not(feature = "islands"), component)]
-fn WizardSteps(project: String, step: usize, caps: Capabilities) -> impl IntoView {
+fn WizardSteps(project: String, step: usize) -> impl IntoView {
     let draft = Store::new(Draft::default());
     let key = storage_key(&project);
     // After hydration: bring back this browser's draft, then save every change.
@@ -171,7 +147,8 @@ fn WizardSteps(project: String, step: usize, caps: Capabilities) -> impl IntoVie
         }
     });
     let project = StoredValue::new(project);
-    let caps = StoredValue::new(caps);
+    let offers = Resource::new(move || project.get_value(), get_capabilities);
+    let capabilities = Signal::derive(move || offers.get().and_then(Result::ok));
     let flavors = Resource::new(
         move || (project.get_value(), draft.region().get()),
         |(project, region)| async move {
@@ -181,17 +158,26 @@ fn WizardSteps(project: String, step: usize, caps: Capabilities) -> impl IntoVie
     let errors = Memo::new(move |_| {
         let region = draft.region().get();
         let offered = flavors.get().and_then(Result::ok);
-        caps.with_value(|caps| {
-            let region = caps.regions.iter().find(|r| r.name == region);
+        capabilities.with(|caps| {
+            let region = caps.as_ref().and_then(|caps| caps.regions.iter().find(|r| r.name == region));
             draft.with(|d| d.errors(region, offered.as_deref().filter(|f| !f.is_empty())))
         })
     });
-    let capabilities = Signal::stored(Some(caps.get_value()));
     let wizard = Wizard { project, draft, capabilities, flavors, errors };
     let step = current_step(step);
+    // The server renders the page only once the provider's answers are in.
     view! {
-        <StepNav wizard step />
-        <StepBody wizard step caps />
+        <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
+            <ErrorBoundary fallback=caught>
+                {move || Suspend::new(async move {
+                    offers.await?;
+                    Ok::<_, AppError>(view! {
+                        <StepNav wizard step />
+                        <StepBody wizard step />
+                    })
+                })}
+            </ErrorBoundary>
+        </Suspense>
     }
 }
 
@@ -232,17 +218,19 @@ fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
 }
 
 #[component]
-fn StepBody(wizard: Wizard, step: Memo<usize>, caps: StoredValue<Capabilities>) -> impl IntoView {
-    let body = move || match step.get() {
-        0 => view! { <steps::PlanStep wizard /> }.into_any(),
-        1 => {
-            view! { <steps::LocationStep wizard regions=caps.with_value(|c| c.regions.clone()) /> }.into_any()
+fn StepBody(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
+    let body = move || {
+        let Some(Capabilities { regions, versions, prices }) = wizard.capabilities.get() else {
+            return ().into_any();
+        };
+        match step.get() {
+            0 => view! { <steps::PlanStep wizard /> }.into_any(),
+            1 => view! { <steps::LocationStep wizard regions /> }.into_any(),
+            2 => view! { <steps::VersionStep wizard versions /> }.into_any(),
+            3 => view! { <steps::NetworkStep wizard /> }.into_any(),
+            4 => view! { <pools::PoolsStep wizard prices /> }.into_any(),
+            _ => view! { <review::ReviewStep wizard prices /> }.into_any(),
         }
-        2 => view! { <steps::VersionStep wizard versions=caps.with_value(|c| c.versions.clone()) /> }
-            .into_any(),
-        3 => view! { <steps::NetworkStep wizard /> }.into_any(),
-        4 => view! { <pools::PoolsStep wizard prices=caps.with_value(|c| c.prices.clone()) /> }.into_any(),
-        _ => view! { <review::ReviewStep wizard prices=caps.with_value(|c| c.prices.clone()) /> }.into_any(),
     };
     let problems =
         move || wizard.errors.with(|e| e.iter().filter(|e| step_of(&e.field) == step.get()).count());
