@@ -1,6 +1,6 @@
 // The cluster page's Access and Settings tabs on the SSO console: the admin kubeconfig (admins
 // only, never cached, audited, accepted by kubectl), renaming, and deleting after typing the name.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

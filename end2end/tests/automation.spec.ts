@@ -1,7 +1,7 @@
 // Automation on the SSO console: a personal API token made on its page, shown once, working as
 // a bearer token at its role and refused once revoked; a cluster shown as Terraform and as a
 // template on its Settings tab, and the wizard started from that template.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

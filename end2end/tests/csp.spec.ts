@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 
 // Every page hydrates under the console's Content-Security-Policy, and the browser reports no
 // violation of it: the policy allows exactly the scripts, styles and connections pages use.

@@ -2,7 +2,8 @@
 // both on the one emulator, so each cluster shows once per project). Attention filters shown by
 // real provider state: an old version, a broken node, a cluster still installing, a failed
 // operation, etcd filling up; the CSV export carries what the table shows.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 import { breakNode, call, project, setClockSpeed, setEtcdUsage, setFaults, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

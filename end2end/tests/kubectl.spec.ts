@@ -1,7 +1,7 @@
 // The emulated clusters answer the real kubectl with the admin kubeconfig from the console: nodes
 // with their pool's labels and taints, the node pools, scaling done in the console, a kubeconfig
 // reset (the old file is refused), and the API server's IP restrictions.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
 // its table scrolls sideways), the cluster page's tab bar leads to every tab, Activity included,
 // tabs switch in place (a page load in islands mode), and the browser's own favicon request is
 // answered.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

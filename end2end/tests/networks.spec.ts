@@ -2,7 +2,8 @@
 // refused while in use), the wizard's lists (a 1-AZ cluster on a subnet without a gateway, an
 // overlap refused at its field) and the cluster's Network card (the load-balancer subnet moved,
 // as the provider then reports it).
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 import { call, clusters, createClusterOn, createNetwork, project, setClockSpeed, waitUntilReady } from '../emulator';
 import { signIn } from '../sso';
 

@@ -1,7 +1,7 @@
 // Notifications on the SSO console: the subscription form's checks, a webhook subscription whose
 // signing key is shown once, "Send test" reaching a receiver on this machine (signed as the
 // README says) and the delivery log; the bell counting the inbox; an operator sees no form.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,7 +1,7 @@
 // The Access tab's single sign-on parts on the SSO console (its identity provider serves https):
 // the cluster's OIDC configuration set from the console's identity provider after a discovery
 // check, the per-user kubeconfig (kubectl signs in with it; nothing secret inside), and who may do what.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

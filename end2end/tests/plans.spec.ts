@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 
 /** Waits until the wasm bundle has taken over the server-rendered page. */
 async function hydrated(page: Page) {

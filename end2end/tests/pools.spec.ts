@@ -1,6 +1,6 @@
 // The cluster page's Node pools tab on the SSO console (emulator at 600× speed): scale and watch,
 // edit labels and taints without losing what was set elsewhere, fixed fields, remove one node.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

@@ -2,7 +2,8 @@
 // the default mapping from the console's roles applied as role bindings, what each user's own
 // kubectl may then do (signing in at the identity provider), a binding deleted with kubectl shown
 // as drift and restored, and the audit trail of both changes.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // The Settings tab's customization (admission plugins, kube-proxy periods) and reset, on the SSO
 // console: each rule at its field, what reaches the provider, and who may do what.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { call, createCluster, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

@@ -1,5 +1,5 @@
 // Single sign-on with the development identity provider: who gets in, who may delete, sign-out.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { call, createCluster, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

@@ -1,6 +1,7 @@
 // Every change the cluster page offers, made as alice through the console's own server functions
 // and routes, then found in the Activity page with actor, target and outcome.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 

@@ -1,6 +1,6 @@
 // The Upgrades tab on the SSO console (emulator at 600× speed): a Free cluster upgrades its
 // nodes in place, one at a time, and the page follows every node to the new version.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn } from '../sso';
 

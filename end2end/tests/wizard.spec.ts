@@ -1,7 +1,8 @@
 // The create-cluster wizard on the SSO console (its emulator runs 600 times faster than real
 // time): a whole creation, the rules at their fields, the draft across a reload, the request
 // preview sent with the provider's own Python client, and what viewers may not do.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { call, clusters, credentials, project } from '../emulator';
 import { signIn, sso } from '../sso';

@@ -3,7 +3,8 @@
 // disruption budget that would hold a drain up; with a third node it passes, and the upgrade
 // (the emulator's clock slowed down so the page can follow) moves the pods from node to node in
 // the Workloads tab. An operator sees only the namespaces the project shows operators.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import type { Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { adminKubeconfig, allowFreeClusters, call, project, setClockSpeed, waitUntilReady } from '../emulator';

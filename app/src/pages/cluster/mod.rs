@@ -79,13 +79,10 @@ fn load(id: String, wanted: Option<String>) -> Resource<Result<Loaded, AppError>
     )
 }
 
-/// The page's state, shared by its heading and the tab below it (provided by [`ClusterLive`]):
-/// what was read, and what the cluster's live-update stream has said since.
+/// What the cluster's live-update stream has said since the page read the cluster.
 #[derive(Clone, Copy)]
-struct Live {
-    id: StoredValue<String>,
-    first: StoredValue<Loaded>,
-    /// Operations the stream told of since the page read them.
+struct Heard {
+    /// Operations the stream told of.
     received: RwSignal<Vec<OperationView>>,
     /// The cluster and its pools as the stream last told, or its deletion.
     state: RwSignal<Option<ClusterState>>,
@@ -94,20 +91,42 @@ struct Live {
     gone: Memo<bool>,
 }
 
-impl Live {
-    /// Follows the cluster `id` from what the page read, `first` (the stream opens in the
-    /// browser, once the page is hydrated).
-    #[cfg(feature = "islands")]
-    fn follow(id: String, first: Loaded) -> Self {
+impl Heard {
+    /// Nothing heard yet.
+    fn new() -> Self {
         let received = RwSignal::new(Vec::<OperationView>::new());
         let state = RwSignal::new(None::<ClusterState>);
-        follow_cluster(&first.project, &id, received, state);
         let changes = Memo::new(move |previous: Option<&u64>| {
             state.track();
             previous.map_or(0, |n| n + 1)
         });
         let gone = Memo::new(move |_| state.with(|s| matches!(s, Some(ClusterState::Gone))));
-        Self { id: StoredValue::new(id), first: StoredValue::new(first), received, state, changes, gone }
+        Self { received, state, changes, gone }
+    }
+
+    /// Opens the stream of cluster `id` in `project` (in the browser; nothing on the server).
+    fn follow(self, project: &str, id: &str) {
+        follow_cluster(project, id, self.received, self.state);
+    }
+}
+
+/// The page's state, shared by its heading and the tab below it (provided by [`ClusterLive`]):
+/// what was read, and what the cluster's live-update stream has said since.
+#[derive(Clone, Copy)]
+struct Live {
+    id: StoredValue<String>,
+    first: StoredValue<Loaded>,
+    heard: Heard,
+}
+
+impl Live {
+    /// Follows the cluster `id` from what the page read, `first` (the stream opens in the
+    /// browser, once the page is hydrated).
+    #[cfg(feature = "islands")]
+    fn follow(id: String, first: Loaded) -> Self {
+        let heard = Heard::new();
+        heard.follow(&first.project, &id);
+        Self { id: StoredValue::new(id), first: StoredValue::new(first), heard }
     }
 
     /// The live state of the page around the calling component.
@@ -120,7 +139,7 @@ impl Live {
         let first = self.first.with_value(|first| first.cluster.clone());
         Memo::new(move |_| {
             let mut shown = first.clone();
-            if let Some(ClusterState::Live { cluster, pools, freshness }) = self.state.get() {
+            if let Some(ClusterState::Live { cluster, pools, freshness }) = self.heard.state.get() {
                 cluster.apply_to(&mut shown, &pools);
                 shown.freshness = freshness;
             }
@@ -133,7 +152,8 @@ impl Live {
         let first = self.first.with_value(|first| first.operations.clone());
         Memo::new(move |_| {
             let mut shown = first.clone();
-            self.received
+            self.heard
+                .received
                 .with(|received| received.iter().for_each(|op| merge_operation(&mut shown, op.clone())));
             shown
         })
@@ -148,17 +168,13 @@ impl Live {
 struct Whole {
     id: StoredValue<String>,
     loaded: Resource<Result<Loaded, AppError>>,
-    received: RwSignal<Vec<OperationView>>,
-    state: RwSignal<Option<ClusterState>>,
-    changes: Memo<u64>,
-    gone: Memo<bool>,
+    heard: Heard,
 }
 
 #[cfg(not(feature = "islands"))]
 impl Whole {
     fn new(id: String, loaded: Resource<Result<Loaded, AppError>>) -> Self {
-        let received = RwSignal::new(Vec::<OperationView>::new());
-        let state = RwSignal::new(None::<ClusterState>);
+        let heard = Heard::new();
         let id = StoredValue::new(id);
         // The stream starts once the page knows the cluster's project (browser only).
         Effect::new(move |started: Option<bool>| {
@@ -167,20 +183,14 @@ impl Whole {
             }
             let project =
                 loaded.with(|l| l.as_ref().and_then(|l| l.as_ref().ok()).map(|l| l.project.clone()));
-            project.inspect(|project| follow_cluster(project, &id.get_value(), received, state)).is_some()
+            project.inspect(|project| heard.follow(project, &id.get_value())).is_some()
         });
-        let changes = Memo::new(move |previous: Option<&u64>| {
-            state.track();
-            previous.map_or(0, |n| n + 1)
-        });
-        let gone = Memo::new(move |_| state.with(|s| matches!(s, Some(ClusterState::Gone))));
-        Self { id, loaded, received, state, changes, gone }
+        Self { id, loaded, heard }
     }
 
     /// The page's live state from what it read, `first`.
     fn live(self, first: Loaded) -> Live {
-        let Self { id, received, state, changes, gone, .. } = self;
-        Live { id, first: StoredValue::new(first), received, state, changes, gone }
+        Live { id: self.id, first: StoredValue::new(first), heard: self.heard }
     }
 
     /// `show` with the page's live state provided, once the cluster is read (nothing when it
@@ -284,7 +294,7 @@ fn Heading(live: Live) -> impl IntoView {
             <StatusBadge status=Signal::derive(move || current.with(|c| c.status.clone())) />
         </h1>
         <FreshnessLine freshness=Signal::derive(move || current.with(|c| c.freshness.clone())) />
-        <Show when=move || live.gone.get()>
+        <Show when=move || live.heard.gone.get()>
             <p class="warning" role="status">
                 "This cluster no longer exists: it was deleted. "
                 <a href=list.clone()>"Back to the clusters"</a>

@@ -64,7 +64,7 @@ impl OnPage {
             username,
             current: live.overview(),
             operations: live.operations().into(),
-            changes: live.changes,
+            changes: live.heard.changes,
         }
     }
 }
