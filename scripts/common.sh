@@ -40,10 +40,34 @@ build_release() {
 
 # The console in islands mode (see `app::islands`), kept beside the default build: the binary
 # with the bundle's `hash.txt` (read from beside it) in `islands/`, the site in `target/site-islands`.
+# Release builds (and others with ISLAND_GROUPS=1) add to the bundle with every island one bundle
+# per group of pages (`app/src/island_bundles.rs`), each a build of its own (about two minutes),
+# their hashes added to `hash.txt` as `<bundle>.js` and `<bundle>.wasm`; without them every page
+# loads the bundle with every island.
 islands_bin="$CARGO_TARGET_DIR/islands/pilothouse"
 islands_site="$repo_root/target/site-islands"
 build_islands_site() {
+  local profile=debug kept bundle
+  [[ " $* " == *" --release "* ]] && profile=release
+  local groups=${ISLAND_GROUPS:-}
+  [ "$profile" = release ] && groups=${ISLAND_GROUPS:-1}
+  kept=$(mktemp -d)
+  touch "$kept/hashes"
+  for bundle in $([ "$groups" = 1 ] && island_bundles); do
+    LEPTOS_SITE_ROOT=target/site-islands build_site --frontend-only --lib-features "islands,app/bundle-$bundle" "$@"
+    # cargo-leptos removes the files of earlier builds from the site: keep them aside.
+    cp "$islands_site"/pkg/pilothouse.* "$kept/"
+    sed -n "s/^\(js\|wasm\):/$bundle.\1:/p" "$CARGO_TARGET_DIR/$profile/hash.txt" >> "$kept/hashes"
+  done
   LEPTOS_SITE_ROOT=target/site-islands build_site --lib-features islands --bin-features embedded-emulator,islands "$@"
+  cp -n "$kept"/pilothouse.* "$islands_site/pkg/" 2>/dev/null || true
+  cat "$kept/hashes" >> "$CARGO_TARGET_DIR/$profile/hash.txt"
+  rm -r "$kept"
   mkdir -p "$(dirname "$islands_bin")"
-  cp "$CARGO_TARGET_DIR/debug/pilothouse" "$CARGO_TARGET_DIR/debug/hash.txt" "$(dirname "$islands_bin")/"
+  cp "$CARGO_TARGET_DIR/$profile/pilothouse" "$CARGO_TARGET_DIR/$profile/hash.txt" "$(dirname "$islands_bin")/"
+}
+
+# The names of the bundles of islands mode, from the table in `app/src/island_bundles.rs`.
+island_bundles() {
+  sed -n 's/^ *("\([a-z-]*\)",.*/\1/p; s/^ *"\([a-z-]*\)",$/\1/p' app/src/island_bundles.rs
 }

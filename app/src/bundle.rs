@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::island_bundles::BUNDLES;
+
 /// Where the bundle's files are served from.
 const PKG: &str = "/pkg";
 
@@ -20,21 +22,16 @@ impl Bundle {
     /// plain names, the WebAssembly one ending in `wasm_suffix` (`_bg` when built outside
     /// cargo-leptos).
     pub fn named(output_name: &str, hashes: Option<&str>, wasm_suffix: &str) -> Self {
-        let hash_of = |kind: &str| {
-            hashes?.lines().find_map(|line| {
-                let (file, hash) = line.split_once(':')?;
-                (file.trim() == kind).then(|| format!(".{}", hash.trim()))
-            })
-        };
-        let name = |kind: &str, plain_suffix: &str| match hash_of(kind) {
-            Some(hash) => format!("{output_name}{hash}.{kind}"),
+        let name = |kind: &str, plain_suffix: &str| match hash_of(hashes, kind) {
+            Some(hash) => format!("{output_name}.{hash}.{kind}"),
             None => format!("{output_name}{plain_suffix}.{kind}"),
         };
         Self { css: name("css", ""), js: name("js", ""), wasm: name("wasm", wasm_suffix) }
     }
 
     /// The module script that loads the bundle and hydrates the page: the same text on every
-    /// page, so the page's Content-Security-Policy can allow it by its hash. In islands mode it
+    /// page that loads this bundle, so a cached page's Content-Security-Policy still allows it by
+    /// its hash. In islands mode it
     /// hydrates each island through the function the bundle exports under the island's name
     /// ([`ISLANDS_START`]), then reports the page hydrated.
     pub fn boot_script(&self) -> String {
@@ -47,7 +44,73 @@ impl Bundle {
     }
 }
 
-/// Hydrates the islands in document order, each awaited (a lazy island loads its code first).
+/// The hash `hashes` (a `hash.txt`'s text) gives the file of `kind` (`js`, `wasm`, `css`, or
+/// `<bundle>.js`, `<bundle>.wasm` for a bundle of islands mode).
+fn hash_of<'a>(hashes: Option<&'a str>, kind: &str) -> Option<&'a str> {
+    hashes?.lines().find_map(|line| {
+        let (file, hash) = line.split_once(':')?;
+        (file.trim() == kind).then(|| hash.trim())
+    })
+}
+
+/// The bundles of a site: the one with every island, and in islands mode the smaller ones of
+/// [`BUNDLES`], each holding the islands of some pages, where they were built (their hashes in
+/// `hash.txt` under `<bundle>.js` and `<bundle>.wasm`). A page loads the smallest that holds
+/// its islands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bundles {
+    every: Bundle,
+    smaller: Vec<(&'static str, Bundle)>,
+}
+
+impl Bundles {
+    /// The bundles cargo-leptos wrote for `output_name`, as [`Bundle::named`].
+    pub fn named(output_name: &str, hashes: Option<&str>, wasm_suffix: &str) -> Self {
+        let every = Bundle::named(output_name, hashes, wasm_suffix);
+        let smaller = BUNDLES
+            .iter()
+            .filter_map(|(name, _)| {
+                let js = hash_of(hashes, &format!("{name}.js"))?;
+                let wasm = hash_of(hashes, &format!("{name}.wasm"))?;
+                let bundle = Bundle {
+                    css: every.css.clone(),
+                    js: format!("{output_name}.{js}.js"),
+                    wasm: format!("{output_name}.{wasm}.wasm"),
+                };
+                Some((*name, bundle))
+            })
+            .collect();
+        Self { every, smaller }
+    }
+
+    /// The bundle with every island.
+    pub fn every(&self) -> &Bundle {
+        &self.every
+    }
+
+    /// The bundle the page at `path` loads.
+    pub fn for_page(&self, path: &str) -> &Bundle {
+        let name = bundle_of_page(path);
+        self.smaller.iter().find(|(bundle, _)| *bundle == name).map_or(&self.every, |(_, bundle)| bundle)
+    }
+}
+
+/// The name of the bundle in [`BUNDLES`] that holds the islands of the page at `path`.
+pub fn bundle_of_page(path: &str) -> &'static str {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["clusters"] => "clusters",
+        ["clusters", "new", ..] => "wizard",
+        ["clusters", _] | ["clusters", _, "activity"] => "cluster",
+        ["clusters", _, _] => "cluster-tabs",
+        ["plans"] => "plans",
+        ["networks" | "fleet" | "notifications" | "tokens"] => "more",
+        _ => "base",
+    }
+}
+
+/// Hydrates the islands in document order, each awaited (a lazy island loads its code first); an
+/// island the bundle lacks stops hydration with an error (the page's bundle is the wrong one).
 /// An island inside another's children first enters the outer island's owner, through the
 /// callback Leptos leaves on `<leptos-children>`, so it reads the context the outer one provides.
 const ISLANDS_START: &str = r#"async () => {
@@ -56,8 +119,10 @@ const ISLANDS_START: &str = r#"async () => {
   const walk = async (node) => {
     for (const element of node.children) {
       if (element.localName === "leptos-island") {
+        const island = bundle[element.dataset.component];
+        if (!island) throw new Error(`this page's bundle has no island ${element.dataset.component}`);
         owners.at(-1)?.();
-        await bundle[element.dataset.component]?.(element);
+        await island(element);
       } else if (element.localName === "leptos-children") {
         owners.push(element.$$on_hydrate);
       }
@@ -102,6 +167,41 @@ mod tests {
         let plain = Bundle::named("pilothouse", None, "_bg");
         assert_eq!((plain.css.as_str(), plain.js.as_str()), ("pilothouse.css", "pilothouse.js"));
         assert_eq!(plain.wasm, "pilothouse_bg.wasm");
+    }
+
+    #[test]
+    fn a_page_loads_the_bundle_built_for_its_islands_or_the_one_with_every_island() {
+        let hashes = "js: a\nwasm: b\ncss: c\nwizard.js: d\nwizard.wasm: e\nclusters.js: f\n";
+        let bundles = Bundles::named("p", Some(hashes), "");
+        let wizard = bundles.for_page("/clusters/new/plan");
+        assert_eq!(
+            (wizard.js.as_str(), wizard.wasm.as_str(), wizard.css.as_str()),
+            ("p.d.js", "p.e.wasm", "p.c.css")
+        );
+        // The clusters list's bundle has no wasm hash, so it was not built.
+        assert_eq!(bundles.for_page("/clusters"), bundles.every());
+        assert_eq!(bundles.every().wasm, "p.b.wasm");
+    }
+
+    #[test]
+    fn every_page_maps_to_a_bundle_that_has_a_feature() {
+        let manifest = include_str!("../Cargo.toml");
+        for path in [
+            "/",
+            "/clusters",
+            "/clusters/new",
+            "/clusters/x",
+            "/clusters/x/pools",
+            "/plans",
+            "/fleet",
+            "/nope",
+        ] {
+            let name = bundle_of_page(path);
+            assert!(BUNDLES.iter().any(|(bundle, _)| *bundle == name), "{path}: {name}");
+        }
+        for (name, _) in BUNDLES {
+            assert!(manifest.contains(&format!("\nbundle-{name} = []")), "no feature bundle-{name}");
+        }
     }
 
     #[test]

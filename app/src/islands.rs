@@ -4,7 +4,10 @@
 //! bundle holds the interactive parts alone. Without the feature the whole page hydrates.
 //!
 //! A component becomes an island with
-//! `#[cfg_attr(feature = "islands", island)] #[cfg_attr(not(feature = "islands"), component)]`.
+//! `#[cfg_attr(island = "Name", island)] #[cfg_attr(not(island = "Name"), component)]` and its
+//! name in the table of `island_bundles`, which says which browser bundles hold it (`build.rs`
+//! sets the `island` cfg from it); the header's islands, in every bundle, use
+//! `feature = "islands"` instead.
 //! What holds in islands mode, and so for every island:
 //!
 //! - Its props are serialisable, and it reads no context and no router state provided outside it

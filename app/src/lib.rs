@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod components;
 pub mod error;
 pub mod hydration;
+pub mod island_bundles;
 pub mod islands;
 pub mod pages;
 mod shell;

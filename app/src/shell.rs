@@ -5,7 +5,7 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::bundle::{Bundle, BundleLinks};
+use crate::bundle::{BundleLinks, Bundles};
 use crate::components::bell::NotificationBell;
 use crate::components::theme::{THEME_BOOT_SCRIPT, ThemeSwitcher};
 use crate::components::user_menu::{ProjectSwitcher, UserMenu, load_current_user};
@@ -15,8 +15,15 @@ use crate::pages::{
     TokensPage, UpgradesRoute, WizardPage, WorkloadsRoute,
 };
 
-/// The whole document, rendered on the server around [`App`], loading `bundle`.
-pub fn shell(bundle: Bundle) -> impl IntoView {
+/// The whole document, rendered on the server around [`App`], loading the page's bundle of
+/// `bundles`.
+pub fn shell(bundles: Bundles) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let path =
+        use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_string()).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let path = String::new();
+    let bundle = bundles.for_page(&path).clone();
     view! {
         <!DOCTYPE html>
         <html lang="en">

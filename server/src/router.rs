@@ -96,16 +96,16 @@ pub fn app(state: AppState) -> Router {
                 }
             },
             {
-                let bundle = state.bundle.clone();
-                move || app::shell(bundle.clone())
+                let bundles = state.bundles.clone();
+                move || app::shell(bundles.clone())
             },
         )
         .nest_service(pkg_route.trim_end_matches('/'), pkg)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             app::islands::prepare_render,
             {
-                let bundle = state.bundle.clone();
-                move |_| app::shell(bundle.clone())
+                let bundles = state.bundles.clone();
+                move |_| app::shell(bundles.clone())
             },
         ))
         .layer(middleware::from_fn_with_state(

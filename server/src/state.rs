@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use app::api::port::Backend;
-use app::bundle::Bundle;
+use app::bundle::Bundles;
 use axum::extract::FromRef;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -61,8 +61,8 @@ pub struct AppState {
     pub db: Db,
     /// Whether the bundle's file names carry content hashes, so they may be cached forever.
     pub hashed_assets: bool,
-    /// The bundle's file names, worked out once.
-    pub bundle: Bundle,
+    /// The bundles' file names, worked out once.
+    pub bundles: Bundles,
     pub services: Services,
     pub live: Arc<Live>,
     /// Signalled by this replica's runner after each change it records.
@@ -82,7 +82,10 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("db", &self.db).field("bundle", &self.bundle).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("db", &self.db)
+            .field("bundles", &self.bundles)
+            .finish_non_exhaustive()
     }
 }
 
@@ -127,7 +130,7 @@ impl AppState {
         hashes: Option<&str>,
     ) -> anyhow::Result<Self> {
         let hashed_assets = hashes.is_some();
-        let bundle = Bundle::named(OUTPUT_NAME, hashes, WASM_SUFFIX);
+        let bundles = Bundles::named(OUTPUT_NAME, hashes, WASM_SUFFIX);
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(site_root.to_string_lossy().as_ref())
@@ -180,7 +183,7 @@ impl AppState {
             leptos_options,
             db,
             hashed_assets,
-            bundle,
+            bundles,
             services,
             live,
             changed: Arc::new(Notify::new()),

@@ -164,8 +164,8 @@ fn no_clusters_yet(wizard: Option<String>) -> impl IntoView {
 
 /// The list with search and filters, applied as the user types; kept in step with the provider
 /// by the live updates, an empty project's included.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "FilteredClusters", island)]
+#[cfg_attr(not(island = "FilteredClusters"), component)]
 fn FilteredClusters(
     project: String,
     rows: Vec<ClusterRow>,

@@ -72,8 +72,8 @@ fn encode(text: &str) -> String {
 }
 
 /// The fleet with its filters, first those the address asks for (`?show=&q=&sort=`).
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "Fleet", island)]
+#[cfg_attr(not(island = "Fleet"), component)]
 fn Fleet(fleet: FleetView, show: String, text: String, sort: String) -> impl IntoView {
     let filters = Filters {
         show: RwSignal::new(Show::from_key(&show)),

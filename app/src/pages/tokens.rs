@@ -31,8 +31,8 @@ pub fn TokensPage() -> impl IntoView {
 }
 
 /// The tokens the user may see, the one just created and the form for another.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "UserTokens", island)]
+#[cfg_attr(not(island = "UserTokens"), component)]
 fn UserTokens() -> impl IntoView {
     let user = load_current_user().0;
     let version = RwSignal::new(0_u32);

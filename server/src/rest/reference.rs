@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 pub async fn page(State(state): State<AppState>) -> Response {
     static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let css = format!("/pkg/{}", state.bundle.css);
+    let css = format!("/pkg/{}", state.bundles.every().css);
     let body =
         PAGE.get_or_init(|| render(&serde_json::to_value(super::document()).unwrap_or_default(), &css));
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body.clone()).into_response()

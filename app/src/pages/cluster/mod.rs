@@ -268,7 +268,8 @@ fn framed(id: String, loaded: Loaded) -> impl IntoView {
 
 /// Follows the cluster live for the heading it shows and the tab bar and tab in `children`.
 #[cfg(feature = "islands")]
-#[island]
+#[cfg_attr(island = "ClusterLive", island)]
+#[cfg_attr(not(island = "ClusterLive"), component)]
 fn ClusterLive(id: String, loaded: Loaded, children: Children) -> impl IntoView {
     let live = Live::follow(id, loaded);
     provide_context(live);

@@ -148,8 +148,8 @@ pub fn OverviewRoute() -> impl IntoView {
     on_page(|| view! { <OverviewTab /> })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "OverviewTab", island)]
+#[cfg_attr(not(island = "OverviewTab"), component)]
 fn OverviewTab() -> impl IntoView {
     let OnPage { project, role, current, operations, .. } = OnPage::here();
     view! {
@@ -164,8 +164,8 @@ pub fn PoolsRoute() -> impl IntoView {
     loaded(node_pools, |pools| view! { <PoolsOfCluster pools /> })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PoolsOfCluster", island)]
+#[cfg_attr(not(island = "PoolsOfCluster"), component)]
 fn PoolsOfCluster(pools: Vec<PoolView>) -> impl IntoView {
     let OnPage { project, id, role, current, changes, .. } = OnPage::here();
     let (plan, region) = current.with_untracked(|c| (c.plan, c.region.clone()));
@@ -178,8 +178,8 @@ pub fn WorkloadsRoute() -> impl IntoView {
     loaded(workloads, |view| view! { <WorkloadsOfCluster view /> })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "WorkloadsOfCluster", island)]
+#[cfg_attr(not(island = "WorkloadsOfCluster"), component)]
 fn WorkloadsOfCluster(view: WorkloadsView) -> impl IntoView {
     let OnPage { project, id, .. } = OnPage::here();
     view! { <WorkloadsTab project cluster=id view /> }
@@ -191,8 +191,8 @@ pub fn UpgradesRoute() -> impl IntoView {
     loaded(node_pools, |pools| view! { <UpgradesOfCluster pools /> })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "UpgradesOfCluster", island)]
+#[cfg_attr(not(island = "UpgradesOfCluster"), component)]
 fn UpgradesOfCluster(pools: Vec<PoolView>) -> impl IntoView {
     let OnPage { project, id, role, current, changes, .. } = OnPage::here();
     view! { <UpgradesTab project cluster=id overview=current pools role changes /> }
@@ -210,8 +210,8 @@ pub fn AccessRoute() -> impl IntoView {
     loaded(load, |(list, access, inside)| view! { <AccessOfCluster list access inside /> })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "AccessOfCluster", island)]
+#[cfg_attr(not(island = "AccessOfCluster"), component)]
 fn AccessOfCluster(list: AllowList, access: OidcAccess, inside: InClusterAccess) -> impl IntoView {
     let OnPage { project, id, role, username, current, .. } = OnPage::here();
     let name = current.with_untracked(|c| c.name.clone());
@@ -236,8 +236,8 @@ pub fn SettingsRoute() -> impl IntoView {
     loaded(customization, |customization| view! { <SettingsOfCluster customization /> })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "SettingsOfCluster", island)]
+#[cfg_attr(not(island = "SettingsOfCluster"), component)]
 fn SettingsOfCluster(customization: CustomizationView) -> impl IntoView {
     let OnPage { project, id, role, current, .. } = OnPage::here();
     let (name, policy) = current.with_untracked(|c| (c.name.clone(), c.update_policy.clone()));
@@ -262,8 +262,8 @@ pub fn ActivityRoute() -> impl IntoView {
     })
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "OperationsOfCluster", island)]
+#[cfg_attr(not(island = "OperationsOfCluster"), component)]
 fn OperationsOfCluster() -> impl IntoView {
     let OnPage { project, role, operations, .. } = OnPage::here();
     view! { <Timeline project operations role empty="No operation on this cluster from this console yet." /> }

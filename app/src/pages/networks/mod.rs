@@ -115,8 +115,8 @@ pub fn follow_operations(
 }
 
 /// The project's networks, the new-network form and the operations under way.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "ProjectNetworks", island)]
+#[cfg_attr(not(island = "ProjectNetworks"), component)]
 fn ProjectNetworks(project: String, name: String, role: Role) -> impl IntoView {
     let project = StoredValue::new(project);
     let version = RwSignal::new(0_u32);

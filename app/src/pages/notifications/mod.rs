@@ -28,8 +28,8 @@ pub fn NotificationsPage() -> impl IntoView {
 }
 
 /// The inbox and the subscriptions, read again after each change.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "Inboxes", island)]
+#[cfg_attr(not(island = "Inboxes"), component)]
 fn Inboxes() -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let data = Resource::new(move || version.get(), |_| notifications());

@@ -15,8 +15,8 @@ fn NeedCheckbox(id: &'static str, label: &'static str, value: RwSignal<bool>) ->
 }
 
 /// The helper: a node count, four needs, and the recommendation with its reasons.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "PlanFitHelper", island)]
+#[cfg_attr(not(island = "PlanFitHelper"), component)]
 pub fn PlanFitHelper() -> impl IntoView {
     let nodes_text = RwSignal::new("3".to_string());
     let three_zones = RwSignal::new(false);

@@ -119,8 +119,8 @@ fn current_step(first: usize) -> Memo<usize> {
 
 /// The wizard at `step`, over the project's draft, once what the provider offers is read. Its
 /// resources are made before anything is awaited, so the page carries their answers.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[cfg_attr(island = "WizardSteps", island)]
+#[cfg_attr(not(island = "WizardSteps"), component)]
 fn WizardSteps(project: String, step: usize) -> impl IntoView {
     let draft = Store::new(Draft::default());
     let key = storage_key(&project);
