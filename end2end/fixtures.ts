@@ -2,6 +2,7 @@
 // that a failed test prints it (console errors and warnings, uncaught exceptions, where each
 // page was) and a failure in CI tells more than a missing element.
 import { test as base, expect } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 export const test = base.extend<{ pageLog: string[] }>({
   pageLog: [
@@ -25,3 +26,12 @@ export const test = base.extend<{ pageLog: string[] }>({
 });
 
 export { expect };
+
+/// Follows `link` and waits until the page it leads to is hydrated. In islands mode a link is a
+/// page load that may fetch another bundle, and what is typed before its islands hydrate is lost.
+export async function follow(page: Page, link: Locator) {
+  const href = await link.getAttribute('href');
+  await link.click();
+  await page.waitForURL((url) => url.pathname + url.search === href);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+}

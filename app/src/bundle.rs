@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::island_bundles::BUNDLES;
+use crate::pages::step_at;
 
 /// Where the bundle's files are served from.
 const PKG: &str = "/pkg";
@@ -100,6 +101,8 @@ pub fn bundle_of_page(path: &str) -> &'static str {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
         ["clusters"] => "clusters",
+        ["clusters", "new"] => "wizard-first",
+        ["clusters", "new", step] if step_at(step) == 0 => "wizard-first",
         ["clusters", "new", ..] => "wizard",
         ["clusters", _] | ["clusters", _, "activity"] => "cluster",
         ["clusters", _, _] => "cluster-tabs",
@@ -173,7 +176,7 @@ mod tests {
     fn a_page_loads_the_bundle_built_for_its_islands_or_the_one_with_every_island() {
         let hashes = "js: a\nwasm: b\ncss: c\nwizard.js: d\nwizard.wasm: e\nclusters.js: f\n";
         let bundles = Bundles::named("p", Some(hashes), "");
-        let wizard = bundles.for_page("/clusters/new/plan");
+        let wizard = bundles.for_page("/clusters/new/network");
         assert_eq!(
             (wizard.js.as_str(), wizard.wasm.as_str(), wizard.css.as_str()),
             ("p.d.js", "p.e.wasm", "p.c.css")
@@ -201,6 +204,16 @@ mod tests {
         }
         for (name, _) in BUNDLES {
             assert!(manifest.contains(&format!("\nbundle-{name} = []")), "no feature bundle-{name}");
+        }
+    }
+
+    #[test]
+    fn the_wizard_first_step_loads_its_own_bundle_and_the_others_the_whole_wizard() {
+        for path in ["/clusters/new", "/clusters/new/plan", "/clusters/new/unknown"] {
+            assert_eq!(bundle_of_page(path), "wizard-first", "{path}");
+        }
+        for path in ["/clusters/new/location", "/clusters/new/review"] {
+            assert_eq!(bundle_of_page(path), "wizard", "{path}");
         }
     }
 

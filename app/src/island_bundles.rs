@@ -21,6 +21,7 @@ pub const BUNDLES: &[(&str, &[&str])] = &[
             "SettingsOfCluster",
         ],
     ),
+    ("wizard-first", &["WizardFirstStep"]),
     ("wizard", &["WizardSteps"]),
     ("more", &["ProjectNetworks", "Fleet", "Inboxes", "UserTokens"]),
 ];

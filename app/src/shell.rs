@@ -17,7 +17,7 @@ use crate::pages::{
 
 /// The whole document, rendered on the server around [`App`], loading the page's bundle of
 /// `bundles`.
-pub fn shell(bundles: Bundles) -> impl IntoView {
+pub fn shell(bundles: &Bundles) -> impl IntoView + use<> {
     #[cfg(feature = "ssr")]
     let path =
         use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_string()).unwrap_or_default();

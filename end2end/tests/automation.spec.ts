@@ -1,7 +1,7 @@
 // Automation on the SSO console: a personal API token made on its page, shown once, working as
 // a bearer token at its role and refused once revoked; a cluster shown as Terraform and as a
 // template on its Settings tab, and the wizard started from that template.
-import { test, expect } from '../fixtures';
+import { test, expect, follow } from '../fixtures';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
 
@@ -76,7 +76,7 @@ test('a cluster as Terraform and as a template, and the wizard started from the 
   await page.getByRole('button', { name: 'Use this template' }).click();
   await expect(page.getByText('The draft now holds the template')).toBeVisible();
   await expect(page.getByLabel('Cluster name')).toHaveValue('from-template');
-  await page.getByRole('link', { name: '6 Review' }).click();
+  await follow(page, page.getByRole('link', { name: '6 Review' }));
   await page.getByText('Show as template').click();
   const again = JSON.parse((await page.getByTestId('template').textContent())!);
   expect(again).toEqual({ ...template, name: 'from-template' });

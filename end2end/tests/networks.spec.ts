@@ -2,7 +2,7 @@
 // refused while in use), the wizard's lists (a 1-AZ cluster on a subnet without a gateway, an
 // overlap refused at its field) and the cluster's Network card (the load-balancer subnet moved,
 // as the provider then reports it).
-import { test, expect } from '../fixtures';
+import { test, expect, follow } from '../fixtures';
 import type { Page } from '@playwright/test';
 import { call, clusters, createClusterOn, createNetwork, project, setClockSpeed, waitUntilReady } from '../emulator';
 import { signIn } from '../sso';
@@ -15,9 +15,10 @@ async function startWizard(page: Page, name: string) {
   await expect(page.locator('body[data-hydrated]')).toBeAttached();
   await page.getByLabel('Cluster name').fill(name);
   await page.getByLabel('Standard').check();
-  await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link', { name: /Location/ }).click();
+  const steps = page.getByRole('navigation', { name: 'Wizard steps' });
+  await follow(page, steps.getByRole('link', { name: /Location/ }));
   await page.locator('label[for="region-GRA11"]').click();
-  await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link', { name: /Network/ }).click();
+  await follow(page, steps.getByRole('link', { name: /Network/ }));
   await page.getByLabel('Private network (vRack)').check();
 }
 

@@ -1,13 +1,13 @@
 // The create-cluster wizard on the SSO console (its emulator runs 600 times faster than real
 // time): a whole creation, the rules at their fields, the draft across a reload, the request
 // preview sent with the provider's own Python client, and what viewers may not do.
-import { test, expect } from '../fixtures';
+import { test, expect, follow } from '../fixtures';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { call, clusters, credentials, project } from '../emulator';
 import { signIn, sso } from '../sso';
 
-const next = (page: Page) => page.getByRole('link', { name: /^Next/ }).click();
+const next = (page: Page) => follow(page, page.getByRole('link', { name: /^Next/ }));
 
 async function startWizard(page: Page, name: string, plan: 'Free' | 'Standard') {
   await signIn(page, 'alice', '/clusters/new/plan');
@@ -18,7 +18,7 @@ async function startWizard(page: Page, name: string, plan: 'Free' | 'Standard') 
 
 /// Clicks through to step `slug` without changing anything.
 async function goTo(page: Page, slug: string) {
-  await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link', { name: new RegExp(slug) }).click();
+  await follow(page, page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link', { name: new RegExp(slug) }));
 }
 
 async function names(): Promise<string[]> {

@@ -106,53 +106,80 @@ pub struct PoolCounts {
     pub available_nodes: u32,
 }
 
-/// One change pushed to pages; its SSE event name is [`LiveEvent::name`].
+/// One change pushed to pages; its SSE event name is [`LiveEvent::name`] and its data the
+/// variant's struct with the name as `type`. A page reads the struct its event names, not this
+/// enum, so the browser compiles no tagged-enum decoding.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    /// An operation changed state or recorded a step.
-    Operation { operation: Box<OperationView> },
-    /// The clusters of a project, as the provider lists them.
-    Clusters { project_id: String, clusters: Vec<LiveCluster>, freshness: Freshness },
-    /// One cluster and its node pools.
-    Cluster {
-        project_id: String,
-        cluster: Box<LiveCluster>,
-        node_pools: Vec<PoolCounts>,
-        freshness: Freshness,
-    },
-    /// The cluster no longer exists.
-    ClusterGone { project_id: String, cluster_id: String },
+    Operation(OperationChanged),
+    Clusters(ProjectClusters),
+    Cluster(ClusterRead),
+    ClusterGone(ClusterGone),
+}
+
+/// An operation changed state or recorded a step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperationChanged {
+    pub operation: Box<OperationView>,
+}
+
+/// The clusters of a project, as the provider lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectClusters {
+    pub project_id: String,
+    pub clusters: Vec<LiveCluster>,
+    pub freshness: Freshness,
+}
+
+/// One cluster and its node pools.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClusterRead {
+    pub project_id: String,
+    pub cluster: Box<LiveCluster>,
+    pub node_pools: Vec<PoolCounts>,
+    pub freshness: Freshness,
+}
+
+/// The cluster no longer exists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClusterGone {
+    pub project_id: String,
+    pub cluster_id: String,
 }
 
 impl LiveEvent {
     /// The SSE event name.
     pub fn name(&self) -> &'static str {
         match self {
-            LiveEvent::Operation { .. } => "operation",
-            LiveEvent::Clusters { .. } => "clusters",
-            LiveEvent::Cluster { .. } => "cluster",
-            LiveEvent::ClusterGone { .. } => "cluster_gone",
+            LiveEvent::Operation(_) => "operation",
+            LiveEvent::Clusters(_) => "clusters",
+            LiveEvent::Cluster(_) => "cluster",
+            LiveEvent::ClusterGone(_) => "cluster_gone",
         }
     }
 
     pub fn project_id(&self) -> &str {
         match self {
-            LiveEvent::Operation { operation } => &operation.project_id,
-            LiveEvent::Clusters { project_id, .. }
-            | LiveEvent::Cluster { project_id, .. }
-            | LiveEvent::ClusterGone { project_id, .. } => project_id,
+            LiveEvent::Operation(changed) => &changed.operation.project_id,
+            LiveEvent::Clusters(listed) => &listed.project_id,
+            LiveEvent::Cluster(read) => &read.project_id,
+            LiveEvent::ClusterGone(gone) => &gone.project_id,
         }
     }
 
     /// The cluster it is about, if one.
     pub fn cluster_id(&self) -> Option<&str> {
         match self {
-            LiveEvent::Operation { operation } => operation.cluster_id.as_deref(),
-            LiveEvent::Clusters { .. } => None,
-            LiveEvent::Cluster { cluster, .. } => Some(&cluster.id),
-            LiveEvent::ClusterGone { cluster_id, .. } => Some(cluster_id),
+            LiveEvent::Operation(changed) => changed.operation.cluster_id.as_deref(),
+            LiveEvent::Clusters(_) => None,
+            LiveEvent::Cluster(read) => Some(&read.cluster.id),
+            LiveEvent::ClusterGone(gone) => Some(&gone.cluster_id),
         }
     }
 }
@@ -194,6 +221,42 @@ mod tests {
         }
     }
 
+    #[test]
+    fn each_event_is_its_struct_with_its_name_as_type() {
+        let freshness = Freshness { read_at: Some(1), ..Freshness::default() };
+        let read = ClusterRead {
+            project_id: "p".into(),
+            cluster: Box::new(live("c1", "web", Status::Ready)),
+            node_pools: vec![PoolCounts { current_nodes: 3, available_nodes: 2 }],
+            freshness: freshness.clone(),
+        };
+        let listed =
+            ProjectClusters { project_id: "p".into(), clusters: vec![*read.cluster.clone()], freshness };
+        let gone = ClusterGone { project_id: "p".into(), cluster_id: "c1".into() };
+        let events = [
+            LiveEvent::Cluster(read.clone()),
+            LiveEvent::Clusters(listed.clone()),
+            LiveEvent::ClusterGone(gone.clone()),
+        ];
+        for event in events {
+            let json: serde_json::Value = serde_json::to_value(&event).unwrap();
+            assert_eq!(json["type"], event.name());
+            assert_eq!(serde_json::from_value::<LiveEvent>(json.clone()).unwrap(), event);
+            match event {
+                LiveEvent::Cluster(_) => {
+                    assert_eq!(serde_json::from_value::<ClusterRead>(json).unwrap(), read)
+                }
+                LiveEvent::Clusters(_) => {
+                    assert_eq!(serde_json::from_value::<ProjectClusters>(json).unwrap(), listed)
+                }
+                LiveEvent::ClusterGone(_) => {
+                    assert_eq!(serde_json::from_value::<ClusterGone>(json).unwrap(), gone)
+                }
+                LiveEvent::Operation(_) => unreachable!(),
+            }
+        }
+    }
+
     fn counted(mut cluster: LiveCluster, ready: u32, total: u32) -> LiveCluster {
         cluster.nodes = Some(NodeCounts { ready, total });
         cluster
@@ -221,17 +284,18 @@ mod tests {
 
     #[test]
     fn events_travel_as_tagged_json_with_their_names() {
-        let event = LiveEvent::ClusterGone { project_id: "default".into(), cluster_id: "c1".into() };
+        let event =
+            LiveEvent::ClusterGone(ClusterGone { project_id: "default".into(), cluster_id: "c1".into() });
         let text = serde_json::to_string(&event).unwrap();
         assert_eq!(text, r#"{"type":"cluster_gone","project_id":"default","cluster_id":"c1"}"#);
         assert_eq!(serde_json::from_str::<LiveEvent>(&text).unwrap(), event);
         assert_eq!((event.name(), event.cluster_id()), ("cluster_gone", Some("c1")));
-        let cluster = LiveEvent::Cluster {
+        let cluster = LiveEvent::Cluster(ClusterRead {
             project_id: "default".into(),
             cluster: Box::new(live("c1", "one", Status::Ready)),
             node_pools: vec![PoolCounts { current_nodes: 3, available_nodes: 2 }],
             freshness: Freshness { read_at: Some(1_800_000_000), ..Freshness::default() },
-        };
+        });
         let back: LiveEvent = serde_json::from_str(&serde_json::to_string(&cluster).unwrap()).unwrap();
         assert_eq!(back, cluster);
     }

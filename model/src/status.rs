@@ -67,6 +67,20 @@ pub enum DisplayState {
     Terminated,
 }
 
+impl DisplayState {
+    /// Its name in filters and classes: `installing`, `ready`, `notready`, `draining`,
+    /// `terminated`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DisplayState::Installing => "installing",
+            DisplayState::Ready => "ready",
+            DisplayState::NotReady => "notready",
+            DisplayState::Draining => "draining",
+            DisplayState::Terminated => "terminated",
+        }
+    }
+}
+
 impl Status {
     /// The state shown to users.
     pub fn display_state(&self) -> DisplayState {
@@ -135,6 +149,14 @@ impl DisplayState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_display_state_is_named_by_its_variant_in_lowercase() {
+        use DisplayState::*;
+        for state in [Installing, Ready, NotReady, Draining, Terminated] {
+            assert_eq!(state.name(), format!("{state:?}").to_lowercase());
+        }
+    }
 
     #[test]
     fn lifecycle_statuses_map_to_the_five_states() {

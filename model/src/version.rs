@@ -153,7 +153,7 @@ impl UpdatePolicy {
 
     /// Its name in words ("minimal downtime").
     pub fn label(&self) -> String {
-        self.as_wire().replace('_', " ").to_lowercase()
+        self.as_wire().replace('_', " ").to_ascii_lowercase()
     }
 
     /// What it means, for the choice (provider-api.md §9).

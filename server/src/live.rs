@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-pub use model::live::LiveEvent;
+pub use model::live::{LiveEvent, OperationChanged};
 use tokio::sync::{Notify, broadcast};
 
 use crate::db::Db;
@@ -165,7 +165,7 @@ impl Live {
                     since = since.max(at.with_timezone(&Utc));
                 }
                 sent.insert(operation.id.clone(), (operation.updated_at.clone(), text));
-                self.publish(LiveEvent::Operation { operation: Box::new(operation) });
+                self.publish(LiveEvent::Operation(OperationChanged { operation: Box::new(operation) }));
             }
             let horizon = since - OVERLAP;
             sent.retain(|_, (at, _)| {

@@ -97,7 +97,7 @@ pub fn app(state: AppState) -> Router {
             },
             {
                 let bundles = state.bundles.clone();
-                move || app::shell(bundles.clone())
+                move || app::shell(&bundles)
             },
         )
         .nest_service(pkg_route.trim_end_matches('/'), pkg)
@@ -105,7 +105,7 @@ pub fn app(state: AppState) -> Router {
             app::islands::prepare_render,
             {
                 let bundles = state.bundles.clone();
-                move |_| app::shell(bundles.clone())
+                move |_| app::shell(&bundles)
             },
         ))
         .layer(middleware::from_fn_with_state(

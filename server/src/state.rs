@@ -62,7 +62,7 @@ pub struct AppState {
     /// Whether the bundle's file names carry content hashes, so they may be cached forever.
     pub hashed_assets: bool,
     /// The bundles' file names, worked out once.
-    pub bundles: Bundles,
+    pub bundles: Arc<Bundles>,
     pub services: Services,
     pub live: Arc<Live>,
     /// Signalled by this replica's runner after each change it records.
@@ -130,7 +130,7 @@ impl AppState {
         hashes: Option<&str>,
     ) -> anyhow::Result<Self> {
         let hashed_assets = hashes.is_some();
-        let bundles = Bundles::named(OUTPUT_NAME, hashes, WASM_SUFFIX);
+        let bundles = Arc::new(Bundles::named(OUTPUT_NAME, hashes, WASM_SUFFIX));
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(site_root.to_string_lossy().as_ref())

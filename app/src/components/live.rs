@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use model::cluster_view::ClusterRow;
 use model::freshness::Freshness;
-use model::live::{LiveCluster, LiveEvent, PoolCounts, merge_rows};
+use model::live::{ClusterRead, LiveCluster, OperationChanged, PoolCounts, ProjectClusters, merge_rows};
 use model::operation::OperationView;
 
 /// What a cluster page knows from its stream: the cluster and its pools' counts, or that the
@@ -61,7 +61,7 @@ fn listen(url: String, handlers: Vec<Handler>) {
 /// component lives (browser only; the server-rendered list is the first state).
 pub fn follow_clusters(project: String, rows: RwSignal<Vec<ClusterRow>>, freshness: RwSignal<Freshness>) {
     let on_clusters = move |text: String| {
-        if let Ok(LiveEvent::Clusters { clusters, freshness: fresh, .. }) = serde_json::from_str(&text) {
+        if let Ok(ProjectClusters { clusters, freshness: fresh, .. }) = serde_json::from_str(&text) {
             rows.update(|rows| merge_rows(rows, &clusters));
             freshness.set(fresh);
         }
@@ -110,14 +110,10 @@ pub fn follow_projects(projects: Vec<String>, changed: impl Fn() + Clone + 'stat
     }
 }
 
-/// The cluster page's state after `event`, if it says anything about the cluster.
-pub fn cluster_state(event: LiveEvent) -> Option<ClusterState> {
-    match event {
-        LiveEvent::Cluster { cluster, node_pools, freshness, .. } => {
-            Some(ClusterState::Live { cluster, pools: node_pools, freshness })
-        }
-        LiveEvent::ClusterGone { .. } => Some(ClusterState::Gone),
-        LiveEvent::Operation { .. } | LiveEvent::Clusters { .. } => None,
+/// The cluster page's state after the stream's `cluster` event.
+impl From<ClusterRead> for ClusterState {
+    fn from(ClusterRead { cluster, node_pools, freshness, .. }: ClusterRead) -> Self {
+        ClusterState::Live { cluster, pools: node_pools, freshness }
     }
 }
 
@@ -130,21 +126,22 @@ pub fn follow_cluster(
     state: RwSignal<Option<ClusterState>>,
 ) {
     let on_operation = move |text: String| {
-        if let Ok(LiveEvent::Operation { operation }) = serde_json::from_str(&text) {
+        if let Ok(OperationChanged { operation }) = serde_json::from_str(&text) {
             operations.update(|ops| merge_operation(ops, *operation));
         }
     };
     let on_cluster = move |text: String| {
-        if let Some(changed) = serde_json::from_str(&text).ok().and_then(cluster_state) {
-            state.set(Some(changed));
+        if let Ok(read) = serde_json::from_str::<ClusterRead>(&text) {
+            state.set(Some(read.into()));
         }
     };
+    let on_gone = move |_: String| state.set(Some(ClusterState::Gone));
     listen(
         format!("/api/projects/{project}/clusters/{cluster}/events"),
         vec![
             ("operation", Box::new(on_operation)),
             ("cluster", Box::new(on_cluster)),
-            ("cluster_gone", Box::new(on_cluster)),
+            ("cluster_gone", Box::new(on_gone)),
         ],
     );
 }
@@ -154,10 +151,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cluster_page_learns_of_its_cluster_and_of_its_deletion() {
-        let gone = r#"{"type":"cluster_gone","project_id":"default","cluster_id":"c1"}"#;
-        assert_eq!(serde_json::from_str(gone).ok().and_then(cluster_state), Some(ClusterState::Gone));
-        let list = r#"{"type":"clusters","project_id":"default","clusters":[],"freshness":{"readAt":1}}"#;
-        assert_eq!(serde_json::from_str(list).ok().and_then(cluster_state), None);
+    fn the_cluster_page_reads_the_cluster_from_its_event() {
+        let data = r#"{"type":"cluster","project_id":"p","cluster":{"id":"c1","name":"web","region":"GRA11",
+            "plan":"free","version":"1.35","status":"READY","nextVersions":[],"patchPending":false,
+            "createdAt":"2026-11-27T10:00:00Z","nodes":null},"node_pools":[{"currentNodes":3,"availableNodes":2}],
+            "freshness":{"readAt":1}}"#;
+        let read: ClusterRead = serde_json::from_str(data).unwrap();
+        let ClusterState::Live { cluster, pools, .. } = read.into() else { panic!("not live") };
+        assert_eq!((cluster.name.as_str(), pools.len()), ("web", 1));
     }
 }

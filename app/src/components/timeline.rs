@@ -7,12 +7,15 @@ use model::operation::{OperationState, OperationView, StepState, StepView};
 
 use crate::api::retry_operation;
 use crate::components::outcome::ErrorMessage;
+use crate::error::AppError;
 
 /// `wait_for_ready` → "Wait for ready".
 fn step_title(name: &str) -> String {
-    let text = name.replace('_', " ");
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    let mut text = name.replace('_', " ");
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 /// The time of day of an RFC 3339 time, in UTC.
@@ -145,27 +148,38 @@ fn Step(step: StepView) -> impl IntoView {
 
 #[component]
 fn RetryButton(project: String, operation: String) -> impl IntoView {
-    let retry = Action::new(|(project, operation): &(String, String)| {
+    // Once asked: `None` while the request is out, then its answer.
+    let asked = RwSignal::new(None::<Option<Result<String, AppError>>>);
+    let retry = move |_| {
         let (project, operation) = (project.clone(), operation.clone());
-        async move { retry_operation(project, operation).await }
-    });
+        asked.set(Some(None));
+        leptos::task::spawn_local(async move {
+            asked.set(Some(Some(retry_operation(project, operation).await)));
+        });
+    };
     let outcome = move || {
-        retry.value().get().map(|result| match result {
+        asked.get().flatten().map(|result| match result {
             Ok(_) => view! { <span class="notice" role="status">" Queued again."</span> }.into_any(),
             Err(error) => view! { " " <ErrorMessage error inline=true /> }.into_any(),
         })
     };
+    let disabled = move || asked.with(|asked| matches!(asked, Some(None | Some(Ok(_)))));
     view! {
-        <button
-            type="button"
-            class="button secondary"
-            disabled=move || retry.pending().get() || retry.value().with(|v| matches!(v, Some(Ok(_))))
-            on:click=move |_| {
-                retry.dispatch((project.clone(), operation.clone()));
-            }
-        >
+        <button type="button" class="button secondary" disabled=disabled on:click=retry>
             "Retry"
         </button>
         {outcome}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_name_reads_as_words() {
+        assert_eq!(step_title("wait_for_ready"), "Wait for ready");
+        assert_eq!(step_title("x"), "X");
+        assert_eq!(step_title(""), "");
     }
 }

@@ -109,15 +109,10 @@ impl Filters {
         let plan = self.plan.read();
         let region = self.region.read();
         (text.is_empty() || row.name.to_lowercase().contains(&text) || row.id.starts_with(&text))
-            && (state.is_empty() || *state == state_name(row.status.display_state()))
+            && (state.is_empty() || *state == row.status.display_state().name())
             && (plan.is_empty() || *plan == row.plan.api_value())
             && (region.is_empty() || *region == row.region)
     }
-}
-
-/// The state's name in filters and classes (`ready`, `notready`, …).
-fn state_name(state: DisplayState) -> String {
-    format!("{state:?}").to_lowercase()
 }
 
 /// A `<select>` of `choices` (as they are now) bound to `value`, "All" first.
@@ -194,7 +189,7 @@ fn FilteredClusters(
     let states = || {
         [DisplayState::Ready, DisplayState::Installing, DisplayState::Draining, DisplayState::NotReady]
             .into_iter()
-            .map(|s| (state_name(s), s.label().to_string()))
+            .map(|s| (s.name().to_string(), s.label().to_string()))
             .collect()
     };
     let freshness = RwSignal::new(freshness);
@@ -301,8 +296,7 @@ fn Row(
     let (id, name) =
         row.with_untracked(|r| r.as_ref().map(|r| (r.id.clone(), r.name.clone())).unwrap_or_default());
     let link = format!("/clusters/{id}?project={project}");
-    let state =
-        move || row.with(|r| r.as_ref().map(|r| state_name(r.status.display_state())).unwrap_or_default());
+    let state = move || row.with(|r| r.as_ref().map(|r| r.status.display_state().name()).unwrap_or_default());
     let delete = may_delete.then(|| {
         view! {
             <button type="button" class="button danger" on:click=move |_| deleting.set(Some((id.clone(), name.clone())))>

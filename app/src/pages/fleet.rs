@@ -303,7 +303,7 @@ fn row_key(row: &FleetRow) -> String {
 fn Row(row: FleetRow) -> impl IntoView {
     let cluster = &row.cluster;
     let link = format!("/clusters/{}?project={}", cluster.id, row.project_id);
-    let state = format!("status {}", format!("{:?}", cluster.status.display_state()).to_lowercase());
+    let state = format!("status {}", cluster.status.display_state().name());
     let nodes = match cluster.nodes {
         Some(nodes) => format!("{} / {}", nodes.ready, nodes.total),
         None => "—".to_string(),

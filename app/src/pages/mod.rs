@@ -25,4 +25,4 @@ pub use not_found::NotFoundPage;
 pub use notifications::NotificationsPage;
 pub use plans::PlansPage;
 pub use tokens::TokensPage;
-pub use wizard::WizardPage;
+pub use wizard::{WizardPage, step_at};

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use chrono::{DateTime, Utc};
 use model::cluster_view::{ClusterRow, NodeCounts};
 use model::freshness::Freshness;
-use model::live::{LiveCluster, LiveEvent, PoolCounts, totals};
+use model::live::{ClusterGone, ClusterRead, LiveCluster, LiveEvent, PoolCounts, ProjectClusters, totals};
 use model::oidc::OidcConfig;
 use model::status::SizeStatus;
 use provider::api::{Cluster, Customization, EtcdUsage, Gateway, Network, Node, NodePool, Subnet};
@@ -138,11 +138,11 @@ impl Snapshot {
     pub fn list_event(&self) -> Arc<LiveEvent> {
         self.list_event
             .get_or_init(|| {
-                Arc::new(LiveEvent::Clusters {
+                Arc::new(LiveEvent::Clusters(ProjectClusters {
                     project_id: self.project_id.clone(),
                     clusters: self.clusters.iter().map(Entry::live).collect(),
                     freshness: self.freshness(),
-                })
+                }))
             })
             .clone()
     }
@@ -151,16 +151,18 @@ impl Snapshot {
     /// while nothing is known of it.
     pub fn cluster_event(&self, id: &str) -> Option<LiveEvent> {
         match self.find(id) {
-            Lookup::Found(entry) => entry.detail.as_ref().map(|detail| LiveEvent::Cluster {
-                project_id: self.project_id.clone(),
-                cluster: Box::new(entry.live()),
-                node_pools: detail.pools.iter().map(PoolCounts::from).collect(),
-                freshness: self.freshness(),
+            Lookup::Found(entry) => entry.detail.as_ref().map(|detail| {
+                LiveEvent::Cluster(ClusterRead {
+                    project_id: self.project_id.clone(),
+                    cluster: Box::new(entry.live()),
+                    node_pools: detail.pools.iter().map(PoolCounts::from).collect(),
+                    freshness: self.freshness(),
+                })
             }),
-            Lookup::Missing => Some(LiveEvent::ClusterGone {
+            Lookup::Missing => Some(LiveEvent::ClusterGone(ClusterGone {
                 project_id: self.project_id.clone(),
                 cluster_id: id.to_string(),
-            }),
+            })),
             Lookup::Unknown => None,
         }
     }
@@ -240,7 +242,7 @@ mod tests {
         assert!(matches!(snap.find("x"), Lookup::Unknown));
         assert_eq!(snap.cluster_event("x"), None);
         snap.listed_at = Some(Utc::now());
-        assert!(matches!(snap.cluster_event("x"), Some(LiveEvent::ClusterGone { .. })));
+        assert!(matches!(snap.cluster_event("x"), Some(LiveEvent::ClusterGone(_))));
     }
 
     #[test]

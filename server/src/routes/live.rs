@@ -29,7 +29,7 @@ use tower_sessions::Session;
 
 use crate::auth;
 use crate::catalog::{Lookup, Snapshot, Viewing};
-use crate::live::LiveEvent;
+use crate::live::{LiveEvent, OperationChanged};
 use crate::operations::store;
 use crate::state::AppState;
 use crate::tokens::TokenUse;
@@ -152,13 +152,9 @@ async fn open(
     match tokio::try_join!(store::recent(&state.db, project, cluster.as_deref(), RECENT), missed) {
         Ok((recent, missed)) => {
             let missed: Vec<_> = missed.into_iter().filter(|operation| !recent.contains(operation)).collect();
-            first.extend(
-                recent
-                    .into_iter()
-                    .rev()
-                    .chain(missed)
-                    .map(|operation| Arc::new(LiveEvent::Operation { operation: Box::new(operation) })),
-            );
+            first.extend(recent.into_iter().rev().chain(missed).map(|operation| {
+                Arc::new(LiveEvent::Operation(OperationChanged { operation: Box::new(operation) }))
+            }));
         }
         Err(error) => {
             tracing::error!(%error, "live updates: could not read recent operations");
@@ -268,7 +264,7 @@ fn in_scope(event: &LiveEvent, scope: &Scope) -> bool {
 fn to_sse(event: &LiveEvent, sent: &mut Option<DateTime<Utc>>) -> Result<Event, Infallible> {
     let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
     let sse = Event::default().event(event.name()).data(data);
-    let LiveEvent::Operation { operation } = event else { return Ok(sse) };
+    let LiveEvent::Operation(OperationChanged { operation }) = event else { return Ok(sse) };
     if let Ok(at) = DateTime::parse_from_rfc3339(&operation.updated_at) {
         *sent = Some(sent.map_or(at.with_timezone(&Utc), |sent| sent.max(at.with_timezone(&Utc))));
     }

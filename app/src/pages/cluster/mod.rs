@@ -306,7 +306,7 @@ fn Heading(live: Live) -> impl IntoView {
 
 #[component]
 fn StatusBadge(status: Signal<Status>) -> impl IntoView {
-    let class = move || format!("status {}", format!("{:?}", status.get().display_state()).to_lowercase());
+    let class = move || format!("status {}", status.get().display_state().name());
     view! { <span class=class data-testid="cluster-status">{move || status.get().as_wire().to_string()}</span> }
 }
 

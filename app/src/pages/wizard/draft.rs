@@ -211,6 +211,15 @@ impl Draft {
         }
         errors
     }
+
+    /// The problems of the first step's fields, as [`Draft::errors`] finds them wherever the
+    /// cluster goes: the name's (a plan is refused only by a region, at the region's step).
+    #[cfg(any(test, feature = "islands"))]
+    pub fn first_step_errors(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("name", model::name::check_name(self.name.trim()));
+        errors
+    }
 }
 
 /// The wizard's steps, in order: the path segment and the title.
@@ -281,6 +290,21 @@ mod tests {
         pool.autoscaling.scale_down_unneeded_time_seconds = 60;
         let (_, left_out) = Draft::from_spec(&ClusterSpec { node_pools: vec![pool], ..spec }, "k".into());
         assert_eq!(left_out, vec!["pool web: its autoscaler tuning".to_string()]);
+    }
+
+    #[test]
+    fn the_first_step_finds_what_the_whole_draft_finds_at_the_first_step() {
+        for (name, plan) in
+            [("", Plan::Free), ("prod", Plan::Standard), (" Bad_Name ", Plan::Standard), ("a", Plan::Free)]
+        {
+            for region in [None, Some(gra())] {
+                let draft = Draft { name: name.into(), plan, ..Draft::default() };
+                let whole = draft.errors(region.as_ref(), None);
+                let first: Vec<_> = whole.iter().filter(|e| step_of(&e.field) == 0).collect();
+                let found = draft.first_step_errors();
+                assert_eq!(found.iter().collect::<Vec<_>>(), first, "{name:?} {region:?}");
+            }
+        }
     }
 
     fn gra() -> Region {

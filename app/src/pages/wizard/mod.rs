@@ -55,7 +55,7 @@ impl Wizard {
 
     /// The address of step `index`.
     pub fn href(&self, index: usize) -> String {
-        format!("/clusters/new/{}?project={}", STEPS[index].0, self.project.get_value())
+        step_href(self.project, index)
     }
 }
 
@@ -78,6 +78,10 @@ pub fn WizardPage() -> impl IntoView {
         match project_of(&user, wanted.as_deref()) {
             Some((project, _, role)) if role.allows(OperationKind::CreateCluster.required_role()) => {
                 let step = step_at(&params.read_untracked().get("step").unwrap_or_default());
+                #[cfg(feature = "islands")]
+                if step == 0 {
+                    return view! { <WizardFirstStep project /> }.into_any();
+                }
                 view! { <WizardSteps project step /> }.into_any()
             }
             Some((_, name, role)) => view! {
@@ -100,7 +104,7 @@ pub fn WizardPage() -> impl IntoView {
 }
 
 /// The step at the address's `slug` (the first for one it does not know).
-fn step_at(slug: &str) -> usize {
+pub fn step_at(slug: &str) -> usize {
     STEPS.iter().position(|(s, _)| *s == slug).unwrap_or(0)
 }
 
@@ -117,14 +121,10 @@ fn current_step(first: usize) -> Memo<usize> {
     Memo::new(move |_| first)
 }
 
-/// The wizard at `step`, over the project's draft, once what the provider offers is read. Its
-/// resources are made before anything is awaited, so the page carries their answers.
-#[cfg_attr(island = "WizardSteps", island)]
-#[cfg_attr(not(island = "WizardSteps"), component)]
-fn WizardSteps(project: String, step: usize) -> impl IntoView {
+/// The project's draft in this browser: brought back after hydration, then saved on every change.
+fn kept_draft(project: &str) -> Store<Draft> {
     let draft = Store::new(Draft::default());
-    let key = storage_key(&project);
-    // After hydration: bring back this browser's draft, then save every change.
+    let key = storage_key(project);
     let loaded = RwSignal::new(false);
     {
         let key = key.clone();
@@ -146,6 +146,15 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
             browser::save(&key, Some(&text));
         }
     });
+    draft
+}
+
+/// The wizard at `step`, over the project's draft, once what the provider offers is read. Its
+/// resources are made before anything is awaited, so the page carries their answers.
+#[cfg_attr(island = "WizardSteps", island)]
+#[cfg_attr(not(island = "WizardSteps"), component)]
+fn WizardSteps(project: String, step: usize) -> impl IntoView {
+    let draft = kept_draft(&project);
     let project = StoredValue::new(project);
     let offers = Resource::new(move || project.get_value(), get_capabilities);
     let capabilities = Signal::derive(move || offers.get().and_then(Result::ok));
@@ -165,6 +174,19 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
     });
     let wizard = Wizard { project, draft, capabilities, flavors, errors };
     let step = current_step(step);
+    let body = move || {
+        let Some(Capabilities { regions, versions, prices }) = wizard.capabilities.get() else {
+            return ().into_any();
+        };
+        match step.get() {
+            0 => view! { <steps::PlanStep draft errors /> }.into_any(),
+            1 => view! { <steps::LocationStep wizard regions /> }.into_any(),
+            2 => view! { <steps::VersionStep wizard versions /> }.into_any(),
+            3 => view! { <steps::NetworkStep wizard /> }.into_any(),
+            4 => view! { <pools::PoolsStep wizard prices /> }.into_any(),
+            _ => view! { <review::ReviewStep wizard prices /> }.into_any(),
+        }
+    };
     // The server renders the page only once the provider's answers are in.
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading what the provider offers…"</p> }>
@@ -172,8 +194,8 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
                 {move || Suspend::new(async move {
                     offers.await?;
                     Ok::<_, AppError>(view! {
-                        <StepNav wizard step />
-                        <StepBody wizard step />
+                        <StepNav project step errors />
+                        <StepForm project step errors>{body}</StepForm>
                     })
                 })}
             </ErrorBoundary>
@@ -181,15 +203,37 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
     }
 }
 
+/// Islands mode's first step, an island of its own: its fields (name and plan) need neither what
+/// the provider offers nor the later steps' rules, so the wizard's first page loads neither.
+#[cfg(feature = "islands")]
+#[cfg_attr(island = "WizardFirstStep", island)]
+#[cfg_attr(not(island = "WizardFirstStep"), component)]
+fn WizardFirstStep(project: String) -> impl IntoView {
+    let draft = kept_draft(&project);
+    let project = StoredValue::new(project);
+    let errors = Memo::new(move |_| draft.with(Draft::first_step_errors));
+    let step = Memo::new(|_| 0);
+    view! {
+        <StepNav project step errors />
+        <StepForm project step errors>
+            <steps::PlanStep draft errors />
+        </StepForm>
+    }
+}
+
+/// The address of step `index` of the project's wizard.
+fn step_href(project: StoredValue<String>, index: usize) -> String {
+    format!("/clusters/new/{}?project={}", STEPS[index].0, project.get_value())
+}
+
 /// The list of steps: where the user is, which are done, which have problems.
 #[component]
-fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
+fn StepNav(project: StoredValue<String>, step: Memo<usize>, errors: Memo<FieldErrors>) -> impl IntoView {
     let items = STEPS
         .iter()
         .enumerate()
         .map(|(i, (_, title))| {
-            let problems =
-                move || wizard.errors.with(|e| e.iter().filter(|e| step_of(&e.field) == i).count());
+            let problems = move || errors.with(|e| e.iter().filter(|e| step_of(&e.field) == i).count());
             let class = move || {
                 let mut class = String::from("step");
                 if step.get() == i {
@@ -202,7 +246,7 @@ fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
             };
             view! {
                 <li class=class>
-                    <a href=wizard.href(i)>
+                    <a href=step_href(project, i)>
                         <span class="step-number">{i + 1}</span>
                         <span>{*title}</span>
                     </a>
@@ -217,28 +261,21 @@ fn StepNav(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
     }
 }
 
+/// The step's form: its title, its fields, and Back and Next (which waits for the step's
+/// problems to be fixed).
 #[component]
-fn StepBody(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
-    let body = move || {
-        let Some(Capabilities { regions, versions, prices }) = wizard.capabilities.get() else {
-            return ().into_any();
-        };
-        match step.get() {
-            0 => view! { <steps::PlanStep wizard /> }.into_any(),
-            1 => view! { <steps::LocationStep wizard regions /> }.into_any(),
-            2 => view! { <steps::VersionStep wizard versions /> }.into_any(),
-            3 => view! { <steps::NetworkStep wizard /> }.into_any(),
-            4 => view! { <pools::PoolsStep wizard prices /> }.into_any(),
-            _ => view! { <review::ReviewStep wizard prices /> }.into_any(),
-        }
-    };
-    let problems =
-        move || wizard.errors.with(|e| e.iter().filter(|e| step_of(&e.field) == step.get()).count());
+fn StepForm(
+    project: StoredValue<String>,
+    step: Memo<usize>,
+    errors: Memo<FieldErrors>,
+    children: Children,
+) -> impl IntoView {
+    let problems = move || errors.with(|e| e.iter().filter(|e| step_of(&e.field) == step.get()).count());
     let footer = move || {
         let index = step.get();
         let back = (index > 0).then(|| {
             view! {
-                <a href=wizard.href(index - 1) class="button secondary">
+                <a href=step_href(project, index - 1) class="button secondary">
                     "Back"
                 </a>
             }
@@ -246,7 +283,7 @@ fn StepBody(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
         let next = (index < STEPS.len() - 1).then(|| {
             if problems() == 0 {
                 view! {
-                    <a href=wizard.href(index + 1) class="button">
+                    <a href=step_href(project, index + 1) class="button">
                         "Next: "
                         {STEPS[index + 1].1}
                     </a>
@@ -274,7 +311,7 @@ fn StepBody(wizard: Wizard, step: Memo<usize>) -> impl IntoView {
     view! {
         <form class="wizard card" on:submit=|event| event.prevent_default() novalidate=true>
             <h2>{move || STEPS[step.get()].1}</h2>
-            {body}
+            {children()}
             {footer}
         </form>
     }

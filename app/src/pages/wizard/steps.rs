@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use model::plan::{Plan, RegionSupport, UpgradeStrategy};
 use model::region::{Region, RegionKind};
+use model::validation::FieldErrors;
 use model::version::{KubeProxyMode, KubeVersion, UpdatePolicy};
-use reactive_stores::Field;
+use reactive_stores::{Field, Store};
 
 use super::Wizard;
-use super::draft::DraftStoreFields;
+use super::draft::{Draft, DraftStoreFields};
 use super::fields::{Checkbox, TextField, group_error, message_at};
 
 /// What sets the plans apart, from the model's figures.
@@ -35,8 +36,7 @@ fn plan_points(plan: Plan) -> Vec<String> {
 }
 
 #[component]
-pub fn PlanStep(wizard: Wizard) -> impl IntoView {
-    let draft = wizard.draft;
+pub fn PlanStep(draft: Store<Draft>, errors: Memo<FieldErrors>) -> impl IntoView {
     let cards = Plan::ALL
         .into_iter()
         .map(|plan| {
@@ -58,13 +58,13 @@ pub fn PlanStep(wizard: Wizard) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <super::template::FromTemplate wizard />
+        <super::template::FromTemplate draft />
         <TextField
             id="cluster-name".into()
             label="Cluster name"
             hint="Lowercase letters, digits and dashes."
             value=Field::from(draft.name())
-            errors=wizard.errors
+            errors
             path="name".into()
         />
         <fieldset>

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 use model::cluster_spec::ClusterSpec;
 
-use super::{Draft, DraftStoreFields, Wizard};
+use reactive_stores::Store;
+
+use super::{Draft, DraftStoreFields};
 use crate::components::browser;
 
 #[component]
-pub fn FromTemplate(wizard: Wizard) -> impl IntoView {
+pub fn FromTemplate(draft: Store<Draft>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     // `Ok(left out)` once used, the reason it cannot be read otherwise.
     let outcome = RwSignal::new(None::<Result<Vec<String>, String>>);
@@ -16,10 +18,10 @@ pub fn FromTemplate(wizard: Wizard) -> impl IntoView {
         let typed = text.get_untracked();
         match serde_json::from_str::<ClusterSpec>(&typed) {
             Ok(spec) => {
-                let (mut draft, left_out) = Draft::from_spec(&spec, browser::random_key());
-                draft.number_pools();
-                wizard.draft.set(draft);
-                wizard.draft.pools().update_keys();
+                let (mut read, left_out) = Draft::from_spec(&spec, browser::random_key());
+                read.number_pools();
+                draft.set(read);
+                draft.pools().update_keys();
                 outcome.set(Some(Ok(left_out)));
             }
             Err(error) => outcome.set(Some(Err(format!("This is not a cluster template: {error}.")))),
