@@ -24,7 +24,9 @@ const entries = [
 // Pages reached from a loaded one without a full load: what they add.
 const moves = [
   ['wizard', '/clusters', 'a[href^="/clusters/new"]'],
+  ['wizard, later steps', '/clusters/new', 'nav[aria-label="Wizard steps"] a[href*="/location"]'],
   ['tab: node pools', `/clusters/${cluster}`, 'nav.tabs a[href*="/pools"]'],
+  ['tab: workloads', `/clusters/${cluster}`, 'nav.tabs a[href*="/workloads"]'],
   ['tab: upgrades', `/clusters/${cluster}`, 'nav.tabs a[href*="/upgrades"]'],
   ['tab: access', `/clusters/${cluster}`, 'nav.tabs a[href*="/access"]'],
   ['tab: settings', `/clusters/${cluster}`, 'nav.tabs a[href*="/settings"]'],

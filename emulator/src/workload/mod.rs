@@ -8,6 +8,7 @@ pub mod controller;
 pub mod defaults;
 pub mod pods;
 pub mod rbac;
+mod statuses;
 pub mod store;
 pub mod system;
 

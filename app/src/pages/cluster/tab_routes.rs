@@ -202,10 +202,13 @@ fn UpgradesOfCluster(pools: Vec<PoolView>) -> impl IntoView {
 /// kubeconfig, the allow-list and OIDC.
 #[component]
 pub fn AccessRoute() -> impl IntoView {
+    // Asked at once: reading the cluster's own bindings can wait on its kubeconfig.
     let load = |project: String, id: String| async move {
-        let list = get_allow_list(project.clone(), id.clone()).await?;
-        let inside = cluster_access_mapping(project.clone(), id.clone()).await?;
-        Ok((list, cluster_oidc(project, id).await?, inside))
+        futures::try_join!(
+            get_allow_list(project.clone(), id.clone()),
+            cluster_oidc(project.clone(), id.clone()),
+            cluster_access_mapping(project, id),
+        )
     };
     loaded(load, |(list, access, inside)| view! { <AccessOfCluster list access inside /> })
 }
