@@ -1,5 +1,5 @@
 //! Tells the compiler which components are islands in this build (`cfg(island = "Name")`), from
-//! the table in `src/island_bundles.rs` and the `islands`, `ssr` and `bundle-<name>` features.
+//! the table in `src/island_bundles.rs` and the `ssr` and `bundle-<name>` features.
 
 use std::env;
 
@@ -12,9 +12,6 @@ fn main() {
     all.dedup();
     let values: Vec<String> = all.iter().map(|island| format!("\"{island}\"")).collect();
     println!("cargo::rustc-check-cfg=cfg(island, values({}))", values.join(", "));
-    if env::var_os("CARGO_FEATURE_ISLANDS").is_none() {
-        return;
-    }
     let chosen: Vec<String> = env::vars()
         .filter_map(|(key, _)| {
             Some(key.strip_prefix("CARGO_FEATURE_BUNDLE_")?.to_lowercase().replace('_', "-"))

@@ -27,8 +27,8 @@ export const test = base.extend<{ pageLog: string[] }>({
 
 export { expect };
 
-/// Follows `link` and waits until the page it leads to is hydrated. In islands mode a link is a
-/// page load that may fetch another bundle, and what is typed before its islands hydrate is lost.
+/// Follows `link` and waits until the page it leads to is hydrated. A link is a page load that may
+/// fetch another bundle, and what is typed before its islands hydrate is lost.
 export async function follow(page: Page, link: Locator) {
   const href = await link.getAttribute('href');
   await link.click();

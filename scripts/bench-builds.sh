@@ -2,8 +2,7 @@
 # revision's ("before"), so one run prints both. Sourced after common.sh, with `work` set to a
 # scratch directory the caller removes.
 #
-# Options understood by `builds_from_args`: --before REV; --islands, this checkout's default build
-# as "before" and its islands-mode build (`build_islands_site`) as "after". Environment: BENCH_BUILT names a
+# Options understood by `builds_from_args`: --before REV. Environment: BENCH_BUILT names a
 # directory with a release `pilothouse`, its `hash.txt` and its `site/` to measure instead of
 # building this checkout; BENCH_BEFORE_BUILT, one to measure first as "before".
 
@@ -23,25 +22,10 @@ build_into() {
   cp -r "$src/target/site" "$out/site"
 }
 
-# Builds this checkout in islands mode (release) and copies its binary and site to $1.
-build_islands_into() {
-  local out=$1
-  mkdir -p "$out"
-  build_islands_site --release --precompress >/dev/null 2>&1 || build_islands_site --release --precompress
-  cp "$islands_bin" "$(dirname "$islands_bin")/hash.txt" "$out/"
-  cp -r "$islands_site" "$out/site"
-}
-
 # Fills $work/before (with --before REV or BENCH_BEFORE_BUILT) and $work/after.
 builds_from_args() {
   local before_rev=""
   if [ "${1:-}" = "--before" ]; then before_rev=${2:?--before needs a revision}; fi
-  if [ "${1:-}" = "--islands" ]; then
-    echo "building this checkout, default and islands mode …"
-    build_into "$repo_root" "$work/before"
-    build_islands_into "$work/after"
-    return
-  fi
   if [ -n "${BENCH_BEFORE_BUILT:-}" ]; then
     mkdir -p "$work/before" && cp "$BENCH_BEFORE_BUILT"/{pilothouse,hash.txt} "$work/before/"
     cp -r "$BENCH_BEFORE_BUILT/site" "$work/before/site"

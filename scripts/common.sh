@@ -27,9 +27,28 @@ phase() {
 # A TCP port free on the loopback address now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# The console and its site.
+# The console and its site: the binary, with the bundle's `hash.txt` (read from beside it), in
+# $CARGO_TARGET_DIR/<profile>/, the site in target/site. Every page's islands (see `app::islands`)
+# are in one bundle; release builds (and others with ISLAND_GROUPS=1) add one bundle per group of
+# pages (`app/src/island_bundles.rs`), each a build of its own (about two minutes), their hashes
+# added to `hash.txt` as `<bundle>.js` and `<bundle>.wasm`, and a page loads its group's.
 build_site() {
+  local profile=debug kept bundle
+  [[ " $* " == *" --release "* ]] && profile=release
+  local groups=${ISLAND_GROUPS:-}
+  [ "$profile" = release ] && groups=${ISLAND_GROUPS:-1}
+  kept=$(mktemp -d)
+  touch "$kept/hashes"
+  for bundle in $([ "$groups" = 1 ] && island_bundles); do
+    cargo leptos build --frontend-only --lib-features "app/bundle-$bundle" "$@"
+    # cargo-leptos removes the files of earlier builds from the site: keep them aside.
+    cp target/site/pkg/pilothouse.* "$kept/"
+    sed -n "s/^\(js\|wasm\):/$bundle.\1:/p" "$CARGO_TARGET_DIR/$profile/hash.txt" >> "$kept/hashes"
+  done
   cargo leptos build "$@"
+  cp -n "$kept"/pilothouse.* target/site/pkg/ 2>/dev/null || true
+  cat "$kept/hashes" >> "$CARGO_TARGET_DIR/$profile/hash.txt"
+  rm -r "$kept"
 }
 
 # The release build, its bundle files also written precompressed (brotli and gzip beside each), as
@@ -38,36 +57,7 @@ build_release() {
   build_site --release --precompress "$@"
 }
 
-# The console in islands mode (see `app::islands`), kept beside the default build: the binary
-# with the bundle's `hash.txt` (read from beside it) in `islands/`, the site in `target/site-islands`.
-# Release builds (and others with ISLAND_GROUPS=1) add to the bundle with every island one bundle
-# per group of pages (`app/src/island_bundles.rs`), each a build of its own (about two minutes),
-# their hashes added to `hash.txt` as `<bundle>.js` and `<bundle>.wasm`; without them every page
-# loads the bundle with every island.
-islands_bin="$CARGO_TARGET_DIR/islands/pilothouse"
-islands_site="$repo_root/target/site-islands"
-build_islands_site() {
-  local profile=debug kept bundle
-  [[ " $* " == *" --release "* ]] && profile=release
-  local groups=${ISLAND_GROUPS:-}
-  [ "$profile" = release ] && groups=${ISLAND_GROUPS:-1}
-  kept=$(mktemp -d)
-  touch "$kept/hashes"
-  for bundle in $([ "$groups" = 1 ] && island_bundles); do
-    LEPTOS_SITE_ROOT=target/site-islands build_site --frontend-only --lib-features "islands,app/bundle-$bundle" "$@"
-    # cargo-leptos removes the files of earlier builds from the site: keep them aside.
-    cp "$islands_site"/pkg/pilothouse.* "$kept/"
-    sed -n "s/^\(js\|wasm\):/$bundle.\1:/p" "$CARGO_TARGET_DIR/$profile/hash.txt" >> "$kept/hashes"
-  done
-  LEPTOS_SITE_ROOT=target/site-islands build_site --lib-features islands --bin-features embedded-emulator,islands "$@"
-  cp -n "$kept"/pilothouse.* "$islands_site/pkg/" 2>/dev/null || true
-  cat "$kept/hashes" >> "$CARGO_TARGET_DIR/$profile/hash.txt"
-  rm -r "$kept"
-  mkdir -p "$(dirname "$islands_bin")"
-  cp "$CARGO_TARGET_DIR/$profile/pilothouse" "$CARGO_TARGET_DIR/$profile/hash.txt" "$(dirname "$islands_bin")/"
-}
-
-# The names of the bundles of islands mode, from the table in `app/src/island_bundles.rs`.
+# The names of the group bundles, from the table in `app/src/island_bundles.rs`.
 island_bundles() {
   sed -n 's/^ *("\([a-z-]*\)",.*/\1/p; s/^ *"\([a-z-]*\)",$/\1/p' app/src/island_bundles.rs
 }

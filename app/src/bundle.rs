@@ -32,21 +32,20 @@ impl Bundle {
 
     /// The module script that loads the bundle and hydrates the page: the same text on every
     /// page that loads this bundle, so a cached page's Content-Security-Policy still allows it by
-    /// its hash. In islands mode it
-    /// hydrates each island through the function the bundle exports under the island's name
-    /// ([`ISLANDS_START`]), then reports the page hydrated.
+    /// its hash. It hydrates each island through the function the bundle exports under the
+    /// island's name ([`ISLANDS_START`]), then reports the page hydrated.
     pub fn boot_script(&self) -> String {
-        let start = if cfg!(feature = "islands") { ISLANDS_START } else { "bundle.hydrate" };
         format!(
             "import init, * as bundle from \"{PKG}/{js}\";\ninit({{ module_or_path: \"{PKG}/{wasm}\" }}).then({start});",
             js = self.js,
-            wasm = self.wasm
+            wasm = self.wasm,
+            start = ISLANDS_START
         )
     }
 }
 
 /// The hash `hashes` (a `hash.txt`'s text) gives the file of `kind` (`js`, `wasm`, `css`, or
-/// `<bundle>.js`, `<bundle>.wasm` for a bundle of islands mode).
+/// `<bundle>.js`, `<bundle>.wasm` for a bundle of a group of pages).
 fn hash_of<'a>(hashes: Option<&'a str>, kind: &str) -> Option<&'a str> {
     hashes?.lines().find_map(|line| {
         let (file, hash) = line.split_once(':')?;
@@ -54,7 +53,7 @@ fn hash_of<'a>(hashes: Option<&'a str>, kind: &str) -> Option<&'a str> {
     })
 }
 
-/// The bundles of a site: the one with every island, and in islands mode the smaller ones of
+/// The bundles of a site: the one with every island, and the smaller ones of
 /// [`BUNDLES`], each holding the islands of some pages, where they were built (their hashes in
 /// `hash.txt` under `<bundle>.js` and `<bundle>.wasm`). A page loads the smallest that holds
 /// its islands.
@@ -94,6 +93,23 @@ impl Bundles {
         let name = bundle_of_page(path);
         self.smaller.iter().find(|(bundle, _)| *bundle == name).map_or(&self.every, |(_, bundle)| bundle)
     }
+
+    /// What the page at `path` fetches ahead once its user shows where they are going: the
+    /// bundle of [`next_of_page`], where it was built and is not the page's own, and the part of
+    /// the page that shows it.
+    pub fn next_for_page(&self, path: &str) -> Option<Next> {
+        let (name, intent) = next_of_page(path)?;
+        let bundle = self.smaller.iter().find(|(bundle, _)| *bundle == name)?.1.clone();
+        (bundle != *self.for_page(path)).then_some(Next { bundle, intent })
+    }
+}
+
+/// A bundle to fetch ahead, and where on the page (a CSS selector) focus or the pointer says
+/// the user is about to need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Next {
+    pub bundle: Bundle,
+    pub intent: &'static str,
 }
 
 /// The name of the bundle in [`BUNDLES`] that holds the islands of the page at `path`.
@@ -112,11 +128,37 @@ pub fn bundle_of_page(path: &str) -> &'static str {
     }
 }
 
+/// The bundle the user of the page at `path` most likely needs next, and the part of the page
+/// where focus or the pointer shows they are going there: the wizard's later steps from the
+/// first step's form or step list, a cluster's other tabs from its tab bar.
+pub fn next_of_page(path: &str) -> Option<(&'static str, &'static str)> {
+    match bundle_of_page(path) {
+        "wizard-first" => Some(("wizard", "main form, main nav")),
+        "cluster" => Some(("cluster-tabs", r#"nav[aria-label="Cluster"]"#)),
+        _ => None,
+    }
+}
+
 /// Hydrates the islands in document order, each awaited (a lazy island loads its code first); an
 /// island the bundle lacks stops hydration with an error (the page's bundle is the wrong one).
 /// An island inside another's children first enters the outer island's owner, through the
 /// callback Leptos leaves on `<leptos-children>`, so it reads the context the outer one provides.
+/// Focus or the pointer first in the part of the page that [`BundleLinks`]' `pilothouse-next`
+/// names fetches the next bundle's files into the browser's cache.
 const ISLANDS_START: &str = r#"async () => {
+  const next = document.querySelector('meta[name="pilothouse-next"]');
+  const ahead = (event) => {
+    if (!event.target.closest?.(next.dataset.intent)) return;
+    removeEventListener("focusin", ahead);
+    removeEventListener("pointerover", ahead);
+    for (const href of next.content.split(" ")) {
+      document.head.append(Object.assign(document.createElement("link"), { rel: "prefetch", href }));
+    }
+  };
+  if (next) {
+    addEventListener("focusin", ahead);
+    addEventListener("pointerover", ahead);
+  }
   bundle.hydrate();
   const owners = [];
   const walk = async (node) => {
@@ -138,10 +180,14 @@ const ISLANDS_START: &str = r#"async () => {
 }"#;
 
 /// The `<head>` links and script of `bundle`: the stylesheet, early fetches of the glue and
-/// the WebAssembly, and the boot script.
+/// the WebAssembly, the boot script, and the files of the `next` bundle to fetch ahead.
 #[component]
-pub fn BundleLinks(bundle: Bundle) -> impl IntoView {
+pub fn BundleLinks(bundle: Bundle, next: Option<Next>) -> impl IntoView {
     let boot = bundle.boot_script();
+    let next = next.map(|Next { bundle, intent }| {
+        let files = format!("{PKG}/{} {PKG}/{}", bundle.js, bundle.wasm);
+        view! { <meta name="pilothouse-next" content=files data-intent=intent /> }
+    });
     view! {
         <link rel="stylesheet" id="leptos" href=format!("{PKG}/{}", bundle.css) />
         <link rel="modulepreload" href=format!("{PKG}/{}", bundle.js) />
@@ -152,6 +198,7 @@ pub fn BundleLinks(bundle: Bundle) -> impl IntoView {
             r#type="application/wasm"
             crossorigin="anonymous"
         />
+        {next}
         <script type="module" inner_html=boot></script>
     }
 }
@@ -215,6 +262,21 @@ mod tests {
         for path in ["/clusters/new/location", "/clusters/new/review"] {
             assert_eq!(bundle_of_page(path), "wizard", "{path}");
         }
+    }
+
+    #[test]
+    fn the_wizard_first_step_and_a_cluster_fetch_ahead_the_bundle_they_lead_to_where_it_was_built() {
+        let hashes = "js: a\nwasm: b\ncss: c\nwizard-first.js: d\nwizard-first.wasm: e\nwizard.js: f\nwizard.wasm: g\n";
+        let bundles = Bundles::named("p", Some(hashes), "");
+        let next = bundles.next_for_page("/clusters/new").expect("the wizard's bundle");
+        assert_eq!((next.bundle.js.as_str(), next.bundle.wasm.as_str()), ("p.f.js", "p.g.wasm"));
+        assert_eq!(next.intent, "main form, main nav");
+        // No cluster-tabs bundle was built: the overview's bundle (every island) holds the tabs.
+        assert_eq!(bundles.next_for_page("/clusters/x"), None);
+        assert_eq!(bundles.next_for_page("/clusters"), None);
+        assert_eq!(bundles.next_for_page("/clusters/new/review"), None);
+        let every = Bundles::named("p", Some("js: a\nwasm: b\ncss: c\n"), "");
+        assert_eq!(every.next_for_page("/clusters/new"), None);
     }
 
     #[test]

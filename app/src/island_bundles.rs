@@ -1,4 +1,4 @@
-// Which islands each browser bundle of islands mode holds. Read by `build.rs` as well as compiled
+// Which islands each browser bundle holds. Read by `build.rs` as well as compiled
 // into the crate, so it holds this one table and nothing else.
 
 /// Each bundle's name and the islands it holds besides the header's (`ThemeSwitcher`,

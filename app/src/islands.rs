@@ -1,14 +1,13 @@
-//! Islands mode (the `islands` feature): the server renders every page as HTML, and only the
-//! components marked as islands (`#[island]`) are compiled into the browser bundle and hydrated,
-//! each from its own `<leptos-island>` element. Everything else stays server-rendered HTML, so the
-//! bundle holds the interactive parts alone. Without the feature the whole page hydrates.
+//! Islands: the server renders every page as HTML, and only the components marked as islands
+//! (`#[island]`) are compiled into the browser bundle and hydrated, each from its own
+//! `<leptos-island>` element. Everything else stays server-rendered HTML, so the bundle holds the
+//! interactive parts alone, and a move to another page is a page load.
 //!
 //! A component becomes an island with
 //! `#[cfg_attr(island = "Name", island)] #[cfg_attr(not(island = "Name"), component)]` and its
 //! name in the table of `island_bundles`, which says which browser bundles hold it (`build.rs`
-//! sets the `island` cfg from it); the header's islands, in every bundle, use
-//! `feature = "islands"` instead.
-//! What holds in islands mode, and so for every island:
+//! sets the `island` cfg from it); the header's islands, in every bundle, are plain `#[island]`s.
+//! What holds for every island:
 //!
 //! - Its props are serialisable, and it reads no context and no router state provided outside it
 //!   (in the browser nothing outside an island exists): the page around it reads the address
@@ -24,13 +23,11 @@
 
 use leptos::prelude::*;
 
-/// Prepares the server's rendering of one page: in islands mode only what islands read is
-/// numbered and sent for hydration, so that the browser, which counts from the first island,
-/// finds each island's resources under the ids the server gave them.
+/// Prepares the server's rendering of one page: only what islands read is numbered and sent for
+/// hydration, so that the browser, which counts from the first island, finds each island's
+/// resources under the ids the server gave them.
 pub fn prepare_render() {
-    if cfg!(feature = "islands")
-        && let Some(context) = Owner::current_shared_context()
-    {
+    if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
 }

@@ -24,6 +24,7 @@ pub fn shell(bundles: &Bundles) -> impl IntoView + use<> {
     #[cfg(not(feature = "ssr"))]
     let path = String::new();
     let bundle = bundles.for_page(&path).clone();
+    let next = bundles.next_for_page(&path);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -34,7 +35,7 @@ pub fn shell(bundles: &Bundles) -> impl IntoView + use<> {
                 // Applies the saved theme before the first paint, so a dark page never flashes white.
                 <script inner_html=THEME_BOOT_SCRIPT></script>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <BundleLinks bundle />
+                <BundleLinks bundle next />
                 <MetaTags />
             </head>
             <body>

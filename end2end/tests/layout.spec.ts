@@ -1,13 +1,10 @@
 // What a newcomer meets first, on the SSO console: the clusters list fits a phone's width (only
 // its table scrolls sideways), the cluster page's tab bar leads to every tab, Activity included,
-// tabs switch in place (a page load in islands mode), and the browser's own favicon request is
-// answered.
+// each tab is a page of its own (a page load: only islands hydrate, see app::islands), and the
+// browser's own favicon request is answered.
 import { test, expect } from '../fixtures';
 import { call, project, waitUntilReady } from '../emulator';
 import { signIn, sso } from '../sso';
-
-/** Whether the console under test is the islands-mode build (see app::islands). */
-const islands = process.env.PILOTHOUSE_ISLANDS === '1';
 
 /** A cluster made at the provider for `use`, deleted afterwards: the project's Free quota is shared
  * by every test on this console. */
@@ -50,20 +47,19 @@ test('the tab bar links to the Activity tab', async ({ page }) => {
   });
 });
 
-test('switching tabs keeps the page around the tab (or loads it, in islands mode); a tab that does not exist is not found', async ({ page }) => {
+test('a tab is a page load that marks the tab current; a tab that does not exist is not found', async ({ page }) => {
   await withCluster('tabs-in-place', async (id) => {
     await signIn(page, 'alice', `/clusters/${id}?project=${project}`);
     await expect(page.locator('body[data-hydrated]')).toBeAttached();
     await expect(page.getByRole('heading', { name: 'Operations' })).toBeVisible();
-    // Marks the heading's element: a page rendered anew would not carry the mark.
+    // Marks the heading's element: the tab's page, loaded from the server, does not carry it.
     await page.locator('h1').evaluate((heading) => heading.setAttribute('data-marked', ''));
     const tabs = page.getByRole('navigation', { name: 'Cluster' });
     await tabs.getByRole('link', { name: 'Settings' }).click();
     await expect(page.getByLabel('Cluster name')).toBeVisible();
     await expect(tabs.getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
     await expect(tabs.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'false');
-    // The default build moves within the page; islands mode loads the tab's page from the server.
-    await expect(page.locator('h1[data-marked]')).toHaveCount(islands ? 0 : 1);
+    await expect(page.locator('h1[data-marked]')).toHaveCount(0);
     const missing = await page.goto(`${sso.console}/clusters/${id}/nodes?project=${project}`);
     expect(missing?.status()).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();

@@ -253,3 +253,33 @@ test('the draft survives signing out and in again', async ({ page }) => {
   await goTo(page, 'Name and plan');
   await expect(page.getByLabel('Cluster name')).toHaveValue('after-sign-in');
 });
+
+test('the first step fetches the later steps\' bundle once the user starts on the form, and the second step finds it cached', async ({ page }) => {
+  await signIn(page, 'alice', '/clusters');
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  // The pointer rests on the header, outside the wizard's form, as the first step loads.
+  await page.mouse.move(1, 1);
+  await page.goto(`${sso.console}/clusters/new/plan`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  const ahead = page.locator('meta[name="pilothouse-next"]');
+  test.skip((await ahead.count()) === 0, 'built without group bundles (ISLAND_GROUPS unset): one bundle holds every step');
+  const [, wasm] = (await ahead.getAttribute('content'))!.split(' ');
+  const prefetches = page.locator('link[rel="prefetch"]');
+  await page.mouse.move(2, 2);
+  await expect(prefetches).toHaveCount(0);
+  const fetched = page.waitForResponse((response) => new URL(response.url()).pathname === wasm);
+  await page.getByLabel('Cluster name').focus();
+  expect((await fetched).status()).toBe(200);
+  await expect(prefetches).toHaveCount(2);
+  await page.getByLabel('Cluster name').fill('ahead');
+  await next(page);
+  await expect(page).toHaveURL(/\/clusters\/new\/location/);
+  const transferred = await page.evaluate(
+    (wasm) => performance.getEntriesByType('resource')
+      .filter((entry) => new URL(entry.name).pathname === wasm)
+      .map((entry) => (entry as PerformanceResourceTiming).transferSize),
+    wasm,
+  );
+  expect(transferred.length).toBeGreaterThan(0);
+  expect(transferred.every((size) => size === 0)).toBe(true);
+});

@@ -8,8 +8,7 @@ use crate::api::unread_notifications;
 /// How often the browser counts again.
 const RECOUNT_SECONDS: u64 = 60;
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn NotificationBell() -> impl IntoView {
     let tick = RwSignal::new(0_u32);
     let unread = Resource::new(move || tick.get(), |_| unread_notifications());

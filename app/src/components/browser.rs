@@ -43,15 +43,9 @@ pub fn copy(text: &str) {
     let _ = text;
 }
 
-/// What opens another page of the console: the router's move within the app, or in islands
-/// mode (no router in the browser) a full load. Taken while the component is set up.
+/// What opens another page of the console from code: a page load (there is no router in the
+/// browser, see `islands`).
 pub fn navigator() -> impl Fn(&str) + Clone + 'static {
-    #[cfg(not(feature = "islands"))]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        move |url: &str| navigate(url, Default::default())
-    }
-    #[cfg(feature = "islands")]
     |url: &str| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = web_sys::window() {

@@ -42,8 +42,7 @@ impl Theme {
 }
 
 /// Three toggle buttons in the header; the pressed one is the active theme.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn ThemeSwitcher() -> impl IntoView {
     let theme = RwSignal::new(Theme::System);
     // Runs once in the browser after hydration: the server cannot know the saved choice.

@@ -35,26 +35,17 @@ pub fn load_current_user() -> CurrentUser {
     ))
 }
 
-/// `show` with the signed-in user, where a page needs them before it renders an island: in
-/// islands mode the server knows them at once (this runs only there), so the island is not
-/// inside a `<Suspense>` (whose later rendering would leave its resources out of the page's
-/// hydration data); otherwise once [`current_user`] is read. Nothing for a visitor not signed in.
+/// `show` with the signed-in user, where a page needs them before it renders an island: the
+/// server knows them at once (this runs only there), so the island is not inside a `<Suspense>`
+/// (whose later rendering would leave its resources out of the page's hydration data). Nothing
+/// for a visitor not signed in.
 pub fn with_user<V: IntoView + 'static>(show: impl Fn(User) -> V + Send + Sync + 'static) -> AnyView {
-    #[cfg(feature = "islands")]
+    #[cfg(feature = "ssr")]
+    return crate::api::port::caller().ok().map(|caller| show(caller.user)).into_any();
+    #[cfg(not(feature = "ssr"))]
     {
-        #[cfg(feature = "ssr")]
-        return crate::api::port::caller().ok().map(|caller| show(caller.user)).into_any();
-        #[cfg(not(feature = "ssr"))]
-        {
-            let _ = show;
-            ().into_any()
-        }
-    }
-    #[cfg(not(feature = "islands"))]
-    {
-        let user = current_user().0;
-        view! { <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{move || user.get().and_then(Result::ok).map(&show)}</Suspense> }
-            .into_any()
+        let _ = show;
+        ().into_any()
     }
 }
 
@@ -103,8 +94,7 @@ pub fn ProjectSwitcher() -> impl IntoView {
 }
 
 /// The switcher's list of `projects` (id, name), `selected` chosen; a choice opens the project.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn ProjectChoice(projects: Vec<(String, String)>, selected: Option<String>) -> impl IntoView {
     let open = crate::components::browser::navigator();
     let options = projects

@@ -122,7 +122,6 @@ struct Live {
 impl Live {
     /// Follows the cluster `id` from what the page read, `first` (the stream opens in the
     /// browser, once the page is hydrated).
-    #[cfg(feature = "islands")]
     fn follow(id: String, first: Loaded) -> Self {
         let heard = Heard::new();
         heard.follow(&first.project, &id);
@@ -160,61 +159,13 @@ impl Live {
     }
 }
 
-/// The page's live state in the default build, where the tab in the outlet is rendered at once
-/// rather than once the cluster is read (as in islands mode), so that its data loads with the
-/// page: what was read (when it is), and what the cluster's stream has said since.
-#[cfg(not(feature = "islands"))]
-#[derive(Clone, Copy)]
-struct Whole {
-    id: StoredValue<String>,
-    loaded: Resource<Result<Loaded, AppError>>,
-    heard: Heard,
-}
-
-#[cfg(not(feature = "islands"))]
-impl Whole {
-    fn new(id: String, loaded: Resource<Result<Loaded, AppError>>) -> Self {
-        let heard = Heard::new();
-        let id = StoredValue::new(id);
-        // The stream starts once the page knows the cluster's project (browser only).
-        Effect::new(move |started: Option<bool>| {
-            if started == Some(true) {
-                return true;
-            }
-            let project =
-                loaded.with(|l| l.as_ref().and_then(|l| l.as_ref().ok()).map(|l| l.project.clone()));
-            project.inspect(|project| heard.follow(project, &id.get_value())).is_some()
-        });
-        Self { id, loaded, heard }
-    }
-
-    /// The page's live state from what it read, `first`.
-    fn live(self, first: Loaded) -> Live {
-        Live { id: self.id, first: StoredValue::new(first), heard: self.heard }
-    }
-
-    /// `show` with the page's live state provided, once the cluster is read (nothing when it
-    /// could not be: the heading says why).
-    async fn provided<V>(self, show: impl FnOnce() -> V) -> Option<V> {
-        let first = self.loaded.await.ok()?;
-        provide_context(self.live(first));
-        Some(show())
-    }
-}
-
-/// The cluster page: its heading and tab bar, and the tab at the address in the outlet; in
-/// islands mode all inside [`ClusterLive`], once the cluster is read.
+/// The cluster page: its heading and tab bar, and the tab at the address in the outlet, all
+/// inside [`ClusterLive`], once the cluster is read.
 #[component]
 pub fn ClusterPage() -> impl IntoView {
     let id = use_params_map().read_untracked().get("id").unwrap_or_default();
     let wanted = use_query_map().read_untracked().get("project");
     let loaded = load(id.clone(), wanted);
-    #[cfg(not(feature = "islands"))]
-    provide_context(Whole::new(id.clone(), loaded));
-    #[cfg(not(feature = "islands"))]
-    let outlet = view! { <Outlet /> };
-    #[cfg(feature = "islands")]
-    let outlet = ();
     view! {
         <section class="page">
             <Suspense fallback=|| view! { <p class="muted">"Loading the cluster…"</p> }>
@@ -238,13 +189,11 @@ pub fn ClusterPage() -> impl IntoView {
                     }}
                 </ErrorBoundary>
             </Suspense>
-            {outlet}
         </section>
     }
 }
 
 /// The heading's island, around the tab bar and the tab.
-#[cfg(feature = "islands")]
 fn framed(id: String, loaded: Loaded) -> impl IntoView {
     let project = loaded.project.clone();
     view! {
@@ -255,19 +204,7 @@ fn framed(id: String, loaded: Loaded) -> impl IntoView {
     }
 }
 
-/// The heading and the tab bar (the tab follows, outside the page's `<Suspense>`).
-#[cfg(not(feature = "islands"))]
-fn framed(id: String, loaded: Loaded) -> impl IntoView {
-    let project = loaded.project.clone();
-    let live = expect_context::<Whole>().live(loaded);
-    view! {
-        <Heading live />
-        <Tabs project id />
-    }
-}
-
 /// Follows the cluster live for the heading it shows and the tab bar and tab in `children`.
-#[cfg(feature = "islands")]
 #[cfg_attr(island = "ClusterLive", island)]
 #[cfg_attr(not(island = "ClusterLive"), component)]
 fn ClusterLive(id: String, loaded: Loaded, children: Children) -> impl IntoView {

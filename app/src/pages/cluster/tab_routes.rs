@@ -69,10 +69,10 @@ impl OnPage {
     }
 }
 
-/// A tab that loads `T` for its cluster, then shows it with `show` (in islands mode an island,
-/// which takes the rest from the page around it).
+/// A tab that loads `T` for its cluster, then shows it with `show` (an island, which takes the
+/// rest from the page around it).
 fn loaded<T, Fut, V>(
-    load: impl Fn(String, String) -> Fut + Clone + Send + Sync + 'static,
+    load: impl Fn(String, String) -> Fut + Send + Sync + 'static,
     show: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
 where
@@ -80,72 +80,26 @@ where
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + 'static,
 {
-    #[cfg(feature = "islands")]
-    let (data, shown) = {
-        let live = Live::here();
-        let (project, id) = (live.first.with_value(|first| first.project.clone()), live.id.get_value());
-        let data = Resource::new(|| (), move |_| load(project.clone(), id.clone()));
-        let show = Arc::new(show);
-        (data, move |data: T| {
-            let show = show.clone();
-            async move { Some(show(data)) }
-        })
-    };
-    #[cfg(not(feature = "islands"))]
-    let (data, shown) = {
-        let whole = expect_context::<super::Whole>();
-        let data = Resource::new(
-            || (),
-            move |_| {
-                let load = load.clone();
-                async move {
-                    let project = whole.loaded.await?.project;
-                    load(project, whole.id.get_value()).await
-                }
-            },
-        );
-        let show = Arc::new(show);
-        (data, move |data: T| {
-            let show = show.clone();
-            whole.provided(move || show(data))
-        })
-    };
-    let shown = Arc::new(shown);
+    let live = Live::here();
+    let (project, id) = (live.first.with_value(|first| first.project.clone()), live.id.get_value());
+    let data = Resource::new(|| (), move |_| load(project.clone(), id.clone()));
+    let show = Arc::new(show);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             <ErrorBoundary fallback=caught>
                 {move || {
-                    let shown = shown.clone();
-                    Suspend::new(async move { Ok::<_, AppError>(shown(data.await?).await) })
+                    let show = show.clone();
+                    Suspend::new(async move { Ok::<_, AppError>(show(data.await?)) })
                 }}
             </ErrorBoundary>
         </Suspense>
     }
 }
 
-/// A tab that reads nothing more than the page: `show` with the page's live state.
-fn on_page<V: IntoView + 'static>(show: impl Fn() -> V + Send + Sync + 'static) -> impl IntoView {
-    #[cfg(feature = "islands")]
-    return show();
-    #[cfg(not(feature = "islands"))]
-    {
-        let whole = expect_context::<super::Whole>();
-        let show = Arc::new(show);
-        view! {
-            <Suspense fallback=|| ()>
-                {move || {
-                    let show = show.clone();
-                    Suspend::new(async move { whole.provided(move || show()).await })
-                }}
-            </Suspense>
-        }
-    }
-}
-
 /// The Overview tab: the cluster's facts and its operations.
 #[component]
 pub fn OverviewRoute() -> impl IntoView {
-    on_page(|| view! { <OverviewTab /> })
+    view! { <OverviewTab /> }
 }
 
 #[cfg_attr(island = "OverviewTab", island)]

@@ -214,7 +214,6 @@ impl Draft {
 
     /// The problems of the first step's fields, as [`Draft::errors`] finds them wherever the
     /// cluster goes: the name's (a plan is refused only by a region, at the region's step).
-    #[cfg(any(test, feature = "islands"))]
     pub fn first_step_errors(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
         errors.check("name", model::name::check_name(self.name.trim()));

@@ -78,7 +78,6 @@ pub fn WizardPage() -> impl IntoView {
         match project_of(&user, wanted.as_deref()) {
             Some((project, _, role)) if role.allows(OperationKind::CreateCluster.required_role()) => {
                 let step = step_at(&params.read_untracked().get("step").unwrap_or_default());
-                #[cfg(feature = "islands")]
                 if step == 0 {
                     return view! { <WizardFirstStep project /> }.into_any();
                 }
@@ -106,19 +105,6 @@ pub fn WizardPage() -> impl IntoView {
 /// The step at the address's `slug` (the first for one it does not know).
 pub fn step_at(slug: &str) -> usize {
     STEPS.iter().position(|(s, _)| *s == slug).unwrap_or(0)
-}
-
-/// The step shown: `first`, then where the router takes the wizard (islands mode has no router
-/// in the browser: each step is a page load).
-fn current_step(first: usize) -> Memo<usize> {
-    #[cfg(not(feature = "islands"))]
-    {
-        let _ = first;
-        let params = use_params_map();
-        Memo::new(move |_| step_at(&params.read().get("step").unwrap_or_default()))
-    }
-    #[cfg(feature = "islands")]
-    Memo::new(move |_| first)
 }
 
 /// The project's draft in this browser: brought back after hydration, then saved on every change.
@@ -173,7 +159,8 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
         })
     });
     let wizard = Wizard { project, draft, capabilities, flavors, errors };
-    let step = current_step(step);
+    // Each step is a page load (there is no router in the browser).
+    let step = Memo::new(move |_| step);
     let body = move || {
         let Some(Capabilities { regions, versions, prices }) = wizard.capabilities.get() else {
             return ().into_any();
@@ -203,9 +190,8 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
     }
 }
 
-/// Islands mode's first step, an island of its own: its fields (name and plan) need neither what
-/// the provider offers nor the later steps' rules, so the wizard's first page loads neither.
-#[cfg(feature = "islands")]
+/// The first step, an island of its own: its fields (name and plan) need neither what the
+/// provider offers nor the later steps' rules, so the wizard's first page loads neither.
 #[cfg_attr(island = "WizardFirstStep", island)]
 #[cfg_attr(not(island = "WizardFirstStep"), component)]
 fn WizardFirstStep(project: String) -> impl IntoView {
