@@ -51,9 +51,11 @@ async function counted(throttle) {
   const files = new Map();
   // Requests under way, and when the last one ended: see `settled`.
   const network = { pending: new Set(), quietSince: performance.now() };
-  cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
-    // The live-update streams never end.
-    if (!new URL(request.url).pathname.endsWith('/events')) network.pending.add(requestId);
+  cdp.on('Network.requestWillBeSent', ({ requestId, request, type }) => {
+    // The live-update streams never end; a fetch ahead (rel=prefetch, on the pointer's way to a
+    // link) may outlive its page without the protocol reporting its end. A move still counts
+    // the files it fetched ahead when they ended, and the next page's own fetches of them.
+    if (type !== 'Prefetch' && !new URL(request.url).pathname.endsWith('/events')) network.pending.add(requestId);
   });
   const ended = ({ requestId }) => {
     if (network.pending.delete(requestId) && network.pending.size === 0) network.quietSince = performance.now();
@@ -66,7 +68,10 @@ async function counted(throttle) {
   // The body's bytes as they came over the wire (headers excluded).
   cdp.on('Network.dataReceived', ({ requestId, encodedDataLength }) => {
     const file = kinds.get(requestId);
-    if (file) file.bytes = (file.bytes ?? 0) + encodedDataLength;
+    if (!file) return;
+    file.bytes = (file.bytes ?? 0) + encodedDataLength;
+    // Counted as it arrives: a fetch ahead cut off by the move may never report its end.
+    files.set(file.url, { ...file });
   });
   cdp.on('Network.loadingFinished', ({ requestId }) => {
     const file = kinds.get(requestId);
@@ -85,9 +90,10 @@ async function counted(throttle) {
   return { context, page, files, network };
 }
 
-/// Resolves once no request has been under way for half a second.
+/// Resolves once no request has been under way for half a second, or after 20 s.
 async function settled(network) {
-  while (network.pending.size > 0 || performance.now() - network.quietSince < 500) {
+  const deadline = performance.now() + 20_000;
+  while ((network.pending.size > 0 || performance.now() - network.quietSince < 500) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
