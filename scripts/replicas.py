@@ -380,7 +380,9 @@ backend replicas
         states = stream.operation_states()
         unseen = [op for op in deletions if states.get(op) != "succeeded"]
         if unseen:
-            raise SystemExit(f"replicas: a stream did not see {len(unseen)} deletions succeed")
+            last = [(op, states.get(op)) for op in unseen[:5]]
+            raise SystemExit(f"replicas: a stream ({stream.connects} connections) did not see {len(unseen)} "
+                             f"deletions succeed; the last state it saw of each: {last}")
     reconnects = sum(s.connects - 1 for s in streams)
     for stream in streams:
         stream.stopped = True

@@ -9,8 +9,12 @@
 //! Each operation event carries an id: the latest `updated_at` the stream has sent. A browser's
 //! `EventSource` sends it back as `Last-Event-ID` when it reconnects, and the new stream then
 //! also sends every operation of its scope changed since (less [`LOOK_BACK`]), so an outcome
-//! reached while the connection was down (a replica restarting) is not lost.
+//! reached while the connection was down (a replica restarting) is not lost. A stream never sends
+//! an operation's state older than one it already sent (the feed may broadcast a state it read
+//! just before the stream's first read of the database), so the last event of each operation
+//! is its latest state.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -189,10 +193,14 @@ async fn open(
         drop(slot);
     };
     let changes = stream::select(operations, states);
-    let events = stream::iter(first).chain(changes).take_until(stopping).scan(since, |sent, event| {
-        let event = to_sse(&event, sent);
-        async move { Some(event) }
-    });
+    let events = stream::iter(first)
+        .chain(changes)
+        .take_until(stopping)
+        .scan(Sent::after(since), |sent, event| {
+            let event = sent.event(&event);
+            async move { Some(event) }
+        })
+        .filter_map(|event| async move { event.map(Ok::<_, Infallible>) });
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }
 
@@ -259,17 +267,92 @@ fn in_scope(event: &LiveEvent, scope: &Scope) -> bool {
     }
 }
 
-/// The event as sent; an operation's carries the latest `updated_at` sent so far (`sent`) as its
-/// id.
-fn to_sse(event: &LiveEvent, sent: &mut Option<DateTime<Utc>>) -> Result<Event, Infallible> {
-    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
-    let sse = Event::default().event(event.name()).data(data);
-    let LiveEvent::Operation(OperationChanged { operation }) = event else { return Ok(sse) };
-    if let Ok(at) = DateTime::parse_from_rfc3339(&operation.updated_at) {
-        *sent = Some(sent.map_or(at.with_timezone(&Utc), |sent| sent.max(at.with_timezone(&Utc))));
+/// What a stream has sent: the latest operation change (its events' id) and each operation's
+/// latest change.
+#[derive(Debug, Default)]
+struct Sent {
+    latest: Option<DateTime<Utc>>,
+    operations: HashMap<String, DateTime<Utc>>,
+}
+
+impl Sent {
+    /// A stream whose browser last saw the change at `since`, if it says.
+    fn after(since: Option<DateTime<Utc>>) -> Self {
+        Self { latest: since, operations: HashMap::new() }
     }
-    Ok(match sent {
-        Some(at) => sse.id(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
-        None => sse,
-    })
+
+    /// The event as sent, or `None` for a state of an operation older than one already sent. An
+    /// operation's event carries the latest `updated_at` sent so far as its id.
+    fn event(&mut self, event: &LiveEvent) -> Option<Event> {
+        let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+        let sse = Event::default().event(event.name()).data(data);
+        let LiveEvent::Operation(OperationChanged { operation }) = event else { return Some(sse) };
+        if let Ok(at) = DateTime::parse_from_rfc3339(&operation.updated_at) {
+            let at = at.with_timezone(&Utc);
+            match self.operations.get(&operation.id) {
+                Some(sent) if *sent > at => return None,
+                _ => {}
+            }
+            self.operations.insert(operation.id.clone(), at);
+            self.latest = Some(self.latest.map_or(at, |latest| latest.max(at)));
+        }
+        Some(match self.latest {
+            Some(at) => sse.id(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+            None => sse,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use model::activity::TargetKind;
+    use model::operation::{OperationState, OperationView};
+
+    use super::*;
+
+    fn change(id: &str, state: OperationState, at: &str) -> LiveEvent {
+        LiveEvent::Operation(OperationChanged {
+            operation: Box::new(OperationView {
+                id: id.into(),
+                project_id: "default".into(),
+                kind: None,
+                cluster_id: None,
+                target_kind: TargetKind::Cluster,
+                target_id: None,
+                target_name: None,
+                actor: "alice".into(),
+                state,
+                steps: Vec::new(),
+                error: None,
+                created_at: "2026-12-03T10:00:00Z".into(),
+                updated_at: at.into(),
+                finished_at: None,
+            }),
+        })
+    }
+
+    fn time(at: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(at).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn an_operation_state_older_than_one_sent_is_not_sent_again() {
+        let mut sent = Sent::after(None);
+        let done = change("op-1", OperationState::Succeeded, "2026-12-03T10:00:05Z");
+        assert!(sent.event(&done).is_some());
+        // The feed's read from before the stream's first read arrives after it.
+        let running = change("op-1", OperationState::Running, "2026-12-03T10:00:03Z");
+        assert!(sent.event(&running).is_none(), "an older state after a newer one");
+        // The same time again (one runner pass) and other operations' older changes go out.
+        assert!(sent.event(&done).is_some());
+        assert!(sent.event(&change("op-2", OperationState::Running, "2026-12-03T10:00:01Z")).is_some());
+        assert_eq!(sent.latest, Some(time("2026-12-03T10:00:05Z")), "the id stays the latest change");
+    }
+
+    #[test]
+    fn the_id_starts_from_the_browser_last_event() {
+        let mut sent = Sent::after(Some(time("2026-12-03T10:00:09Z")));
+        assert!(sent.event(&change("op-1", OperationState::Running, "2026-12-03T10:00:04Z")).is_some());
+        assert_eq!(sent.latest, Some(time("2026-12-03T10:00:09Z")));
+    }
 }
