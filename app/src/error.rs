@@ -1,14 +1,15 @@
 //! The one error that crosses from the server to pages: what went wrong, in words a user can act
 //! on, never the server's internals.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use model::validation::FieldErrors;
 
-/// Why a request from a page failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Why a request from a page failed. On the wire `{"kind": "not_found", "message": …}`: the kind
+/// ([`AppError::kind`]) and the variant's fields.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
     /// Not signed in (any more).
@@ -94,6 +95,39 @@ impl AppError {
     }
 }
 
+/// An [`AppError`] as it arrives: read through this plain struct, so that the browser compiles no
+/// decoding of a tagged enum (which buffers the whole value first).
+#[derive(Deserialize)]
+struct Wire {
+    kind: String,
+    message: Option<String>,
+    errors: Option<FieldErrors>,
+    reference: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for AppError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let Wire { kind, message, errors, reference } = Wire::deserialize(deserializer)?;
+        let message = || message.ok_or_else(|| D::Error::missing_field("message"));
+        Ok(match kind.as_str() {
+            "signed_out" => AppError::SignedOut,
+            "bad_request" => AppError::BadRequest { message: message()? },
+            "forbidden" => AppError::Forbidden { message: message()? },
+            "not_found" => AppError::NotFound { message: message()? },
+            "invalid" => {
+                AppError::Invalid { errors: errors.ok_or_else(|| D::Error::missing_field("errors"))? }
+            }
+            "conflict" => AppError::Conflict { message: message()? },
+            "unavailable" => AppError::Unavailable { message: message()? },
+            "internal" => AppError::Internal {
+                reference: reference.ok_or_else(|| D::Error::missing_field("reference"))?,
+            },
+            other => return Err(D::Error::unknown_variant(other, &[])),
+        })
+    }
+}
+
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message())
@@ -153,6 +187,20 @@ mod tests {
         for error in every_kind() {
             assert_eq!(serde_json::to_value(&error).unwrap()["kind"], error.kind());
         }
+    }
+
+    #[test]
+    fn every_kind_reads_back_as_written() {
+        let mut errors = FieldErrors::new();
+        errors.add("name", "Too long.");
+        for error in every_kind().into_iter().chain([AppError::Invalid { errors }]) {
+            let text = serde_json::to_string(&error).unwrap();
+            assert_eq!(serde_json::from_str::<AppError>(&text).unwrap(), error, "{text}");
+        }
+        let unknown = serde_json::from_str::<AppError>(r#"{"kind": "teapot", "message": "m"}"#);
+        assert!(unknown.unwrap_err().to_string().contains("teapot"));
+        let missing = serde_json::from_str::<AppError>(r#"{"kind": "not_found"}"#);
+        assert!(missing.unwrap_err().to_string().contains("message"));
     }
 
     #[test]

@@ -165,8 +165,8 @@ fn WizardSteps(project: String, step: usize) -> impl IntoView {
         let Some(Capabilities { regions, versions, prices }) = wizard.capabilities.get() else {
             return ().into_any();
         };
+        // Step 0 is `WizardFirstStep`'s.
         match step.get() {
-            0 => view! { <steps::PlanStep draft errors /> }.into_any(),
             1 => view! { <steps::LocationStep wizard regions /> }.into_any(),
             2 => view! { <steps::VersionStep wizard versions /> }.into_any(),
             3 => view! { <steps::NetworkStep wizard /> }.into_any(),
