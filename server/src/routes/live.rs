@@ -269,7 +269,7 @@ fn in_scope(event: &LiveEvent, scope: &Scope) -> bool {
 
 /// What a stream has sent: the latest operation change (its events' id) and each operation's
 /// latest change.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Sent {
     latest: Option<DateTime<Utc>>,
     operations: HashMap<String, DateTime<Utc>>,
@@ -284,18 +284,19 @@ impl Sent {
     /// The event as sent, or `None` for a state of an operation older than one already sent. An
     /// operation's event carries the latest `updated_at` sent so far as its id.
     fn event(&mut self, event: &LiveEvent) -> Option<Event> {
-        let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
-        let sse = Event::default().event(event.name()).data(data);
-        let LiveEvent::Operation(OperationChanged { operation }) = event else { return Some(sse) };
+        let data = || serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+        let LiveEvent::Operation(OperationChanged { operation }) = event else {
+            return Some(Event::default().event(event.name()).data(data()));
+        };
         if let Ok(at) = DateTime::parse_from_rfc3339(&operation.updated_at) {
             let at = at.with_timezone(&Utc);
-            match self.operations.get(&operation.id) {
-                Some(sent) if *sent > at => return None,
-                _ => {}
+            if self.operations.get(&operation.id).is_some_and(|sent| *sent > at) {
+                return None;
             }
             self.operations.insert(operation.id.clone(), at);
             self.latest = Some(self.latest.map_or(at, |latest| latest.max(at)));
         }
+        let sse = Event::default().event(event.name()).data(data());
         Some(match self.latest {
             Some(at) => sse.id(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
             None => sse,
